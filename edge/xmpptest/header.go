@@ -1,0 +1,93 @@
+package xmpptest
+
+import (
+	"encoding/xml"
+	"errors"
+	"io"
+	"net"
+	"time"
+)
+
+// errFault ends a connection on purpose.
+var errFault = errors.New("xmpptest: connection ended by the server")
+
+// errNotStream: the first element is not <stream:stream>.
+var errNotStream = errors.New("xmpptest: first element is not stream:stream")
+
+// header holds the attributes of a peer's stream header that the server uses.
+type header struct {
+	from, to, version string
+}
+
+// readHeader reads up to and including the opening <stream:stream> tag.
+func readHeader(dec *xml.Decoder) (header, error) {
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			if err == io.EOF {
+				return header{}, io.ErrUnexpectedEOF
+			}
+			return header{}, err
+		}
+		switch t := tok.(type) {
+		case xml.ProcInst, xml.CharData:
+			continue
+		case xml.StartElement:
+			if t.Name.Space != nsStream || t.Name.Local != "stream" {
+				return header{}, errNotStream
+			}
+			var h header
+			for _, a := range t.Attr {
+				if a.Name.Space != "" {
+					continue
+				}
+				switch a.Name.Local {
+				case "from":
+					h.from = a.Value
+				case "to":
+					h.to = a.Value
+				case "version":
+					h.version = a.Value
+				}
+			}
+			return h, nil
+		default:
+			return header{}, &xml.SyntaxError{Msg: "unexpected token before the stream header"}
+		}
+	}
+}
+
+// idleReader sets a fresh read deadline before every read.
+type idleReader struct {
+	c    net.Conn
+	idle time.Duration
+}
+
+func (r *idleReader) Read(p []byte) (int, error) {
+	_ = r.c.SetReadDeadline(time.Now().Add(r.idle))
+	return r.c.Read(p)
+}
+
+// dripWriter writes one byte at a time, pausing before each; Stop interrupts it.
+type dripWriter struct {
+	w     io.Writer
+	delay time.Duration
+	stop  <-chan struct{}
+}
+
+func (d *dripWriter) Write(p []byte) (int, error) {
+	t := time.NewTimer(d.delay)
+	defer t.Stop()
+	for i := range p {
+		t.Reset(d.delay)
+		select {
+		case <-d.stop:
+			return i, net.ErrClosed
+		case <-t.C:
+		}
+		if _, err := d.w.Write(p[i : i+1]); err != nil {
+			return i, err
+		}
+	}
+	return len(p), nil
+}
