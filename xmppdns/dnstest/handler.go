@@ -1,0 +1,116 @@
+package dnstest
+
+import (
+	"errors"
+	"time"
+
+	"github.com/miekg/dns"
+)
+
+// tsigReserve is room kept for the TSIG record when a signed UDP answer is
+// truncated.
+const tsigReserve = 128
+
+// serveDNS handles one message: faults first, then TSIG, then the opcode.
+func (s *Server) serveDNS(w dns.ResponseWriter, r *dns.Msg) {
+	if !s.begin() {
+		return
+	}
+	defer s.inflight.Done()
+
+	e := Entry{Time: time.Now(), Net: w.LocalAddr().Network(), From: w.RemoteAddr().String(), Opcode: r.Opcode, Rcode: -1}
+	if len(r.Question) > 0 {
+		e.Name, e.Type = r.Question[0].Name, r.Question[0].Qtype
+	}
+	if t := r.IsTsig(); t != nil {
+		e.Key = dns.CanonicalName(t.Hdr.Name)
+	}
+	defer func() { s.record(e) }()
+	if r.Response {
+		return // never answer an answer
+	}
+
+	resp := new(dns.Msg)
+	resp.SetReply(r)
+	resp.RecursionAvailable = false
+
+	if f := s.takeFault(e.Net, r); f != FaultNone {
+		e.Fault = f
+		switch f {
+		case FaultDrop:
+			return
+		case FaultRefused:
+			resp.Rcode = dns.RcodeRefused
+		case FaultServFail:
+			resp.Rcode = dns.RcodeServerFailure
+		case FaultTruncate:
+			resp.Truncated = true
+			e.Truncated = true
+		case FaultBadSig:
+			e.Rcode = s.writeTSIGError(w, resp, r, dns.RcodeBadSig)
+			return
+		}
+		e.Rcode = resp.Rcode
+		_ = w.WriteMsg(resp)
+		return
+	}
+
+	var key *Key
+	if t := r.IsTsig(); t != nil {
+		k, ok := s.keys[dns.CanonicalName(t.Hdr.Name)]
+		switch err := w.TsigStatus(); {
+		case !ok || dns.CanonicalName(k.Algorithm) != dns.CanonicalName(t.Algorithm):
+			e.Rcode = s.writeTSIGError(w, resp, r, dns.RcodeBadKey)
+			return
+		case errors.Is(err, dns.ErrTime):
+			e.Rcode = s.writeTSIGError(w, resp, r, dns.RcodeBadTime)
+			return
+		case err != nil:
+			e.Rcode = s.writeTSIGError(w, resp, r, dns.RcodeBadSig)
+			return
+		}
+		key = &k
+	}
+
+	switch r.Opcode {
+	case dns.OpcodeQuery:
+		s.query(r, resp, e.Net, key != nil)
+	case dns.OpcodeUpdate:
+		resp.Rcode = s.update(r, key)
+	default:
+		resp.Rcode = dns.RcodeNotImplemented
+	}
+	if e.Net == "udp" {
+		size := dns.MinMsgSize
+		if opt := r.IsEdns0(); opt != nil && int(opt.UDPSize()) > size {
+			size = int(opt.UDPSize())
+		}
+		if key != nil {
+			size -= tsigReserve
+		}
+		resp.Truncate(size)
+	}
+	e.Rcode, e.Truncated = resp.Rcode, resp.Truncated
+	if key != nil {
+		resp.SetTsig(key.Name, key.Algorithm, 300, time.Now().Unix())
+	}
+	_ = w.WriteMsg(resp)
+}
+
+// writeTSIGError answers NOTAUTH with an unsigned TSIG record carrying the
+// TSIG error (BADSIG, BADKEY, BADTIME), as RFC 8945 §5.3 and BIND do.
+func (s *Server) writeTSIGError(w dns.ResponseWriter, resp, r *dns.Msg, tsigErr int) int {
+	resp.Rcode = dns.RcodeNotAuth
+	resp.Answer, resp.Ns, resp.Extra = nil, nil, nil
+	if t := r.IsTsig(); t != nil {
+		resp.Extra = []dns.RR{&dns.TSIG{
+			Hdr:       dns.RR_Header{Name: t.Hdr.Name, Rrtype: dns.TypeTSIG, Class: dns.ClassANY},
+			Algorithm: t.Algorithm, TimeSigned: t.TimeSigned, Fudge: t.Fudge,
+			OrigId: r.Id, Error: uint16(tsigErr),
+		}}
+	}
+	if b, err := resp.Pack(); err == nil {
+		_, _ = w.Write(b) // Write, not WriteMsg: the answer must stay unsigned
+	}
+	return resp.Rcode
+}

@@ -1,0 +1,61 @@
+package dnstest
+
+import (
+	"github.com/miekg/dns"
+)
+
+// query fills resp with the authoritative answer to r.
+func (s *Server) query(r, resp *dns.Msg, network string, signed bool) {
+	if len(r.Question) != 1 {
+		resp.Rcode = dns.RcodeFormatError
+		return
+	}
+	q := r.Question[0]
+	name := dns.CanonicalName(q.Name)
+	z := s.zoneFor(name)
+	if z == nil || (q.Qclass != dns.ClassINET && q.Qclass != dns.ClassANY) {
+		resp.Rcode = dns.RcodeRefused // not authoritative, no recursion: as BIND
+		return
+	}
+	v := s.view(z)
+	resp.Authoritative = true
+	switch q.Qtype {
+	case dns.TypeAXFR:
+		if network != "tcp" || !signed {
+			resp.Authoritative = false
+			resp.Rcode = dns.RcodeRefused // transfers need TCP and a key
+			return
+		}
+		if name != z.origin {
+			resp.Rcode = dns.RcodeNotAuth
+			return
+		}
+		soa := v.soa(z.origin)
+		resp.Answer = append(v.records(), dns.Copy(soa))
+		return
+	case dns.TypeIXFR:
+		resp.Authoritative = false
+		resp.Rcode = dns.RcodeNotImplemented
+		return
+	case dns.TypeANY:
+		for k, rrs := range v.sets {
+			if k.name == name {
+				resp.Answer = append(resp.Answer, copyRRs(rrs)...)
+			}
+		}
+	default:
+		resp.Answer = copyRRs(v.sets[rrKey{name, q.Qtype}])
+		if len(resp.Answer) == 0 && q.Qtype != dns.TypeCNAME {
+			resp.Answer = copyRRs(v.sets[rrKey{name, dns.TypeCNAME}]) // no chasing
+		}
+	}
+	if len(resp.Answer) > 0 {
+		return
+	}
+	if !v.nameExists(name) {
+		resp.Rcode = dns.RcodeNameError
+	}
+	soa := dns.Copy(v.soa(z.origin)).(*dns.SOA)
+	soa.Hdr.Ttl = min(soa.Hdr.Ttl, soa.Minttl) // RFC 2308 §3
+	resp.Ns = []dns.RR{soa}
+}
