@@ -42,6 +42,12 @@ func TestClusterSecondariesFollowAfterLag(t *testing.T) {
 			t.Fatalf("lagging secondary serial: %v", r.Answer[0])
 		}
 	}
+	if got := c.Secondaries[0].Serial(z); got != 10 || c.Primary.Serial(z) != 11 {
+		t.Fatalf("served serials: secondary %d primary %d", got, c.Primary.Serial(z))
+	}
+	if sync := c.Secondaries[0].SyncTime(z); sync.Sub(c.Primary.SyncTime(z)) != time.Hour {
+		t.Fatalf("SyncTime of a secondary lagging 1h: %v after the primary's", sync.Sub(c.Primary.SyncTime(z)))
+	}
 	c.Secondaries[0].SetLag(0)
 	if r := ask(t, c.Secondaries[0].Addr, "udp", "new.example.test.", dns.TypeA); len(r.Answer) != 1 {
 		t.Fatalf("caught-up secondary: %v", r)

@@ -171,3 +171,22 @@ func (s *Server) view(z *Zone) *version {
 	}
 	return z.view(lag)
 }
+
+// Serial returns the SOA serial of z as this server serves it now (a lagging
+// secondary may serve an older one).
+func (s *Server) Serial(z *Zone) uint32 { return s.view(z).serial }
+
+// SyncTime returns when this server starts (or started) serving the current
+// version of z: the time of z's last change plus the server's lag. A test
+// that measures convergence compares its detection time with this one.
+func (s *Server) SyncTime(z *Zone) time.Time {
+	s.mu.Lock()
+	lag := s.lag
+	s.mu.Unlock()
+	if !s.secondary {
+		lag = 0
+	}
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	return z.current().at.Add(lag)
+}
