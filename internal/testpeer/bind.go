@@ -1,0 +1,189 @@
+package testpeer
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+)
+
+// BINDKeyName is the name of the TSIG key StartBIND allows to update and
+// transfer the zone.
+const BINDKeyName = "xmpp-update."
+
+// bindStartTimeout bounds how long StartBIND waits for named's first answer.
+const bindStartTimeout = 15 * time.Second
+
+// BIND is a running named serving one zone as primary on a loopback port.
+type BIND struct {
+	Addr      string // "127.0.0.1:port", UDP and TCP
+	Zone      string // the zone, absolute ("example.test.")
+	KeyName   string // TSIG key name (BINDKeyName)
+	Algorithm string // dns.HmacSHA256
+	Secret    string // base64 TSIG secret
+	Dir       string // the temporary directory holding the config, zone and journal
+}
+
+// StartBIND starts named (Debian package bind9) with zoneText as the zone
+// file of zone, a fresh HMAC-SHA256 TSIG key allowed to update and transfer
+// it, and no other zones or recursion. It waits (at most 15 s) until named
+// answers the zone's SOA and stops it when the test ends. It skips the test
+// (or fails it, see Require) when named is not installed.
+func StartBIND(t testing.TB, zone, zoneText string) *BIND {
+	t.Helper()
+	named := Require(t, "named", "bind9")
+	secret := make([]byte, 32)
+	if _, err := rand.Read(secret); err != nil {
+		t.Fatal(err)
+	}
+	b := &BIND{
+		Zone: dns.Fqdn(strings.ToLower(zone)), KeyName: BINDKeyName, Algorithm: dns.HmacSHA256,
+		Secret: base64.StdEncoding.EncodeToString(secret), Dir: t.TempDir(),
+	}
+	var lastErr error
+	for range 3 { // a port found free may be taken before named binds it
+		port, err := freePort()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Addr = net.JoinHostPort("127.0.0.1", fmt.Sprint(port))
+		if err := b.writeFiles(port, zoneText); err != nil {
+			t.Fatal(err)
+		}
+		stop, err := b.run(named)
+		if err == nil {
+			t.Cleanup(stop)
+			return b
+		}
+		lastErr = err
+	}
+	t.Fatalf("testpeer: named did not start: %v", lastErr)
+	return nil
+}
+
+// writeFiles writes the key, the zone file and named.conf (REFERENCE.md §5).
+func (b *BIND) writeFiles(port int, zoneText string) error {
+	key := fmt.Sprintf("key %q {\n\talgorithm hmac-sha256;\n\tsecret %q;\n};\n", b.KeyName, b.Secret)
+	zoneName := strings.TrimSuffix(b.Zone, ".")
+	conf := fmt.Sprintf(`include "%[1]s/tsig.key";
+options {
+	directory "%[1]s";
+	listen-on port %[2]d { 127.0.0.1; };
+	listen-on-v6 { none; };
+	pid-file none;
+	session-keyfile none;
+	recursion no;
+	dnssec-validation no;
+};
+controls { };
+zone "%[3]s" {
+	type primary;
+	file "%[3]s.zone";
+	allow-update { key %[4]q; };
+	allow-transfer { key %[4]q; };
+};
+`, b.Dir, port, zoneName, b.KeyName)
+	files := map[string]string{"tsig.key": key, "named.conf": conf, zoneName + ".zone": zoneText}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(b.Dir, name), []byte(text), 0o600); err != nil {
+			return err
+		}
+	}
+	err := os.Remove(filepath.Join(b.Dir, zoneName+".zone.jnl")) // a journal from a failed try
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	return err
+}
+
+// String describes the server without its secret.
+func (b *BIND) String() string {
+	return fmt.Sprintf("BIND{Addr:%s Zone:%s KeyName:%s Algorithm:%s Secret:REDACTED}", b.Addr, b.Zone, b.KeyName, b.Algorithm)
+}
+
+// run starts named and waits for its first SOA answer; stop kills and reaps it.
+func (b *BIND) run(named string) (stop func(), err error) {
+	var out bytes.Buffer
+	cmd := exec.Command(named, "-g", "-c", filepath.Join(b.Dir, "named.conf"))
+	log := &syncWriter{w: &out}
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	stop = func() {
+		_ = cmd.Process.Kill()
+		<-exited
+	}
+	deadline := time.Now().Add(bindStartTimeout)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-exited:
+			exited <- err
+			return nil, fmt.Errorf("named exited (%v): %s", err, log.String())
+		default:
+		}
+		if b.answersSOA() {
+			return stop, nil
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	stop()
+	return nil, errors.New("named did not answer the SOA query in time: " + log.String())
+}
+
+func (b *BIND) answersSOA() bool {
+	m := new(dns.Msg)
+	m.SetQuestion(b.Zone, dns.TypeSOA)
+	c := &dns.Client{Net: "tcp", Timeout: 200 * time.Millisecond}
+	r, _, err := c.Exchange(m, b.Addr)
+	return err == nil && r.Rcode == dns.RcodeSuccess && len(r.Answer) == 1
+}
+
+// freePort returns a loopback port that was free for both UDP and TCP.
+func freePort() (int, error) {
+	for range 20 {
+		pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+		if err != nil {
+			return 0, err
+		}
+		port := pc.LocalAddr().(*net.UDPAddr).Port
+		ln, err := net.Listen("tcp", pc.LocalAddr().String())
+		pc.Close()
+		if err == nil {
+			ln.Close()
+			return port, nil
+		}
+	}
+	return 0, errors.New("testpeer: no loopback port free for both UDP and TCP")
+}
+
+// syncWriter collects named's output from its goroutines.
+type syncWriter struct {
+	mu sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
+
+func (s *syncWriter) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.String()
+}
