@@ -1,0 +1,139 @@
+package edge
+
+import (
+	"encoding/xml"
+	"time"
+)
+
+// ProbeResult is what a probe saw. Fields the probe did not reach stay zero
+// or nil.
+type ProbeResult struct {
+	Addr string // the address probed (host:port)
+	To   string // the XMPP domain asked for
+	From string // the domain claimed
+
+	// Connected reports whether the TCP connection was established.
+	Connected bool
+	// DialError is why the connection failed (refused, unreachable, timed
+	// out); nil when Connected.
+	DialError error
+	// RoundTrip holds the timings.
+	RoundTrip RoundTrip
+	// Stream is the peer's stream header; nil if none came.
+	Stream *StreamHeader
+	// Features are the stream features; nil if none came (a pre-1.0 peer
+	// sends none, see StreamHeader.ExpectsFeatures).
+	Features *Features
+	// StreamError is the stream error the peer sent instead of features
+	// (e.g. host-unknown for a domain it does not serve).
+	StreamError *StreamError
+	// TLS is the outcome of STARTTLS; nil unless ProbeConfig.StartTLS.
+	TLS *TLSResult
+	// Failure is what ended the probe early once connected, as a
+	// *StageError: the peer closed, went silent, sent malformed XML, went over
+	// a limit, refused STARTTLS, or failed the handshake. Nil when the probe
+	// ran to its end (a stream error is an answer, not a failure).
+	Failure error
+}
+
+// Answered reports whether the peer spoke XMPP: it sent a stream header and
+// no stream error.
+func (r *ProbeResult) Answered() bool {
+	return r != nil && r.Stream != nil && r.StreamError == nil
+}
+
+// OK reports whether the probe found a working federation endpoint: the peer
+// answered with features and, when STARTTLS was asked, completed the
+// handshake with a certificate that covers the domain and verifies, and sent
+// features over TLS.
+func (r *ProbeResult) OK() bool {
+	if !r.Answered() || r.Features == nil || r.Failure != nil {
+		return false
+	}
+	if r.TLS == nil {
+		return true
+	}
+	return r.TLS.NamesCoverDomain && r.TLS.ChainVerified && r.TLS.Features != nil && r.TLS.StreamError == nil
+}
+
+// RoundTrip holds durations measured from the start of the probe. A step not
+// reached stays zero.
+type RoundTrip struct {
+	Connect   time.Duration // TCP connection established
+	FirstByte time.Duration // first byte of the answer received
+	Features  time.Duration // features (or stream error) parsed
+	TLS       time.Duration // TLS handshake completed
+	Total     time.Duration // probe ended
+}
+
+// StreamHeader holds the attributes of the peer's <stream:stream>.
+type StreamHeader struct {
+	ID        string
+	From      string
+	To        string
+	Version   string // "" when absent (a pre-1.0 peer)
+	Lang      string // xml:lang
+	Namespace string // the default namespace, "jabber:server" for s2s
+}
+
+// ExpectsFeatures reports whether a peer sending this header must send
+// stream features: its version is 1.0 or higher (RFC 6120 §4.7.5).
+func (h *StreamHeader) ExpectsFeatures() bool {
+	major, _, ok := parseVersion(h.Version)
+	return ok && major >= 1
+}
+
+// Features are the stream features a peer offers.
+type Features struct {
+	StartTLS         bool       // <starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>
+	StartTLSRequired bool       // ... with <required/>
+	Dialback         bool       // <dialback xmlns='urn:xmpp:features:dialback'/> (XEP-0220)
+	SASLMechanisms   []string   // <mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>, in order
+	Other            []xml.Name // every other feature, by namespace and name, in order
+}
+
+// StreamError is a <stream:error> (RFC 6120 §4.9).
+type StreamError struct {
+	Condition string // e.g. "host-unknown", "not-well-formed"
+	Text      string // the <text/>, if any
+}
+
+// TLSResult is the outcome of STARTTLS.
+type TLSResult struct {
+	// Proceeded reports whether the peer answered <starttls/> with <proceed/>.
+	Proceeded bool
+	// HandshakeComplete reports whether the TLS handshake succeeded.
+	HandshakeComplete bool
+	Version           uint16 // tls.VersionTLS13, ...
+	VersionName       string // tls.VersionName(Version), e.g. "TLS 1.3"
+	CipherSuite       uint16
+	CipherSuiteName   string // tls.CipherSuiteName(CipherSuite)
+	// Chain is the certificate chain the peer sent, leaf first.
+	Chain []CertificateSummary
+	// NamesCoverDomain reports whether the leaf certificate is valid for the
+	// XMPP domain by x509.Certificate.VerifyHostname (DNS names of the
+	// subjectAltName, one left-most wildcard label; XmppAddr and SRV-ID
+	// otherNames are not read). NameError is VerifyHostname's error.
+	NamesCoverDomain bool
+	NameError        error
+	// ChainVerified reports whether the chain verifies against the roots of
+	// ProbeConfig.TLSConfig (system roots when nil) for server
+	// authentication, names aside. VerifyError is why not.
+	ChainVerified bool
+	VerifyError   error
+	// Stream, Features and StreamError are the answer to the stream
+	// restarted over TLS.
+	Stream      *StreamHeader
+	Features    *Features
+	StreamError *StreamError
+}
+
+// CertificateSummary describes one certificate of a chain.
+type CertificateSummary struct {
+	Subject   string // RFC 2253 form
+	Issuer    string
+	DNSNames  []string
+	NotBefore time.Time
+	NotAfter  time.Time
+	IsCA      bool
+}

@@ -1,0 +1,83 @@
+package edge
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net"
+	"time"
+)
+
+// secure runs the TLS handshake over conn, records the session and the
+// chain, and restarts the stream over TLS.
+func (p *prober) secure(ctx context.Context, conn net.Conn) {
+	tcfg := &tls.Config{}
+	if p.cfg.TLSConfig != nil {
+		tcfg = p.cfg.TLSConfig.Clone()
+	}
+	if tcfg.ServerName == "" {
+		tcfg.ServerName = p.cfg.To
+	}
+	// Verification is done below and reported as data, not as a handshake
+	// failure.
+	tcfg.InsecureSkipVerify = true
+	tc := tls.Client(conn, tcfg)
+	if err := tc.HandshakeContext(ctx); err != nil {
+		p.fail(StageTLS, fmt.Errorf("%w: %w", ErrTLSHandshake, netError(err)))
+		return
+	}
+	p.res.RoundTrip.TLS = time.Since(p.start)
+	p.recordTLS(tc.ConnectionState(), tcfg)
+
+	if err := p.send(tc, p.streamHeader()); err != nil {
+		p.fail(StageSecureStream, err)
+		return
+	}
+	a, _, err := readAnswer(newStreamParser(tc, p.cfg.Limits, nil))
+	t := p.res.TLS
+	t.Stream, t.Features, t.StreamError = a.header, a.features, a.streamErr
+	if err != nil {
+		p.fail(StageSecureStream, err)
+		return
+	}
+	_ = p.send(tc, "</stream:stream>")
+}
+
+func (p *prober) recordTLS(st tls.ConnectionState, tcfg *tls.Config) {
+	t := p.res.TLS
+	t.HandshakeComplete = true
+	t.Version, t.VersionName = st.Version, tls.VersionName(st.Version)
+	t.CipherSuite, t.CipherSuiteName = st.CipherSuite, tls.CipherSuiteName(st.CipherSuite)
+	for _, c := range st.PeerCertificates {
+		t.Chain = append(t.Chain, CertificateSummary{
+			Subject:   c.Subject.String(),
+			Issuer:    c.Issuer.String(),
+			DNSNames:  append([]string(nil), c.DNSNames...),
+			NotBefore: c.NotBefore,
+			NotAfter:  c.NotAfter,
+			IsCA:      c.IsCA,
+		})
+	}
+	if len(st.PeerCertificates) == 0 {
+		t.NameError = errNoCertificate
+		t.VerifyError = errNoCertificate
+		return
+	}
+	leaf := st.PeerCertificates[0]
+	t.NameError = leaf.VerifyHostname(p.cfg.To)
+	t.NamesCoverDomain = t.NameError == nil
+	opts := x509.VerifyOptions{Roots: tcfg.RootCAs, Intermediates: x509.NewCertPool()}
+	for _, c := range st.PeerCertificates[1:] {
+		opts.Intermediates.AddCert(c)
+	}
+	if tcfg.Time != nil {
+		opts.CurrentTime = tcfg.Time()
+	}
+	_, t.VerifyError = leaf.Verify(opts)
+	t.ChainVerified = t.VerifyError == nil
+}
+
+// errNoCertificate: the peer completed TLS without a certificate (e.g. an
+// anonymous cipher suite), so nothing can be verified.
+var errNoCertificate = fmt.Errorf("%w: no certificate", ErrTLSHandshake)
