@@ -32,6 +32,7 @@ type BuildError struct {
 	Err     error  // optional cause, e.g. ErrInvalidString
 }
 
+// Error describes the problem, naming the cmdlet and the field.
 func (e *BuildError) Error() string {
 	s := fmt.Sprintf("pwsh: build %q", e.Command)
 	if e.Field != "" {
@@ -52,6 +53,7 @@ type TooLongError struct {
 	Limit  int // MaxCommandLine
 }
 
+// Error gives the length and the limit.
 func (e *TooLongError) Error() string {
 	return fmt.Sprintf("pwsh: command line of %d characters exceeds the limit of %d", e.Length, e.Limit)
 }
@@ -71,6 +73,7 @@ type FrameError struct {
 // MaxExcerpt bounds FrameError.Excerpt and FrameReader.Noise, in bytes.
 const MaxExcerpt = 200
 
+// Error gives the reason and the excerpt.
 func (e *FrameError) Error() string {
 	return fmt.Sprintf("%v: %s (output %q)", e.Unwrap(), e.Reason, e.Excerpt)
 }
