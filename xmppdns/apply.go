@@ -1,0 +1,187 @@
+package xmppdns
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/libdns/libdns"
+)
+
+// BatchConditionalSetter is an optional provider interface: the
+// ConditionalSetter contract for several RRsets of one zone in one atomic
+// write (one RFC 2136 UPDATE). The RRsets concerned are the (name, type)
+// pairs present in expected or records; each must hold exactly its expected
+// records (none = absent) for the write to happen, and then holds exactly its
+// records (none = deleted).
+type BatchConditionalSetter interface {
+	SetRecordsIf(ctx context.Context, zone string, expected, records []libdns.Record) error
+}
+
+// Apply writes a planned change and reads it back. It never overwrites an
+// RRset that changed since the plan read it:
+//
+//   - with a BatchConditionalSetter, the whole change is one conditional
+//     write;
+//   - with a ConditionalSetter, each RRset is one conditional write (a
+//     failure midway leaves the earlier RRsets written: restore
+//     ch.Before() to undo them);
+//   - otherwise Apply reads the RRsets, returns a *ConflictError if any
+//     differs from the plan, and writes all of them with one SetRecords
+//     (plus one DeleteRecords when RRsets go away); a change made by someone
+//     else between that read and the write is not detected.
+//
+// After a write that succeeded, every RRset is read back; one that does not
+// hold the planned records gives a *NotAppliedError. TTLs are not compared
+// on read-back, since providers may raise them. An empty change writes
+// nothing.
+func (z *Zone) Apply(ctx context.Context, ch *Change) error {
+	if err := z.checkChange(ch); err != nil {
+		return err
+	}
+	if ch.Empty() {
+		return nil
+	}
+	var err error
+	switch p := z.provider.(type) {
+	case BatchConditionalSetter:
+		var exp, recs []libdns.Record
+		for _, c := range ch.Corrections {
+			exp = append(exp, c.Old.toLibdns(z.name)...)
+			recs = append(recs, c.New.toLibdns(z.name)...)
+		}
+		err = z.conflict(ctx, ch.Corrections, p.SetRecordsIf(ctx, z.name, exp, recs))
+	case ConditionalSetter:
+		for _, c := range ch.Corrections {
+			rel := libdns.RelativeName(c.New.Name, z.name)
+			e := p.SetRRsetIf(ctx, z.name, rel, c.New.Type, c.Old.toLibdns(z.name), c.New.toLibdns(z.name))
+			if err = z.conflict(ctx, []Correction{c}, e); err != nil {
+				break
+			}
+		}
+	default:
+		err = z.readCompareWrite(ctx, ch.Corrections)
+	}
+	if err != nil {
+		return err
+	}
+	return z.readBack(ctx, ch.Corrections)
+}
+
+// conflict turns a provider error that declares a failed condition into a
+// *ConflictError carrying the RRset found.
+func (z *Zone) conflict(ctx context.Context, cs []Correction, err error) error {
+	if err == nil {
+		return nil
+	}
+	var c interface{ Conflict() bool }
+	if !errors.As(err, &c) || !c.Conflict() {
+		return fmt.Errorf("xmppdns: writing zone %s: %w", z.name, err)
+	}
+	cur, rerr := z.read(ctx, keysOf(cs))
+	if rerr != nil {
+		return &ConflictError{Zone: z.name, Expected: cs[0].Old, Found: RRset{Name: cs[0].Old.Name, Type: cs[0].Old.Type}, Cause: errors.Join(err, rerr)}
+	}
+	for i := range cs {
+		if !cur[i].SameData(cs[i].Old) {
+			return &ConflictError{Zone: z.name, Expected: cs[i].Old, Found: cur[i], Cause: err}
+		}
+	}
+	return &ConflictError{Zone: z.name, Expected: cs[0].Old, Found: cur[0], Cause: err}
+}
+
+func (z *Zone) readCompareWrite(ctx context.Context, cs []Correction) error {
+	var set, del []libdns.Record
+	for _, c := range cs {
+		if c.New.Exists() {
+			set = append(set, c.New.toLibdns(z.name)...)
+		} else {
+			del = append(del, libdns.RR{Name: libdns.RelativeName(c.Old.Name, z.name), Type: c.Old.Type})
+		}
+	}
+	deleter, canDelete := z.provider.(libdns.RecordDeleter)
+	if len(del) > 0 && !canDelete {
+		return fmt.Errorf("xmppdns: zone %s: deleting an RRset needs a libdns.RecordDeleter: %w", z.name, ErrUnsupported)
+	}
+	cur, err := z.read(ctx, keysOf(cs))
+	if err != nil {
+		return err
+	}
+	for i, c := range cs {
+		if !cur[i].SameData(c.Old) {
+			return &ConflictError{Zone: z.name, Expected: c.Old, Found: cur[i]}
+		}
+	}
+	if len(set) > 0 {
+		if _, err := z.provider.SetRecords(ctx, z.name, set); err != nil {
+			return fmt.Errorf("xmppdns: writing zone %s: %w", z.name, err)
+		}
+	}
+	if len(del) > 0 {
+		if _, err := deleter.DeleteRecords(ctx, z.name, del); err != nil {
+			return fmt.Errorf("xmppdns: deleting from zone %s: %w", z.name, err)
+		}
+	}
+	return nil
+}
+
+func (z *Zone) readBack(ctx context.Context, cs []Correction) error {
+	got, err := z.read(ctx, keysOf(cs))
+	if err != nil {
+		return fmt.Errorf("xmppdns: read-back after writing: %w", err)
+	}
+	var na NotAppliedError
+	for i, c := range cs {
+		if !got[i].SameData(c.New) {
+			na.Want = append(na.Want, c.New)
+			na.Got = append(na.Got, got[i])
+		}
+	}
+	if len(na.Want) > 0 {
+		na.Zone = z.name
+		return &na
+	}
+	return nil
+}
+
+// checkChange validates a change that may come from outside (JSON): of this
+// zone, every RRset valid and named once, every Op consistent with its sides.
+func (z *Zone) checkChange(ch *Change) error {
+	if ch == nil {
+		return inputErr("change", "nil", "a change is required")
+	}
+	if ch.Zone != z.name {
+		return inputErr("change zone", ch.Zone, "the change is not of zone %s", z.name)
+	}
+	seen := make(map[Key]bool)
+	for i, c := range ch.Corrections {
+		field := fmt.Sprintf("corrections[%d]", i)
+		if c.Old.Key() != c.New.Key() || seen[c.New.Key()] {
+			return inputErr(field, c.String(), "old and new must name the same RRset, once per change")
+		}
+		seen[c.New.Key()] = true
+		// New is validated as any desired state; Old only for its shape,
+		// since it is what was read and may be what the change repairs.
+		v, err := c.New.rrsets(z)
+		if err != nil {
+			return err
+		}
+		if !v[0].Equal(c.New) || (c.New.Exists() && c.New.TTL == 0) ||
+			!slices.Equal(normalizeData(c.Old.Type, c.Old.Data), c.Old.Data) {
+			return inputErr(field, c.String(), "RRsets must be normalized, with a TTL when present")
+		}
+		if want, ok := diff(c.Old, c.New); !ok || want.Op != c.Op {
+			return inputErr(field, c.String(), "op %q does not match its old and new RRsets", c.Op)
+		}
+	}
+	return nil
+}
+
+func keysOf(cs []Correction) []Key {
+	keys := make([]Key, len(cs))
+	for i, c := range cs {
+		keys[i] = c.New.Key()
+	}
+	return keys
+}

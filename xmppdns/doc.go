@@ -1,0 +1,41 @@
+// Package xmppdns manages and verifies the DNS records of XMPP federation for
+// Lync Server 2013 / Skype for Business Server 2015 Edge pools: runbook steps
+// 4 (the A/AAAA records of the federation host) and 5 (the SRV records
+// _xmpp-server._tcp.<domain> on port 5269), and the runbook's disaster
+// recovery tip (an SRV record for every Edge pool, each with its own
+// priority).
+//
+// # Writing: Zone
+//
+// A [Zone] is a zone name plus any libdns provider
+// (github.com/libdns/libdns v1.1). Changes are values: [Zone.Plan] reads the
+// RRsets that desired states ([SRVSet], [AddrSet], a raw [RRset]) name and
+// returns a [Change], a diff that prints in dnscontrol style and marshals to
+// JSON; [Zone.Apply] writes it. [Zone.SetSRV] and [Zone.SetAddrs] plan and
+// apply in one call. Every write is conditional on the values the plan read
+// (no lost update: [ErrConflict]) and followed by a read-back (a provider that
+// claims success without holding the records gives [ErrNotApplied]). All the
+// RRsets of one change go to the provider in one write when it can: one
+// SetRecords, or one conditional batch for providers that implement
+// [BatchConditionalSetter] (the rfc2136 provider: one UPDATE per zone).
+// [Zone.Snapshot] and [Zone.Restore] save and put back exactly the RRsets a
+// change touches; [Change.Before] is that snapshot.
+//
+// Input is validated before anything is sent, with an [*InputError]: names
+// outside the zone, relative SRV targets, port 0, a "." target mixed with
+// others, an SRV set with no target, TTLs out of [MinTTL, MaxTTL].
+//
+// # Checking: Authoritative and Resolver
+//
+// [Authoritative] asks every authoritative server of a zone directly (no
+// recursion, UDP then TCP on truncation or timeout, bounded retries) and
+// reports per server and per RRset what it answered and whether that is what
+// was expected; [Authoritative.WaitConverged] polls until every server agrees.
+// [Resolver.Candidates] resolves a domain as a remote XMPP server does (RFC
+// 6120 §3.2, RFC 2782), to the ordered host:port candidates it would dial.
+// Results are data; errors are for failures to ask.
+//
+// Optional provider interfaces ([RRsetGetter], [ConditionalSetter],
+// [BatchConditionalSetter]) let a provider read one RRset without a zone
+// transfer and write conditionally; a Zone uses them when present.
+package xmppdns

@@ -1,0 +1,181 @@
+package xmppdns
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/libdns/libdns"
+)
+
+// RRset is one resource record set as this package reads, writes, snapshots
+// and verifies it: an absolute owner name, a type (SRV, A or AAAA), a TTL and
+// the record data in canonical zone-file form, sorted ("10 0 5269
+// edge2.contoso.com." for SRV, "192.0.2.10" for A). An RRset with no Data is
+// absent from the zone.
+//
+// RRset values are comparable with Equal and marshal to JSON.
+type RRset struct {
+	Name string        `json:"name"` // absolute, lower case: "_xmpp-server._tcp.contoso.com."
+	Type string        `json:"type"` // "SRV", "A" or "AAAA"
+	TTL  time.Duration `json:"ttl"`  // whole seconds; 0 when absent
+	Data []string      `json:"data"` // canonical rdata, sorted, no duplicates
+}
+
+// Key identifies an RRset: its absolute owner name and its type.
+type Key struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+}
+
+// Key returns the RRset's name and type.
+func (s RRset) Key() Key { return Key{Name: s.Name, Type: s.Type} }
+
+// Exists reports whether the RRset has records.
+func (s RRset) Exists() bool { return len(s.Data) > 0 }
+
+// SameData reports whether s and o hold the same records, ignoring TTL
+// (the comparison RFC 2136 prerequisites make).
+func (s RRset) SameData(o RRset) bool { return slices.Equal(s.Data, o.Data) }
+
+// Equal reports whether s and o have the same key, TTL and records. The TTL
+// of absent RRsets is not compared.
+func (s RRset) Equal(o RRset) bool {
+	if s.Key() != o.Key() || !s.SameData(o) {
+		return false
+	}
+	return !s.Exists() || s.TTL == o.TTL
+}
+
+func (s RRset) dataString() string {
+	if !s.Exists() {
+		return "absent"
+	}
+	return strings.Join(s.Data, ", ") + " ttl=" + strconv.FormatInt(int64(s.TTL/time.Second), 10)
+}
+
+func (s RRset) clone() RRset {
+	s.Data = slices.Clone(s.Data)
+	return s
+}
+
+// canonicalData returns rdata in canonical form: SRV targets lower case and
+// absolute (a provider that drops the trailing dot is read as absolute), IP
+// addresses in their shortest form. Data that does not parse is kept as read,
+// with runs of blanks folded, so that a diff shows it.
+func canonicalData(rtype, data string) string {
+	data = strings.Join(strings.Fields(data), " ")
+	switch rtype {
+	case "SRV":
+		f := strings.Fields(data)
+		if len(f) != 4 {
+			return data
+		}
+		var n [3]uint64
+		for i := range 3 {
+			v, err := strconv.ParseUint(f[i], 10, 16)
+			if err != nil {
+				return data
+			}
+			n[i] = v
+		}
+		return fmt.Sprintf("%d %d %d %s", n[0], n[1], n[2], canonicalTarget(f[3]))
+	case "A", "AAAA":
+		ip, err := netip.ParseAddr(data)
+		if err != nil {
+			return data
+		}
+		return ip.Unmap().String()
+	}
+	return data
+}
+
+func canonicalTarget(t string) string {
+	if t == "." {
+		return t
+	}
+	return strings.ToLower(strings.TrimSuffix(t, ".")) + "."
+}
+
+func normalizeData(rtype string, data []string) []string {
+	out := make([]string, 0, len(data))
+	for _, d := range data {
+		out = append(out, canonicalData(rtype, d))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// fromLibdns groups the records of one (name, type) read from a provider
+// into an RRset. The TTL is the lowest one seen (RFC 2181 §5.2 wants them
+// equal; a provider that disagrees is reported by its lowest value).
+func fromLibdns(key Key, recs []libdns.Record) RRset {
+	set := RRset{Name: key.Name, Type: key.Type}
+	for i, r := range recs {
+		rr := r.RR()
+		set.Data = append(set.Data, rr.Data)
+		ttl := rr.TTL.Truncate(time.Second)
+		if i == 0 || ttl < set.TTL {
+			set.TTL = ttl
+		}
+	}
+	set.Data = normalizeData(key.Type, set.Data)
+	if !set.Exists() {
+		set.TTL = 0
+	}
+	return set
+}
+
+// toLibdns converts the RRset to the typed libdns records a provider
+// expects: names relative to zone, libdns.SRV and libdns.Address values.
+func (s RRset) toLibdns(zone string) []libdns.Record {
+	rel := libdns.RelativeName(s.Name, zone)
+	out := make([]libdns.Record, 0, len(s.Data))
+	for _, d := range s.Data {
+		switch s.Type {
+		case "SRV":
+			out = append(out, srvRecord(rel, s.TTL, d))
+		case "A", "AAAA":
+			if ip, err := netip.ParseAddr(d); err == nil {
+				out = append(out, libdns.Address{Name: rel, TTL: s.TTL, IP: ip})
+				continue
+			}
+			out = append(out, libdns.RR{Name: rel, TTL: s.TTL, Type: s.Type, Data: d})
+		default:
+			out = append(out, libdns.RR{Name: rel, TTL: s.TTL, Type: s.Type, Data: d})
+		}
+	}
+	return out
+}
+
+// srvRecord builds a libdns.SRV whose RR().Name is rel, splitting the
+// service and transport labels the way libdns.RR.Parse does.
+func srvRecord(rel string, ttl time.Duration, data string) libdns.Record {
+	var p, w, port uint64
+	var target string
+	f := strings.Fields(data)
+	ok := len(f) == 4
+	if ok {
+		var e1, e2, e3 error
+		p, e1 = strconv.ParseUint(f[0], 10, 16)
+		w, e2 = strconv.ParseUint(f[1], 10, 16)
+		port, e3 = strconv.ParseUint(f[2], 10, 16)
+		target = f[3]
+		ok = e1 == nil && e2 == nil && e3 == nil
+	}
+	if !ok {
+		return libdns.RR{Name: rel, TTL: ttl, Type: "SRV", Data: data}
+	}
+	srv := libdns.SRV{Name: rel, TTL: ttl, Priority: uint16(p), Weight: uint16(w), Port: uint16(port), Target: target}
+	parts := strings.SplitN(rel, ".", 3)
+	if len(parts) >= 2 && strings.HasPrefix(parts[0], "_") && strings.HasPrefix(parts[1], "_") {
+		srv.Service, srv.Transport, srv.Name = parts[0][1:], parts[1][1:], "@"
+		if len(parts) == 3 {
+			srv.Name = parts[2]
+		}
+	}
+	return srv
+}

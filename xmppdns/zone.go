@@ -1,0 +1,145 @@
+package xmppdns
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/libdns/libdns"
+)
+
+// Provider is what a Zone needs from a libdns provider: reading and setting
+// records. A provider that also implements libdns.RecordDeleter can delete
+// RRsets (needed to restore a snapshot in which an RRset was absent, or to
+// drop a stale AAAA set). Any libdns v1.1 provider fits.
+type Provider interface {
+	libdns.RecordGetter
+	libdns.RecordSetter
+}
+
+// RRsetGetter is an optional provider interface for reading one RRset
+// directly, without listing the zone (the rfc2136 provider reads by query,
+// not by zone transfer). name is relative to zone as in libdns ("@" for the
+// apex); rtype is upper case. An absent RRset is an empty result and a nil
+// error. It must honour ctx and be safe for concurrent use.
+type RRsetGetter interface {
+	GetRRset(ctx context.Context, zone, name, rtype string) ([]libdns.Record, error)
+}
+
+// ConditionalSetter is an optional provider interface for a compare-and-set
+// of one RRset: atomically, if the RRset (name, rtype) holds exactly the
+// data of expected (TTL ignored; empty expected = the RRset does not exist),
+// make records its whole content (empty records = delete the RRset);
+// otherwise change nothing and return an error. An error caused by the
+// failed condition should implement interface{ Conflict() bool } returning
+// true. It must honour ctx and be safe for concurrent use.
+type ConditionalSetter interface {
+	SetRRsetIf(ctx context.Context, zone, name, rtype string, expected, records []libdns.Record) error
+}
+
+// Zone reads and writes the XMPP federation records of one DNS zone through
+// a libdns provider. A Zone is safe for concurrent use if its provider is;
+// concurrent changes to the same RRsets are detected (ErrConflict), not
+// merged.
+type Zone struct {
+	name       string
+	provider   Provider
+	defaultTTL time.Duration
+}
+
+// ZoneOption configures a Zone.
+type ZoneOption func(*Zone) error
+
+// WithDefaultTTL sets the TTL of RRsets a change creates when the desired
+// set does not give one. The default is 300 seconds: short, so a failover
+// reaches remote servers quickly.
+func WithDefaultTTL(ttl time.Duration) ZoneOption {
+	return func(z *Zone) error {
+		if ttl == 0 {
+			return inputErr("default TTL", "0", "must not be 0")
+		}
+		if err := checkTTL("default TTL", ttl); err != nil {
+			return err
+		}
+		z.defaultTTL = ttl
+		return nil
+	}
+}
+
+// NewZone returns a Zone for the absolute zone name (e.g. "contoso.com.")
+// served by p. It sends nothing.
+func NewZone(name string, p Provider, opts ...ZoneOption) (*Zone, error) {
+	zn, err := parseZone(name)
+	if err != nil {
+		return nil, err
+	}
+	if p == nil {
+		return nil, inputErr("provider", "nil", "a provider is required")
+	}
+	z := &Zone{name: zn, provider: p, defaultTTL: 300 * time.Second}
+	for _, o := range opts {
+		if err := o(z); err != nil {
+			return nil, err
+		}
+	}
+	return z, nil
+}
+
+// Name returns the zone's absolute name in lower case.
+func (z *Zone) Name() string { return z.name }
+
+// Read returns the current RRsets of the given keys, in order, through the
+// provider's RRsetGetter when it has one, else by one GetRecords call.
+func (z *Zone) Read(ctx context.Context, keys ...Key) ([]RRset, error) {
+	norm := make([]Key, len(keys))
+	for i, k := range keys {
+		n, err := z.checkKey(k)
+		if err != nil {
+			return nil, err
+		}
+		norm[i] = n
+	}
+	return z.read(ctx, norm)
+}
+
+func (z *Zone) read(ctx context.Context, keys []Key) ([]RRset, error) {
+	out := make([]RRset, len(keys))
+	if g, ok := z.provider.(RRsetGetter); ok {
+		for i, k := range keys {
+			recs, err := g.GetRRset(ctx, z.name, libdns.RelativeName(k.Name, z.name), k.Type)
+			if err != nil {
+				return nil, fmt.Errorf("xmppdns: reading %s %s: %w", k.Name, k.Type, err)
+			}
+			out[i] = fromLibdns(k, recs)
+		}
+		return out, nil
+	}
+	all, err := z.provider.GetRecords(ctx, z.name)
+	if err != nil {
+		return nil, fmt.Errorf("xmppdns: reading zone %s: %w", z.name, err)
+	}
+	byKey := make(map[Key][]libdns.Record)
+	for _, r := range all {
+		rr := r.RR()
+		k := Key{Name: lowerAbs(libdns.AbsoluteName(rr.Name, z.name)), Type: rr.Type}
+		byKey[k] = append(byKey[k], r)
+	}
+	for i, k := range keys {
+		out[i] = fromLibdns(k, byKey[k])
+	}
+	return out, nil
+}
+
+// checkKey validates a key given by a caller and returns it normalized.
+func (z *Zone) checkKey(k Key) (Key, error) {
+	switch k.Type {
+	case "SRV", "A", "AAAA":
+	default:
+		return Key{}, inputErr("type", k.Type, "only SRV, A and AAAA RRsets are handled")
+	}
+	n, err := ownerInZone("name", k.Name, z.name)
+	if err != nil {
+		return Key{}, err
+	}
+	return Key{Name: n, Type: k.Type}, nil
+}
