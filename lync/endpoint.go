@@ -1,0 +1,168 @@
+package lync
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net"
+	"net/netip"
+	"time"
+
+	"github.com/xmppfed/edgefailover/internal/dnsname"
+)
+
+// Default ports and timeouts of an Endpoint.
+const (
+	DefaultHTTPSPort        = 5986
+	DefaultHTTPPort         = 5985
+	DefaultOperationTimeout = 60 * time.Second
+	// DefaultTimeoutMargin is added to OperationTimeout for the default HTTP
+	// request Timeout, so that a long poll is never cut by the client.
+	DefaultTimeoutMargin = 30 * time.Second
+)
+
+// Endpoint says how to reach the WinRM service of one Windows host. The zero
+// values of its fields give the secure defaults: HTTPS on 5986 with the
+// certificate verified against the system roots and Basic authentication.
+type Endpoint struct {
+	Host string // FQDN (or IP literal) of the host; required
+	Port int    // default 5986, or 5985 with PlainHTTP
+
+	// PlainHTTP selects http:// (port 5985). Basic and NTLM then send
+	// credentials and scripts unencrypted (ClientNTLM does no message
+	// encryption) and are refused unless AllowUnencrypted is set.
+	PlainHTTP        bool
+	AllowUnencrypted bool
+
+	TLS TLSConfig // HTTPS settings; ignored with PlainHTTP
+
+	Auth        AuthMethod  // default AuthBasic
+	Credentials Credentials // for AuthBasic, AuthNTLM, and AuthKerberos without a CCache
+	Kerberos    *Kerberos   // required with AuthKerberos
+
+	// Dial, if set, opens every connection (jump hosts; tests mapping FQDNs
+	// to loopback ports). addr is "host:port" of the endpoint.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+
+	// OperationTimeout is the WS-Management OperationTimeout sent with every
+	// request: how long the host holds a Receive long poll. Default 60s.
+	OperationTimeout time.Duration
+	// Timeout bounds each HTTP request; it must exceed OperationTimeout.
+	// Default OperationTimeout + 30s.
+	Timeout time.Duration
+}
+
+// TLSConfig holds the HTTPS settings of an Endpoint.
+type TLSConfig struct {
+	RootCAs    *x509.CertPool // nil: the system roots
+	ServerName string         // name checked in the certificate; default Host
+	// InsecureSkipVerify turns certificate verification off. Only for labs.
+	InsecureSkipVerify bool
+	// ClientCertificate is presented to the host; required with AuthCertificate.
+	ClientCertificate *tls.Certificate
+}
+
+// AuthMethod selects how the client authenticates to WinRM.
+type AuthMethod int
+
+// Authentication methods.
+const (
+	AuthBasic       AuthMethod = iota // HTTP Basic (local accounts)
+	AuthNTLM                          // NTLM/Negotiate without message encryption
+	AuthKerberos                      // Kerberos (SPNEGO), see Kerberos
+	AuthCertificate                   // TLS client certificate mapped on the host
+)
+
+func (m AuthMethod) String() string {
+	switch m {
+	case AuthBasic:
+		return "basic"
+	case AuthNTLM:
+		return "ntlm"
+	case AuthKerberos:
+		return "kerberos"
+	case AuthCertificate:
+		return "certificate"
+	}
+	return fmt.Sprintf("AuthMethod(%d)", int(m))
+}
+
+// Kerberos holds the settings of AuthKerberos (the fields of
+// winrm.NewClientKerberos). The password, when no CCache is given, comes
+// from Endpoint.Credentials.
+type Kerberos struct {
+	Realm      string // e.g. CONTOSO.COM
+	ConfigPath string // krb5.conf; required
+	CCachePath string // credential cache; empty: log in with Credentials
+	SPN        string // default "HTTP/<Host>"
+}
+
+// withDefaults validates e and fills in the defaults.
+func (e Endpoint) withDefaults() (Endpoint, error) {
+	if _, err := netip.ParseAddr(e.Host); err != nil {
+		h, err := dnsname.ParseFQDN(e.Host)
+		if err != nil {
+			return e, inputError("host", e.Host, "not an FQDN or IP address", err)
+		}
+		e.Host = h
+	}
+	if e.Port == 0 {
+		e.Port = DefaultHTTPSPort
+		if e.PlainHTTP {
+			e.Port = DefaultHTTPPort
+		}
+	}
+	if e.Port < 1 || e.Port > 65535 {
+		return e, inputError("port", fmt.Sprint(e.Port), "out of range 1-65535", nil)
+	}
+	if e.OperationTimeout == 0 {
+		e.OperationTimeout = DefaultOperationTimeout
+	}
+	if e.OperationTimeout < 100*time.Millisecond {
+		return e, inputError("OperationTimeout", e.OperationTimeout.String(), "below 100ms", nil)
+	}
+	if e.Timeout == 0 {
+		e.Timeout = e.OperationTimeout + DefaultTimeoutMargin
+	}
+	if e.Timeout <= e.OperationTimeout {
+		return e, inputError("Timeout", e.Timeout.String(), "must exceed OperationTimeout", nil)
+	}
+	switch e.Auth {
+	case AuthBasic, AuthNTLM:
+		if e.PlainHTTP && !e.AllowUnencrypted {
+			return e, inputError("Auth", e.Auth.String(), "refused over plain HTTP without AllowUnencrypted", nil)
+		}
+		if e.Credentials.Username == "" {
+			return e, inputError("Credentials", "", "user name required", nil)
+		}
+	case AuthKerberos:
+		if e.Kerberos == nil || e.Kerberos.ConfigPath == "" || e.Kerberos.Realm == "" {
+			return e, inputError("Kerberos", "", "Realm and ConfigPath required", nil)
+		}
+	case AuthCertificate:
+		if e.PlainHTTP || e.TLS.ClientCertificate == nil {
+			return e, inputError("Auth", e.Auth.String(), "needs HTTPS and TLS.ClientCertificate", nil)
+		}
+	default:
+		return e, inputError("Auth", e.Auth.String(), "unknown method", nil)
+	}
+	return e, nil
+}
+
+func (e Endpoint) url() string {
+	scheme := "https"
+	if e.PlainHTTP {
+		scheme = "http"
+	}
+	return fmt.Sprintf("%s://%s/wsman", scheme, net.JoinHostPort(e.Host, fmt.Sprint(e.Port)))
+}
+
+// wsmanDuration renders d as an xs:duration such as "PT60S" or "PT1.5S".
+func wsmanDuration(d time.Duration) string {
+	ms := d.Milliseconds()
+	if ms%1000 == 0 {
+		return fmt.Sprintf("PT%dS", ms/1000)
+	}
+	return fmt.Sprintf("PT%d.%03dS", ms/1000, ms%1000)
+}

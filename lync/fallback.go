@@ -1,0 +1,113 @@
+package lync
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"sync"
+
+	"github.com/xmppfed/edgefailover/internal/pwsh"
+)
+
+// maxProcessOutput bounds the stdout kept of one per-script process.
+const maxProcessOutput = 16 << 20
+
+// errNoShellID: a Create answer without a ShellId selector.
+var errNoShellID = errors.New("no ShellId in Create answer")
+
+// runProcess runs script as its own -EncodedCommand process, importing the
+// module inside the script. Called with w.sem held.
+func (w *WinRM) runProcess(ctx context.Context, script string) (json.RawMessage, error) {
+	mod, err := w.processModule(ctx)
+	if err != nil {
+		return nil, err
+	}
+	imp, err := importScript(mod)
+	if err != nil {
+		return nil, err
+	}
+	return w.process(ctx, pwsh.Join(imp, script))
+}
+
+// processModule detects the module once, with a process of its own.
+func (w *WinRM) processModule(ctx context.Context) (string, error) {
+	if w.module != "" {
+		return w.module, nil
+	}
+	m, err := detectModule(ctx, w.ep.Host, w.process)
+	if err != nil {
+		return "", err
+	}
+	w.module = m
+	return m, nil
+}
+
+// process runs one framed inner script as one PowerShell process on a shell
+// of its own, under ctx.
+func (w *WinRM) process(ctx context.Context, inner string) (json.RawMessage, error) {
+	if w.marker == nil {
+		m, err := newMarker(w.opts.Rand)
+		if err != nil {
+			return nil, err
+		}
+		w.marker = m
+	}
+	marker := w.marker.Next()
+	line, err := pwsh.EncodedCommandLine(pwsh.FrameLine(marker, inner))
+	if err != nil {
+		return nil, inputError("script", "", "too long for one -EncodedCommand process", err)
+	}
+	bt := &boundTransport{p: w.p, ctx: ctx}
+	fail := func(op string, err error) (json.RawMessage, error) {
+		if cerr := ctx.Err(); cerr != nil {
+			return nil, &TransportError{Host: w.ep.Host, Op: op, Err: cerr}
+		}
+		if terr := bt.err(); terr != nil {
+			err = terr
+		}
+		var te *TransportError
+		if errors.As(err, &te) {
+			return nil, te
+		}
+		return nil, &TransportError{Host: w.ep.Host, Op: op, Err: err}
+	}
+	wc, err := w.newClient(bt)
+	if err != nil {
+		return fail("open shell", err)
+	}
+	shell, id, err := w.createShell(wc, bt)
+	if err != nil {
+		return fail("Create", err)
+	}
+	defer w.deleteShell(id)
+	cmd, err := shell.ExecuteWithContext(ctx, line)
+	if err != nil {
+		return fail("Command", err)
+	}
+	stdout, stderr := &tailBuffer{max: maxProcessOutput}, &tailBuffer{max: 64 << 10}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); _, _ = io.Copy(stdout, cmd.Stdout) }()
+	go func() { defer wg.Done(); _, _ = io.Copy(stderr, cmd.Stderr) }()
+	cmd.Wait()
+	wg.Wait()
+	if ctx.Err() != nil || bt.err() != nil {
+		return fail("Receive", ErrSessionBroken)
+	}
+	res, err := pwsh.ParseFrame(stdout.Bytes(), marker)
+	if errors.Is(err, pwsh.ErrNoFrame) {
+		text, derr := pwsh.DecodeCLIXML(stderr.Bytes())
+		if derr != nil {
+			text = stderr.String()
+		}
+		if len(text) > 4096 {
+			text = text[:4096]
+		}
+		return nil, &HostError{Host: w.ep.Host, ExitCode: cmd.ExitCode(), Stderr: text}
+	}
+	if err != nil {
+		return nil, &ProtocolError{Op: "read result", Err: err}
+	}
+	return resultOf(res)
+}

@@ -1,0 +1,39 @@
+package lync
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/xmppfed/edgefailover/internal/pwsh"
+)
+
+// Runner runs one PowerShell script on one Windows host where the Lync or
+// Skype for Business management shell module is available.
+//
+// The script is an inner script of docs/wire.md §4 (the Runner frames it).
+// Run returns the JSON array the script wrote (wire.md §3), a *CmdletError
+// when the script threw on the host, or a *TransportError wrapping the cause
+// when the host could not be reached or stopped answering. Run honours ctx:
+// it returns by the context's deadline at the latest. Implementations are safe
+// for concurrent use; *WinRM serializes the scripts of one host.
+//
+// Client resources are built on any Runner, so callers may plug in their own
+// (for instance a recording or a dry-run runner).
+type Runner interface {
+	Run(ctx context.Context, script string) (json.RawMessage, error)
+}
+
+// resultOf maps a decoded frame to the Runner contract.
+func resultOf(res *pwsh.Result) (json.RawMessage, error) {
+	if res.Err != nil {
+		r := res.Err
+		return nil, &CmdletError{
+			Cmdlet:                r.Cmdlet,
+			Type:                  r.Type,
+			FullyQualifiedErrorId: r.FullyQualifiedErrorId,
+			Category:              r.Category,
+			Message:               r.Message,
+		}
+	}
+	return res.Output, nil
+}

@@ -1,0 +1,129 @@
+package lync
+
+import (
+	"context"
+	"strings"
+
+	"github.com/xmppfed/edgefailover/internal/pwsh"
+)
+
+// SitesService reads and changes Lync sites (Get-CsSite, Set-CsSite).
+type SitesService service
+
+// SiteKind is the SiteType of a site.
+type SiteKind string
+
+// Site kinds.
+const (
+	CentralSite  SiteKind = "CentralSite"
+	BranchOffice SiteKind = "BranchOffice"
+)
+
+// SiteInfo is a site as Get-CsSite shows it.
+type SiteInfo struct {
+	Identity        string   // e.g. "Site:Redmond"
+	Name            string   // the bare name, e.g. "Redmond"
+	SiteID          int      // SiteId
+	DisplayName     string   //
+	Kind            SiteKind // SiteType
+	Pools           []string // pool FQDNs of the site
+	FederationRoute string   // SIP federation route (service identity); "" when none
+	// XmppRoute is the XMPP federation route, a service identity such as
+	// "EdgeServer:edgepool2.contoso.com"; "" when none. It is read from the
+	// property named like the host's Set-CsSite route parameter.
+	XmppRoute string
+}
+
+// XmppRouteFQDN returns the pool FQDN of XmppRoute without its
+// "EdgeServer:" prefix, or "".
+func (s *SiteInfo) XmppRouteFQDN() string { return routeFQDN(s.XmppRoute) }
+
+type siteJSON struct {
+	Identity        string
+	SiteID          int `json:"SiteId"`
+	DisplayName     string
+	SiteType        string
+	Pools           []string
+	FederationRoute string
+	Route           string
+}
+
+// siteScript builds Get-CsSite [-Identity <name>] | Select-Object ... with
+// the route property named param.
+func siteScript(name, param string) (string, error) {
+	cmd := pwsh.NewCommand("Get-CsSite")
+	if name != "" {
+		cmd.String("Identity", name)
+	}
+	return cmd.Select(
+		pwsh.Property{Name: "Identity", Cast: pwsh.CastString},
+		pwsh.Property{Name: "SiteId", Cast: pwsh.CastInt},
+		pwsh.Property{Name: "DisplayName", Cast: pwsh.CastString},
+		pwsh.Property{Name: "SiteType", Cast: pwsh.CastString},
+		pwsh.Property{Name: "Pools", Cast: pwsh.CastStrings},
+		pwsh.Property{Name: "FederationRoute", Cast: pwsh.CastString},
+		pwsh.Property{Name: "Route", From: param, Cast: pwsh.CastString},
+	).Script()
+}
+
+func (j siteJSON) info() SiteInfo {
+	return SiteInfo{
+		Identity: j.Identity, Name: bareSite(j.Identity), SiteID: j.SiteID, DisplayName: j.DisplayName,
+		Kind: SiteKind(j.SiteType), Pools: j.Pools, FederationRoute: j.FederationRoute, XmppRoute: j.Route,
+	}
+}
+
+// Get returns one site by name ("Redmond" or "Site:Redmond"). A missing
+// site gives an error matching ErrNotFound.
+//
+// Runs: Get-CsSite -Identity <name> | Select-Object -Property Identity, SiteId, ...
+func (s *SitesService) Get(ctx context.Context, name string) (*SiteInfo, error) {
+	name, err := ParseSiteName(name)
+	if err != nil {
+		return nil, err
+	}
+	list, err := s.get(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) != 1 {
+		return nil, &NotFoundError{Kind: "site", Name: name}
+	}
+	return &list[0], nil
+}
+
+// List returns all sites.
+//
+// Runs: Get-CsSite | Select-Object -Property Identity, SiteId, ...
+func (s *SitesService) List(ctx context.Context) ([]SiteInfo, error) {
+	return s.get(ctx, "")
+}
+
+func (s *SitesService) get(ctx context.Context, name string) ([]SiteInfo, error) {
+	param, err := s.client.routeParameter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	script, err := siteScript(name, param)
+	if err != nil {
+		return nil, err
+	}
+	var out []siteJSON
+	if err := s.client.run(ctx, "Get-CsSite", script, &out); err != nil {
+		return nil, err
+	}
+	list := make([]SiteInfo, len(out))
+	for i, j := range out {
+		list[i] = j.info()
+	}
+	return list, nil
+}
+
+// routeFQDN strips the "EdgeServer:" prefix (any case) of a route identity.
+func routeFQDN(route string) string {
+	const prefix = "edgeserver:"
+	if len(route) >= len(prefix) && strings.EqualFold(route[:len(prefix)], prefix) {
+		return route[len(prefix):]
+	}
+	return route
+}
