@@ -42,8 +42,8 @@ func Probe(ctx context.Context, addr string, cfg ProbeConfig) (*ProbeResult, err
 	defer cancel()
 	conn, err := cfg.Dial(pctx, "tcp", addr)
 	if err != nil {
-		if ctx.Err() != nil {
-			return p.res, fmt.Errorf("edge: probe %s: %w", addr, ctx.Err())
+		if err := ctxDone(ctx); err != nil {
+			return p.res, fmt.Errorf("edge: probe %s: %w", addr, err)
 		}
 		p.res.DialError = err
 		return p.res, nil
@@ -62,10 +62,23 @@ func Probe(ctx context.Context, addr string, cfg ProbeConfig) (*ProbeResult, err
 	defer stop()
 
 	p.run(pctx, conn)
-	if ctx.Err() != nil {
-		return p.res, fmt.Errorf("edge: probe %s: %w", addr, ctx.Err())
+	if err := ctxDone(ctx); err != nil {
+		return p.res, fmt.Errorf("edge: probe %s: %w", addr, err)
 	}
 	return p.res, nil
+}
+
+// ctxDone returns ctx's error, counting a deadline that has passed as
+// reached even if ctx's timer has not fired yet: the connection deadline
+// equal to it may fire first.
+func ctxDone(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) {
+		return context.DeadlineExceeded
+	}
+	return nil
 }
 
 // prober holds the state of one Probe call.
@@ -104,7 +117,7 @@ func (p *prober) run(ctx context.Context, conn net.Conn) {
 	if !p.startTLS(conn, sp) {
 		return
 	}
-	p.secure(ctx, conn)
+	p.secure(ctx, conn, sp.readAhead())
 }
 
 // startTLS sends <starttls/> and reads the answer; it reports whether the
@@ -152,7 +165,7 @@ func netError(err error) error {
 	switch {
 	case errors.As(err, &ne) && ne.Timeout():
 		return fmt.Errorf("%w: %w", ErrTimeout, err)
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.Is(err, io.EOF):
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.Is(err, io.EOF), errors.Is(err, io.ErrClosedPipe):
 		return fmt.Errorf("%w: %w", ErrPeerClosed, err)
 	}
 	return err

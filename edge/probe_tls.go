@@ -1,17 +1,19 @@
 package edge
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+	"io"
 	"net"
 	"time"
 )
 
 // secure runs the TLS handshake over conn, records the session and the
 // chain, and restarts the stream over TLS.
-func (p *prober) secure(ctx context.Context, conn net.Conn) {
+func (p *prober) secure(ctx context.Context, conn net.Conn, readAhead []byte) {
 	tcfg := &tls.Config{}
 	if p.cfg.TLSConfig != nil {
 		tcfg = p.cfg.TLSConfig.Clone()
@@ -22,6 +24,10 @@ func (p *prober) secure(ctx context.Context, conn net.Conn) {
 	// Verification is done below and reported as data, not as a handshake
 	// failure.
 	tcfg.InsecureSkipVerify = true
+	if len(readAhead) > 0 {
+		// Bytes the peer sent after <proceed/> belong to TLS.
+		conn = &prefixConn{Conn: conn, r: io.MultiReader(bytes.NewReader(readAhead), conn)}
+	}
 	tc := tls.Client(conn, tcfg)
 	if err := tc.HandshakeContext(ctx); err != nil {
 		p.fail(StageTLS, fmt.Errorf("%w: %w", ErrTLSHandshake, netError(err)))
@@ -81,3 +87,11 @@ func (p *prober) recordTLS(st tls.ConnectionState, tcfg *tls.Config) {
 // errNoCertificate: the peer completed TLS without a certificate (e.g. an
 // anonymous cipher suite), so nothing can be verified.
 var errNoCertificate = fmt.Errorf("%w: no certificate", ErrTLSHandshake)
+
+// prefixConn reads from r (bytes already read from Conn, then Conn).
+type prefixConn struct {
+	net.Conn
+	r io.Reader
+}
+
+func (c *prefixConn) Read(b []byte) (int, error) { return c.r.Read(b) }

@@ -1,6 +1,7 @@
 package edge
 
 import (
+	"bufio"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -55,6 +56,7 @@ func (l *limitReader) Read(p []byte) (int, error) {
 // ErrLimitExceeded, or are network errors.
 type streamParser struct {
 	lr     *limitReader
+	br     *bufio.Reader // between lr and dec, so the bytes read ahead can be handed on
 	dec    *xml.Decoder
 	lim    Limits
 	depth  int
@@ -64,9 +66,16 @@ type streamParser struct {
 func newStreamParser(r io.Reader, lim Limits, firstByte func()) *streamParser {
 	lim = lim.withDefaults()
 	lr := &limitReader{r: r, left: lim.MaxBytes, max: lim.MaxBytes, firstByte: firstByte}
-	dec := xml.NewDecoder(lr)
+	br := bufio.NewReader(lr)
+	dec := xml.NewDecoder(br)
 	dec.Strict = true // undeclared entities and bad syntax are errors; no DTD is read
-	return &streamParser{lr: lr, dec: dec, lim: lim}
+	return &streamParser{lr: lr, br: br, dec: dec, lim: lim}
+}
+
+// readAhead returns the bytes read from the peer but not parsed yet.
+func (p *streamParser) readAhead() []byte {
+	b, _ := p.br.Peek(p.br.Buffered())
+	return b
 }
 
 // token returns the next token, namespace-translated, after the limit and
