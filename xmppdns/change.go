@@ -23,11 +23,11 @@ type Correction struct {
 	New RRset `json:"new"`
 }
 
-// String renders the correction as dnscontrol prints its corrections:
-//
-//	+ CREATE _xmpp-server._tcp.contoso.com. SRV 10 0 5269 edge2.contoso.com. ttl=300
-//	± MODIFY xmpp.contoso.com. A (192.0.2.1 ttl=300) -> (192.0.2.2 ttl=300)
-//	- DELETE xmpp.contoso.com. AAAA 2001:db8::1 ttl=300
+// String renders the correction on one line as dnscontrol prints its
+// corrections, for example
+// "+ CREATE _xmpp-server._tcp.contoso.com. SRV 10 0 5269 edge2.contoso.com. ttl=300",
+// "± MODIFY xmpp.contoso.com. A (192.0.2.1 ttl=300) -> (192.0.2.2 ttl=300)" or
+// "- DELETE xmpp.contoso.com. AAAA 2001:db8::1 ttl=300".
 func (c Correction) String() string {
 	switch c.Op {
 	case OpCreate:

@@ -1,0 +1,185 @@
+package xmppdns
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/miekg/dns"
+)
+
+func TestCandidates(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		records []string
+		want    []Candidate
+		wantErr error
+	}{
+		{
+			name: "SRV by priority",
+			records: []string{
+				"_xmpp-server._tcp.contoso.com. 300 IN SRV 20 0 5269 EdgePool1.contoso.com.",
+				"_xmpp-server._tcp.contoso.com. 300 IN SRV 10 0 5269 edgepool2.contoso.com.",
+			},
+			want: []Candidate{
+				{Host: "edgepool2.contoso.com", Port: 5269, Priority: 10, FromSRV: true},
+				{Host: "edgepool1.contoso.com", Port: 5269, Priority: 20, FromSRV: true},
+			},
+		},
+		{
+			name:    "single dot: decidedly not available",
+			records: []string{"_xmpp-server._tcp.contoso.com. 300 IN SRV 0 0 0 ."},
+			wantErr: ErrServiceNotAvailable,
+		},
+		{
+			name: "dot mixed with a target is left out",
+			records: []string{
+				"_xmpp-server._tcp.contoso.com. 300 IN SRV 0 0 0 .",
+				"_xmpp-server._tcp.contoso.com. 300 IN SRV 10 0 5270 edge.contoso.com.",
+			},
+			want: []Candidate{{Host: "edge.contoso.com", Port: 5270, Priority: 10, FromSRV: true}},
+		},
+		{
+			name:    "NXDOMAIN: fallback to the domain on 5269",
+			records: []string{"contoso.com. 300 IN A 192.0.2.1"},
+			want:    []Candidate{{Host: "contoso.com", Port: 5269}},
+		},
+		{
+			name:    "NODATA: fallback",
+			records: []string{"_xmpp-server._tcp.contoso.com. 300 IN TXT \"not srv\""},
+			want:    []Candidate{{Host: "contoso.com", Port: 5269}},
+		},
+		{
+			name: "CNAME followed",
+			records: []string{
+				"_xmpp-server._tcp.contoso.com. 300 IN CNAME _xmpp-server._tcp.hosted.example.",
+				"_xmpp-server._tcp.hosted.example. 300 IN SRV 5 0 5269 edge.hosted.example.",
+			},
+			want: []Candidate{{Host: "edge.hosted.example", Port: 5269, Priority: 5, FromSRV: true}},
+		},
+		{
+			name: "SRV present, no usable target: no fallback",
+			records: []string{
+				"_xmpp-server._tcp.contoso.com. 300 IN SRV 10 0 0 edge.contoso.com.",
+				"_xmpp-server._tcp.contoso.com. 300 IN SRV 10 0 5269 bad_host.contoso.com.",
+			},
+			wantErr: ErrMalformed,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFakeDNS(tt.records...)
+			if tt.name == "CNAME followed" {
+				f.answer = func(q dns.Question, r *dns.Msg) { r.Answer = append(r.Answer, f.rrs...) } // a recursor's full chain
+			}
+			r := &Resolver{Servers: []string{"192.0.2.53:53"}, Exchange: f.exchange, Rand: rand.New(rand.NewPCG(1, 2))}
+			got, err := r.Candidates(context.Background(), "Contoso.com")
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("error = %v, want %v", err, tt.wantErr)
+			}
+			if d := cmp.Diff(tt.want, got); d != "" {
+				t.Errorf("(-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+func TestCandidatesFailures(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newFakeDNS("_xmpp-server._tcp.contoso.com. 300 IN SRV 10 0 5269 edge.contoso.com.")
+	f.rcode["192.0.2.1:53"] = dns.RcodeServerFailure
+	r := &Resolver{Servers: []string{"192.0.2.1:53", "192.0.2.2:53"}, Exchange: f.exchange}
+	got, err := r.Candidates(ctx, "contoso.com")
+	if err != nil || len(got) != 1 {
+		t.Fatalf("second resolver not used: %v, %v", got, err)
+	}
+	f.rcode["192.0.2.2:53"] = dns.RcodeRefused
+	_, err = r.Candidates(ctx, "contoso.com")
+	var qe *QueryError
+	if !errors.Is(err, ErrRcode) || !errors.As(err, &qe) || qe.Rcode != dns.RcodeRefused {
+		t.Errorf("all failing: %v", err)
+	}
+	for _, d := range []string{"", "contoso", "_x._tcp.contoso.com", "a b.com"} {
+		if _, err := r.Candidates(ctx, d); !errors.Is(err, ErrInvalidInput) {
+			t.Errorf("Candidates(%q) = %v", d, err)
+		}
+	}
+	if _, err := (&Resolver{}).Candidates(ctx, "contoso.com"); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("no servers: %v", err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := r.Candidates(cctx, "contoso.com"); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
+}
+
+// TestOrderRFC2782 drives the selection with chosen random numbers and
+// checks the running-sum rule of RFC 2782, weight-0 records first.
+func TestOrderRFC2782(t *testing.T) {
+	t.Parallel()
+	c := func(host string, prio, weight uint16) Candidate {
+		return Candidate{Host: host, Port: 5269, Priority: prio, Weight: weight, FromSRV: true}
+	}
+	in := []Candidate{c("b", 10, 60), c("z", 20, 0), c("a", 10, 0), c("c", 10, 40)}
+	hosts := func(cs []Candidate) (s []string) {
+		for _, x := range cs {
+			s = append(s, x.Host)
+		}
+		return s
+	}
+	tests := []struct {
+		draws []uint64 // returned in turn by n
+		want  []string
+	}{
+		// sum 100 over [a:0 b:60 c:40]: running sums 0, 60, 100.
+		{[]uint64{0, 0, 0, 0}, []string{"a", "b", "c", "z"}},   // 0 picks the weight-0 record first
+		{[]uint64{1, 0, 0, 0}, []string{"b", "a", "c", "z"}},   // 1 <= 60: b; then [a:0 c:40], 0: a
+		{[]uint64{61, 40, 0, 0}, []string{"c", "b", "a", "z"}}, // 61 > 60: c; then [a:0 b:60], 40: b
+		{[]uint64{100, 1, 0, 0}, []string{"c", "b", "a", "z"}}, // 100: c (the top of the range)
+		{[]uint64{60, 0, 0, 0}, []string{"b", "a", "c", "z"}},  // 60 <= 60: b
+	}
+	for _, tt := range tests {
+		i := 0
+		n := func(k uint64) uint64 {
+			v := tt.draws[i]
+			i++
+			if v >= k {
+				t.Fatalf("draw %d out of [0,%d)", v, k)
+			}
+			return v
+		}
+		if got := hosts(order(in, n)); !cmp.Equal(got, tt.want) {
+			t.Errorf("draws %v: order %v, want %v", tt.draws, got, tt.want)
+		}
+	}
+}
+
+// TestOrderDistribution checks, with a seeded source (so the test is
+// deterministic), that equal priorities are shared by weight as RFC 2782's
+// algorithm shares them.
+func TestOrderDistribution(t *testing.T) {
+	t.Parallel()
+	rnd := rand.New(rand.NewPCG(7, 11))
+	in := []Candidate{{Host: "a", Weight: 1}, {Host: "b", Weight: 3}, {Host: "z", Priority: 1, Weight: 1000}}
+	first := map[string]int{}
+	const n = 4000
+	for range n {
+		got := order(in, rnd.Uint64N)
+		first[got[0].Host]++
+		if got[2].Host != "z" {
+			t.Fatalf("higher priority number came before the end: %v", got)
+		}
+	}
+	// RFC 2782 draws r uniformly in [0, sum] inclusive: with running sums
+	// a=1, b=4, r in {0,1} picks a and r in {2,3,4} picks b, so b comes
+	// first with probability 3/5 (not 3/4: the inclusive range is the RFC's).
+	if b := float64(first["b"]) / n; b < 0.57 || b > 0.63 {
+		t.Errorf("b first in %.3f of draws, want about 0.75 (%v)", b, first)
+	}
+}
