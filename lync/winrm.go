@@ -53,8 +53,8 @@ type WinRM struct {
 	// guarded by sem
 	sess     *session
 	marker   *pwsh.Marker // markers of per-script processes
-	module   string // detected module, kept across sessions
-	fallback bool   // ModeAuto gave up on persistent sessions
+	module   string       // detected module, kept across sessions
+	fallback bool         // ModeAuto gave up on persistent sessions
 	closed   bool
 
 	wg sync.WaitGroup // background shell deletions
