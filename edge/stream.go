@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"syscall"
 )
 
 // Namespaces of RFC 6120 and XEP-0220.
@@ -45,11 +43,21 @@ func (l *limitReader) Read(p []byte) (int, error) {
 		l.firstByte = nil
 	}
 	l.left -= int64(n)
-	if err == io.EOF {
+	switch {
+	case err == io.EOF:
 		l.eof = true
+	case err != nil:
+		err = &readError{err}
 	}
 	return n, err
 }
+
+// readError marks an error of the connection, as opposed to one of the
+// decoder, when the decoder hands it back.
+type readError struct{ err error }
+
+func (e *readError) Error() string { return e.err.Error() }
+func (e *readError) Unwrap() error { return e.err }
 
 // streamParser reads one XML stream from a peer with encoding/xml, within
 // Limits. Its errors match ErrPeerClosed, ErrTimeout, ErrMalformed,
@@ -116,20 +124,20 @@ func (p *streamParser) token() (xml.Token, error) {
 
 func (p *streamParser) classify(err error) error {
 	var se *xml.SyntaxError
-	var ne net.Error
+	var re *readError
 	switch {
 	case errors.Is(err, ErrLimitExceeded):
 		return err
+	case errors.As(err, &re):
+		return netError(re.err)
 	case p.lr.eof && (err == io.EOF || errors.As(err, &se)):
 		return ErrPeerClosed
 	case errors.As(err, &se):
 		return fmt.Errorf("%w: line %d: %s", ErrMalformed, se.Line, se.Msg)
-	case errors.As(err, &ne) && ne.Timeout():
-		return fmt.Errorf("%w: %w", ErrTimeout, err)
-	case errors.Is(err, syscall.ECONNRESET):
-		return fmt.Errorf("%w: %w", ErrPeerClosed, err)
 	}
-	return err
+	// The decoder's own errors that are not *xml.SyntaxError, e.g. an XML
+	// declaration with another version or an encoding other than UTF-8.
+	return fmt.Errorf("%w: %v", ErrMalformed, err)
 }
 
 // node is a bounded element tree of one top-level stream child.
