@@ -139,7 +139,9 @@ func (s RRset) toLibdns(zone string) []libdns.Record {
 		case "SRV":
 			out = append(out, srvRecord(rel, s.TTL, d))
 		case "A", "AAAA":
-			if ip, err := netip.ParseAddr(d); err == nil {
+			// libdns.Address picks A or AAAA from the address: use it only
+			// when that agrees with the RRset's type.
+			if ip, err := netip.ParseAddr(d); err == nil && ip.Is4() == (s.Type == "A") {
 				out = append(out, libdns.Address{Name: rel, TTL: s.TTL, IP: ip})
 				continue
 			}
