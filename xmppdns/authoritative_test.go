@@ -25,8 +25,13 @@ xmpp IN A 192.0.2.10
 func startCluster(t testing.TB, n int, extra string) (*dnstest.Zone, *dnstest.Cluster, *Authoritative) {
 	t.Helper()
 	text := clusterZone + extra
-	for i := 2; i <= n+1; i++ {
-		text += fmt.Sprintf("@ IN NS ns%d\n", i)
+	for i := 1; i <= n+1; i++ {
+		if i > 1 {
+			text += fmt.Sprintf("@ IN NS ns%d\n", i)
+		}
+		// Glue addresses nobody listens on: Addrs maps the hosts to the
+		// servers' loopback ports.
+		text += fmt.Sprintf("ns%d IN A 192.0.2.%d\n", i, 100+i)
 	}
 	z, err := dnstest.ParseZone("example.test", text)
 	if err != nil {
@@ -188,14 +193,14 @@ func TestAuthoritativeDroppedAndTruncated(t *testing.T) {
 
 func TestNameserverWithoutAddress(t *testing.T) {
 	t.Parallel()
-	_, _, a := startCluster(t, 1, "@ IN NS ns9.example.test.\n")
+	_, _, a := startCluster(t, 1, "@ IN NS ns.elsewhere.invalid.\n")
 	rep, err := a.Check(context.Background(), wantNone)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var found bool
 	for _, s := range rep.Servers {
-		if s.Host == "ns9.example.test." {
+		if s.Host == "ns.elsewhere.invalid." {
 			found = s.Addr == "" && !s.Match && s.Err != nil
 		}
 	}

@@ -1,0 +1,138 @@
+package xmppdns
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/libdns/libdns"
+)
+
+func TestApplyBatchesOneSetRecordsPerZone(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	p := seeded()
+	z := newTestZone(t, p)
+	var desired []Desired
+	for i := range 50 {
+		desired = append(desired, SRVSet{Domain: fmt.Sprintf("d%d.contoso.com", i), Records: []SRV{srv("edgepool2.contoso.com.", 10)}})
+	}
+	desired = append(desired, AddrSet{Host: "xmpp.contoso.com", IPs: []netip.Addr{netip.MustParseAddr("192.0.2.2"), netip.MustParseAddr("2001:db8::2")}})
+	ch, err := z.Plan(ctx, desired...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ch.Corrections) != 52 {
+		t.Fatalf("%d corrections", len(ch.Corrections))
+	}
+	if err := z.Apply(ctx, ch); err != nil {
+		t.Fatal(err)
+	}
+	if n := p.count("SetRecords"); n != 1 {
+		t.Errorf("%d SetRecords calls, want 1", n)
+	}
+	if n := p.count("DeleteRecords"); n != 0 {
+		t.Errorf("%d DeleteRecords calls, want 0", n)
+	}
+}
+
+func TestApplyConflict(t *testing.T) {
+	t.Parallel()
+	someoneElse := func(p *memProvider) {
+		p.putLocked(testZone, libdns.Address{Name: "xmpp", TTL: 600 * time.Second, IP: netip.MustParseAddr("198.51.100.7")})
+	}
+	for name, wrap := range map[string]func(*memProvider) Provider{
+		"read-compare-write": func(p *memProvider) Provider { return p },
+		"conditional":        func(p *memProvider) Provider { return condProvider{p} },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			p := seeded()
+			z := newTestZone(t, wrap(p))
+			ch, err := z.Plan(ctx, AddrSet{Host: "xmpp.contoso.com", IPs: []netip.Addr{netip.MustParseAddr("192.0.2.2")}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if name == "conditional" {
+				p.beforeWrite = someoneElse // between the check and the write
+			} else {
+				p.put(testZone, libdns.Address{Name: "xmpp", TTL: 600 * time.Second, IP: netip.MustParseAddr("198.51.100.7")})
+			}
+			err = z.Apply(ctx, ch)
+			var ce *ConflictError
+			if !errors.Is(err, ErrConflict) || !errors.As(err, &ce) {
+				t.Fatalf("Apply error = %v, want *ConflictError", err)
+			}
+			if ce.Found.Type != "A" || !ce.Found.SameData(RRset{Data: []string{"198.51.100.7"}}) {
+				t.Errorf("Found = %+v", ce.Found)
+			}
+			p.beforeWrite = nil
+			got, _ := z.GetAddrs(ctx, "xmpp.contoso.com")
+			if len(got.IPs) != 2 || got.IPs[0] != netip.MustParseAddr("198.51.100.7") {
+				t.Errorf("someone else's value was overwritten: %v", got.IPs)
+			}
+		})
+	}
+}
+
+func TestApplyNotApplied(t *testing.T) {
+	t.Parallel()
+	for name, wrap := range map[string]func(*memProvider) Provider{
+		"plain":       func(p *memProvider) Provider { return p },
+		"conditional": func(p *memProvider) Provider { return condProvider{p} },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			p := seeded()
+			p.lie = true
+			z := newTestZone(t, wrap(p))
+			_, err := z.SetSRV(context.Background(), "contoso.com", srv("edgepool2.contoso.com.", 10))
+			var na *NotAppliedError
+			if !errors.Is(err, ErrNotApplied) || !errors.As(err, &na) {
+				t.Fatalf("error = %v, want *NotAppliedError", err)
+			}
+			if len(na.Got) != 1 || na.Got[0].Data[0] != "10 0 5269 edgepool1.contoso.com." {
+				t.Errorf("Got = %+v", na.Got)
+			}
+		})
+	}
+}
+
+func TestApplyHonoursContext(t *testing.T) {
+	t.Parallel()
+	p := seeded()
+	z := newTestZone(t, p)
+	ch, err := z.Plan(context.Background(), SRVSet{Domain: "contoso.com", Records: []SRV{srv("edgepool2.contoso.com.", 10)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := z.Apply(ctx, ch); !errors.Is(err, context.Canceled) {
+		t.Errorf("Apply on a cancelled context = %v", err)
+	}
+	if p.count("SetRecords") != 0 {
+		t.Error("wrote on a cancelled context")
+	}
+}
+
+func TestDeleteNeedsDeleter(t *testing.T) {
+	t.Parallel()
+	p := seeded()
+	type getSetOnly struct {
+		libdns.RecordGetter
+		libdns.RecordSetter
+	}
+	z := newTestZone(t, getSetOnly{p, p})
+	_, err := z.SetAddrs(context.Background(), "xmpp.contoso.com", netip.MustParseAddr("192.0.2.9"))
+	if !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("error = %v, want ErrUnsupported", err)
+	}
+	if p.count("SetRecords") != 0 {
+		t.Error("wrote before finding it could not finish")
+	}
+}
