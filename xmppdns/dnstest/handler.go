@@ -25,8 +25,8 @@ func (s *Server) serveDNS(w dns.ResponseWriter, r *dns.Msg) {
 	if t := r.IsTsig(); t != nil {
 		e.Key = dns.CanonicalName(t.Hdr.Name)
 	}
-	defer func() { s.record(e) }()
 	if r.Response {
+		s.record(e)
 		return // never answer an answer
 	}
 
@@ -38,6 +38,7 @@ func (s *Server) serveDNS(w dns.ResponseWriter, r *dns.Msg) {
 		e.Fault = f
 		switch f {
 		case FaultDrop:
+			s.record(e)
 			return
 		case FaultRefused:
 			resp.Rcode = dns.RcodeRefused
@@ -47,10 +48,11 @@ func (s *Server) serveDNS(w dns.ResponseWriter, r *dns.Msg) {
 			resp.Truncated = true
 			e.Truncated = true
 		case FaultBadSig:
-			e.Rcode = s.writeTSIGError(w, resp, r, dns.RcodeBadSig)
+			s.writeTSIGError(w, &e, resp, r, dns.RcodeBadSig)
 			return
 		}
 		e.Rcode = resp.Rcode
+		s.record(e) // before the answer leaves: a client that got it finds it logged
 		_ = w.WriteMsg(resp)
 		return
 	}
@@ -60,13 +62,13 @@ func (s *Server) serveDNS(w dns.ResponseWriter, r *dns.Msg) {
 		k, ok := s.keys[dns.CanonicalName(t.Hdr.Name)]
 		switch err := w.TsigStatus(); {
 		case !ok || dns.CanonicalName(k.Algorithm) != dns.CanonicalName(t.Algorithm):
-			e.Rcode = s.writeTSIGError(w, resp, r, dns.RcodeBadKey)
+			s.writeTSIGError(w, &e, resp, r, dns.RcodeBadKey)
 			return
 		case errors.Is(err, dns.ErrTime):
-			e.Rcode = s.writeTSIGError(w, resp, r, dns.RcodeBadTime)
+			s.writeTSIGError(w, &e, resp, r, dns.RcodeBadTime)
 			return
 		case err != nil:
-			e.Rcode = s.writeTSIGError(w, resp, r, dns.RcodeBadSig)
+			s.writeTSIGError(w, &e, resp, r, dns.RcodeBadSig)
 			return
 		}
 		key = &k
@@ -94,13 +96,16 @@ func (s *Server) serveDNS(w dns.ResponseWriter, r *dns.Msg) {
 	if key != nil {
 		resp.SetTsig(key.Name, key.Algorithm, 300, time.Now().Unix())
 	}
+	s.record(e)
 	_ = w.WriteMsg(resp)
 }
 
 // writeTSIGError answers NOTAUTH with an unsigned TSIG record carrying the
 // TSIG error (BADSIG, BADKEY, BADTIME), as RFC 8945 §5.3 and BIND do.
-func (s *Server) writeTSIGError(w dns.ResponseWriter, resp, r *dns.Msg, tsigErr int) int {
+func (s *Server) writeTSIGError(w dns.ResponseWriter, e *Entry, resp, r *dns.Msg, tsigErr int) {
 	resp.Rcode = dns.RcodeNotAuth
+	e.Rcode = resp.Rcode
+	s.record(*e)
 	resp.Answer, resp.Ns, resp.Extra = nil, nil, nil
 	if t := r.IsTsig(); t != nil {
 		resp.Extra = []dns.RR{&dns.TSIG{
@@ -112,5 +117,4 @@ func (s *Server) writeTSIGError(w dns.ResponseWriter, resp, r *dns.Msg, tsigErr 
 	if b, err := resp.Pack(); err == nil {
 		_, _ = w.Write(b) // Write, not WriteMsg: the answer must stay unsigned
 	}
-	return resp.Rcode
 }

@@ -89,6 +89,7 @@ func TestParseZoneErrors(t *testing.T) {
 		{"example.test", "other.test. IN A 192.0.2.1\n"},
 		{"", "@ IN A 192.0.2.1\n"},
 		{"example.test", "@ IN SOA a b 1 2 3 4 5\n@ IN SOA c d 1 2 3 4 5\n"},
+		{"example.test", "@ 60 IN NS ns9\n"}, // in-zone NS without address: BIND refuses to load
 	} {
 		if _, err := dnstest.ParseZone(tc.origin, tc.text); err == nil {
 			t.Errorf("ParseZone(%q, %q) = nil error", tc.origin, tc.text)
@@ -108,7 +109,8 @@ func TestNewZoneDefaults(t *testing.T) {
 	got := rrStrings(z.Records())
 	want := "example.test.\t3600\tIN\tSOA\tns1.example.test. hostmaster.example.test. 1 3600 600 86400 60\n" +
 		"a.example.test.\t60\tIN\tA\t192.0.2.1\n" +
-		"example.test.\t3600\tIN\tNS\tns1.example.test."
+		"example.test.\t3600\tIN\tNS\tns1.example.test.\n" +
+		"ns1.example.test.\t3600\tIN\tA\t127.0.0.1"
 	if got != want {
 		t.Fatalf("records:\n%s\nwant:\n%s", got, want)
 	}

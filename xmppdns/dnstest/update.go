@@ -48,6 +48,9 @@ func (s *Server) update(r *dns.Msg, key *Key) int {
 			changed = true
 		}
 	}
+	if missingNSAddress(origin, sets) != "" {
+		return dns.RcodeRefused // BIND: "post update name server sanity check failed"
+	}
 	if changed && !sameSets(cur.sets, sets) {
 		z.commit(sets)
 	}

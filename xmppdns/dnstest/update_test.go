@@ -118,6 +118,19 @@ func TestUpdateOperations(t *testing.T) {
 	if len(z.Lookup(zone, dns.TypeNS)) != 2 || len(z.Lookup(zone, dns.TypeSOA)) != 1 || z.Serial() != serial {
 		t.Fatalf("apex SOA/NS were touched or a no-op update changed the serial: %d -> %d", serial, z.Serial())
 	}
+	r, err := exchange(t, s.Addr, "tcp", update(zone, func(m *dns.Msg) {
+		m.Insert([]dns.RR{rr(t, "example.test. 300 IN NS ns3.example.test.")})
+	}), &k)
+	if err != nil || r.Rcode != dns.RcodeRefused || len(z.Lookup(zone, dns.TypeNS)) != 2 {
+		t.Fatalf("NS without address (BIND's post-update sanity check): %v %v", err, r)
+	}
+	send(func(m *dns.Msg) {
+		m.Insert([]dns.RR{rr(t, "ns3.example.test. 300 IN A 192.0.2.3"), rr(t, "example.test. 300 IN NS ns3.example.test.")})
+	})
+	send(func(m *dns.Msg) { m.Insert([]dns.RR{rr(t, "example.test. 300 IN NS ns.elsewhere.example.")}) })
+	if len(z.Lookup(zone, dns.TypeNS)) != 4 {
+		t.Fatalf("NS set: %v", z.Lookup(zone, dns.TypeNS))
+	}
 	if r := ask(t, s.Addr, "udp", zone, dns.TypeSOA); r.Answer[0].(*dns.SOA).Serial != z.Serial() {
 		t.Fatalf("SOA answer %v, zone serial %d", r.Answer[0], z.Serial())
 	}

@@ -2,6 +2,7 @@ package dnstest
 
 import (
 	"fmt"
+	"net"
 	"strings"
 	"sync"
 	"time"
@@ -40,7 +41,9 @@ type rrKey struct {
 // NewZone returns a zone for origin holding rrs. Every record must lie in the
 // zone and be of class IN. When rrs hold no SOA, a SOA at the apex is added
 // (primary ns1.<origin>, serial 1, minimum TTL 60); when they hold no NS at the
-// apex, "ns1.<origin>" is added as the only NS.
+// apex, "ns1.<origin>" is added as the only NS, with the address 127.0.0.1
+// unless it has one. As BIND does, a zone whose apex NS names a host inside
+// the zone that has no A or AAAA record is refused.
 func NewZone(origin string, rrs ...dns.RR) (*Zone, error) {
 	if _, ok := dns.IsDomainName(origin); !ok || origin == "" || origin == "." {
 		return nil, fmt.Errorf("dnstest: bad zone origin %q", origin)
@@ -72,6 +75,15 @@ func NewZone(origin string, rrs ...dns.RR) (*Zone, error) {
 			Hdr: dns.RR_Header{Name: o, Rrtype: dns.TypeNS, Class: dns.ClassINET, Ttl: 3600},
 			Ns:  "ns1." + o,
 		}}
+		if len(sets[rrKey{"ns1." + o, dns.TypeA}])+len(sets[rrKey{"ns1." + o, dns.TypeAAAA}]) == 0 {
+			sets[rrKey{"ns1." + o, dns.TypeA}] = []dns.RR{&dns.A{
+				Hdr: dns.RR_Header{Name: "ns1." + o, Rrtype: dns.TypeA, Class: dns.ClassINET, Ttl: 3600},
+				A:   net.IPv4(127, 0, 0, 1),
+			}}
+		}
+	}
+	if bad := missingNSAddress(o, sets); bad != "" {
+		return nil, fmt.Errorf("dnstest: zone %s: NS %s has no address records (A or AAAA), as BIND refuses to load", o, bad)
 	}
 	z := &Zone{origin: o, now: time.Now}
 	soa := sets[rrKey{o, dns.TypeSOA}][0].(*dns.SOA)
@@ -183,4 +195,16 @@ func (z *Zone) commit(sets map[rrKey][]dns.RR) {
 	if len(z.versions) > maxVersions {
 		z.versions = append([]*version(nil), z.versions[len(z.versions)-maxVersions:]...)
 	}
+}
+
+// missingNSAddress returns an apex NS target inside the zone that has no A
+// or AAAA record, or "" (BIND's integrity check on load and after updates).
+func missingNSAddress(origin string, sets map[rrKey][]dns.RR) string {
+	for _, rr := range sets[rrKey{origin, dns.TypeNS}] {
+		t := dns.CanonicalName(rr.(*dns.NS).Ns)
+		if dns.IsSubDomain(origin, t) && len(sets[rrKey{t, dns.TypeA}])+len(sets[rrKey{t, dns.TypeAAAA}]) == 0 {
+			return t
+		}
+	}
+	return ""
 }

@@ -1,0 +1,30 @@
+// Package rfc2136 is a libdns provider that reads a zone by direct queries
+// and writes it by RFC 2136 dynamic updates signed with TSIG
+// (HMAC-SHA256/384/512), built on github.com/miekg/dns. It works with any
+// server that accepts signed updates: BIND, Knot, PowerDNS, Windows DNS in
+// "nonsecure and secure" mode.
+//
+// Compared with the libdns semantics it implements exactly:
+//
+//   - Reads need no zone-transfer rights: GetRRset asks for one RRset.
+//     GetRecords (the whole zone) needs AXFR rights for the key and returns
+//     an error matching ErrListUnsupported when the server refuses.
+//   - Every SetRecords, AppendRecords and DeleteRecords call is one atomic
+//     UPDATE: all of it is applied or nothing. AppendRecords and
+//     DeleteRecords read the RRsets first and write under prerequisites that
+//     they are unchanged, so what they return is what really happened.
+//   - SetRRsetIf and SetRecordsIf write only if the RRsets still hold the
+//     values read before (value-dependent prerequisites); otherwise the error
+//     matches ErrConflict and nothing is written.
+//   - Every rcode becomes a typed error (*RcodeError matching ErrRefused,
+//     ErrNotAuth, ErrNotZone, ErrYXRRSet, ErrNXRRSet, ErrBadSig, ErrBadKey...);
+//     a REFUSED answer is never taken for success.
+//   - Input is validated (names inside the zone, types, data, TTLs) before
+//     any packet is sent; errors match ErrInvalid.
+//
+// Record names are relative to the zone ("@" for the apex), as in libdns.
+// Data is zone-file RDATA read with the zone as origin (so a relative SRV
+// target is completed with the zone; write targets absolute); TXT Data is the
+// unescaped text. TTL 0 is sent as 0. The TSIG secret is redacted whenever the
+// Provider or its Secret is printed, logged or marshalled.
+package rfc2136

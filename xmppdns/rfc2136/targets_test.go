@@ -1,0 +1,41 @@
+package rfc2136_test
+
+import (
+	"testing"
+
+	"github.com/miekg/dns"
+	"github.com/xmppfed/edgefailover/internal/testpeer"
+	"github.com/xmppfed/edgefailover/xmppdns/dnstest"
+	"github.com/xmppfed/edgefailover/xmppdns/rfc2136"
+)
+
+// newDNSTest serves the suite zone from dnstest and returns a provider for it.
+func newDNSTest(t testing.TB) (target, *dnstest.Server, *dnstest.Zone) {
+	t.Helper()
+	z, err := dnstest.ParseZone("example.test", suiteZoneText)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := dnstest.NewKey("xmpp-update.", dns.HmacSHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := dnstest.Start(dnstest.Config{Zones: []*dnstest.Zone{z}, Keys: []dnstest.Key{k}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	p := &rfc2136.Provider{Server: s.Addr, KeyName: k.Name, Algorithm: "hmac-sha256", Secret: rfc2136.Secret(k.Secret)}
+	return target{p: p, zone: "example.test.", addr: s.Addr}, s, z
+}
+
+func TestSuiteDNSTest(t *testing.T) {
+	tg, _, _ := newDNSTest(t)
+	runSuite(t, tg)
+}
+
+func TestSuiteBIND(t *testing.T) {
+	b := testpeer.StartBIND(t, "example.test", suiteZoneText)
+	p := &rfc2136.Provider{Server: b.Addr, KeyName: b.KeyName, Algorithm: "hmac-sha256", Secret: rfc2136.Secret(b.Secret)}
+	runSuite(t, target{p: p, zone: "example.test.", addr: b.Addr})
+}
