@@ -1,0 +1,35 @@
+// Package lynctest is a fake Lync Server 2013 / Skype for Business Server 2015
+// deployment for tests, in the manner of net/http/httptest: every Windows host
+// of the deployment is a WinRM listener on 127.0.0.1 that speaks real
+// WS-Management (Create, Command, Send, Receive, Signal, Delete, long-poll
+// w:TimedOut faults, Basic authentication), and whose powershell.exe runs the
+// PowerShell subset of docs/wire.md against one in-memory topology shared by
+// all hosts of the deployment.
+//
+// Build a Config (sites, Front End and Edge pools, servers, services, product,
+// route parameter name), call New, and point a WinRM client at a Host: either
+// at its FQDN on port 5985 (HTTP) or 5986 (HTTPS) through
+// Deployment.DialContext, or at its loopback address directly. The HTTPS
+// listeners present a certificate for the host FQDN signed by a per-deployment
+// test CA (Deployment.CACertPEM, Deployment.CertPool).
+//
+// The PowerShell reader is written independently of the client's script
+// builder: it has its own tokenizer (single-quoted strings end at any of
+// ' U+2018 U+2019 U+201A U+201B and a doubled quote stands for its second
+// character; U+2013..U+2015 start a parameter like '-'), accepts only the
+// frame line of docs/wire.md §2 and the inner-script subset of §4, and answers
+// anything else the way PowerShell would: CommandNotFoundException,
+// NamedParameterNotFound, MissingArgument, ParseException.
+//
+// Behaviour that matters for a failover drill is modelled: Stop-CsWindowsService
+// stops every Lync service of the target host (REPLICA included), -Graceful
+// takes longer, -NoWait returns while services pass through StopPending; a
+// CMS replica becomes up to date after a topology change only while its
+// REPLICA service runs, after the replication delay. Faults (HTTP 500 SOAP
+// fault, 401, reset, hang, refused dial, cmdlet error, services that will not
+// stop or start, replication that never completes, "the Nth call") and a
+// latency profile with a time scale are set per deployment at run time.
+// Counters and Snapshot report what happened as plain values.
+//
+// Every method of Deployment and Host is safe for concurrent use.
+package lynctest

@@ -1,0 +1,192 @@
+package lynctest_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf16"
+
+	"github.com/masterzen/winrm"
+	"github.com/xmppfed/edgefailover/lync/lynctest"
+)
+
+// testConfig is a two-site deployment: a Front End and an Edge pool per site.
+func testConfig() lynctest.Config {
+	return lynctest.Config{
+		Product: lynctest.SfB2015,
+		Sites: []lynctest.Site{
+			{Name: "Site1", XmppRoute: "EdgeServer:edgepool1.contoso.com"},
+			{Name: "Site2"},
+		},
+		Pools: []lynctest.Pool{
+			{FQDN: "fepool1.contoso.com", Site: "Site1", Role: lynctest.FrontEnd,
+				Servers: []lynctest.Server{{FQDN: "fe01.contoso.com"}}},
+			{FQDN: "edgepool1.contoso.com", Site: "Site1", Role: lynctest.Edge,
+				Servers: []lynctest.Server{{FQDN: "edge01.contoso.com"}, {FQDN: "edge02.contoso.com"}}},
+			{FQDN: "edgepool2.contoso.com", Site: "Site2", Role: lynctest.Edge,
+				Servers: []lynctest.Server{{FQDN: "edge03.contoso.com"}}},
+			{FQDN: "edgepool3.contoso.com", Site: "Site2", Role: lynctest.Edge, XMPPDisabled: true,
+				Servers: []lynctest.Server{{FQDN: "edge04.contoso.com"}}},
+		},
+		ManagementHost:      "admin.contoso.com",
+		MaxOperationTimeout: 200 * time.Millisecond,
+	}
+}
+
+func start(t testing.TB, cfg lynctest.Config) *lynctest.Deployment {
+	t.Helper()
+	d, err := lynctest.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(d.Close)
+	return d
+}
+
+// frameTemplate is docs/wire.md §2, typed again here (not shared with the
+// package) so that the test checks the package against the document.
+const frameTemplate = `& { $ErrorActionPreference = 'Stop'; $m = '<M>'; try { $o = @(& ([ScriptBlock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('<B>'))))); [Console]::Out.WriteLine($m + ':ok:' + [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes((ConvertTo-Json -InputObject $o -Depth 4 -Compress)))) } catch { $e = $_; [Console]::Out.WriteLine($m + ':err:' + [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes((ConvertTo-Json -Compress -InputObject @{ Type = $e.Exception.GetType().FullName; Message = $e.Exception.Message; FullyQualifiedErrorId = [string]$e.FullyQualifiedErrorId; Category = [string]$e.CategoryInfo.Category; Cmdlet = [string]$e.InvocationInfo.MyCommand.Name })))) } }`
+
+func frame(marker, script string) string {
+	b := base64.StdEncoding.EncodeToString([]byte(script))
+	return strings.Replace(strings.Replace(frameTemplate, "<M>", marker, 1), "<B>", b, 1)
+}
+
+func encodedCommand(line string) string {
+	u := utf16.Encode([]rune(line))
+	b := make([]byte, 2*len(u))
+	for i, c := range u {
+		b[2*i], b[2*i+1] = byte(c), byte(c>>8)
+	}
+	return "powershell.exe -NoProfile -NonInteractive -EncodedCommand " + base64.StdEncoding.EncodeToString(b)
+}
+
+// client returns a real masterzen/winrm client for host over HTTP (or HTTPS)
+// through the deployment's dialer.
+func client(t testing.TB, d *lynctest.Deployment, host string, https bool, password string) *winrm.Client {
+	t.Helper()
+	user, pass := d.Credentials()
+	if password != "" {
+		pass = password
+	}
+	params := *winrm.DefaultParameters
+	params.Timeout = "PT60S"
+	params.Dial = func(network, addr string) (net.Conn, error) {
+		return d.DialContext(context.Background(), network, addr)
+	}
+	port := lynctest.HTTPPort
+	ep := &winrm.Endpoint{Host: host, Port: port, Timeout: 5 * time.Second}
+	if https {
+		ep.Port, ep.HTTPS, ep.CACert = lynctest.HTTPSPort, true, d.CACertPEM()
+	}
+	c, err := winrm.NewClientWithParameters(ep, user, pass, &params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// result is a decoded frame result line.
+type result struct {
+	Kind  string // "ok" or "err"
+	JSON  string
+	Error struct {
+		Type, Message, FullyQualifiedErrorId, Category, Cmdlet string
+	}
+}
+
+// findFrame finds the result line of marker in stdout.
+func findFrame(t testing.TB, stdout, marker string) (result, bool) {
+	t.Helper()
+	for _, line := range strings.Split(stdout, "\n") {
+		line = strings.TrimRight(line, "\r")
+		rest, ok := strings.CutPrefix(line, marker+":")
+		if !ok {
+			continue
+		}
+		kind, payload, _ := strings.Cut(rest, ":")
+		raw, err := base64.StdEncoding.DecodeString(payload)
+		if err != nil {
+			t.Fatalf("frame payload: %v", err)
+		}
+		r := result{Kind: kind, JSON: string(raw)}
+		if kind == "err" {
+			if err := json.Unmarshal(raw, &r.Error); err != nil {
+				t.Fatalf("error record %s: %v", raw, err)
+			}
+		}
+		return r, true
+	}
+	return result{}, false
+}
+
+// session is a persistent `powershell.exe -Command -` on one host.
+type session struct {
+	t      testing.TB
+	cmd    *winrm.Command
+	shell  *winrm.Shell
+	lines  chan string
+	stderr *strings.Builder
+	seq    int
+}
+
+func openSession(t testing.TB, c *winrm.Client) *session {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	sh, err := c.CreateShell()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd, err := sh.ExecuteWithContext(ctx, "powershell.exe -NoProfile -NonInteractive -Command -")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &session{t: t, cmd: cmd, shell: sh, lines: make(chan string, 100), stderr: &strings.Builder{}}
+	go func() {
+		sc := bufio.NewScanner(cmd.Stdout)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			s.lines <- sc.Text()
+		}
+		close(s.lines)
+	}()
+	go func() { _, _ = io.Copy(io.Discard, cmd.Stderr) }()
+	t.Cleanup(func() {
+		_ = cmd.Stdin.Close()
+		cmd.Wait()
+		_ = sh.Close()
+	})
+	return s
+}
+
+// run sends one framed script and waits for its result line.
+func (s *session) run(script string) result {
+	s.t.Helper()
+	s.seq++
+	marker := fmt.Sprintf("EF0123456789abcdef0123456789abcdef-%d", s.seq)
+	if _, err := s.cmd.Stdin.Write([]byte(frame(marker, script) + "\r\n")); err != nil {
+		s.t.Fatal(err)
+	}
+	timeout := time.After(20 * time.Second)
+	for {
+		select {
+		case line, ok := <-s.lines:
+			if !ok {
+				s.t.Fatalf("stdout closed before the result of %q", script)
+			}
+			if r, ok := findFrame(s.t, line, marker); ok {
+				return r
+			}
+		case <-timeout:
+			s.t.Fatalf("no result for %q", script)
+		}
+	}
+}

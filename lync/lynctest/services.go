@@ -1,0 +1,132 @@
+package lynctest
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// transition moves services of h toward Stopped (stop) or Running and
+// returns a channel closed when the transition settled, and a function
+// listing the services that failed to reach the target (valid after done).
+func (d *Deployment) transition(h *Host, svcs []*serviceState, stop, graceful bool) (<-chan struct{}, func() []string) {
+	done := make(chan struct{})
+	type step struct {
+		s   *serviceState
+		gen int
+	}
+	var steps []step
+	var events []ServiceEvent
+	now := time.Now()
+	d.mu.Lock()
+	for _, s := range svcs {
+		target, pending := Running, StartPending
+		if stop {
+			target, pending = Stopped, StopPending
+		}
+		if s.status == target {
+			continue
+		}
+		events = append(events, d.setStatusLocked(h, s, pending, now)...)
+		s.gen++
+		steps = append(steps, step{s, s.gen})
+	}
+	dur := d.latency.ServiceStart
+	if stop {
+		dur = d.latency.ServiceStop
+		if graceful {
+			dur = d.latency.GracefulStop
+		}
+	}
+	dur = d.latency.scaled(dur)
+	d.mu.Unlock()
+	d.emitEvents(events)
+	var failed []string
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		defer close(done)
+		if !d.sleep(context.Background(), dur) {
+			return
+		}
+		var events []ServiceEvent
+		now := time.Now()
+		d.mu.Lock()
+		for _, st := range steps {
+			if st.s.gen != st.gen {
+				continue // a newer start or stop took over
+			}
+			switch {
+			case stop && d.fireLocked(h.fqdn, "", "", st.s.name, FaultServiceWontStop) != nil:
+				failed = append(failed, st.s.name) // hangs in StopPending
+			case stop:
+				events = append(events, d.setStatusLocked(h, st.s, Stopped, now)...)
+			case d.fireLocked(h.fqdn, "", "", st.s.name, FaultServiceWontStart) != nil:
+				failed = append(failed, st.s.name)
+				events = append(events, d.setStatusLocked(h, st.s, Stopped, now)...)
+			default:
+				events = append(events, d.setStatusLocked(h, st.s, Running, now)...)
+			}
+		}
+		d.mu.Unlock()
+		d.emitEvents(events)
+	}()
+	return done, func() []string { return failed }
+}
+
+// setStatusLocked changes a service state, keeping the replica's view of
+// REPLICA in step, and returns the event to emit. Call with d.mu held.
+func (d *Deployment) setStatusLocked(h *Host, s *serviceState, to ServiceStatus, now time.Time) []ServiceEvent {
+	if s.status == to {
+		return nil
+	}
+	from := s.status
+	if h.replica != nil && s.name == "REPLICA" {
+		d.settleReplicaLocked(h, now)
+		if to == Running {
+			h.replica.runningSince = now
+		} else {
+			h.replica.runningSince = time.Time{}
+		}
+	}
+	s.status = to
+	return []ServiceEvent{{Host: h.fqdn, Service: s.name, From: from, To: to}}
+}
+
+func (d *Deployment) emitEvents(evs []ServiceEvent) {
+	if d.onServiceChange == nil {
+		return
+	}
+	for _, e := range evs {
+		d.onServiceChange(e)
+	}
+}
+
+// ErrUnknown is returned (wrapped) by the Deployment's setters for a host,
+// service or site that does not exist.
+var ErrUnknown = fmt.Errorf("lynctest: no such object")
+
+// SetServiceStatus sets a service state at once, as if an operator had
+// used the Services console, and calls Config.OnServiceChange. Pending
+// transitions of that service are abandoned.
+func (d *Deployment) SetServiceStatus(host, service string, status ServiceStatus) error {
+	if status < Stopped || status > Paused {
+		return fmt.Errorf("lynctest: invalid service status %d", status)
+	}
+	d.mu.Lock()
+	h := d.hostByName[normFQDN(host)]
+	var s *serviceState
+	if h != nil {
+		s = h.service(strings.ToUpper(service))
+	}
+	if s == nil {
+		d.mu.Unlock()
+		return fmt.Errorf("%w: service %q on host %q", ErrUnknown, service, host)
+	}
+	s.gen++
+	evs := d.setStatusLocked(h, s, status, time.Now())
+	d.mu.Unlock()
+	d.emitEvents(evs)
+	return nil
+}

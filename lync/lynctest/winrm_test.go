@@ -1,0 +1,79 @@
+package lynctest_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xmppfed/edgefailover/lync/lynctest"
+)
+
+func TestEncodedCommandWithRealClient(t *testing.T) {
+	t.Parallel()
+	d := start(t, testConfig())
+	for _, https := range []bool{false, true} {
+		c := client(t, d, "edge01.contoso.com", https, "")
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		marker := "EFaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-1"
+		script := "Import-Module -Name 'SkypeForBusiness' -Global; Get-CsSite -Identity 'Site1' | Select-Object -Property " +
+			"@{ Name = 'Identity'; Expression = { [string]$_.Identity } }, SiteId, " +
+			"@{ Name = 'XmppFederationRoute'; Expression = { [string]$_.XmppFederationRoute } }"
+		stdout, stderr, code, err := c.RunCmdWithContext(ctx, encodedCommand(frame(marker, script)))
+		if err != nil || code != 0 || stderr != "" {
+			t.Fatalf("https=%v: code %d err %v stderr %q", https, code, err, stderr)
+		}
+		r, ok := findFrame(t, stdout, marker)
+		want := `[{"Identity":"Site:Site1","SiteId":1,"XmppFederationRoute":"EdgeServer:edgepool1.contoso.com"}]`
+		if !ok || r.Kind != "ok" || r.JSON != want {
+			t.Fatalf("https=%v: got %+v, want %s", https, r, want)
+		}
+	}
+}
+
+func TestPersistentSessionWithRealClient(t *testing.T) {
+	t.Parallel()
+	d := start(t, testConfig())
+	s := openSession(t, client(t, d, "admin.contoso.com", false, ""))
+	if r := s.run("Get-CsSite"); r.Kind != "err" || r.Error.FullyQualifiedErrorId != "CommandNotFoundException" {
+		t.Fatalf("before import: %+v", r)
+	}
+	if r := s.run("Import-Module -Name 'SkypeForBusiness' -Global"); r.Kind != "ok" || r.JSON != "[]" {
+		t.Fatalf("import: %+v", r)
+	}
+	if r := s.run("Set-CsSite -Identity 'Site2' -XmppFederationRoute 'EdgeServer:edgepool2.contoso.com'"); r.Kind != "ok" {
+		t.Fatalf("set: %+v", r)
+	}
+	r := s.run("Get-CsSite -Identity 'Site2' | Select-Object -Property @{ Name = 'XmppFederationRoute'; Expression = { [string]$_.XmppFederationRoute } }")
+	if r.JSON != `[{"XmppFederationRoute":"EdgeServer:edgepool2.contoso.com"}]` {
+		t.Fatalf("get: %+v", r)
+	}
+	r = s.run("Get-CsWindowsService -ComputerName 'edge03.contoso.com' -Name 'RTCSRV' | Select-Object -Property Name, @{ Name = 'Text'; Expression = { [string]$_.Status } }, Status")
+	if r.JSON != `[{"Name":"RTCSRV","Text":"Running","Status":4}]` {
+		t.Fatalf("services: %+v", r)
+	}
+	c := d.Counters()
+	if c.Processes != 1 || c.ModuleImports != 1 || c.Shells != 1 {
+		t.Fatalf("counters: %+v", c)
+	}
+	if got := d.Snapshot().Sites["Site2"].XmppRoute; got != "EdgeServer:edgepool2.contoso.com" {
+		t.Fatalf("snapshot route %q", got)
+	}
+}
+
+func TestUnauthorizedWithRealClient(t *testing.T) {
+	t.Parallel()
+	d := start(t, testConfig())
+	c := client(t, d, "edge01.contoso.com", false, "wrong")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, _, _, err := c.RunCmdWithContext(ctx, "powershell.exe -NoProfile -NonInteractive -Command -")
+	if err == nil || !strings.Contains(err.Error(), "401") {
+		t.Fatalf("err = %v, want a 401", err)
+	}
+	if got := d.Host("edge01.contoso.com").Counters().Unauthorized; got != 1 {
+		t.Fatalf("unauthorized = %d", got)
+	}
+	_ = lynctest.ActionCreate
+}
