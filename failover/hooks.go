@@ -1,0 +1,48 @@
+package failover
+
+import (
+	"context"
+	"time"
+)
+
+// EventKind names what happened.
+type EventKind string
+
+// The kinds of events.
+const (
+	EventStarted     EventKind = "started"
+	EventProgress    EventKind = "progress"
+	EventFinished    EventKind = "finished"
+	EventFailed      EventKind = "failed"
+	EventUndoStarted EventKind = "undo-started"
+	EventUndone      EventKind = "undone"
+	EventUndoFailed  EventKind = "undo-failed"
+)
+
+// Event is a unit of progress, for display. Events of steps that run
+// concurrently interleave; each carries its step's ID.
+type Event struct {
+	Time    time.Time     `json:"time"`
+	Kind    EventKind     `json:"kind"`
+	Step    string        `json:"step"`
+	Server  string        `json:"server,omitempty"`
+	Message string        `json:"message,omitempty"`
+	Elapsed time.Duration `json:"elapsed"` // since the step (or its undo) started
+	Err     error         `json:"-"`
+}
+
+// Hooks run around steps. Every field is optional. Hooks are called from the
+// goroutine that runs the step, so concurrent steps call them concurrently:
+// they must be safe for concurrent use and should return quickly.
+type Hooks struct {
+	// Before runs before a step's change. A non-nil error vetoes the step:
+	// Apply stops, undoes what completed and returns an error matching
+	// ErrVetoed (and the hook's error).
+	Before func(ctx context.Context, s *Step) error
+	// After runs once a step has finished, with its error (nil on success).
+	After func(ctx context.Context, s *Step, err error)
+	// OnUndo runs after a step was undone, with the undo's error.
+	OnUndo func(ctx context.Context, s *Step, err error)
+	// Event receives every event (started, progress, finished, undone...).
+	Event func(Event)
+}

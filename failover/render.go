@@ -1,0 +1,67 @@
+package failover
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// String renders the plan as text, the dry run: one block per step with its
+// dependencies, its changes (+ create, ± modify old -> new, - delete,
+// = ensure) and the exact commands it will run.
+func (p *Plan) String() string {
+	var b strings.Builder
+	_ = p.WriteText(&b)
+	return b.String()
+}
+
+// WriteText writes the text form of the plan (see String) to w.
+func (p *Plan) WriteText(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Plan: %s (strategy %s)\n", p.Name, p.Strategy)
+	if !p.HasChanges() {
+		b.WriteString("No changes: federation already runs as planned.\n")
+	} else {
+		n := p.Counts()
+		fmt.Fprintf(&b, "%d to create, %d to modify, %d to delete, %d states to reach; %d steps.\n",
+			n[Create], n[Modify], n[Delete], n[Ensure], len(p.Steps))
+	}
+	for i, s := range p.Steps {
+		b.WriteByte('\n')
+		fmt.Fprintf(&b, "%2d. %s", i+1, s.ID)
+		if s.SeedStep > 0 {
+			fmt.Fprintf(&b, "  [runbook step %d]", s.SeedStep)
+		}
+		b.WriteByte('\n')
+		fmt.Fprintf(&b, "    %s\n", s.Title)
+		if len(s.DependsOn) > 0 {
+			fmt.Fprintf(&b, "    after: %s\n", strings.Join(s.DependsOn, ", "))
+		}
+		for _, c := range s.Changes {
+			b.WriteString("    ")
+			b.WriteString(renderChange(c))
+			b.WriteByte('\n')
+		}
+		for _, c := range s.Commands {
+			fmt.Fprintf(&b, "    $ %s\n", c)
+		}
+		if s.Undo != "" {
+			fmt.Fprintf(&b, "    undo: %s\n", s.Undo)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func renderChange(c Change) string {
+	switch c.Kind {
+	case Create:
+		return fmt.Sprintf("+ CREATE %s: %s", c.Resource, c.After)
+	case Delete:
+		return fmt.Sprintf("- DELETE %s: %s", c.Resource, c.Before)
+	case Ensure:
+		return fmt.Sprintf("= ENSURE %s: %s -> %s", c.Resource, c.Before, c.After)
+	default:
+		return fmt.Sprintf("± MODIFY %s: %s -> %s", c.Resource, c.Before, c.After)
+	}
+}
