@@ -37,7 +37,7 @@ type StepReport struct {
 	Outcome  Outcome   `json:"outcome"`
 	Started  time.Time `json:"started,omitzero"`
 	Finished time.Time `json:"finished,omitzero"`
-	Error    string    `json:"error,omitempty"`     // of the step's do phase
+	Error    string    `json:"error,omitempty"`      // of the step's do phase
 	UndoErr  string    `json:"undo_error,omitempty"` // of its undo
 }
 
