@@ -43,6 +43,12 @@ func stageErr(t *testing.T, res *edge.ProbeResult, stage edge.Stage, want error)
 func TestProbeXMPPTest(t *testing.T) {
 	t.Parallel()
 	const domain = "contoso.com"
+	// A client certificate the server trusts gets SASL EXTERNAL offered
+	// after TLS; the server's CA is added as RootCAs below.
+	cc := clientCert(t, "probe.example")
+	trusted := x509.NewCertPool()
+	trusted.AddCert(cc.Leaf)
+	withClientCert := &tls.Config{Certificates: []tls.Certificate{cc}}
 	tests := []struct {
 		name   string
 		server xmpptest.Config
@@ -69,7 +75,8 @@ func TestProbeXMPPTest(t *testing.T) {
 					t.Errorf("features = %+v", f)
 				}
 			}},
-		{"starttls", xmpptest.Config{CertNames: []string{"xmpp.contoso.com", domain}}, edge.ProbeConfig{StartTLS: true},
+		{"starttls", xmpptest.Config{CertNames: []string{"xmpp.contoso.com", domain}, ClientCAs: trusted},
+			edge.ProbeConfig{StartTLS: true, TLSConfig: withClientCert},
 			func(t *testing.T, res *edge.ProbeResult) {
 				tr := res.TLS
 				if !res.OK() || tr == nil || !tr.Proceeded || !tr.HandshakeComplete || tr.Version != tls.VersionTLS13 ||
@@ -197,7 +204,11 @@ func TestProbeXMPPTest(t *testing.T) {
 			}
 			cfg.From = "probe.example"
 			if cfg.TLSConfig == nil {
-				cfg.TLSConfig = &tls.Config{RootCAs: s.CertPool()}
+				cfg.TLSConfig = &tls.Config{}
+			}
+			if cfg.TLSConfig.RootCAs == nil {
+				cfg.TLSConfig = cfg.TLSConfig.Clone()
+				cfg.TLSConfig.RootCAs = s.CertPool()
 			}
 			res, err := edge.Probe(testCtx(t), s.Addr(), cfg)
 			if err != nil {

@@ -87,3 +87,24 @@ func serial() *big.Int {
 	_, _ = rand.Read(b[:])
 	return new(big.Int).Rsh(new(big.Int).SetBytes(b[:]), 2)
 }
+
+// externalOK reports whether SASL EXTERNAL is offered to a peer that claims
+// to be from and presented chain: as Prosody 0.12 does, only when the chain
+// verifies (here against Config.ClientCAs) for that domain.
+func (s *Server) externalOK(chain []*x509.Certificate, from string) bool {
+	if s.cfg.ClientCAs == nil || len(chain) == 0 {
+		return false
+	}
+	opts := x509.VerifyOptions{
+		Roots:         s.cfg.ClientCAs,
+		Intermediates: x509.NewCertPool(),
+		KeyUsages:     []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+	}
+	for _, c := range chain[1:] {
+		opts.Intermediates.AddCert(c)
+	}
+	if _, err := chain[0].Verify(opts); err != nil {
+		return false
+	}
+	return chain[0].VerifyHostname(from) == nil
+}

@@ -1,6 +1,7 @@
 package xmpptest
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"strings"
@@ -81,6 +82,11 @@ type Config struct {
 	CertValidity time.Duration
 	// TLS says whether STARTTLS is offered, required or absent.
 	TLS TLSMode
+	// ClientCAs verify the certificate a peer presents in TLS: after TLS, SASL
+	// EXTERNAL is offered only when that certificate verifies against them
+	// and names the stream's 'from' (Prosody 0.12 offers no mechanism to a
+	// peer whose certificate it cannot verify). Nil: EXTERNAL is never offered.
+	ClientCAs *x509.CertPool
 	// NoDialback leaves <dialback xmlns='urn:xmpp:features:dialback'/> out of
 	// the features (it is offered by default, as Prosody does).
 	NoDialback bool

@@ -216,5 +216,9 @@ func (s *Server) untrack(c net.Conn) {
 }
 
 func (s *Server) tlsConfig() *tls.Config {
-	return &tls.Config{Certificates: []tls.Certificate{s.certs.leaf}, MinVersion: tls.VersionTLS12}
+	return &tls.Config{
+		Certificates: []tls.Certificate{s.certs.leaf},
+		MinVersion:   tls.VersionTLS12,
+		ClientAuth:   tls.RequestClientCert, // for SASL EXTERNAL; not verified
+	}
 }

@@ -3,6 +3,7 @@ package xmpptest
 import (
 	"crypto/rand"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"encoding/xml"
 	"errors"
@@ -36,7 +37,9 @@ type session struct {
 	w      io.Writer
 	dec    *xml.Decoder
 	secure bool
-	stop   <-chan struct{}
+	// peerChain is the certificate chain the peer presented in TLS.
+	peerChain []*x509.Certificate
+	stop      <-chan struct{}
 }
 
 func (s *Server) serveConn(c net.Conn, fault Fault, stop <-chan struct{}) {
@@ -101,7 +104,7 @@ func (ss *session) stream(fault Fault) (restart bool, err error) {
 	if err := ss.writeHeader(hdr, true); err != nil {
 		return false, err
 	}
-	if _, err := io.WriteString(ss.w, ss.features()); err != nil {
+	if _, err := io.WriteString(ss.w, ss.features(hdr.from)); err != nil {
 		return false, err
 	}
 	return ss.elements()
@@ -155,6 +158,7 @@ func (ss *session) startTLS() (restart bool, err error) {
 	_ = tc.SetDeadline(time.Time{})
 	ss.s.handshakes.Add(1)
 	ss.conn, ss.secure = tc, true
+	ss.peerChain = tc.ConnectionState().PeerCertificates
 	if dw, ok := ss.w.(*dripWriter); ok {
 		dw.w = tc
 	} else {
@@ -164,7 +168,7 @@ func (ss *session) startTLS() (restart bool, err error) {
 	return true, nil
 }
 
-func (ss *session) features() string {
+func (ss *session) features(from string) string {
 	var b strings.Builder
 	b.WriteString("<stream:features>")
 	if !ss.secure && ss.s.cfg.TLS != TLSNone {
@@ -174,7 +178,7 @@ func (ss *session) features() string {
 		}
 		b.WriteString("</starttls>")
 	}
-	if ss.secure {
+	if ss.secure && ss.s.externalOK(ss.peerChain, from) {
 		b.WriteString("<mechanisms xmlns='" + nsSASL + "'><mechanism>EXTERNAL</mechanism></mechanisms>")
 	}
 	if !ss.s.cfg.NoDialback {
