@@ -27,7 +27,7 @@ type Deployment struct {
 	ca              *testCA
 	start           time.Time
 
-	cmdlets         map[string]*cmdletDef // by lower-case name; read-only after New
+	cmdlets map[string]*cmdletDef // by lower-case name; read-only after New
 
 	mu         sync.Mutex // guards everything below and the state of every Host
 	sites      []*siteState
@@ -44,8 +44,8 @@ type Deployment struct {
 	closing    chan struct{} // closed by Close: every wait ends
 	base       context.Context
 	cancelBase context.CancelFunc
-	wg      sync.WaitGroup
-	servers []*http.Server
+	wg         sync.WaitGroup
+	servers    []*http.Server
 }
 
 // New validates cfg, builds the deployment and starts one HTTP and one HTTPS

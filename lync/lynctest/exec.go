@@ -94,7 +94,7 @@ func (rc *runCtx) command(c *command) ([]any, *ErrorRecord) {
 	if er != nil {
 		return nil, er
 	}
-	rc.d.count(rc.h, func(cn *Counters) { cn.Cmdlets[def.name]++ })
+	rc.d.record(rc.h, def.name, b)
 	if f := rc.d.fire(rc.h.fqdn, "", def.name, "", FaultCmdletError, FaultHang); f != nil {
 		if f.Kind == FaultHang {
 			select {

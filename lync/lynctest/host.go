@@ -14,16 +14,17 @@ const (
 // Host is one Windows host of a deployment: a server of a pool, or the
 // management host. Its state lives in the Deployment.
 type Host struct {
-	d         *Deployment
-	fqdn      string
-	pool      *poolState // nil for the management host
-	services  []*serviceState
-	replica   *replicaState // nil if the host has no REPLICA service
-	counters  Counters
-	shells    map[string]*shell
-	shellSeq  int
-	httpAddr  string
-	httpsAddr string
+	d           *Deployment
+	fqdn        string
+	pool        *poolState // nil for the management host
+	services    []*serviceState
+	replica     *replicaState // nil if the host has no REPLICA service
+	counters    Counters
+	invocations []Invocation
+	shells      map[string]*shell
+	shellSeq    int
+	httpAddr    string
+	httpsAddr   string
 }
 
 // FQDN returns the host's name in lower case.

@@ -180,7 +180,7 @@ func tokenize(src string) ([]token, error) {
 			for j < len(rs) && (isNameChar(rs[j]) || isDash(rs[j])) {
 				j++
 			}
-			if j < len(rs) && !isDelim(rs[j]) && rs[j] != '(' {
+			if j < len(rs) && !isDelim(rs[j]) && rs[j] != '(' && rs[j] != '[' {
 				return nil, &parseError{j, "Unexpected token in expression or statement."}
 			}
 			t.kind, t.text, i = tWord, string(rs[i:j]), j

@@ -212,4 +212,6 @@ func toInt(v any) (any, *ErrorRecord) {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-func equalFoldTrim(a, b string) bool { return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b)) }
+func equalFoldTrim(a, b string) bool {
+	return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
+}
