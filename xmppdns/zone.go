@@ -2,7 +2,9 @@ package xmppdns
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/libdns/libdns"
@@ -36,6 +38,9 @@ type RRsetGetter interface {
 type ConditionalSetter interface {
 	SetRRsetIf(ctx context.Context, zone, name, rtype string, expected, records []libdns.Record) error
 }
+
+// readConcurrency bounds the RRset reads in flight for one Zone call.
+const readConcurrency = 8
 
 // Zone reads and writes the XMPP federation records of one DNS zone through
 // a libdns provider. A Zone is safe for concurrent use if its provider is;
@@ -105,12 +110,27 @@ func (z *Zone) Read(ctx context.Context, keys ...Key) ([]RRset, error) {
 func (z *Zone) read(ctx context.Context, keys []Key) ([]RRset, error) {
 	out := make([]RRset, len(keys))
 	if g, ok := z.provider.(RRsetGetter); ok {
+		// RRsets are read concurrently, a few at a time: providers are safe
+		// for concurrent use (libdns), and a plan of 50 domains should not
+		// cost 50 round trips in a row.
+		errs := make([]error, len(keys))
+		sem := make(chan struct{}, readConcurrency)
+		var wg sync.WaitGroup
 		for i, k := range keys {
-			recs, err := g.GetRRset(ctx, z.name, libdns.RelativeName(k.Name, z.name), k.Type)
-			if err != nil {
-				return nil, fmt.Errorf("xmppdns: reading %s %s: %w", k.Name, k.Type, err)
-			}
-			out[i] = fromLibdns(k, recs)
+			sem <- struct{}{}
+			wg.Go(func() {
+				defer func() { <-sem }()
+				recs, err := g.GetRRset(ctx, z.name, libdns.RelativeName(k.Name, z.name), k.Type)
+				if err != nil {
+					errs[i] = fmt.Errorf("xmppdns: reading %s %s: %w", k.Name, k.Type, err)
+					return
+				}
+				out[i] = fromLibdns(k, recs)
+			})
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return nil, err
 		}
 		return out, nil
 	}
