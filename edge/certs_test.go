@@ -39,3 +39,5 @@ func clientCert(t *testing.T, name string) tls.Certificate {
 	}
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}
 }
+
+func tlsRoots(pool *x509.CertPool) *tls.Config { return &tls.Config{RootCAs: pool} }
