@@ -29,7 +29,7 @@ func (c config) query(ctx context.Context, name string, qtype uint16) (*dns.Msg,
 	for attempt := range readAttempts {
 		if attempt > 0 {
 			if err := sleep(ctx, time.Duration(attempt)*50*time.Millisecond); err != nil {
-				return nil, err
+				return nil, fmt.Errorf("%w (no retry: %w)", last, err)
 			}
 		}
 		r, err := c.exchange(ctx, m, network, false)
