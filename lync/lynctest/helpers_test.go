@@ -72,6 +72,12 @@ func encodedCommand(line string) string {
 // through the deployment's dialer.
 func client(t testing.TB, d *lynctest.Deployment, host string, https bool, password string) *winrm.Client {
 	t.Helper()
+	return clientWithTimeout(t, d, host, https, password, 5*time.Second)
+}
+
+// clientWithTimeout sets the client's response header timeout.
+func clientWithTimeout(t testing.TB, d *lynctest.Deployment, host string, https bool, password string, timeout time.Duration) *winrm.Client {
+	t.Helper()
 	user, pass := d.Credentials()
 	if password != "" {
 		pass = password
@@ -82,7 +88,7 @@ func client(t testing.TB, d *lynctest.Deployment, host string, https bool, passw
 		return d.DialContext(context.Background(), network, addr)
 	}
 	port := lynctest.HTTPPort
-	ep := &winrm.Endpoint{Host: host, Port: port, Timeout: 5 * time.Second}
+	ep := &winrm.Endpoint{Host: host, Port: port, Timeout: timeout}
 	if https {
 		ep.Port, ep.HTTPS, ep.CACert = lynctest.HTTPSPort, true, d.CACertPEM()
 	}

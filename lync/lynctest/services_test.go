@@ -1,0 +1,128 @@
+package lynctest
+
+import (
+	"sync"
+	"testing"
+	"time"
+)
+
+// eventually polls cond until it holds (the test's own deadline bounds it).
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("never: %s", what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func allStatus(s Snapshot, host string, want ServiceStatus) bool {
+	for _, st := range s.Services[host] {
+		if st != want {
+			return false
+		}
+	}
+	return len(s.Services[host]) > 0
+}
+
+func TestStopStartAndReplication(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var events []ServiceEvent
+	d := readerDeployment(t, func(c *Config) {
+		c.Latency = Latency{ServiceStop: 20 * time.Millisecond, GracefulStop: time.Hour}
+		c.OnServiceChange = func(e ServiceEvent) {
+			mu.Lock()
+			defer mu.Unlock()
+			events = append(events, e)
+		}
+	})
+	const edge = "edge03.contoso.com"
+	if _, er := run(t, d, imp, "Stop-CsWindowsService -ComputerName 'edge03.contoso.com' -NoWait"); er != nil {
+		t.Fatal(er)
+	}
+	if s := d.Snapshot(); !allStatus(s, edge, StopPending) {
+		t.Fatalf("right after -NoWait: %v", s.Services[edge])
+	}
+	eventually(t, "edge03 stopped", func() bool { return allStatus(d.Snapshot(), edge, Stopped) })
+	mu.Lock()
+	if n := len(events); n != 2*7 {
+		t.Errorf("%d events, want 14 (7 services, 2 steps each): %v", n, events)
+	}
+	mu.Unlock()
+
+	// A route change reaches only replicas whose REPLICA service runs.
+	if _, er := run(t, d, imp, "Set-CsSite -Identity 'Site2' -XmppFederationRoute 'EdgeServer:EDGEPOOL2.contoso.com'"); er != nil {
+		t.Fatal(er)
+	}
+	s := d.Snapshot()
+	if s.Sites["Site2"].XmppRoute != "EdgeServer:edgepool2.contoso.com" || s.Replicas[edge] || !s.Replicas["edge01.contoso.com"] {
+		t.Fatalf("after Set-CsSite: %+v", s)
+	}
+	if _, er := run(t, d, imp, "Start-CsWindowsService -ComputerName 'edge03.contoso.com'"); er != nil {
+		t.Fatal(er)
+	}
+	if s := d.Snapshot(); !allStatus(s, edge, Running) || !s.Replicas[edge] {
+		t.Fatalf("after start: %+v", s)
+	}
+
+	// -Graceful takes GracefulStop (an hour here); a plain stop does not.
+	if _, er := run(t, d, imp, "Stop-CsWindowsService -ComputerName 'edge03.contoso.com' -Graceful -NoWait",
+		"Stop-CsWindowsService -ComputerName 'edge01.contoso.com'"); er != nil {
+		t.Fatal(er)
+	}
+	s = d.Snapshot()
+	if !allStatus(s, "edge01.contoso.com", Stopped) || !allStatus(s, edge, StopPending) {
+		t.Fatalf("graceful vs plain: %v", s.Services)
+	}
+}
+
+func TestServiceAndReplicationFaults(t *testing.T) {
+	t.Parallel()
+	d := readerDeployment(t, nil)
+	if _, err := d.Inject(Fault{Kind: FaultServiceWontStop, Host: "edge01.contoso.com", Service: "RTCSRV"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Inject(Fault{Kind: FaultServiceWontStart, Host: "edge03.contoso.com", Service: "REPLICA"}); err != nil {
+		t.Fatal(err)
+	}
+	_, er := run(t, d, imp, "Stop-CsWindowsService -ComputerName 'edge01.contoso.com' -LeaveClsAgentRunning")
+	if er == nil || er.FullyQualifiedErrorId != "ServiceOperationFailed,"+stopServiceDef.class || er.Category != "OperationStopped" {
+		t.Fatalf("stop: %+v", er)
+	}
+	s := d.Snapshot().Services["edge01.contoso.com"]
+	if s["RTCSRV"] != StopPending || s["REPLICA"] != Stopped || s["RTCCLSAGT"] != Running {
+		t.Fatalf("after failed stop: %v", s)
+	}
+	if err := d.SetServiceStatus("edge03.contoso.com", "REPLICA", Stopped); err != nil {
+		t.Fatal(err)
+	}
+	_, er = run(t, d, imp, "Start-CsWindowsService -ComputerName 'edge03.contoso.com' -Name 'REPLICA'")
+	if er == nil || er.Category != "InvalidOperation" {
+		t.Fatalf("start: %+v", er)
+	}
+	if _, err := d.Inject(Fault{Kind: FaultReplicationStuck, Host: "fe01.contoso.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, er := run(t, d, imp, "Set-CsSite -Identity 'Site2' -XmppFederationRoute 'EdgeServer:edgepool2.contoso.com'"); er != nil {
+		t.Fatal(er)
+	}
+	got, _ := run(t, d, imp, "Get-CsManagementStoreReplicationStatus | Select-Object -Property ReplicaFqdn, UpToDate")
+	want := `[{"ReplicaFqdn":"fe01.contoso.com","UpToDate":false},{"ReplicaFqdn":"edge01.contoso.com","UpToDate":false},{"ReplicaFqdn":"edge03.contoso.com","UpToDate":false}]`
+	if got != want {
+		t.Fatalf("replication:\n got %s\nwant %s", got, want)
+	}
+}
+
+func TestInjectValidates(t *testing.T) {
+	t.Parallel()
+	d := readerDeployment(t, nil)
+	for _, f := range []Fault{{}, {Kind: FaultCmdletError}, {Kind: FaultSOAP, Cmdlet: "Get-CsSite"},
+		{Kind: FaultTimedOut, Action: ActionSend}, {Kind: FaultSOAP, Nth: -1}} {
+		if _, err := d.Inject(f); err == nil {
+			t.Errorf("Inject(%+v) accepted", f)
+		}
+	}
+}
