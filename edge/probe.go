@@ -41,6 +41,9 @@ func Probe(ctx context.Context, addr string, cfg ProbeConfig) (*ProbeResult, err
 	pctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
 	conn, err := cfg.Dial(pctx, "tcp", addr)
+	if err == nil && conn == nil {
+		err = errNoConn
+	}
 	if err != nil {
 		if err := ctxDone(ctx); err != nil {
 			return p.res, fmt.Errorf("edge: probe %s: %w", addr, err)
@@ -80,6 +83,9 @@ func ctxDone(ctx context.Context) error {
 	}
 	return nil
 }
+
+// errNoConn: a DialFunc returned neither a connection nor an error.
+var errNoConn = errors.New("edge: dialer returned no connection and no error")
 
 // prober holds the state of one Probe call.
 type prober struct {

@@ -64,9 +64,9 @@ var (
 // Stage names a step of a probe.
 type Stage string
 
-// The stages of a probe, in order.
+// The stages of a probe that can end it early once connected, in order (a
+// failed dial is ProbeResult.DialError).
 const (
-	StageDial         Stage = "dial"
 	StageHeader       Stage = "stream header"
 	StageFeatures     Stage = "stream features"
 	StageStartTLS     Stage = "starttls"
