@@ -184,18 +184,24 @@ func setResultFromMsg(want RRset, m *dns.Msg) SetResult {
 	res := SetResult{Name: want.Name, Type: want.Type, Rcode: m.Rcode, Authoritative: m.Authoritative}
 	qtype := dns.StringToType[want.Type]
 	var data []string
+	alias := false
 	for _, rr := range m.Answer {
 		h := rr.Header()
-		if h.Rrtype != qtype || !strings.EqualFold(h.Name, want.Name) {
+		if !strings.EqualFold(h.Name, want.Name) {
 			continue
 		}
-		data = append(data, strings.TrimPrefix(rr.String(), h.String()))
+		switch h.Rrtype {
+		case qtype:
+			data = append(data, strings.TrimPrefix(rr.String(), h.String()))
+		case dns.TypeCNAME:
+			alias = true // the name is an alias: its own RRsets do not exist
+		}
 	}
 	res.Seen = normalizeData(want.Type, data)
 	got := RRset{Name: want.Name, Type: want.Type, Data: res.Seen}
 	switch m.Rcode {
 	case dns.RcodeSuccess:
-		res.Match = m.Authoritative && got.SameData(want)
+		res.Match = m.Authoritative && !alias && got.SameData(want)
 	case dns.RcodeNameError:
 		res.Match = m.Authoritative && !want.Exists()
 	}

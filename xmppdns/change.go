@@ -73,6 +73,9 @@ func (c *Change) String() string {
 // Before returns the snapshot of the RRsets the change touches, as they were
 // when it was planned: restoring it undoes the change.
 func (c *Change) Before() *Snapshot {
+	if c == nil {
+		return nil
+	}
 	s := &Snapshot{Zone: c.Zone}
 	for _, cr := range c.Corrections {
 		s.Sets = append(s.Sets, cr.Old.clone())

@@ -1,6 +1,9 @@
 package xmppdns
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
 	"slices"
 	"testing"
 
@@ -94,6 +97,42 @@ func FuzzRecordData(f *testing.F) {
 			rr := r.RR()
 			if rr.Type != rtype || rr.Name != "_xmpp-server._tcp" {
 				t.Fatalf("%q %q became %+v", rtype, data, rr)
+			}
+		}
+	})
+}
+
+// FuzzChangeJSON feeds arbitrary JSON, as a journal file could hold it, to
+// Apply: it must refuse what is not a valid change of the zone before
+// writing, and never panic.
+func FuzzChangeJSON(f *testing.F) {
+	f.Add([]byte(`{"zone":"contoso.com.","corrections":[{"op":"modify","old":{"name":"xmpp.contoso.com.","type":"A","ttl":600000000000,"data":["192.0.2.1"]},"new":{"name":"xmpp.contoso.com.","type":"A","ttl":600000000000,"data":["192.0.2.2"]}}]}`))
+	f.Add([]byte(`{"zone":"contoso.com.","corrections":[{"op":"delete","old":{"name":"xmpp.contoso.com.","type":"AAAA","ttl":600000000000,"data":["2001:db8::1"]},"new":{"name":"xmpp.contoso.com.","type":"AAAA"}}]}`))
+	f.Add([]byte(`{"zone":"contoso.com.","corrections":[{"op":"create","old":{"name":"_xmpp-server._tcp.x.contoso.com.","type":"SRV"},"new":{"name":"_xmpp-server._tcp.x.contoso.com.","type":"SRV","ttl":300000000000,"data":["10 0 5269 a.contoso.com."]}}]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var ch Change
+		if json.Unmarshal(b, &ch) != nil {
+			return
+		}
+		p := seeded()
+		z, err := NewZone(testZone, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = z.Apply(context.Background(), &ch)
+		if errors.Is(err, ErrInvalidInput) && p.count("SetRecords")+p.count("DeleteRecords") != 0 {
+			t.Fatalf("refused change was written: %v", err)
+		}
+		if err == nil && !ch.Empty() {
+			// Applied: the zone now holds every new RRset.
+			got, rerr := z.read(context.Background(), keysOf(ch.Corrections))
+			if rerr != nil {
+				t.Fatal(rerr)
+			}
+			for i, c := range ch.Corrections {
+				if !got[i].SameData(c.New) {
+					t.Fatalf("applied change not held: %+v vs %+v", c.New, got[i])
+				}
 			}
 		}
 	})

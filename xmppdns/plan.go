@@ -7,8 +7,9 @@ import (
 )
 
 // Desired is a desired state of some RRsets of a zone: an SRVSet, an
-// AddrSet, a PrioritizedSet or a raw RRset (as in a Snapshot; an RRset
-// without Data is to be absent).
+// AddrSet, or a raw RRset as a Snapshot holds them. A raw RRset without Data
+// is to be absent: that is how Restore deletes what a change created (an
+// SRVSet, by contrast, never leaves a domain without a target).
 type Desired interface {
 	rrsets(z *Zone) ([]RRset, error)
 }
