@@ -37,13 +37,34 @@ func toDNS(zone string, rec libdns.Record) (dns.RR, error) {
 		return nil, invalid("data", r.Data, "line breaks are not allowed")
 	}
 	line := fmt.Sprintf("%s %d IN %s %s", owner, hdr.Ttl, dns.TypeToString[t], r.Data)
-	zp := dns.NewZoneParser(strings.NewReader(line), zone, "")
-	rr, ok := zp.Next()
-	if err := zp.Err(); err != nil || !ok {
-		return nil, invalid("data", r.Data, "not valid %s data: %v", r.Type, err)
+	rr, err := parseRR(line, zone)
+	if err != nil {
+		return nil, invalid("data", r.Data, "not one valid %s record: %v", r.Type, err)
 	}
-	if _, more := zp.Next(); more || rr.Header().Rrtype != t {
-		return nil, invalid("data", r.Data, "not one %s record", r.Type)
+	// Parsed again with another origin, data holding a relative name (such as
+	// an SRV target without its trailing dot) reads differently: refuse it
+	// rather than guess which name was meant.
+	if other, err := parseRR(line, "relative.invalid."); err != nil || !dns.IsDuplicate(rr, other) {
+		return nil, invalid("data", r.Data, "holds a relative name; write names absolute, with a trailing dot")
+	}
+	if rr.Header().Rrtype != t {
+		return nil, invalid("data", r.Data, "not %s data", r.Type)
+	}
+	return rr, nil
+}
+
+// parseRR parses exactly one record in zone-file syntax.
+func parseRR(line, origin string) (dns.RR, error) {
+	zp := dns.NewZoneParser(strings.NewReader(line), origin, "")
+	rr, ok := zp.Next()
+	if err := zp.Err(); err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, fmt.Errorf("no record")
+	}
+	if _, more := zp.Next(); more {
+		return nil, fmt.Errorf("more than one record")
 	}
 	return rr, nil
 }

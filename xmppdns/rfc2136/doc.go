@@ -23,8 +23,8 @@
 //     any packet is sent; errors match ErrInvalid.
 //
 // Record names are relative to the zone ("@" for the apex), as in libdns.
-// Data is zone-file RDATA read with the zone as origin (so a relative SRV
-// target is completed with the zone; write targets absolute); TXT Data is the
-// unescaped text. TTL 0 is sent as 0. The TSIG secret is redacted whenever the
+// Data is zone-file RDATA; names in it must be absolute (an SRV target
+// without its trailing dot is refused rather than completed with the zone);
+// TXT Data is the unescaped text. TTL 0 is sent as 0. The TSIG secret is redacted whenever the
 // Provider or its Secret is printed, logged or marshalled.
 package rfc2136

@@ -59,10 +59,9 @@ func (c config) update(ctx context.Context, m *dns.Msg) error {
 	if c.net == "udp" {
 		network = "udp"
 	}
+	// A truncated answer still carries the rcode; resending the update over
+	// TCP could apply it twice, so it is not resent.
 	r, err := c.exchange(ctx, m, network, true)
-	if err == nil && r.Truncated {
-		r, err = c.exchange(ctx, m, "tcp", true)
-	}
 	if err != nil {
 		return err
 	}

@@ -44,6 +44,11 @@ func TestBadInputIsRefusedBeforeAnyPacket(t *testing.T) {
 			_, err := p.SetRecords(ctx, tg.zone, rec("a", "A", "192.0.2.1\nb A 192.0.2.2", 0))
 			return err
 		}},
+		{"relative SRV target", func() error {
+			_, err := p.SetRecords(ctx, tg.zone, []libdns.Record{libdns.SRV{Service: "xmpp-server", Transport: "tcp", Name: "@", Port: 5269, Target: "xmpp.example.test"}})
+			return err
+		}},
+		{"relative MX target", func() error { _, err := p.SetRecords(ctx, tg.zone, rec("@", "MX", "10 mail", 0)); return err }},
 		{"negative TTL", func() error {
 			_, err := p.SetRecords(ctx, tg.zone, rec("a", "A", "192.0.2.1", -time.Second))
 			return err
