@@ -36,38 +36,6 @@ type Authoritative struct {
 	Retries int
 }
 
-// Server is one address of one name server of a zone.
-type Server struct {
-	Host string `json:"host"` // the NS target, absolute
-	Addr string `json:"addr"` // ip:port asked; empty when none was found
-}
-
-// SetResult is what one server answered for one expected RRset.
-type SetResult struct {
-	Name          string   `json:"name"`
-	Type          string   `json:"type"`
-	Rcode         int      `json:"rcode"` // -1 when no answer came
-	Authoritative bool     `json:"authoritative"`
-	Seen          []string `json:"seen"`  // canonical rdata of the answer
-	Match         bool     `json:"match"` // authoritative and as expected
-	Err           error    `json:"-"`     // why no answer came, if none did
-}
-
-// ServerResult is what one server answered for every expected RRset.
-type ServerResult struct {
-	Server
-	Sets  []SetResult `json:"sets"`
-	Match bool        `json:"match"` // every set matched
-	Err   error       `json:"-"`     // why the server could not be asked (no address)
-}
-
-// Report is one check of expected RRsets on every authoritative server.
-type Report struct {
-	Zone      string         `json:"zone"`
-	Servers   []ServerResult `json:"servers"`
-	Converged bool           `json:"converged"` // every server matched every set
-}
-
 // Check asks every authoritative server of the zone of expected[0] for
 // every expected RRset (all must lie in that zone) and reports, per server
 // and per RRset, what it answered and whether that matches. An RRset
