@@ -81,17 +81,17 @@ func (ss *session) stream(fault Fault) (restart bool, err error) {
 		_, _ = io.WriteString(ss.w, garbage)
 		return false, errFault
 	case errors.Is(err, errNotStream):
-		return false, ss.fail("", "invalid-namespace", "")
+		return false, ss.fail(header{}, "invalid-namespace", "")
 	case err != nil:
 		var se *xml.SyntaxError
 		if errors.As(err, &se) {
-			return false, ss.fail("", "not-well-formed", "")
+			return false, ss.fail(header{}, "not-well-formed", "")
 		}
 		return false, err // the peer closed or went idle
 	}
 	ss.s.streams.Add(1)
 	if fault == FaultHostUnknown || !ss.s.cfg.serves(hdr.to) {
-		return false, ss.fail(hdr.to, "host-unknown", "This host does not serve "+hdr.to)
+		return false, ss.fail(hdr, "host-unknown", "This host does not serve "+hdr.to)
 	}
 	if fault == FaultNoFeatures || !strings.HasPrefix(hdr.version, "1.") {
 		// A pre-1.0 stream has no features; Prosody then waits for dialback.
@@ -188,9 +188,10 @@ func (ss *session) features(from string) string {
 	return b.String()
 }
 
-// fail answers with a header (from = the requested domain) and a stream error.
-func (ss *session) fail(from, condition, text string) error {
-	if err := ss.writeHeader(header{to: from}, true); err != nil {
+// fail answers peer's header with a header (from = the domain asked for, as
+// Prosody does) and a stream error.
+func (ss *session) fail(peer header, condition, text string) error {
+	if err := ss.writeHeader(peer, true); err != nil {
 		return err
 	}
 	return ss.streamError(condition, text)
