@@ -64,7 +64,13 @@ func (z *Zone) Apply(ctx context.Context, ch *Change) error {
 		err = z.readCompareWrite(ctx, ch.Corrections)
 	}
 	if err != nil {
+		if errors.Is(err, ErrConflict) {
+			z.log.WarnContext(ctx, "xmppdns: change not written: RRset changed since planned", "zone", z.name, "err", err)
+		}
 		return err
+	}
+	for _, c := range ch.Corrections {
+		z.log.InfoContext(ctx, "xmppdns: wrote", "zone", z.name, "correction", c.String())
 	}
 	return z.readBack(ctx, ch.Corrections)
 }

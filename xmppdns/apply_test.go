@@ -1,10 +1,13 @@
 package xmppdns
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
 
@@ -134,5 +137,24 @@ func TestDeleteNeedsDeleter(t *testing.T) {
 	}
 	if p.count("SetRecords") != 0 {
 		t.Error("wrote before finding it could not finish")
+	}
+}
+
+func TestApplyLogs(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	p := seeded()
+	z, err := NewZone(testZone, p, WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := z.SetSRV(context.Background(), "contoso.com", srv("edgepool2.contoso.com.", 10)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "level=INFO") || !strings.Contains(buf.String(), "± MODIFY _xmpp-server._tcp.contoso.com. SRV") {
+		t.Errorf("log: %s", buf.String())
+	}
+	if _, err := NewZone(testZone, p, WithLogger(nil)); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("nil logger: %v", err)
 	}
 }

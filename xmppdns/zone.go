@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -50,6 +51,7 @@ type Zone struct {
 	name       string
 	provider   Provider
 	defaultTTL time.Duration
+	log        *slog.Logger
 }
 
 // ZoneOption configures a Zone.
@@ -71,6 +73,19 @@ func WithDefaultTTL(ttl time.Duration) ZoneOption {
 	}
 }
 
+// WithLogger makes the Zone log every change it writes (one record per
+// correction, level Info) and every conflict (level Warn). The default is no
+// logging.
+func WithLogger(l *slog.Logger) ZoneOption {
+	return func(z *Zone) error {
+		if l == nil {
+			return inputErr("logger", "nil", "a logger is required")
+		}
+		z.log = l
+		return nil
+	}
+}
+
 // NewZone returns a Zone for the absolute zone name (e.g. "contoso.com.")
 // served by p. It sends nothing.
 func NewZone(name string, p Provider, opts ...ZoneOption) (*Zone, error) {
@@ -81,7 +96,7 @@ func NewZone(name string, p Provider, opts ...ZoneOption) (*Zone, error) {
 	if p == nil {
 		return nil, inputErr("provider", "nil", "a provider is required")
 	}
-	z := &Zone{name: zn, provider: p, defaultTTL: 300 * time.Second}
+	z := &Zone{name: zn, provider: p, defaultTTL: 300 * time.Second, log: slog.New(slog.DiscardHandler)}
 	for _, o := range opts {
 		if err := o(z); err != nil {
 			return nil, err
