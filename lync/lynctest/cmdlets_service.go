@@ -100,6 +100,7 @@ func changeServices(rc *runCtx, b bound, c *cmdletDef, stop bool) ([]any, *Error
 	}
 	done, failed := d.transition(h, svcs, stop, b.sw("Graceful"))
 	if b.sw("NoWait") {
+		d.flush(d.lastSeq())
 		return nil, nil
 	}
 	select {
@@ -107,6 +108,7 @@ func changeServices(rc *runCtx, b bound, c *cmdletDef, stop bool) ([]any, *Error
 	case <-rc.ctx.Done():
 		return nil, errAborted
 	}
+	d.flush(d.lastSeq())
 	if f := failed(); len(f) > 0 {
 		verb, cat := "start", "InvalidOperation"
 		if stop {

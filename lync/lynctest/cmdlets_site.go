@@ -129,10 +129,15 @@ func setSite(rc *runCtx, b bound) ([]any, *ErrorRecord) {
 	}
 	changed := !strings.EqualFold(xmpp, s.xmppRoute) || !strings.EqualFold(fed, s.fedRoute) ||
 		b.has("Description") || b.has("DisplayName")
+	if !strings.EqualFold(xmpp, s.xmppRoute) {
+		d.enqueueLocked(event{route: &RouteEvent{Site: s.name, From: s.xmppRoute, To: xmpp}})
+	}
 	s.xmppRoute, s.fedRoute = xmpp, fed
 	if changed {
 		d.bumpVersionLocked(time.Now())
 	}
+	seq := d.evSeq
 	d.mu.Unlock()
+	d.flush(seq)
 	return nil, nil
 }

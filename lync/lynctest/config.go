@@ -79,10 +79,21 @@ type Config struct {
 	// it answers with the w:TimedOut fault; the request's own
 	// OperationTimeout applies when it is shorter. Default 1s.
 	MaxOperationTimeout time.Duration
-	// OnServiceChange, if set, is called after every service state change,
-	// outside any lock of the deployment, possibly from several goroutines at
-	// once. It may call methods of the Deployment.
+	// OnServiceChange, if set, is called after every service state change.
 	OnServiceChange func(ServiceEvent)
+	// OnRouteChange, if set, is called after Set-CsSite changed a site's
+	// XMPP route.
+	OnRouteChange func(RouteEvent)
+	// OnReplication, if set, is called when a CMS replica becomes up to date
+	// or falls behind after a topology change.
+	//
+	// The three callbacks are called one at a time, in the order of the
+	// changes, from one goroutine of the deployment that holds no lock: they
+	// may call any method of the Deployment. A cmdlet that caused changes
+	// returns to the client only after their callbacks returned; changes
+	// made by timers (a -NoWait stop completing, replication) and by the
+	// Deployment's setters are reported asynchronously.
+	OnReplication func(ReplicaEvent)
 }
 
 // Site is a Lync site.

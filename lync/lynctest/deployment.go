@@ -24,22 +24,29 @@ type Deployment struct {
 	user, pass      string
 	maxOpTimeout    time.Duration
 	onServiceChange func(ServiceEvent)
+	onRouteChange   func(RouteEvent)
+	onReplication   func(ReplicaEvent)
 	ca              *testCA
 	start           time.Time
 
 	cmdlets map[string]*cmdletDef // by lower-case name; read-only after New
 
-	mu         sync.Mutex // guards everything below and the state of every Host
-	sites      []*siteState
-	pools      []*poolState
-	hosts      []*Host
-	hostByName map[string]*Host
-	version    int       // topology version, bumped by every Set-CsSite change
-	changedAt  time.Time // time of the last change
-	latency    Latency
-	faults     []*activeFault
-	faultSeq   int
-	closed     bool
+	mu          sync.Mutex // guards everything below and the state of every Host
+	sites       []*siteState
+	pools       []*poolState
+	hosts       []*Host
+	hostByName  map[string]*Host
+	version     int       // topology version, bumped by every Set-CsSite change
+	changedAt   time.Time // time of the last change
+	latency     Latency
+	faults      []*activeFault
+	faultSeq    int
+	closed      bool
+	evQueue     []event
+	evSeq       uint64        // sequence number of the newest queued event
+	evDone      uint64        // sequence number of the newest delivered event
+	evDelivered chan struct{} // closed and replaced after each delivery round
+	evWake      chan struct{}
 
 	closing    chan struct{} // closed by Close: every wait ends
 	base       context.Context
@@ -54,7 +61,8 @@ func New(cfg Config) (*Deployment, error) {
 	d := &Deployment{
 		product: cfg.Product, routeParam: cfg.RouteParameter, acceptBare: cfg.AcceptBareRoute,
 		user: cfg.Username, pass: cfg.Password, maxOpTimeout: cfg.MaxOperationTimeout,
-		onServiceChange: cfg.OnServiceChange, latency: cfg.Latency,
+		onServiceChange: cfg.OnServiceChange, onRouteChange: cfg.OnRouteChange, onReplication: cfg.OnReplication,
+		latency: cfg.Latency, evDelivered: make(chan struct{}), evWake: make(chan struct{}, 1),
 		hostByName: map[string]*Host{}, closing: make(chan struct{}), start: time.Now(),
 	}
 	d.base, d.cancelBase = context.WithCancel(context.Background())
@@ -90,6 +98,8 @@ func New(cfg Config) (*Deployment, error) {
 		return nil, err
 	}
 	d.ca = ca
+	d.wg.Add(1)
+	go d.dispatch()
 	for i, h := range d.hosts {
 		if err := d.listen(h, int64(i+2)); err != nil {
 			d.Close()

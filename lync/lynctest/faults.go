@@ -128,6 +128,7 @@ func (d *Deployment) Inject(f Fault) (remove func(), err error) {
 		for i, af := range d.faults {
 			if af.id == id {
 				d.faults = append(d.faults[:i], d.faults[i+1:]...)
+				d.recheckReplicasLocked()
 				return
 			}
 		}
@@ -139,6 +140,7 @@ func (d *Deployment) ClearFaults() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.faults = nil
+	d.recheckReplicasLocked()
 }
 
 // fire returns the first fault of one of kinds that matches and fires now,

@@ -156,6 +156,13 @@ func (p *process) receive(ctx context.Context, wait time.Duration, closing <-cha
 // startProcess runs the command line of p in the background.
 func (d *Deployment) startProcess(h *Host, p *process, command string, args []string) {
 	mode, arg := parseCommandLine(command, args)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		p.cancel()
+		p.finish(exitTerminated)
+		return
+	}
 	d.wg.Add(1)
 	go func() {
 		defer d.wg.Done()

@@ -1,6 +1,9 @@
 package lynctest
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // bumpVersionLocked records a topology change at now: every replica is out
 // of date until it replicates. Call with d.mu held.
@@ -10,6 +13,51 @@ func (d *Deployment) bumpVersionLocked(now time.Time) {
 	}
 	d.version++
 	d.changedAt = now
+	for _, h := range d.hosts {
+		if h.replica != nil {
+			d.replicaEventLocked(h, now)
+			d.scheduleReplicaCheckLocked(h, now)
+		}
+	}
+}
+
+// scheduleReplicaCheckLocked checks h's replica again when replication
+// started at from could have completed, to report it. Call with d.mu held.
+func (d *Deployment) scheduleReplicaCheckLocked(h *Host, from time.Time) {
+	if d.onReplication == nil || d.closed {
+		return
+	}
+	wait := time.Until(from.Add(d.latency.scaled(d.latency.Replication)))
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		if !d.sleep(context.Background(), wait) {
+			return
+		}
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		d.replicaEventLocked(h, time.Now())
+	}()
+}
+
+// replicaEventLocked queues a ReplicaEvent if h's replica changed state
+// since the last one. Call with d.mu held.
+func (d *Deployment) replicaEventLocked(h *Host, now time.Time) {
+	up := d.replicaUpToDateLocked(h, now)
+	if up != h.replica.reported {
+		h.replica.reported = up
+		d.enqueueLocked(event{repl: &ReplicaEvent{Host: h.fqdn, UpToDate: up}})
+	}
+}
+
+// recheckReplicasLocked reports replicas a removed fault had held back.
+func (d *Deployment) recheckReplicasLocked() {
+	now := time.Now()
+	for _, h := range d.hosts {
+		if h.replica != nil {
+			d.scheduleReplicaCheckLocked(h, now.Add(-d.latency.scaled(d.latency.Replication)))
+		}
+	}
 }
 
 // settleReplicaLocked brings h's replica up to date if replication could

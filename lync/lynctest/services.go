@@ -17,7 +17,6 @@ func (d *Deployment) transition(h *Host, svcs []*serviceState, stop, graceful bo
 		gen int
 	}
 	var steps []step
-	var events []ServiceEvent
 	now := time.Now()
 	d.mu.Lock()
 	for _, s := range svcs {
@@ -28,7 +27,7 @@ func (d *Deployment) transition(h *Host, svcs []*serviceState, stop, graceful bo
 		if s.status == target {
 			continue
 		}
-		events = append(events, d.setStatusLocked(h, s, pending, now)...)
+		d.setStatusLocked(h, s, pending, now)
 		s.gen++
 		steps = append(steps, step{s, s.gen})
 	}
@@ -41,7 +40,6 @@ func (d *Deployment) transition(h *Host, svcs []*serviceState, stop, graceful bo
 	}
 	dur = d.latency.scaled(dur)
 	d.mu.Unlock()
-	d.emitEvents(events)
 	var failed []string
 	d.wg.Add(1)
 	go func() {
@@ -50,7 +48,6 @@ func (d *Deployment) transition(h *Host, svcs []*serviceState, stop, graceful bo
 		if !d.sleep(context.Background(), dur) {
 			return
 		}
-		var events []ServiceEvent
 		now := time.Now()
 		d.mu.Lock()
 		for _, st := range steps {
@@ -61,46 +58,37 @@ func (d *Deployment) transition(h *Host, svcs []*serviceState, stop, graceful bo
 			case stop && d.fireLocked(h.fqdn, "", "", st.s.name, FaultServiceWontStop) != nil:
 				failed = append(failed, st.s.name) // hangs in StopPending
 			case stop:
-				events = append(events, d.setStatusLocked(h, st.s, Stopped, now)...)
+				d.setStatusLocked(h, st.s, Stopped, now)
 			case d.fireLocked(h.fqdn, "", "", st.s.name, FaultServiceWontStart) != nil:
 				failed = append(failed, st.s.name)
-				events = append(events, d.setStatusLocked(h, st.s, Stopped, now)...)
+				d.setStatusLocked(h, st.s, Stopped, now)
 			default:
-				events = append(events, d.setStatusLocked(h, st.s, Running, now)...)
+				d.setStatusLocked(h, st.s, Running, now)
 			}
 		}
 		d.mu.Unlock()
-		d.emitEvents(events)
 	}()
 	return done, func() []string { return failed }
 }
 
 // setStatusLocked changes a service state, keeping the replica's view of
-// REPLICA in step, and returns the event to emit. Call with d.mu held.
-func (d *Deployment) setStatusLocked(h *Host, s *serviceState, to ServiceStatus, now time.Time) []ServiceEvent {
+// REPLICA in step, and queues the event. Call with d.mu held.
+func (d *Deployment) setStatusLocked(h *Host, s *serviceState, to ServiceStatus, now time.Time) {
 	if s.status == to {
-		return nil
+		return
 	}
 	from := s.status
 	if h.replica != nil && s.name == "REPLICA" {
 		d.settleReplicaLocked(h, now)
 		if to == Running {
 			h.replica.runningSince = now
+			d.scheduleReplicaCheckLocked(h, now)
 		} else {
 			h.replica.runningSince = time.Time{}
 		}
 	}
 	s.status = to
-	return []ServiceEvent{{Host: h.fqdn, Service: s.name, From: from, To: to}}
-}
-
-func (d *Deployment) emitEvents(evs []ServiceEvent) {
-	if d.onServiceChange == nil {
-		return
-	}
-	for _, e := range evs {
-		d.onServiceChange(e)
-	}
+	d.enqueueLocked(event{svc: &ServiceEvent{Host: h.fqdn, Service: s.name, From: from, To: to}})
 }
 
 // ErrUnknown is returned (wrapped) by the Deployment's setters for a host,
@@ -125,8 +113,7 @@ func (d *Deployment) SetServiceStatus(host, service string, status ServiceStatus
 		return fmt.Errorf("%w: service %q on host %q", ErrUnknown, service, host)
 	}
 	s.gen++
-	evs := d.setStatusLocked(h, s, status, time.Now())
+	d.setStatusLocked(h, s, status, time.Now())
 	d.mu.Unlock()
-	d.emitEvents(evs)
 	return nil
 }

@@ -47,9 +47,20 @@ func TestStopStartAndReplication(t *testing.T) {
 		t.Fatalf("right after -NoWait: %v", s.Services[edge])
 	}
 	eventually(t, "edge03 stopped", func() bool { return allStatus(d.Snapshot(), edge, Stopped) })
+	eventually(t, "14 service events (7 services, 2 steps each)", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(events) == 14
+	})
 	mu.Lock()
-	if n := len(events); n != 2*7 {
-		t.Errorf("%d events, want 14 (7 services, 2 steps each): %v", n, events)
+	for i, e := range events {
+		want := ServiceEvent{Host: edge, Service: e.Service, From: Running, To: StopPending}
+		if i >= 7 {
+			want.From, want.To = StopPending, Stopped
+		}
+		if e != want {
+			t.Errorf("event %d = %+v, want %+v", i, e, want)
+		}
 	}
 	mu.Unlock()
 
@@ -125,4 +136,40 @@ func TestInjectValidates(t *testing.T) {
 			t.Errorf("Inject(%+v) accepted", f)
 		}
 	}
+}
+
+func TestRouteAndReplicationCallbacks(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var log []string
+	add := func(s string) {
+		mu.Lock()
+		defer mu.Unlock()
+		log = append(log, s)
+	}
+	var d *Deployment
+	d = readerDeployment(t, func(c *Config) {
+		c.Latency = Latency{Replication: time.Hour, Scale: 1e-6} // 3.6ms
+		c.OnRouteChange = func(e RouteEvent) {
+			add("route " + e.Site + " " + e.From + " -> " + e.To + " snapshot " + d.Snapshot().Sites[e.Site].XmppRoute)
+		}
+		c.OnReplication = func(e ReplicaEvent) {
+			if e.Host == "edge03.contoso.com" {
+				add(e.Host + " " + toString(e.UpToDate))
+			}
+		}
+	})
+	if _, er := run(t, d, imp, "Set-CsSite -Identity 'Site2' -XmppFederationRoute 'EdgeServer:edgepool2.contoso.com'"); er != nil {
+		t.Fatal(er)
+	}
+	mu.Lock()
+	if len(log) < 1 || log[0] != "route Site2  -> EdgeServer:edgepool2.contoso.com snapshot EdgeServer:edgepool2.contoso.com" {
+		t.Errorf("route event not delivered before Set-CsSite returned: %q", log)
+	}
+	mu.Unlock()
+	eventually(t, "edge03 replica events false then true", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(log) == 3 && log[1] == "edge03.contoso.com False" && log[2] == "edge03.contoso.com True"
+	})
 }

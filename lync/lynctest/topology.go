@@ -38,6 +38,7 @@ type replicaState struct {
 	applied      int       // topology version this replica holds
 	runningSince time.Time // zero while REPLICA is not running
 	lastReport   time.Time
+	reported     bool // UpToDate of the last ReplicaEvent (initially true)
 }
 
 func badConfig(format string, args ...any) error {
@@ -162,7 +163,7 @@ func (d *Deployment) addPool(cfg Config, p Pool, sites map[string]*siteState) er
 			h.services = append(h.services, st)
 		}
 		if rs := h.service("REPLICA"); rs != nil {
-			h.replica = &replicaState{}
+			h.replica = &replicaState{reported: true, lastReport: d.start}
 			if rs.status == Running {
 				h.replica.runningSince = d.start
 			}
