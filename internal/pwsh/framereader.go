@@ -16,10 +16,11 @@ var _ io.Writer = (*FrameReader)(nil)
 
 // FrameReader finds the result line of one frame (wire.md §3) in the stdout of
 // a host. Write stdout to it in chunks split anywhere; lines end with "\n" or
-// "\r\n". Lines that do not start with the marker are noise: they are skipped
-// and the last MaxExcerpt bytes of them are kept for Noise. Once a frame is
-// read, Result returns it and later output is ignored. Memory stays below
-// MaxFrameLine plus a little. A FrameReader is not safe for concurrent use.
+// "\r\n", and a UTF-8 byte order mark before the marker is ignored. Lines that
+// do not start with the marker are noise: they are skipped and the last
+// MaxExcerpt bytes of them are kept for Noise. Once a frame is read, Result
+// returns it and later output is ignored. Memory stays below MaxFrameLine plus
+// a little. A FrameReader is not safe for concurrent use.
 type FrameReader struct {
 	prefix  []byte // marker + ":"
 	marker  string
@@ -126,6 +127,7 @@ func (r *FrameReader) finish() error {
 // line handles one complete line, without its "\n".
 func (r *FrameReader) line(line []byte) error {
 	line = bytes.TrimSuffix(line, []byte{'\r'})
+	line = bytes.TrimPrefix(line, []byte("\xEF\xBB\xBF")) // a UTF-8 BOM a writer may put first
 	rest, ours := bytes.CutPrefix(line, r.prefix)
 	if !ours {
 		r.addNoise(line)

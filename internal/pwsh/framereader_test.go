@@ -47,6 +47,7 @@ func TestParseFrame(t *testing.T) {
 			&Result{Marker: testMarker, Err: &ErrorRecord{Type: "t", Message: "m", FullyQualifiedErrorId: "f", Category: "ObjectNotFound", Cmdlet: "Get-CsSite"}}, nil},
 		{"other markers are noise", hostLine(testMarker+"0", "ok", `[1]`) + "\n" + hostLine("EF0123456789abcdef0123456789abcdef-6", "err", "{}") + "\n" + okLine + "\n",
 			&Result{Marker: testMarker, Output: json.RawMessage(`[{"Identity":"Site:Site2","SiteId":2}]`)}, nil},
+		{"BOM first", "\xEF\xBB\xBF" + okLine + "\r\n", &Result{Marker: testMarker, Output: json.RawMessage(`[{"Identity":"Site:Site2","SiteId":2}]`)}, nil},
 		{"first frame wins", hostLine(testMarker, "ok", "[1]") + "\n" + hostLine(testMarker, "ok", "[2]") + "\n", &Result{Marker: testMarker, Output: json.RawMessage(`[1]`)}, nil},
 		{"marker not at line start", "x" + okLine + "\n", nil, ErrNoFrame},
 		{"empty", "", nil, ErrNoFrame},
