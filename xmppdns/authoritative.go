@@ -34,6 +34,9 @@ type Authoritative struct {
 	Timeout time.Duration
 	// Retries is the number of attempts after the first per question.
 	Retries int
+	// NoIPv6 asks name servers only at their IPv4 addresses, for hosts
+	// without IPv6 connectivity (AAAA addresses would only time out).
+	NoIPv6 bool
 }
 
 // Check asks every authoritative server of the zone of expected[0] for

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/miekg/dns"
 	"github.com/xmppfed/edgefailover/xmppdns/dnstest"
 )
@@ -223,5 +224,29 @@ func TestAuthoritativeRefusesBadInput(t *testing.T) {
 	}
 	if _, err := (&Authoritative{}).Check(ctx, wantNone); !errors.Is(err, ErrInvalidInput) {
 		t.Errorf("no resolvers: %v", err)
+	}
+}
+
+func TestNameserversLookup(t *testing.T) {
+	t.Parallel()
+	_, c, a := startCluster(t, 1, "@ IN NS nsx\nnsx IN A 192.0.2.77\nnsx IN AAAA 2001:db8::77\n")
+	ctx := context.Background()
+	got, err := a.Nameservers(ctx, "Example.Test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Server{
+		{Host: "ns1.example.test.", Addr: c.Addrs()[0]},
+		{Host: "ns2.example.test.", Addr: c.Addrs()[1]},
+		{Host: "nsx.example.test.", Addr: "192.0.2.77:53"},
+		{Host: "nsx.example.test.", Addr: "[2001:db8::77]:53"},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	a.NoIPv6 = true
+	got, err = a.Nameservers(ctx, "example.test.")
+	if err != nil || len(got) != 3 || got[2].Addr != "192.0.2.77:53" {
+		t.Errorf("NoIPv6: %v, %v", got, err)
 	}
 }

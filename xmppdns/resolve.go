@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"sync"
 	"time"
 
@@ -92,6 +93,23 @@ func candidatesFromMsg(domain, qname string, m *dns.Msg, n func(uint64) uint64) 
 		return nil, fmt.Errorf("xmppdns: %s: no usable SRV target: %w", qname, ErrMalformed)
 	}
 	return order(cs, n), nil
+}
+
+// ResolvConf returns the name servers of a resolv.conf file (e.g.
+// "/etc/resolv.conf") as ip:port addresses, for Resolver.Servers.
+func ResolvConf(path string) ([]string, error) {
+	cc, err := dns.ClientConfigFromFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("xmppdns: reading %s: %w", path, err)
+	}
+	out := make([]string, 0, len(cc.Servers))
+	for _, s := range cc.Servers {
+		out = append(out, net.JoinHostPort(s, cc.Port))
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("xmppdns: %s names no server: %w", path, ErrNoAnswer)
+	}
+	return out, nil
 }
 
 func (r *Resolver) intN(k uint64) uint64 {

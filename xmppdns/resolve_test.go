@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -181,5 +183,26 @@ func TestOrderDistribution(t *testing.T) {
 	// first with probability 3/5 (not 3/4: the inclusive range is the RFC's).
 	if b := float64(first["b"]) / n; b < 0.57 || b > 0.63 {
 		t.Errorf("b first in %.3f of draws, want about 0.75 (%v)", b, first)
+	}
+}
+
+func TestResolvConf(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	p := filepath.Join(dir, "resolv.conf")
+	if err := os.WriteFile(p, []byte("nameserver 192.0.2.53\nnameserver 2001:db8::53\noptions ndots:1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ResolvConf(p)
+	if err != nil || !cmp.Equal(got, []string{"192.0.2.53:53", "[2001:db8::53]:53"}) {
+		t.Errorf("ResolvConf = %v, %v", got, err)
+	}
+	if _, err := ResolvConf(filepath.Join(dir, "missing")); err == nil {
+		t.Error("missing file accepted")
+	}
+	empty := filepath.Join(dir, "empty")
+	os.WriteFile(empty, []byte("options ndots:1\n"), 0o600)
+	if _, err := ResolvConf(empty); !errors.Is(err, ErrNoAnswer) {
+		t.Errorf("no servers: %v", err)
 	}
 }

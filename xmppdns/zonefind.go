@@ -78,7 +78,11 @@ func (a *Authoritative) Nameservers(ctx context.Context, zone string) ([]Server,
 			continue
 		}
 		n := len(out)
-		for _, t := range []uint16{dns.TypeA, dns.TypeAAAA} {
+		types := []uint16{dns.TypeA, dns.TypeAAAA}
+		if a.NoIPv6 {
+			types = types[:1]
+		}
+		for _, t := range types {
 			m, err := a.recurse(ctx, h, t)
 			if err != nil {
 				if ctx.Err() != nil {
