@@ -115,8 +115,9 @@ func (w *WinRM) openSession(ctx context.Context) (*session, error) {
 	}
 	w.log.Debug("session started", "shell", s.shellID)
 	go s.pump()
-	go func() { _, _ = io.Copy(s.stderr, s.cmd.Stderr) }()
-	go func() { s.cmd.Wait(); close(s.done) }()
+	stderrDone := make(chan struct{})
+	go func() { _, _ = io.Copy(s.stderr, s.cmd.Stderr); close(stderrDone) }()
+	go s.watch(stderrDone)
 
 	// The first result proves the session works; until then a failure that is
 	// not the caller's makes ModeAuto fall back.
@@ -151,6 +152,19 @@ func (s *session) startFailed(ctx context.Context, err error) (*session, error) 
 		return nil, err
 	}
 	return nil, &startError{err}
+}
+
+// watch ends the session when its command ends (the process exited or the
+// Receive loop failed), so that no later call writes to a dead session.
+func (s *session) watch(stderrDone <-chan struct{}) {
+	s.cmd.Wait()
+	<-stderrDone // the Receive loop closed the pipes: the copy ends
+	close(s.done)
+	var cause error = &HostError{Host: s.w.ep.Host, ExitCode: s.cmd.ExitCode(), Stderr: s.stderr.String()}
+	if terr := s.bt.err(); terr != nil {
+		cause = terr
+	}
+	s.cancel(cause)
 }
 
 // broken reports whether the session ended or was killed.
@@ -233,7 +247,11 @@ func (s *session) failure(ctx context.Context, op string, err error) error {
 	if cerr := ctx.Err(); cerr != nil {
 		return &TransportError{Host: s.w.ep.Host, Op: op, Err: cerr}
 	}
-	if terr := s.bt.err(); terr != nil {
+	if s.broken() {
+		if cause := context.Cause(s.ctx); cause != nil && cause != context.Canceled {
+			err = cause // the root cause that ended the session
+		}
+	} else if terr := s.bt.err(); terr != nil {
 		err = terr
 	}
 	var te *TransportError

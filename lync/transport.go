@@ -58,9 +58,9 @@ type boundTransport struct {
 	p   *poster
 	ctx context.Context
 
-	mu      sync.Mutex
-	fast    int   // consecutive fast w:TimedOut answers
-	lastErr error // last error other than the long poll
+	mu       sync.Mutex
+	fast     int   // consecutive fast w:TimedOut answers
+	firstErr error // first error other than the long poll: the root cause
 }
 
 var _ winrm.Transporter = (*boundTransport)(nil)
@@ -97,8 +97,8 @@ func (t *boundTransport) Post(_ *winrm.Client, msg *soap.SoapMessage) (string, e
 	}
 	t.mu.Lock()
 	t.fast = 0
-	if err != nil {
-		t.lastErr = err
+	if err != nil && t.firstErr == nil {
+		t.firstErr = err
 	}
 	t.mu.Unlock()
 	if err != nil && action == "Receive" {
@@ -131,11 +131,11 @@ func (t *boundTransport) longPoll(f *WSManFault, took time.Duration) error {
 	return &longPollError{f}
 }
 
-// err returns the last failure other than a long poll, or nil.
+// err returns the first failure other than a long poll, or nil.
 func (t *boundTransport) err() error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.lastErr
+	return t.firstErr
 }
 
 // post sends one request and checks the answer: 401 gives ErrUnauthorized,

@@ -3,6 +3,8 @@ package lync
 import (
 	"errors"
 	"testing"
+
+	"github.com/xmppfed/edgefailover/internal/pwsh"
 )
 
 func errorsIsInput(err error) bool { return errors.Is(err, ErrInvalidInput) }
@@ -75,4 +77,45 @@ func TestCmdletErrorIs(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzParseSiteName: an accepted name needs no escaping in a PowerShell
+// literal and is accepted again unchanged.
+func FuzzParseSiteName(f *testing.F) {
+	for _, s := range append(injectionCorpus(), "Site2", "Site:Dublin 1") {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		name, err := ParseSiteName(s)
+		if err != nil {
+			if !errorsIsInput(err) {
+				t.Fatalf("error %v is not ErrInvalidInput", err)
+			}
+			return
+		}
+		if pwsh.Quote(name) != "'"+name+"'" {
+			t.Fatalf("accepted %q needs escaping", name)
+		}
+		if again, err := ParseSiteName(name); err != nil || again != name {
+			t.Fatalf("not idempotent: %q -> %q, %v", name, again, err)
+		}
+	})
+}
+
+// FuzzParseServiceName: an accepted name is upper-case letters and digits.
+func FuzzParseServiceName(f *testing.F) {
+	for _, s := range append(injectionCorpus(), "RTCSRV", "replica") {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		name, err := ParseServiceName(s)
+		if err != nil {
+			return
+		}
+		for _, c := range []byte(name) {
+			if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+				t.Fatalf("accepted %q", name)
+			}
+		}
+	})
 }

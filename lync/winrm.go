@@ -172,8 +172,8 @@ func (w *WinRM) UsingFallback(ctx context.Context) (bool, error) {
 }
 
 // Close ends the session (closing stdin, signalling the process and deleting
-// the shell, bounded by a few seconds) and waits for background clean-ups.
-// Later calls fail with ErrClosed.
+// the shell, bounded by a few seconds), waits for background clean-ups and
+// closes idle connections. Later calls fail with ErrClosed.
 func (w *WinRM) Close() error {
 	w.sem <- struct{}{}
 	w.closed = true
@@ -184,6 +184,7 @@ func (w *WinRM) Close() error {
 		s.close()
 	}
 	w.wg.Wait()
+	w.p.client.CloseIdleConnections()
 	return nil
 }
 

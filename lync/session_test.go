@@ -1,0 +1,135 @@
+package lync_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/xmppfed/edgefailover/lync"
+	"github.com/xmppfed/edgefailover/lync/lynctest"
+)
+
+// TestSessionReuse: many calls, concurrent ones included, use one process
+// and one module import per host.
+func TestSessionReuse(t *testing.T) {
+	t.Parallel()
+	d := newDeployment(t, topology(lynctest.Lync2013, ""))
+	c := newClient(t, d, true, nil)
+	ctx := t.Context()
+	var wg sync.WaitGroup
+	errs := make(chan error, 20)
+	for range 20 {
+		wg.Go(func() {
+			_, err := c.Sites.Get(ctx, site1)
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	cnt := d.Host(feHost).Counters()
+	if cnt.Processes != 1 || cnt.ModuleImports != 1 || cnt.Shells != 1 {
+		t.Errorf("processes=%d imports=%d shells=%d, want 1 each", cnt.Processes, cnt.ModuleImports, cnt.Shells)
+	}
+	if cnt.Scripts < 22 {
+		t.Errorf("scripts = %d, want >= 22 (detect, import, route parameter, 20 gets)", cnt.Scripts)
+	}
+}
+
+// TestSessionRebuild: a transport error breaks the session; the next call
+// builds a new one.
+func TestSessionRebuild(t *testing.T) {
+	t.Parallel()
+	d := newDeployment(t, topology(lynctest.SfB2015, ""))
+	c := newClient(t, d, false, nil)
+	ctx := t.Context()
+	if err := c.Prepare(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Inject(lynctest.Fault{Kind: lynctest.FaultSOAP, Action: lynctest.ActionSend, Host: feHost, Nth: 1}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.Sites.List(ctx)
+	if !errors.Is(err, lync.ErrSessionBroken) {
+		t.Fatalf("err = %v, want ErrSessionBroken", err)
+	}
+	if _, err := c.Sites.List(ctx); err != nil {
+		t.Fatalf("after rebuild: %v", err)
+	}
+	cnt := d.Host(feHost).Counters()
+	if cnt.Processes != 2 || cnt.ModuleImports != 2 {
+		t.Errorf("processes=%d imports=%d, want 2 each (one rebuild)", cnt.Processes, cnt.ModuleImports)
+	}
+}
+
+// TestFallback: a host whose `-Command -` exits at once gets one
+// -EncodedCommand process per script, with the module imported in each.
+func TestFallback(t *testing.T) {
+	t.Parallel()
+	for _, p := range []lynctest.Product{lynctest.Lync2013, lynctest.SfB2015} {
+		t.Run(p.String(), func(t *testing.T) {
+			t.Parallel()
+			d := newDeployment(t, topology(p, lynctest.XmppExternalFederationRoute))
+			if _, err := d.Inject(lynctest.Fault{Kind: lynctest.FaultPersistentExit}); err != nil {
+				t.Fatal(err)
+			}
+			w := newRunner(t, endpoint(d, feHost, true), nil)
+			c := lync.NewClient(w, nil)
+			ctx := t.Context()
+			if err := c.Prepare(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if fb, err := w.UsingFallback(ctx); err != nil || !fb {
+				t.Fatalf("UsingFallback = %v, %v", fb, err)
+			}
+			if err := c.Site(site2).SetXmppRoute(ctx, edgeP2); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.Sites.Get(ctx, "NoSuchSite"); !errors.Is(err, lync.ErrNotFound) {
+				t.Errorf("err = %v, want ErrNotFound", err)
+			}
+			cnt := d.Host(feHost).Counters()
+			// 1 failed persistent + detect + (route parameter, set, get, get) = 6 processes.
+			if cnt.Processes != 6 || cnt.ModuleImports != 4 {
+				t.Errorf("processes=%d imports=%d, want 6 and 4", cnt.Processes, cnt.ModuleImports)
+			}
+		})
+	}
+}
+
+// TestPerScriptMode forces one process per script.
+func TestPerScriptMode(t *testing.T) {
+	t.Parallel()
+	d := newDeployment(t, topology(lynctest.SfB2015, ""))
+	c := newClient(t, d, false, &lync.Options{Mode: lync.ModePerScript})
+	if _, err := c.Sites.List(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if cnt := d.Host(feHost).Counters(); cnt.Processes != 3 || cnt.ModuleImports != 2 {
+		t.Errorf("processes=%d imports=%d, want 3 and 2", cnt.Processes, cnt.ModuleImports)
+	}
+}
+
+// TestCloseAndCancel: a canceled context and a closed runner give their errors.
+func TestCloseAndCancel(t *testing.T) {
+	t.Parallel()
+	d := newDeployment(t, topology(lynctest.SfB2015, ""))
+	w := newRunner(t, endpoint(d, feHost, false), nil)
+	c := lync.NewClient(w, nil)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := c.Sites.List(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("canceled ctx: err = %v", err)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Sites.List(t.Context()); !errors.Is(err, lync.ErrClosed) {
+		t.Errorf("after Close: err = %v, want ErrClosed", err)
+	}
+}
