@@ -1,0 +1,143 @@
+package edge
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/xmppfed/edgefailover/internal/dnsname"
+	"github.com/xmppfed/edgefailover/lync"
+)
+
+// ErrNotEdgePool is matched by the *NotEdgePoolError of DiscoverPool when the
+// pool exists but is not an Edge pool.
+var ErrNotEdgePool = errors.New("edge: not an Edge pool")
+
+// NotEdgePoolError reports a pool that exists in the topology but has no Edge
+// Server service (a Front End pool, for instance). It matches ErrNotEdgePool.
+type NotEdgePoolError struct {
+	Pool     string
+	Services []string // the pool's service identities, as Get-CsPool listed them
+}
+
+func (e *NotEdgePoolError) Error() string {
+	return fmt.Sprintf("edge: pool %s is not an Edge pool (services: %v)", e.Pool, e.Services)
+}
+
+// Is reports whether target is ErrNotEdgePool.
+func (e *NotEdgePoolError) Is(target error) bool { return target == ErrNotEdgePool }
+
+// OpenFunc returns a client that reaches the management shell of one server
+// of a pool, for DiscoverPool; lync.Dial with the server's Endpoint, usually.
+type OpenFunc func(ctx context.Context, serverFQDN string) (*lync.Client, error)
+
+// DiscoverPool reads the Edge pool poolFQDN from the topology through mgmt
+// (a client of any host with the management shell) and returns it with a
+// Server per computer of the pool, each reached through a client from open
+// (called concurrently, at most DefaultConcurrency at once). The pool's
+// EdgeService holds the Get-CsService -EdgeServer record.
+//
+// A pool the topology lacks gives an error matching lync.ErrNotFound; a pool
+// that is not an Edge pool a *NotEdgePoolError; a failure of open a
+// *ServerError with Op "open" (the clients already opened are closed then).
+// The returned pool owns the clients: Close it when done.
+//
+// Runs on mgmt: Get-CsPool -Identity <pool>, then Get-CsService -EdgeServer -PoolFqdn <pool>.
+func DiscoverPool(ctx context.Context, mgmt *lync.Client, poolFQDN string, open OpenFunc) (*Pool, error) {
+	fqdn, err := dnsname.ParseFQDN(poolFQDN)
+	if err != nil {
+		return nil, inputError("pool FQDN", poolFQDN, err)
+	}
+	if mgmt == nil || open == nil {
+		return nil, inputError("DiscoverPool arguments", fqdn, errors.New("nil management client or open func"))
+	}
+	info, err := mgmt.Pools.Get(ctx, fqdn)
+	if err != nil {
+		return nil, fmt.Errorf("edge: discover pool %s: %w", fqdn, err)
+	}
+	svcs, err := mgmt.Pools.EdgeServices(ctx, fqdn)
+	if err != nil {
+		return nil, fmt.Errorf("edge: discover pool %s: %w", fqdn, err)
+	}
+	var es *lync.EdgeService
+	for i := range svcs {
+		if dnsname.Equal(svcs[i].PoolFQDN, fqdn) {
+			es = &svcs[i]
+			break
+		}
+	}
+	if es == nil {
+		return nil, &NotEdgePoolError{Pool: fqdn, Services: info.Services}
+	}
+	if len(info.Computers) == 0 {
+		return nil, inputError("pool", fqdn, ErrNoServers)
+	}
+	servers, err := openServers(ctx, info.Computers, open)
+	if err != nil {
+		return nil, err
+	}
+	p, err := NewPool(fqdn, servers...)
+	if err != nil {
+		closeServers(servers)
+		return nil, err
+	}
+	p.edge = es
+	return p, nil
+}
+
+// openServers opens a client per computer, concurrently; on any failure it
+// closes those opened and returns the first failure in computer order.
+func openServers(ctx context.Context, computers []string, open OpenFunc) ([]*Server, error) {
+	servers := make([]*Server, len(computers))
+	errs := make([]error, len(computers))
+	sem := make(chan struct{}, DefaultConcurrency)
+	var wg sync.WaitGroup
+	for i, name := range computers {
+		fqdn, err := dnsname.ParseFQDN(name)
+		if err != nil {
+			errs[i] = inputError("computer", name, err)
+			continue
+		}
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			errs[i] = ctx.Err()
+			continue
+		}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			servers[i], errs[i] = openServer(ctx, fqdn, open)
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			closeServers(servers)
+			return nil, &ServerError{FQDN: computers[i], Op: OpOpen, State: &ServerState{FQDN: computers[i]}, Err: err}
+		}
+	}
+	return servers, nil
+}
+
+func openServer(ctx context.Context, fqdn string, open OpenFunc) (*Server, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	c, err := open(ctx, fqdn)
+	if err != nil {
+		return nil, err
+	}
+	if c == nil {
+		return nil, inputError("client", fqdn, errors.New("open returned a nil *lync.Client"))
+	}
+	return NewServer(fqdn, c)
+}
+
+func closeServers(servers []*Server) {
+	for _, s := range servers {
+		if s != nil {
+			_ = s.client.Close()
+		}
+	}
+}

@@ -1,0 +1,153 @@
+package edge
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/xmppfed/edgefailover/lync"
+)
+
+// StopOptions selects what StopServices does. A nil *StopOptions stops every
+// Lync service at once and waits for them with the default poll interval,
+// bounded by the context only.
+type StopOptions struct {
+	// Names are short service names ("RTCSRV", ...); none: every Lync
+	// service of the server.
+	Names []string
+	// Graceful passes -Graceful: the services refuse new sessions and stop
+	// when the existing ones end, which can take long; give a Timeout.
+	Graceful bool
+	// PollInterval is how often the states are read while waiting;
+	// default DefaultPollInterval.
+	PollInterval time.Duration
+	// Timeout bounds the whole operation on one server (for a pool: on each
+	// server); 0 leaves the bound to the context.
+	Timeout time.Duration
+}
+
+// StartOptions selects what StartServices does. A nil *StartOptions starts
+// every Lync service with the defaults of the fields.
+type StartOptions struct {
+	// Names are short service names; none: every Lync service.
+	Names []string
+	// PollInterval is how often the states are read while waiting;
+	// default DefaultPollInterval.
+	PollInterval time.Duration
+	// Timeout bounds the whole operation on one server; 0: the context only.
+	Timeout time.Duration
+}
+
+// StopServices stops the Lync services of the server and waits until every
+// one of them (or of Names) is Stopped. It returns the state last read, also
+// on failure, with a *ServerError (Op "stop") whose cause is the cmdlet's
+// error, a transport error, or a *lync.WaitError wrapping the context's
+// error when the services were still not stopped at the deadline.
+//
+// Runs: Stop-CsWindowsService -ComputerName <fqdn> [-Name <name>] [-Graceful] -NoWait,
+// then Get-CsWindowsService -ComputerName <fqdn> every PollInterval.
+func (s *Server) StopServices(ctx context.Context, opts *StopOptions) (*ServerState, error) {
+	var o StopOptions
+	if opts != nil {
+		o = *opts
+	}
+	return s.change(ctx, OpStop, lync.ServiceStopped, o.Names, o.PollInterval, o.Timeout,
+		func(ctx context.Context, names []string) error {
+			return s.client.Services.Stop(ctx, s.fqdn, &lync.StopOptions{Names: names, Graceful: o.Graceful, NoWait: true})
+		})
+}
+
+// StartServices starts the Lync services of the server (every one, or
+// Names) and waits until they are Running. It returns the state last read,
+// also on failure, with a *ServerError (Op "start"); a service that will not
+// start gives a cause matching lync.ErrServiceOperation.
+//
+// Runs: Start-CsWindowsService -ComputerName <fqdn> [-Name <name>], then
+// Get-CsWindowsService -ComputerName <fqdn> until every service is Running.
+func (s *Server) StartServices(ctx context.Context, opts *StartOptions) (*ServerState, error) {
+	var o StartOptions
+	if opts != nil {
+		o = *opts
+	}
+	return s.change(ctx, OpStart, lync.ServiceRunning, o.Names, o.PollInterval, o.Timeout,
+		func(ctx context.Context, names []string) error {
+			return s.client.Services.Start(ctx, s.fqdn, names...)
+		})
+}
+
+// change validates the options, runs the cmdlet and waits for want.
+func (s *Server) change(ctx context.Context, op string, want lync.ServiceStatus, names []string,
+	poll, timeout time.Duration, run func(context.Context, []string) error) (*ServerState, error) {
+	st := s.newState(want)
+	fail := func(err error) (*ServerState, error) {
+		return st, &ServerError{FQDN: s.fqdn, Op: op, State: st, Err: err}
+	}
+	names, err := serviceNames(names)
+	if err != nil {
+		return fail(err)
+	}
+	if poll < 0 {
+		return fail(inputError("PollInterval", poll.String(), errors.New("negative")))
+	}
+	if poll == 0 {
+		poll = DefaultPollInterval
+	}
+	if timeout < 0 {
+		return fail(inputError("Timeout", timeout.String(), errors.New("negative")))
+	}
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	if err := run(ctx, names); err != nil {
+		if ctx.Err() == nil {
+			_ = s.read(ctx, st, names) // best effort: the states after the failure
+		}
+		return fail(err)
+	}
+	if err := s.await(ctx, st, names, poll); err != nil {
+		return fail(err)
+	}
+	return st, nil
+}
+
+// await reads the states at once and then every poll until st.Reached, a
+// read fails, or ctx ends (then a *lync.WaitError wraps its error).
+func (s *Server) await(ctx context.Context, st *ServerState, names []string, poll time.Duration) error {
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return &lync.WaitError{What: "services on " + s.fqdn, Want: string(st.Want), Err: ctx.Err()}
+		case <-timer.C:
+		}
+		if err := s.read(ctx, st, names); err != nil {
+			if cerr := ctx.Err(); cerr != nil {
+				return &lync.WaitError{What: "services on " + s.fqdn, Want: string(st.Want), Err: cerr}
+			}
+			return err
+		}
+		if st.Reached {
+			return nil
+		}
+		timer.Reset(poll)
+	}
+}
+
+// serviceNames checks and upper-cases the short service names.
+func serviceNames(names []string) ([]string, error) {
+	if len(names) == 0 {
+		return nil, nil
+	}
+	out := make([]string, len(names))
+	for i, n := range names {
+		c, err := lync.ParseServiceName(n)
+		if err != nil {
+			return nil, inputError("service name", n, err)
+		}
+		out[i] = c
+	}
+	return out, nil
+}
