@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/xmppfed/edgefailover/edge"
+	"github.com/xmppfed/edgefailover/edge/xmpptest"
 )
 
 const peerHeader = "<?xml version='1.0'?><stream:stream xmlns='jabber:server' " +
@@ -114,5 +115,26 @@ func TestProbeStartTLSAnswers(t *testing.T) {
 			}
 			stageErr(t, res, tt.stage, tt.want)
 		})
+	}
+}
+
+func TestProbeCustomLimits(t *testing.T) {
+	t.Parallel()
+	s := newXMPP(t, xmpptest.Config{Domains: []string{"contoso.com"}})
+	for _, tc := range []struct {
+		lim   edge.Limits
+		stage edge.Stage
+	}{
+		{edge.Limits{MaxBytes: 100}, edge.StageHeader},   // the header alone is longer
+		{edge.Limits{MaxDepth: 2}, edge.StageFeatures},   // stream > features > starttls
+		{edge.Limits{MaxTokens: 3}, edge.StageFeatures},  // declaration, header, features
+		{edge.Limits{MaxValueLen: 10}, edge.StageHeader}, // the namespace URIs are longer
+	} {
+		cfg := edge.ProbeConfig{To: "contoso.com", From: "probe.example", Limits: tc.lim}
+		res, err := edge.Probe(testCtx(t), s.Addr(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stageErr(t, res, tc.stage, edge.ErrLimitExceeded)
 	}
 }
