@@ -19,6 +19,7 @@ func (s *Server) query(r, resp *dns.Msg, network string, signed bool) {
 	}
 	v := s.view(z)
 	resp.Authoritative = true
+	answered := false
 	switch q.Qtype {
 	case dns.TypeAXFR:
 		if network != "tcp" || !signed {
@@ -44,12 +45,28 @@ func (s *Server) query(r, resp *dns.Msg, network string, signed bool) {
 			}
 		}
 	default:
-		resp.Answer = copyRRs(v.sets[rrKey{name, q.Qtype}])
-		if len(resp.Answer) == 0 && q.Qtype != dns.TypeCNAME {
-			resp.Answer = copyRRs(v.sets[rrKey{name, dns.TypeCNAME}]) // no chasing
+		// Follow CNAMEs inside the zone, as BIND does (at most 8 links).
+		for range 8 {
+			if rrs := v.sets[rrKey{name, q.Qtype}]; len(rrs) > 0 || q.Qtype == dns.TypeCNAME {
+				resp.Answer = append(resp.Answer, copyRRs(rrs)...)
+				answered = len(rrs) > 0
+				break
+			}
+			cname := v.sets[rrKey{name, dns.TypeCNAME}]
+			if len(cname) == 0 {
+				break
+			}
+			resp.Answer = append(resp.Answer, copyRRs(cname)...)
+			name = dns.CanonicalName(cname[0].(*dns.CNAME).Target)
+			if !dns.IsSubDomain(z.origin, name) {
+				return // out of zone: the client follows it
+			}
 		}
 	}
-	if len(resp.Answer) > 0 {
+	if answered || (q.Qtype == dns.TypeANY && len(resp.Answer) > 0) {
+		if !r.RecursionDesired && !(name == z.origin && q.Qtype == dns.TypeNS) { // BIND's minimal-responses no-auth-recursive
+			resp.Ns = copyRRs(v.sets[rrKey{z.origin, dns.TypeNS}])
+		}
 		return
 	}
 	if !v.nameExists(name) {

@@ -142,6 +142,9 @@ func applyUpdate(sets map[rrKey][]dns.RR, origin string, rr dns.RR) bool {
 		if h.Rrtype == dns.TypeSOA {
 			return false // serials are managed by the server
 		}
+		if cnameConflict(sets, name, h.Rrtype) {
+			return false // RFC 2136 §3.4.2.2: CNAME and other data never mix
+		}
 		addRR(sets, rr)
 	case dns.ClassANY:
 		for k := range sets {
@@ -193,4 +196,18 @@ func sameSets(a, b map[rrKey][]dns.RR) bool {
 		}
 	}
 	return true
+}
+
+// cnameConflict reports whether adding a record of rtype at name would mix
+// a CNAME with other data.
+func cnameConflict(sets map[rrKey][]dns.RR, name string, rtype uint16) bool {
+	for k := range sets {
+		if k.name != name || k.rtype == rtype {
+			continue
+		}
+		if rtype == dns.TypeCNAME || k.rtype == dns.TypeCNAME {
+			return true
+		}
+	}
+	return false
 }

@@ -1,0 +1,154 @@
+package dnstest_test
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+	"github.com/xmppfed/edgefailover/internal/testpeer"
+	"github.com/xmppfed/edgefailover/xmppdns/dnstest"
+)
+
+// TestSameAnswersAsBIND sends the same messages to BIND and to dnstest and
+// requires the same rcodes, TSIG errors, flags and, at the end, the same
+// zone: the double must not accept what BIND refuses.
+func TestSameAnswersAsBIND(t *testing.T) {
+	b := testpeer.StartBIND(t, "example.test", zoneText)
+	key := dnstest.Key{Name: b.KeyName, Algorithm: b.Algorithm, Secret: b.Secret}
+	z, err := dnstest.ParseZone("example.test", zoneText)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := dnstest.Start(dnstest.Config{Zones: []*dnstest.Zone{z}, Keys: []dnstest.Key{key}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	other, _ := dnstest.NewKey("other.", dns.HmacSHA256)
+	wrong := key
+	wrong.Secret = other.Secret
+
+	x := func(s string) dns.RR { return rr(t, s) }
+	hdr := func(name string, t uint16) dns.RR { return &dns.ANY{Hdr: dns.RR_Header{Name: name, Rrtype: t}} }
+	upd := func(f func(m *dns.Msg)) func() *dns.Msg { return func() *dns.Msg { return update(zone, f) } }
+	qry := func(name string, t uint16) func() *dns.Msg {
+		return func() *dns.Msg { m := new(dns.Msg); m.SetQuestion(name, t); m.RecursionDesired = false; return m }
+	}
+	steps := []struct {
+		name string
+		msg  func() *dns.Msg
+		key  *dnstest.Key
+	}{
+		{"insert", upd(func(m *dns.Msg) { m.Insert([]dns.RR{x("a.example.test. 60 IN A 192.0.2.1")}) }), &key},
+		{"RRset exists fails", upd(func(m *dns.Msg) { m.RRsetUsed([]dns.RR{hdr("b.example.test.", dns.TypeA)}) }), &key},
+		{"RRset does not exist fails", upd(func(m *dns.Msg) { m.RRsetNotUsed([]dns.RR{hdr("a.example.test.", dns.TypeA)}) }), &key},
+		{"name in use fails", upd(func(m *dns.Msg) { m.NameUsed([]dns.RR{hdr("b.example.test.", dns.TypeA)}) }), &key},
+		{"name not in use fails", upd(func(m *dns.Msg) { m.NameNotUsed([]dns.RR{hdr("a.example.test.", dns.TypeA)}) }), &key},
+		{"value-dependent fails", upd(func(m *dns.Msg) { m.Used([]dns.RR{x("a.example.test. 60 IN A 192.0.2.9")}) }), &key},
+		{"value-dependent replace", upd(func(m *dns.Msg) {
+			m.Used([]dns.RR{x("a.example.test. 60 IN A 192.0.2.1")})
+			m.RemoveRRset([]dns.RR{hdr("a.example.test.", dns.TypeA)})
+			m.Insert([]dns.RR{x("a.example.test. 120 IN A 192.0.2.2")})
+		}), &key},
+		{"update outside the zone", upd(func(m *dns.Msg) { m.Insert([]dns.RR{x("a.example.org. 60 IN A 192.0.2.1")}) }), &key},
+		{"prerequisite outside the zone", upd(func(m *dns.Msg) { m.NameUsed([]dns.RR{hdr("example.org.", dns.TypeA)}) }), &key},
+		{"zone not served", func() *dns.Msg {
+			m := new(dns.Msg)
+			m.SetUpdate("example.org.")
+			m.Insert([]dns.RR{x("a.example.org. 60 IN A 192.0.2.1")})
+			return m
+		}, &key},
+		{"delete apex NS set", upd(func(m *dns.Msg) { m.RemoveRRset([]dns.RR{hdr(zone, dns.TypeNS)}) }), &key},
+		{"delete every apex NS", upd(func(m *dns.Msg) {
+			m.Remove([]dns.RR{x("example.test. 300 IN NS ns1.example.test."), x("example.test. 300 IN NS ns2.example.test.")})
+		}), &key},
+		{"delete apex name", upd(func(m *dns.Msg) { m.RemoveName([]dns.RR{hdr(zone, dns.TypeA)}) }), &key},
+		{"NS without address", upd(func(m *dns.Msg) { m.Insert([]dns.RR{x("example.test. 300 IN NS ns9.example.test.")}) }), &key},
+		{"CNAME next to an A", upd(func(m *dns.Msg) { m.Insert([]dns.RR{x("a.example.test. 60 IN CNAME xmpp.example.test.")}) }), &key},
+		{"A next to a CNAME", upd(func(m *dns.Msg) {
+			m.Insert([]dns.RR{x("c.example.test. 60 IN CNAME xmpp.example.test."), x("c.example.test. 60 IN TXT \"x\"")})
+		}), &key},
+		{"prerequisite with a TTL", upd(func(m *dns.Msg) {
+			p := x("a.example.test. 60 IN A 192.0.2.2")
+			m.Answer = append(m.Answer, p)
+		}), &key},
+		{"delete a record", upd(func(m *dns.Msg) {
+			m.Remove([]dns.RR{x("_xmpp-server._tcp.example.test. 300 IN SRV 10 0 5269 xmpp.example.test.")})
+		}), &key},
+		{"no-op delete", upd(func(m *dns.Msg) { m.Remove([]dns.RR{x("nothere.example.test. 300 IN A 192.0.2.1")}) }), &key},
+		{"unsigned", upd(func(m *dns.Msg) { m.Insert([]dns.RR{x("u.example.test. 60 IN A 192.0.2.1")}) }), nil},
+		{"unknown key", upd(func(m *dns.Msg) { m.Insert([]dns.RR{x("u.example.test. 60 IN A 192.0.2.1")}) }), &other},
+		{"wrong secret", upd(func(m *dns.Msg) { m.Insert([]dns.RR{x("u.example.test. 60 IN A 192.0.2.1")}) }), &wrong},
+		{"query positive", qry("xmpp.example.test.", dns.TypeA), nil},
+		{"query NODATA", qry("xmpp.example.test.", dns.TypeAAAA), nil},
+		{"query empty non-terminal", qry("_tcp.example.test.", dns.TypeSRV), nil},
+		{"query NXDOMAIN", qry("nope.example.test.", dns.TypeA), nil},
+		{"query other zone", qry("example.org.", dns.TypeA), nil},
+		{"query CNAME owner", qry("c.example.test.", dns.TypeA), nil},
+		{"dangling CNAME", upd(func(m *dns.Msg) { m.Insert([]dns.RR{x("d.example.test. 60 IN CNAME gone.example.test.")}) }), &key},
+		{"query dangling CNAME", qry("d.example.test.", dns.TypeA), nil},
+		{"CNAME to a name without the type", upd(func(m *dns.Msg) { m.Insert([]dns.RR{x("e.example.test. 60 IN CNAME ns1.example.test.")}) }), &key},
+		{"query CNAME to NODATA", qry("e.example.test.", dns.TypeAAAA), nil},
+		{"query CNAME itself", qry("e.example.test.", dns.TypeCNAME), nil},
+		{"query apex NS", qry(zone, dns.TypeNS), nil},
+		{"query apex SOA", qry(zone, dns.TypeSOA), nil},
+		{"query with RD=1", func() *dns.Msg { m := qry("xmpp.example.test.", dns.TypeA)(); m.RecursionDesired = true; return m }, nil},
+		{"query ANY", qry("a.example.test.", dns.TypeANY), nil},
+	}
+	for _, st := range steps {
+		got := [2]string{}
+		for i, addr := range []string{b.Addr, s.Addr} {
+			r, _ := exchange(t, addr, "tcp", st.msg(), st.key)
+			if r == nil {
+				t.Fatalf("%s: no answer from %s", st.name, addr)
+			}
+			got[i] = summary(r)
+		}
+		if got[0] != got[1] {
+			t.Errorf("%s:\n  BIND:    %s\n  dnstest: %s", st.name, got[0], got[1])
+		}
+	}
+	bindZone, testZone := transfer(t, b.Addr, key), transfer(t, s.Addr, key)
+	if !slices.Equal(bindZone, testZone) {
+		t.Errorf("zones differ:\nBIND:\n%v\ndnstest:\n%v", bindZone, testZone)
+	}
+}
+
+// summary is what must agree between the two servers.
+func summary(r *dns.Msg) string {
+	s := fmt.Sprintf("%s aa=%v answer=%d", dns.RcodeToString[r.Rcode], r.Authoritative, len(r.Answer))
+	if len(r.Ns) > 0 {
+		s += " ns=" + dns.TypeToString[r.Ns[0].Header().Rrtype]
+	}
+	if t := r.IsTsig(); t != nil && t.Error != 0 {
+		s += " tsig=" + dns.RcodeToString[int(t.Error)]
+	}
+	return s
+}
+
+// transfer returns the zone's records (AXFR), sorted, without the closing SOA.
+func transfer(t *testing.T, addr string, key dnstest.Key) []string {
+	t.Helper()
+	m := new(dns.Msg)
+	m.SetAxfr(zone)
+	m.SetTsig(key.Name, key.Algorithm, 300, time.Now().Unix())
+	tr := &dns.Transfer{TsigSecret: map[string]string{key.Name: key.Secret}}
+	env, err := tr.In(m, addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for e := range env {
+		if e.Error != nil {
+			t.Fatalf("AXFR from %s: %v", addr, e.Error)
+		}
+		for _, rr := range e.RR {
+			out = append(out, rr.String())
+		}
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
+}
