@@ -1,6 +1,18 @@
 // Package edge checks and operates the Edge servers that carry XMPP federation
 // for Lync Server 2013 and Skype for Business Server 2015.
 //
+// # Operating: Server and Pool
+//
+// A Server is an Edge server's FQDN and the lync.Client that reaches it:
+// StopServices (gracefully or not) and StartServices run the cmdlets and wait
+// until its Lync services reach the state; Status reads them. A Pool is an
+// Edge pool's FQDN and its servers, built with NewPool or read from the
+// topology with DiscoverPool; its operations act on every server
+// concurrently, with a bound, and report each server's outcome (a partial
+// failure is a *PoolError naming the servers that did and did not get there).
+//
+// # Checking: Probe and ProbeDomain
+//
 // Probe checks one federation address the way a remote XMPP server would: it
 // dials TCP (through a pluggable dialer, so the check can run from an outside
 // vantage point or through a proxy), sends the initial stream header of a
