@@ -93,7 +93,9 @@ func (z *Zone) Plan(ctx context.Context, desired ...Desired) (*Change, error) {
 	for i := range want {
 		if want[i].Exists() && want[i].TTL == 0 {
 			want[i].TTL = z.defaultTTL
-			if cur[i].Exists() {
+			// Keep the current TTL unless it is one this package would
+			// refuse (a provider may report 0 for its own default).
+			if cur[i].Exists() && cur[i].TTL != 0 && checkTTL("", cur[i].TTL) == nil {
 				want[i].TTL = cur[i].TTL
 			}
 		}

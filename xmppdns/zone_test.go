@@ -135,3 +135,42 @@ func TestSetAddrsReplacesBothFamilies(t *testing.T) {
 		t.Errorf("zone now holds %d records: %v", len(recs), recs)
 	}
 }
+
+func TestPlanTTL(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	p := newMemProvider(testZone)
+	p.put(testZone,
+		libdns.Address{Name: "a", TTL: 0, IP: netip.MustParseAddr("192.0.2.1")},
+		libdns.Address{Name: "b", TTL: 30 * 24 * time.Hour, IP: netip.MustParseAddr("192.0.2.1")},
+		libdns.Address{Name: "c", TTL: 90 * time.Second, IP: netip.MustParseAddr("192.0.2.1")},
+	)
+	z, err := NewZone(testZone, p, WithDefaultTTL(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ip := []netip.Addr{netip.MustParseAddr("192.0.2.2")}
+	ch, err := z.Plan(ctx,
+		AddrSet{Host: "a.contoso.com", IPs: ip},                 // provider reports 0: default
+		AddrSet{Host: "b.contoso.com", IPs: ip},                 // out of bounds: default
+		AddrSet{Host: "c.contoso.com", IPs: ip},                 // kept
+		AddrSet{Host: "d.contoso.com", IPs: ip},                 // new: default
+		AddrSet{Host: "e.contoso.com", TTL: time.Hour, IPs: ip}, // given
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []time.Duration
+	for _, s := range ch.Desired {
+		if s.Type == "A" {
+			got = append(got, s.TTL)
+		}
+	}
+	want := []time.Duration{time.Minute, time.Minute, 90 * time.Second, time.Minute, time.Hour}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("TTLs (-want +got):\n%s", d)
+	}
+	if err := z.Apply(ctx, ch); err != nil {
+		t.Fatal(err)
+	}
+}
