@@ -2,7 +2,10 @@ package lync_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
+
+	"github.com/xmppfed/edgefailover/internal/pwsh"
 
 	"github.com/xmppfed/edgefailover/lync"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
@@ -48,5 +51,42 @@ func TestInjectionRejected(t *testing.T) {
 	}
 	if n := d.Counters().Total(); n != 0 {
 		t.Errorf("%d requests reached the host: %v", n, d.Counters().Requests)
+	}
+}
+
+// TestInjectionLiteral: the corpus, quoted by the client's script builder
+// and sent through the real WinRM runner (both session kinds), reaches the
+// host's reader as exactly the literal sent: the host binds it as the
+// -Identity value and answers "not found", never a parse error or another
+// command.
+func TestInjectionLiteral(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []lync.Mode{lync.ModePersistent, lync.ModePerScript} {
+		t.Run(fmt.Sprint(mode), func(t *testing.T) {
+			t.Parallel()
+			d := newDeployment(t, topology(lynctest.SfB2015, ""))
+			w := newRunner(t, endpoint(d, feHost, true), &lync.Options{Mode: mode})
+			ctx := t.Context()
+			for _, v := range append(injection, "Site2 -Force", "Site2\u2014Force") {
+				script, err := pwsh.NewCommand("Get-CsSite").String("Identity", v).Script()
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, err = w.Run(ctx, script)
+				var ce *lync.CmdletError
+				if !errors.As(err, &ce) || !errors.Is(err, lync.ErrNotFound) || ce.Cmdlet != "Get-CsSite" {
+					t.Errorf("%q: err = %v, want Get-CsSite not found", v, err)
+					continue
+				}
+				inv := d.Host(feHost).Invocations()
+				last := inv[len(inv)-1]
+				if last.Cmdlet != "Get-CsSite" || len(last.Params) != 1 || last.Params["Identity"] != v {
+					t.Errorf("%q: host bound %+v", v, last)
+				}
+			}
+			if n := d.Host(feHost).Counters().Cmdlets["Get-CsSite"]; n != len(injection)+2 {
+				t.Errorf("Get-CsSite ran %d times, want %d", n, len(injection)+2)
+			}
+		})
 	}
 }

@@ -26,6 +26,18 @@ const (
 	ModePerScript
 )
 
+func (m Mode) String() string {
+	switch m {
+	case ModeAuto:
+		return "auto"
+	case ModePersistent:
+		return "persistent"
+	case ModePerScript:
+		return "per-script"
+	}
+	return "Mode(invalid)"
+}
+
 // Options tunes a *WinRM. The zero value gives the defaults noted.
 type Options struct {
 	Logger      *slog.Logger  // default: discard
