@@ -111,6 +111,19 @@ func TestSameAnswersAsBIND(t *testing.T) {
 			t.Errorf("%s:\n  BIND:    %s\n  dnstest: %s", st.name, got[0], got[1])
 		}
 	}
+	stale := [2]string{}
+	for i, addr := range []string{b.Addr, s.Addr} {
+		m := update(zone, func(m *dns.Msg) { m.Insert([]dns.RR{x("stale.example.test. 60 IN A 192.0.2.1")}) })
+		m.SetTsig(key.Name, key.Algorithm, 300, time.Now().Unix()-3600)
+		r, _, _ := (&dns.Client{Net: "tcp", TsigSecret: map[string]string{key.Name: key.Secret}}).Exchange(m, addr)
+		if r == nil {
+			t.Fatalf("stale signature: no answer from %s", addr)
+		}
+		stale[i] = summary(r)
+	}
+	if stale[0] != stale[1] || stale[0] != "NOTAUTH aa=false answer=0 tsig=BADTIME" {
+		t.Errorf("signature an hour old:\n  BIND:    %s\n  dnstest: %s", stale[0], stale[1])
+	}
 	bindZone, testZone := transfer(t, b.Addr, key), transfer(t, s.Addr, key)
 	if !slices.Equal(bindZone, testZone) {
 		t.Errorf("zones differ:\nBIND:\n%v\ndnstest:\n%v", bindZone, testZone)

@@ -41,6 +41,7 @@ type RcodeError struct {
 	TSIGError int    // the TSIG error (dns.RcodeBadSig...), 0 if none
 }
 
+// Error describes the operation, the server and the rcode.
 func (e *RcodeError) Error() string {
 	s := fmt.Sprintf("rfc2136: %s %s at %s: %s", e.Op, e.Name, e.Server, rcodeName(e.Rcode))
 	if e.TSIGError != 0 {
@@ -110,6 +111,7 @@ type ConflictError struct {
 	Err  *RcodeError // YXRRSET, NXRRSET, YXDOMAIN or NXDOMAIN
 }
 
+// Error says that nothing was written and why.
 func (e *ConflictError) Error() string {
 	return fmt.Sprintf("rfc2136: zone %s changed meanwhile, nothing written: %v", e.Zone, e.Err)
 }
@@ -131,6 +133,7 @@ type InputError struct {
 	Reason string
 }
 
+// Error names the field, the value and the reason.
 func (e *InputError) Error() string {
 	return fmt.Sprintf("rfc2136: invalid %s %q: %s", e.Field, e.Value, e.Reason)
 }
