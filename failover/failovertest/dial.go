@@ -1,0 +1,148 @@
+package failovertest
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/miekg/dns"
+)
+
+// Dial connects to the XMPP listener of the Edge pool that addr names, the way
+// a remote server's connection would reach it, without any packet leaving
+// 127.0.0.1. It fits edge.ProbeConfig.Dial and failover's probe dialer.
+//
+// addr is host:port with port 5269 (XMPPPort). The host may be a pool's
+// external IP (192.0.2.10, 192.0.2.20), its FQDN or its Access Edge external
+// FQDN; any other name is looked up (A and AAAA) on the lab's name servers,
+// primary first, so that a changed A record of FederationHost changes where
+// the connection goes. A name the lab's DNS does not know fails with a
+// *net.DNSError (IsNotFound). Anything else, a pool whose listener is down,
+// and another port are refused like a closed port: the error matches
+// syscall.ECONNREFUSED. The listeners are reconciled with the deployment
+// first.
+func (l *Lab) Dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if l.isClosed() {
+		return nil, &net.OpError{Op: "dial", Net: network, Err: ErrClosed}
+	}
+	if network != "tcp" && network != "tcp4" && network != "tcp6" {
+		return nil, &net.OpError{Op: "dial", Net: network, Err: net.UnknownNetworkError(network)}
+	}
+	host, portText, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, &net.OpError{Op: "dial", Net: network, Err: err}
+	}
+	port, err := strconv.ParseUint(portText, 10, 16)
+	if err != nil || port != XMPPPort {
+		return nil, refused(network, addr)
+	}
+	ips, err := l.lookup(ctx, host)
+	if err != nil {
+		return nil, err
+	}
+	l.reconcile()
+	for _, ip := range ips {
+		for _, p := range l.pools {
+			if p.ExternalIP == ip.Unmap() && p.Listener.Running() {
+				var d net.Dialer
+				return d.DialContext(ctx, "tcp", p.Listener.Addr())
+			}
+		}
+	}
+	return nil, refused(network, addr)
+}
+
+// lookup maps host to addresses: an IP literal to itself, a pool or Access
+// Edge FQDN to the pool's external IP, any other name through the lab's DNS.
+func (l *Lab) lookup(ctx context.Context, host string) ([]netip.Addr, error) {
+	if ip, err := netip.ParseAddr(host); err == nil {
+		return []netip.Addr{ip}, nil
+	}
+	name := strings.ToLower(strings.TrimSuffix(host, "."))
+	for _, p := range l.pools {
+		if name == p.FQDN || name == p.AccessEdgeExternalFQDN {
+			return []netip.Addr{p.ExternalIP}, nil
+		}
+	}
+	if _, ok := dns.IsDomainName(name); !ok || name == "" {
+		return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
+	}
+	var ips []netip.Addr
+	var lastErr error
+	answered := false
+	for _, t := range []uint16{dns.TypeA, dns.TypeAAAA} {
+		got, ok, err := l.query(ctx, dns.Fqdn(name), t)
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		answered = answered || ok
+		ips = append(ips, got...)
+	}
+	if len(ips) > 0 {
+		return ips, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if !answered && lastErr != nil {
+		return nil, &net.DNSError{Err: lastErr.Error(), Name: host, IsTemporary: true}
+	}
+	return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
+}
+
+// query asks the lab's name servers in order for (name, t) until one answers
+// NOERROR or NXDOMAIN; ok reports that one did.
+func (l *Lab) query(ctx context.Context, name string, t uint16) (ips []netip.Addr, ok bool, err error) {
+	m := new(dns.Msg)
+	m.SetQuestion(name, t)
+	for _, server := range l.cluster.Addrs() {
+		r, _, xerr := l.dnsc.ExchangeContext(ctx, m, server)
+		if xerr != nil {
+			err = xerr
+			continue
+		}
+		if r.Rcode != dns.RcodeSuccess && r.Rcode != dns.RcodeNameError {
+			err = errors.New("answer " + dns.RcodeToString[r.Rcode] + " from " + server)
+			continue
+		}
+		for _, rr := range r.Answer {
+			switch v := rr.(type) {
+			case *dns.A:
+				if ip, good := netip.AddrFromSlice(v.A.To4()); good {
+					ips = append(ips, ip)
+				}
+			case *dns.AAAA:
+				if ip, good := netip.AddrFromSlice(v.AAAA); good {
+					ips = append(ips, ip)
+				}
+			}
+		}
+		return ips, true, nil
+	}
+	return nil, false, err
+}
+
+// refused returns the error of a connection refused by the peer.
+func refused(network, addr string) error {
+	return &net.OpError{Op: "dial", Net: network, Addr: stringAddr(addr),
+		Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
+}
+
+// stringAddr is a net.Addr for an address that was never resolved.
+type stringAddr string
+
+func (a stringAddr) Network() string { return "tcp" }
+func (a stringAddr) String() string  { return string(a) }
+
+func equalFold(a, b string) bool {
+	return strings.EqualFold(strings.TrimSuffix(a, "."), strings.TrimSuffix(b, "."))
+}

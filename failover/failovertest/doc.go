@@ -1,0 +1,69 @@
+// Package failovertest builds a complete simulated deployment for XMPP
+// federation failover drills, in the manner of net/http/httptest: one call
+// (New, or Start in a test) starts everything on 127.0.0.1, Close stops it
+// and waits.
+//
+// A lab holds:
+//
+//   - a lynctest deployment: Front End pool fepool1.contoso.com (server
+//     fe1.contoso.com, whose management shell Management reaches) and Edge
+//     pool edgepool1.contoso.com in Site1, Edge pool edgepool2.contoso.com in
+//     Site2, Options.ServersPerPool servers each (edge1a, edge1b, ... and
+//     edge2a, edge2b, ...), XMPP enabled on both Edge pools, Access Edge
+//     external FQDNs access1/access2.contoso.com. Site1's XMPP route points
+//     at edgepool1 (SourcePool); Site2 (TargetSite) has no route: a failover
+//     sets Site2's route to edgepool2 (TargetPool).
+//   - a dnstest cluster (a primary and lagging secondaries) serving
+//     contoso.com and a zone per SIP domain outside it (fabrikam.com by
+//     default): SRV _xmpp-server._tcp.<domain> 5269 -> xmpp.contoso.com. for
+//     every domain, A xmpp.contoso.com -> 192.0.2.10 (pool 1), A
+//     access1/access2.contoso.com -> 192.0.2.10/192.0.2.20, NS and SOA. A
+//     TSIG key may update every zone: Provider, Zone, Zones and ZoneOf give
+//     the rfc2136 provider and ready xmppdns zones; Authoritative and
+//     Resolver give verifiers wired to the lab's servers (NameserverAddrs,
+//     ResolverAddrs).
+//   - an edge/xmpptest listener per Edge pool serving the SIP domains with
+//     STARTTLS and a certificate for the domains, xmpp.contoso.com and the
+//     pool's Access Edge FQDN (trust CertPool or TLSConfig). A pool's
+//     listener is up exactly while some site's XMPP route is
+//     EdgeServer:<pool> and at least one server of the pool has every Lync
+//     service Running. The lab reconciles the listeners on the deployment's
+//     service and route callbacks (lynctest delivers them before the cmdlet
+//     that caused them returns, so a client that stopped services or set a
+//     route finds the listener already changed) and again before every
+//     Snapshot and Dial.
+//
+// The external addresses 192.0.2.10 and 192.0.2.20 (RFC 5737) are never
+// dialled: Dial maps them, the pool names and any name the lab's DNS
+// resolves to them onto the listeners' loopback ports, so no traffic leaves
+// 127.0.0.1.
+//
+// Snapshot returns the State a failover touches (routes, service states,
+// replication, the federation RRsets on the primary, listeners) as plain
+// values: compare two with go-cmp (cmp.Diff) to prove that a dry run changed
+// nothing or that an undo restored everything.
+//
+// # Injecting faults
+//
+// The doubles are reachable for fault injection:
+//
+//   - Lync hosts: lab.Deployment().Inject(lynctest.Fault{Kind: ..., Host:
+//     "edge2a.contoso.com", Cmdlet: "Set-CsSite", Nth: 1}) returns a remove
+//     func. Kinds: FaultSOAP, FaultUnauthorized, FaultReset, FaultHang,
+//     FaultTimedOut, FaultRefuse, FaultCmdletError, FaultPersistentExit,
+//     FaultServiceWontStop, FaultServiceWontStart, FaultReplicationStuck.
+//     Deployment().SetServiceStatus changes a service behind the SDK's back
+//     (an operator at the console; the listeners follow), SetLatency changes
+//     the latency profile.
+//   - DNS: lab.DNS().Primary.Inject(dnstest.Fault{Kind: dnstest.FaultServFail,
+//     Opcode: dns.OpcodeUpdate, OnlyOpcode: true, Count: 1}) (or on
+//     DNS().Secondaries[i]); kinds FaultRefused, FaultServFail, FaultDrop,
+//     FaultTruncate, FaultBadSig; ClearFaults. DNS().Secondaries[i].SetLag
+//     makes a secondary stale (time.Hour: stuck). lab.DNSZone("contoso.com").
+//     SetRRset changes an RRset as another administrator would (a
+//     conditional write then meets a conflict).
+//   - XMPP: pool.Listener.SetFault(xmpptest.FaultSilence) (FaultNoFeatures,
+//     FaultReset, FaultGarbage, FaultSlowDrip, FaultHostUnknown) changes how
+//     a running listener answers new connections; the lab only starts and
+//     stops listeners, it never resets their fault.
+package failovertest

@@ -1,0 +1,92 @@
+package failovertest
+
+import (
+	"fmt"
+	"net/netip"
+
+	"github.com/xmppfed/edgefailover/edge/xmpptest"
+	"github.com/xmppfed/edgefailover/lync/lynctest"
+)
+
+// The fixed names of a lab. Site1 hosts the XMPP federation route at the
+// start (pointing at SourcePool); Site2 holds TargetPool, the pool a failover
+// moves federation to, and has no XMPP route at the start.
+const (
+	SourceSite     = "Site1"
+	TargetSite     = "Site2"
+	SourcePool     = "edgepool1.contoso.com"
+	TargetPool     = "edgepool2.contoso.com"
+	FrontEndPool   = "fepool1.contoso.com"
+	ManagementHost = "fe1.contoso.com" // the Front End server whose management shell Management reaches
+	FederationHost = "xmpp.contoso.com"
+	FederationZone = "contoso.com."
+	// XMPPPort is the only port Dial connects to.
+	XMPPPort = 5269
+)
+
+// Pool describes one Edge pool of a lab.
+type Pool struct {
+	FQDN                   string     // e.g. "edgepool1.contoso.com"
+	Site                   string     // "Site1" or "Site2"
+	Servers                []string   // server FQDNs, e.g. "edge1a.contoso.com"
+	AccessEdgeExternalFQDN string     // e.g. "access1.contoso.com"
+	ExternalIP             netip.Addr // documentation address (192.0.2.10 / .20), never dialled: see Lab.Dial
+	// Listener is the pool's XMPP server-to-server listener double on
+	// 127.0.0.1. The lab starts and stops it; inject faults with SetFault.
+	Listener *xmpptest.Server
+}
+
+// poolSpec is the static part of a Pool.
+type poolSpec struct {
+	fqdn, site, access string
+	ip                 netip.Addr
+	servers            []string
+}
+
+// poolSpecs returns the two Edge pools: pool n (1 or 2) is edgepool<n> in
+// Site<n>, servers edge<n>a, edge<n>b, ..., Access Edge access<n>, external
+// IP 192.0.2.<10n>.
+func poolSpecs(serversPerPool int) []poolSpec {
+	specs := make([]poolSpec, 2)
+	for i := range specs {
+		n := i + 1
+		s := poolSpec{
+			fqdn:   fmt.Sprintf("edgepool%d.contoso.com", n),
+			site:   fmt.Sprintf("Site%d", n),
+			access: fmt.Sprintf("access%d.contoso.com", n),
+			ip:     netip.AddrFrom4([4]byte{192, 0, 2, byte(10 * n)}),
+		}
+		for j := range serversPerPool {
+			s.servers = append(s.servers, fmt.Sprintf("edge%d%c.contoso.com", n, 'a'+j))
+		}
+		specs[i] = s
+	}
+	return specs
+}
+
+// lyncConfig returns the lynctest topology of a lab: a Front End pool and
+// Edge pool 1 in Site1 (whose XMPP route points at Edge pool 1), Edge pool 2
+// in Site2, XMPP enabled on both Edge pools.
+func lyncConfig(o Options, specs []poolSpec) lynctest.Config {
+	cfg := lynctest.Config{
+		Product:        o.Product,
+		RouteParameter: o.RouteParameter,
+		Latency:        o.Latency,
+		Sites: []lynctest.Site{
+			{Name: SourceSite, XmppRoute: "EdgeServer:" + SourcePool},
+			{Name: TargetSite},
+		},
+		Pools: []lynctest.Pool{{
+			FQDN: FrontEndPool, Site: SourceSite, Role: lynctest.FrontEnd,
+			Servers: []lynctest.Server{{FQDN: ManagementHost}},
+		}},
+	}
+	for _, s := range specs {
+		p := lynctest.Pool{FQDN: s.fqdn, Site: s.site, Role: lynctest.Edge, AccessEdgeExternalFQDN: s.access}
+		for _, fqdn := range s.servers {
+			p.Servers = append(p.Servers, lynctest.Server{FQDN: fqdn})
+		}
+		cfg.Pools = append(cfg.Pools, p)
+	}
+	return cfg
+}
