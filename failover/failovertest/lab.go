@@ -161,4 +161,3 @@ func (l *Lab) closeListeners() {
 		p.Listener.Close()
 	}
 }
-
