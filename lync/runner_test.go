@@ -1,0 +1,93 @@
+package lync_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xmppfed/edgefailover/lync"
+	"github.com/xmppfed/edgefailover/lync/lynctest"
+)
+
+// dropSet is a Runner that pretends Set-CsSite ran: a host where the change
+// does not take. It shows that resources work on any Runner.
+type dropSet struct{ lync.Runner }
+
+func (r dropSet) Run(ctx context.Context, script string) (json.RawMessage, error) {
+	if strings.HasPrefix(script, "Set-CsSite ") {
+		return json.RawMessage("[]"), nil
+	}
+	return r.Runner.Run(ctx, script)
+}
+
+func TestRouteNotApplied(t *testing.T) {
+	t.Parallel()
+	d := newDeployment(t, topology(lynctest.Lync2013, lynctest.XmppExternalFederationRoute))
+	c := lync.NewClient(dropSet{newRunner(t, endpoint(d, feHost, false), nil)}, nil)
+	err := c.Site(site2).SetXmppRoute(t.Context(), edgeP2)
+	var re *lync.RouteError
+	if !errors.As(err, &re) || !errors.Is(err, lync.ErrRouteNotApplied) {
+		t.Fatalf("err = %v, want *RouteError", err)
+	}
+	if re.Site != site2 || re.Parameter != lynctest.XmppExternalFederationRoute ||
+		re.Want != "EdgeServer:"+edgeP2 || !strings.EqualFold(re.Got, "EdgeServer:"+edgeP1) {
+		t.Errorf("RouteError = %+v", re)
+	}
+}
+
+func TestIdleRebuild(t *testing.T) {
+	t.Parallel()
+	d := newDeployment(t, topology(lynctest.SfB2015, ""))
+	c := newClient(t, d, false, &lync.Options{IdleTimeout: time.Nanosecond})
+	for range 2 {
+		if _, err := c.Sites.RouteParameter(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Pools.List(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Every call finds the session idle past 1ns and builds a new one.
+	if cnt := d.Host(feHost).Counters(); cnt.Processes != 3 || cnt.ModuleImports != 3 {
+		t.Errorf("processes=%d imports=%d, want 3 each", cnt.Processes, cnt.ModuleImports)
+	}
+}
+
+func TestTLSVerified(t *testing.T) {
+	t.Parallel()
+	d := newDeployment(t, topology(lynctest.SfB2015, ""))
+	ep := endpoint(d, feHost, true)
+	ep.TLS.RootCAs = nil // the system roots do not know the test CA
+	c := lync.NewClient(newRunner(t, ep, nil), nil)
+	_, err := c.Sites.List(t.Context())
+	var te *lync.TransportError
+	if !errors.As(err, &te) {
+		t.Fatalf("err = %v, want *TransportError", err)
+	}
+	if n := d.Host(feHost).Counters().Total(); n != 0 {
+		t.Errorf("%d requests passed an unverified TLS handshake", n)
+	}
+	// Another name than the certificate's fails too.
+	ep = endpoint(d, feHost, true)
+	ep.TLS.ServerName = "other.contoso.com"
+	if _, err := lync.NewClient(newRunner(t, ep, nil), nil).Sites.List(t.Context()); err == nil {
+		t.Error("wrong server name accepted")
+	}
+}
+
+func TestWrongPassword(t *testing.T) {
+	t.Parallel()
+	d := newDeployment(t, topology(lynctest.SfB2015, ""))
+	ep := endpoint(d, feHost, true)
+	ep.Credentials.Password = "wrong"
+	_, err := lync.NewClient(newRunner(t, ep, nil), nil).Sites.List(t.Context())
+	if !errors.Is(err, lync.ErrUnauthorized) {
+		t.Fatalf("err = %v, want ErrUnauthorized", err)
+	}
+	if strings.Contains(err.Error(), "wrong") {
+		t.Errorf("error shows the password: %v", err)
+	}
+}
