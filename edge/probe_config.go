@@ -20,7 +20,7 @@ type DialFunc func(ctx context.Context, network, addr string) (net.Conn, error)
 // have defaults.
 type ProbeConfig struct {
 	// To is the XMPP domain asked for in the stream header, e.g.
-	// "contoso.com". It is also the name the certificate must cover and the
+	// "contoso.com" (internationalized names in their A-label form). It is also the name the certificate must cover and the
 	// TLS server name (SNI).
 	To string
 	// From is the domain the probe claims to come from, e.g.

@@ -61,7 +61,7 @@ func (r *ProbeResult) OK() bool {
 type RoundTrip struct {
 	Connect   time.Duration // TCP connection established
 	FirstByte time.Duration // first byte of the answer received
-	Features  time.Duration // features (or stream error) parsed
+	Features  time.Duration // the answer parsed: features, a stream error, or a pre-1.0 header alone
 	TLS       time.Duration // TLS handshake completed
 	Total     time.Duration // probe ended
 }
@@ -79,6 +79,9 @@ type StreamHeader struct {
 // ExpectsFeatures reports whether a peer sending this header must send
 // stream features: its version is 1.0 or higher (RFC 6120 §4.7.5).
 func (h *StreamHeader) ExpectsFeatures() bool {
+	if h == nil {
+		return false
+	}
 	major, _, ok := parseVersion(h.Version)
 	return ok && major >= 1
 }
