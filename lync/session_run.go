@@ -1,0 +1,156 @@
+package lync
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/xmppfed/edgefailover/internal/pwsh"
+)
+
+// watch ends the session when its command ends (the process exited or the
+// Receive loop failed), so that no later call writes to a dead session.
+func (s *session) watch(stderrDone <-chan struct{}) {
+	s.cmd.Wait()
+	<-stderrDone // the Receive loop closed the pipes: the copy ends
+	var cause error = &HostError{Host: s.w.ep.Host, ExitCode: s.cmd.ExitCode(), Stderr: s.stderr.String()}
+	if terr := s.bt.err(); terr != nil {
+		cause = terr
+	}
+	s.cancel(cause) // before done: whoever sees done also sees broken
+	close(s.done)
+}
+
+// broken reports whether the session ended or was killed.
+func (s *session) broken() bool { return s.ctx.Err() != nil }
+
+// pump moves stdout into s.stdout, so the Receive loop never blocks.
+func (s *session) pump() {
+	defer close(s.stdout)
+	for {
+		buf := make([]byte, 32<<10)
+		n, err := s.cmd.Stdout.Read(buf)
+		if n > 0 {
+			select {
+			case s.stdout <- buf[:n]:
+			case <-s.ctx.Done():
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// run sends one framed script over stdin and reads its result. A failure
+// other than a *CmdletError breaks the session.
+func (s *session) run(ctx context.Context, inner string) (json.RawMessage, error) {
+	stop := context.AfterFunc(ctx, func() { s.cancel(ctx.Err()) })
+	defer stop()
+	s.lastUsed = time.Now()
+	marker := s.marker.Next()
+	line := []byte(pwsh.FrameLine(marker, inner) + "\r\n")
+	for len(line) > 0 {
+		n := min(len(line), stdinChunk)
+		if _, err := s.cmd.Stdin.Write(line[:n]); err != nil {
+			s.settle(ctx)
+			err = s.failure(ctx, "Send", err)
+			s.cancel(err)
+			return nil, err
+		}
+		line = line[n:]
+	}
+	fr := pwsh.NewFrameReader(marker)
+	for {
+		select {
+		case chunk, ok := <-s.stdout:
+			if !ok {
+				err := s.failure(ctx, "Receive", s.ended())
+				s.cancel(err)
+				return nil, err
+			}
+			if _, err := fr.Write(chunk); err != nil {
+				err = &ProtocolError{Op: "read result", Err: err}
+				s.cancel(err)
+				return nil, err
+			}
+			if res, ok := fr.Result(); ok {
+				s.lastUsed = time.Now()
+				return resultOf(res)
+			}
+		case <-s.ctx.Done():
+			return nil, s.failure(ctx, "Receive", context.Cause(s.ctx))
+		}
+	}
+}
+
+// settle gives a command that is ending a moment to end, so that a failed
+// Send reports why the session died (a process that exited) rather than the
+// Send's own failure.
+func (s *session) settle(ctx context.Context) {
+	t := time.NewTimer(200 * time.Millisecond)
+	defer t.Stop()
+	select {
+	case <-s.done:
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
+// ended describes a command that stopped: its exit code and stderr.
+func (s *session) ended() error {
+	select {
+	case <-s.done:
+		return &HostError{Host: s.w.ep.Host, ExitCode: s.cmd.ExitCode(), Stderr: s.stderr.String()}
+	case <-time.After(100 * time.Millisecond):
+		return errors.New("stdout closed")
+	}
+}
+
+// failure builds the error of a failed operation: the caller's context
+// error if it ended, else the transport's last error, as a *TransportError
+// that also matches ErrSessionBroken.
+func (s *session) failure(ctx context.Context, op string, err error) error {
+	if cerr := ctx.Err(); cerr != nil {
+		return &TransportError{Host: s.w.ep.Host, Op: op, Err: cerr}
+	}
+	if s.broken() {
+		if cause := context.Cause(s.ctx); cause != nil && cause != context.Canceled {
+			err = cause // the root cause that ended the session
+		}
+	} else if terr := s.bt.err(); terr != nil {
+		err = terr
+	}
+	var te *TransportError
+	if errors.As(err, &te) {
+		err = te.Err
+	}
+	if errors.Is(err, ErrSessionBroken) {
+		return &TransportError{Host: s.w.ep.Host, Op: op, Err: err}
+	}
+	return &TransportError{Host: s.w.ep.Host, Op: op, Err: fmt.Errorf("%w: %w", ErrSessionBroken, err)}
+}
+
+// close ends the session politely (stdin EOF, signal, delete shell) within
+// closeTimeout, then cancels its requests.
+func (s *session) close() {
+	if !s.broken() {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			_ = s.cmd.Stdin.Close()
+			_ = s.cmd.Close()
+			_ = s.shell.Close()
+		}()
+		select {
+		case <-done:
+		case <-time.After(closeTimeout):
+		}
+		s.cancel(ErrClosed)
+		return
+	}
+	s.w.deleteShellNow(s.shellID)
+}
