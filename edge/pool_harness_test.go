@@ -1,0 +1,152 @@
+package edge_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/xmppfed/edgefailover/edge"
+	"github.com/xmppfed/edgefailover/lync"
+	"github.com/xmppfed/edgefailover/lync/lynctest"
+)
+
+// Names of the lab topology: Site1 holds a Front End pool and edgepool1
+// (n servers edge01..), Site2 holds edgepool2 (one server, edge91); the
+// management host has the shell but no Lync services.
+const (
+	labMgmt   = "admin.contoso.com"
+	labFEPool = "fepool1.contoso.com"
+	labPool1  = "edgepool1.contoso.com"
+	labPool2  = "edgepool2.contoso.com"
+	labEdge2  = "edge91.contoso.com"
+)
+
+// labServer returns the FQDN of the i-th (1-based) server of edgepool1.
+func labServer(i int) string { return fmt.Sprintf("edge%02d.contoso.com", i) }
+
+// labServers returns the FQDNs of the n servers of edgepool1.
+func labServers(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = labServer(i + 1)
+	}
+	return out
+}
+
+// newLab starts a fake deployment whose edgepool1 has n servers; Service
+// stop and start take 1s of lab time, scaled by 1/100.
+func newLab(t testing.TB, n int) *lynctest.Deployment {
+	t.Helper()
+	var servers []lynctest.Server
+	for _, fqdn := range labServers(n) {
+		servers = append(servers, lynctest.Server{FQDN: fqdn})
+	}
+	d, err := lynctest.New(lynctest.Config{
+		Product: lynctest.SfB2015,
+		Sites: []lynctest.Site{
+			{Name: "Site1", XmppRoute: "EdgeServer:" + labPool1},
+			{Name: "Site2"},
+		},
+		Pools: []lynctest.Pool{
+			{FQDN: labFEPool, Site: "Site1", Role: lynctest.FrontEnd, Servers: []lynctest.Server{{FQDN: "fe01.contoso.com"}}},
+			{FQDN: labPool1, Site: "Site1", Role: lynctest.Edge, Servers: servers},
+			{FQDN: labPool2, Site: "Site2", Role: lynctest.Edge, Servers: []lynctest.Server{{FQDN: labEdge2}}},
+		},
+		ManagementHost:      labMgmt,
+		MaxOperationTimeout: 200 * time.Millisecond,
+		Latency: lynctest.Latency{ServiceStop: time.Second, GracefulStop: 2 * time.Second,
+			ServiceStart: time.Second, Scale: 0.01},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(d.Close)
+	return d
+}
+
+// labEndpoint reaches host through the deployment's dialer, over HTTPS
+// verified with its CA or over plain HTTP.
+func labEndpoint(d *lynctest.Deployment, host string, https bool) lync.Endpoint {
+	user, pass := d.Credentials()
+	ep := lync.Endpoint{
+		Host:             host,
+		PlainHTTP:        !https,
+		AllowUnencrypted: !https,
+		Credentials:      lync.Credentials{Username: user, Password: lync.Password(pass)},
+		Dial:             d.DialContext,
+		OperationTimeout: time.Second,
+	}
+	if https {
+		ep.TLS.RootCAs = d.CertPool()
+	}
+	return ep
+}
+
+// labClient dials host with the real WinRM client; the test closes it.
+func labClient(t testing.TB, d *lynctest.Deployment, host string, https bool) *lync.Client {
+	t.Helper()
+	c, err := lync.Dial(labEndpoint(d, host, https), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+// labPool builds edgepool1 by hand from its n servers.
+func labPool(t testing.TB, d *lynctest.Deployment, n int) *edge.Pool {
+	t.Helper()
+	var servers []*edge.Server
+	for _, fqdn := range labServers(n) {
+		s, err := edge.NewServer(fqdn, labClient(t, d, fqdn, false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		servers = append(servers, s)
+	}
+	p, err := edge.NewPool(labPool1, servers...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// labOpener is an edge.OpenFunc over the deployment that records what it
+// opened, so that tests can check every client was closed.
+type labOpener struct {
+	d       *lynctest.Deployment
+	mu      sync.Mutex
+	opened  []string
+	clients []*lync.Client
+	fail    string // FQDN whose open fails
+}
+
+var errOpenRefused = fmt.Errorf("open refused by the test")
+
+func (o *labOpener) open(ctx context.Context, fqdn string) (*lync.Client, error) {
+	if fqdn == o.fail {
+		return nil, errOpenRefused
+	}
+	c, err := lync.Dial(labEndpoint(o.d, fqdn, false), nil)
+	if err != nil {
+		return nil, err
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.opened = append(o.opened, fqdn)
+	o.clients = append(o.clients, c)
+	return c, nil
+}
+
+// servicesIn reports whether every service of host is in status.
+func servicesIn(d *lynctest.Deployment, host string, status lynctest.ServiceStatus) bool {
+	svcs := d.Snapshot().Services[host]
+	for _, s := range svcs {
+		if s != status {
+			return false
+		}
+	}
+	return len(svcs) > 0
+}

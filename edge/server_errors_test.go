@@ -1,0 +1,123 @@
+package edge_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/xmppfed/edgefailover/edge"
+	"github.com/xmppfed/edgefailover/lync"
+	"github.com/xmppfed/edgefailover/lync/lynctest"
+)
+
+func TestNewServerInput(t *testing.T) {
+	t.Parallel()
+	c := lync.NewClient(nil, nil) // never used: every case is refused first
+	for _, tc := range []struct {
+		fqdn   string
+		client *lync.Client
+	}{
+		{"edge01", c},
+		{"", c},
+		{"edge01.contoso.com'; Stop-Computer", c},
+		{"192.0.2.1", c},
+		{"edge01.contoso.com", nil},
+	} {
+		if s, err := edge.NewServer(tc.fqdn, tc.client); !errors.Is(err, edge.ErrInvalidInput) || s != nil {
+			t.Errorf("NewServer(%q, %v) = %v, %v; want ErrInvalidInput", tc.fqdn, tc.client != nil, s, err)
+		}
+	}
+}
+
+// TestServerOptionsRefused: bad options are refused before anything is sent,
+// with the state still returned.
+func TestServerOptionsRefused(t *testing.T) {
+	t.Parallel()
+	d := newLab(t, 1)
+	host := labServer(1)
+	s, err := edge.NewServer(host, labClient(t, d, host, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	for name, call := range map[string]func() (*edge.ServerState, error){
+		"stop name":     func() (*edge.ServerState, error) { return s.StopServices(ctx, &edge.StopOptions{Names: []string{"RTC SRV"}}) },
+		"stop quote":    func() (*edge.ServerState, error) { return s.StopServices(ctx, &edge.StopOptions{Names: []string{"RTCSRV'"}}) },
+		"stop poll":     func() (*edge.ServerState, error) { return s.StopServices(ctx, &edge.StopOptions{PollInterval: -1}) },
+		"stop timeout":  func() (*edge.ServerState, error) { return s.StopServices(ctx, &edge.StopOptions{Timeout: -time.Second}) },
+		"start name":    func() (*edge.ServerState, error) { return s.StartServices(ctx, &edge.StartOptions{Names: []string{""}}) },
+		"start timeout": func() (*edge.ServerState, error) { return s.StartServices(ctx, &edge.StartOptions{Timeout: -1}) },
+	} {
+		st, err := call()
+		var se *edge.ServerError
+		if !errors.Is(err, edge.ErrInvalidInput) || !errors.As(err, &se) || se.FQDN != host {
+			t.Errorf("%s: err = %v, want a *ServerError matching ErrInvalidInput", name, err)
+		}
+		if st == nil || st.Reached || st.Services != nil {
+			t.Errorf("%s: state = %+v", name, st)
+		}
+	}
+	if n := d.Counters().Total(); n != 0 {
+		t.Errorf("refused options sent %d requests", n)
+	}
+}
+
+// TestServerStopFailures: a stop that fails still gives the states read,
+// and a cause the caller can match.
+func TestServerStopFailures(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		fault   lynctest.Fault
+		check   func(error) bool
+		pending []string // services not Stopped in the state returned
+	}{
+		{
+			name:    "service will not stop",
+			fault:   lynctest.Fault{Kind: lynctest.FaultServiceWontStop, Service: "RTCSRV"},
+			check:   func(err error) bool { var we *lync.WaitError; return errors.As(err, &we) && errors.Is(err, context.DeadlineExceeded) },
+			pending: []string{"RTCSRV"},
+		},
+		{
+			name:  "cmdlet error",
+			fault: lynctest.Fault{Kind: lynctest.FaultCmdletError, Cmdlet: "Stop-CsWindowsService"},
+			check: func(err error) bool {
+				var ce *lync.CmdletError
+				return errors.As(err, &ce) && ce.Cmdlet == "Stop-CsWindowsService"
+			},
+			pending: []string{"REPLICA", "RTCSRV", "RTCDATAPROXY", "RTCMRAUTH", "RTCMEDIARELAY", "RTCCLSAGT", "RTCXMPPTGWPX"},
+		},
+		{
+			name:  "unauthorized",
+			fault: lynctest.Fault{Kind: lynctest.FaultUnauthorized},
+			check: func(err error) bool { return errors.Is(err, lync.ErrUnauthorized) },
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			d := newLab(t, 1)
+			host := labServer(1)
+			tc.fault.Host = host
+			if _, err := d.Inject(tc.fault); err != nil {
+				t.Fatal(err)
+			}
+			s, err := edge.NewServer(host, labClient(t, d, host, false))
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := s.StopServices(t.Context(), &edge.StopOptions{PollInterval: 5 * time.Millisecond, Timeout: time.Second})
+			var se *edge.ServerError
+			if !errors.As(err, &se) || se.Op != edge.OpStop || se.FQDN != host || se.State != st || !tc.check(err) {
+				t.Fatalf("err = %#v (%v)", err, err)
+			}
+			if st == nil || st.Reached || st.Want != lync.ServiceStopped {
+				t.Fatalf("state = %+v", st)
+			}
+			if got := st.NotIn(lync.ServiceStopped); !slices.Equal(got, tc.pending) {
+				t.Errorf("services not stopped = %v, want %v", got, tc.pending)
+			}
+		})
+	}
+}
