@@ -43,11 +43,19 @@ func TestServerOptionsRefused(t *testing.T) {
 	}
 	ctx := t.Context()
 	for name, call := range map[string]func() (*edge.ServerState, error){
-		"stop name":     func() (*edge.ServerState, error) { return s.StopServices(ctx, &edge.StopOptions{Names: []string{"RTC SRV"}}) },
-		"stop quote":    func() (*edge.ServerState, error) { return s.StopServices(ctx, &edge.StopOptions{Names: []string{"RTCSRV'"}}) },
-		"stop poll":     func() (*edge.ServerState, error) { return s.StopServices(ctx, &edge.StopOptions{PollInterval: -1}) },
-		"stop timeout":  func() (*edge.ServerState, error) { return s.StopServices(ctx, &edge.StopOptions{Timeout: -time.Second}) },
-		"start name":    func() (*edge.ServerState, error) { return s.StartServices(ctx, &edge.StartOptions{Names: []string{""}}) },
+		"stop name": func() (*edge.ServerState, error) {
+			return s.StopServices(ctx, &edge.StopOptions{Names: []string{"RTC SRV"}})
+		},
+		"stop quote": func() (*edge.ServerState, error) {
+			return s.StopServices(ctx, &edge.StopOptions{Names: []string{"RTCSRV'"}})
+		},
+		"stop poll": func() (*edge.ServerState, error) { return s.StopServices(ctx, &edge.StopOptions{PollInterval: -1}) },
+		"stop timeout": func() (*edge.ServerState, error) {
+			return s.StopServices(ctx, &edge.StopOptions{Timeout: -time.Second})
+		},
+		"start name": func() (*edge.ServerState, error) {
+			return s.StartServices(ctx, &edge.StartOptions{Names: []string{""}})
+		},
 		"start timeout": func() (*edge.ServerState, error) { return s.StartServices(ctx, &edge.StartOptions{Timeout: -1}) },
 	} {
 		st, err := call()
@@ -75,9 +83,12 @@ func TestServerStopFailures(t *testing.T) {
 		pending []string // services not Stopped in the state returned
 	}{
 		{
-			name:    "service will not stop",
-			fault:   lynctest.Fault{Kind: lynctest.FaultServiceWontStop, Service: "RTCSRV"},
-			check:   func(err error) bool { var we *lync.WaitError; return errors.As(err, &we) && errors.Is(err, context.DeadlineExceeded) },
+			name:  "service will not stop",
+			fault: lynctest.Fault{Kind: lynctest.FaultServiceWontStop, Service: "RTCSRV"},
+			check: func(err error) bool {
+				var we *lync.WaitError
+				return errors.As(err, &we) && errors.Is(err, context.DeadlineExceeded)
+			},
 			pending: []string{"RTCSRV"},
 		},
 		{
