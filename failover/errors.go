@@ -13,6 +13,9 @@ var (
 	ErrInvalidPlan = errors.New("failover: invalid plan")
 	// ErrAlreadyApplied: Apply was called twice on the same plan.
 	ErrAlreadyApplied = errors.New("failover: plan already applied")
+	// ErrStalePlan: a resource no longer holds the value the plan read (someone
+	// changed it meanwhile); the plan stops rather than overwrite it.
+	ErrStalePlan = errors.New("failover: stale plan: state changed since it was read")
 )
 
 // Phase is the part of a step's life in which an error happened.

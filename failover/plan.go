@@ -3,6 +3,8 @@ package failover
 import (
 	"encoding/json"
 	"sync/atomic"
+
+	"github.com/xmppfed/edgefailover/edge"
 )
 
 // Strategy is the order in which the target pool's servers are changed.
@@ -28,8 +30,19 @@ type Plan struct {
 	Name     string   // e.g. "fail XMPP federation over to edgepool2.contoso.com"
 	Strategy Strategy // how the target servers are restarted
 	Steps    []*Step  // in a topological order
+	Notes    []string // what the plan does not do, e.g. a verification that is not configured
 
+	pool    *edge.Pool // the target servers' clients, opened by New
 	applied atomic.Bool
+}
+
+// Close closes the clients New opened for the target pool's servers. The
+// management client and the zones are the caller's.
+func (p *Plan) Close() error {
+	if p.pool == nil {
+		return nil
+	}
+	return p.pool.Close()
 }
 
 // HasChanges reports whether applying the plan would change anything. A plan
@@ -71,6 +84,7 @@ func (p *Plan) MarshalJSON() ([]byte, error) {
 		Name       string   `json:"name"`
 		Strategy   Strategy `json:"strategy"`
 		HasChanges bool     `json:"has_changes"`
+		Notes      []string `json:"notes,omitempty"`
 		Steps      []*Step  `json:"steps"`
-	}{p.Name, p.Strategy, p.HasChanges(), p.Steps})
+	}{p.Name, p.Strategy, p.HasChanges(), p.Notes, p.Steps})
 }

@@ -26,6 +26,9 @@ func (p *Plan) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "%d to create, %d to modify, %d to delete, %d states to reach; %d steps.\n",
 			n[Create], n[Modify], n[Delete], n[Ensure], len(p.Steps))
 	}
+	for _, n := range p.Notes {
+		fmt.Fprintf(&b, "Note: %s.\n", n)
+	}
 	for i, s := range p.Steps {
 		b.WriteByte('\n')
 		fmt.Fprintf(&b, "%2d. %s", i+1, s.ID)

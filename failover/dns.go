@@ -1,0 +1,157 @@
+package failover
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/xmppfed/edgefailover/internal/dnsname"
+	"github.com/xmppfed/edgefailover/xmppdns"
+)
+
+// planDNS reads every zone of the config and computes its change: the SRV
+// set of each SIP domain it holds and, in the federation zone, the A/AAAA
+// set of the federation host. Zones with nothing to change still carry their
+// desired RRsets, which verification expects.
+func planDNS(ctx context.Context, c Config, addrs []netip.Addr) ([]zoneChange, error) {
+	var out []zoneChange
+	for _, z := range zonesOf(c) {
+		var desired []xmppdns.Desired
+		if z == c.FederationZone {
+			desired = append(desired, xmppdns.AddrSet{Host: c.FederationHost, TTL: c.AddrTTL, IPs: addrs})
+		}
+		for _, d := range c.Domains {
+			if d.Zone != z {
+				continue
+			}
+			set, err := desiredSRV(ctx, c, d)
+			if err != nil {
+				return nil, err
+			}
+			desired = append(desired, set)
+		}
+		ch, err := z.Plan(ctx, desired...)
+		if err != nil {
+			return nil, &PreflightError{Check: "DNS zone " + z.Name(), Fix: "check the zone's provider and credentials", Err: err}
+		}
+		out = append(out, zoneChange{zone: z, change: ch})
+	}
+	return out, nil
+}
+
+// desiredSRV returns the SRV set a domain must hold under the policy.
+func desiredSRV(ctx context.Context, c Config, d Domain) (xmppdns.SRVSet, error) {
+	set := xmppdns.SRVSet{Domain: d.Name, TTL: c.SRVTTL}
+	switch c.SRV {
+	case SRVPrioritized:
+		pools := []string{dnsname.Absolute(c.PoolHosts[c.TargetPool])}
+		if c.ReplacedPool != "" {
+			pools = append(pools, dnsname.Absolute(c.PoolHosts[c.ReplacedPool]))
+		}
+		var rest []string
+		for p, h := range c.PoolHosts {
+			if h := dnsname.Absolute(h); p != c.TargetPool && p != c.ReplacedPool && !slices.Contains(pools, h) && !slices.Contains(rest, h) {
+				rest = append(rest, h)
+			}
+		}
+		slices.Sort(rest)
+		recs, err := xmppdns.Prioritized(append(pools, rest...)...)
+		if err != nil {
+			return set, &ConfigError{Field: "PoolHosts", Reason: "cannot build the prioritized SRV set", Err: err}
+		}
+		set.Records = recs
+		return set, nil
+	default:
+		// The runbook's step 5: a record for the federation host on 5269
+		// must exist. A set whose every record already points there is kept
+		// as it is (priorities and weights included).
+		cur, err := d.Zone.GetSRV(ctx, d.Name)
+		if err != nil {
+			return set, &PreflightError{Check: "SRV of " + d.Name, Fix: "check the provider of zone " + d.Zone.Name(), Err: err}
+		}
+		host := dnsname.Absolute(c.FederationHost)
+		keep := len(cur.Records) > 0
+		for _, r := range cur.Records {
+			if !strings.EqualFold(r.Target, host) || r.Port != xmppdns.DefaultPort {
+				keep = false
+			}
+		}
+		if keep {
+			set.Records = cur.Records
+		} else {
+			set.Records = []xmppdns.SRV{{Target: host, Port: xmppdns.DefaultPort}}
+		}
+		return set, nil
+	}
+}
+
+// dnsCommands renders a zone change as the dynamic updates it sends.
+func dnsCommands(ch *xmppdns.Change) []string {
+	var cmds []string
+	for _, c := range ch.Corrections {
+		cmds = append(cmds, fmt.Sprintf("UPDATE %s %s", ch.Zone, c))
+	}
+	return cmds
+}
+
+// dnsChanges renders a zone change as plan changes.
+func dnsChanges(ch *xmppdns.Change) []Change {
+	var out []Change
+	for _, c := range ch.Corrections {
+		k := Modify
+		switch c.Op {
+		case xmppdns.OpCreate:
+			k = Create
+		case xmppdns.OpDelete:
+			k = Delete
+		}
+		res := c.New.Name + " " + c.New.Type
+		if !c.New.Exists() {
+			res = c.Old.Name + " " + c.Old.Type
+		}
+		out = append(out, Change{Kind: k, Resource: res, Before: rdata(c.Old), After: rdata(c.New)})
+	}
+	return out
+}
+
+func rdata(s xmppdns.RRset) string {
+	if !s.Exists() {
+		return ""
+	}
+	return strings.Join(s.Data, ", ")
+}
+
+// undoDNS puts back the RRsets a change replaced, but only those that still
+// hold what the change wrote: a record someone else changed since is not
+// overwritten (ErrStalePlan).
+func undoDNS(ctx context.Context, z *xmppdns.Zone, ch *xmppdns.Change) error {
+	before := ch.Before()
+	desired := make([]xmppdns.Desired, 0, len(before.Sets))
+	for _, s := range before.Sets {
+		desired = append(desired, s)
+	}
+	restore, err := z.Plan(ctx, desired...)
+	if err != nil {
+		return err
+	}
+	wrote := make(map[xmppdns.Key]xmppdns.RRset, len(ch.Desired))
+	for _, s := range ch.Desired {
+		wrote[s.Key()] = s
+	}
+	for _, c := range restore.Corrections {
+		if w, ok := wrote[c.Old.Key()]; ok && !c.Old.SameData(w) {
+			return fmt.Errorf("%w: %s %s holds %v, not what the failover wrote (%v); left as it is",
+				ErrStalePlan, c.Old.Name, c.Old.Type, c.Old.Data, w.Data)
+		}
+	}
+	return z.Apply(ctx, restore)
+}
+
+func showData(s xmppdns.RRset) string {
+	if !s.Exists() {
+		return "(absent)"
+	}
+	return rdata(s)
+}
