@@ -22,6 +22,7 @@ var framePrefix, frameMiddle, frameSuffix = func() (string, string, string) {
 // the values of the two literals, or the rune offset where the line stops
 // matching.
 func matchFrame(line string) (marker, payload string, bad int, ok bool) {
+	line = strings.ToValidUTF8(line, "\uFFFD") // as the console decodes stdin
 	pos := 0
 	rest, ok := strings.CutPrefix(line, framePrefix)
 	if !ok {
@@ -59,7 +60,12 @@ func cutQuoted(s string) (string, int, bool) {
 	if !ok {
 		return "", 0, false
 	}
-	return v, len(string(rs[:end])), true
+	n := 0
+	for i := 0; i < end; i++ {
+		_, size := utf8.DecodeRuneInString(s[n:])
+		n += size
+	}
+	return v, n, true
 }
 
 func commonPrefix(a, b string) int {
@@ -74,6 +80,7 @@ func commonPrefix(a, b string) int {
 // result line to stdout; anything else writes a parse error to stderr. It
 // returns "" for both when the process was terminated mid-script.
 func (s *session) runFrame(ctx context.Context, line string) (stdout, stderr string, perr *parseError) {
+	line = strings.ToValidUTF8(line, "\uFFFD")
 	marker, payload, bad, ok := matchFrame(line)
 	if !ok {
 		return "", "", &parseError{pos: utf8.RuneCountInString(line[:min(bad, len(line))]),
