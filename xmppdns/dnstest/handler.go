@@ -82,6 +82,12 @@ func (s *Server) serveDNS(w dns.ResponseWriter, r *dns.Msg) {
 	default:
 		resp.Rcode = dns.RcodeNotImplemented
 	}
+	if r.Opcode == dns.OpcodeQuery && e.Type == dns.TypeAXFR && resp.Rcode == dns.RcodeSuccess {
+		e.Rcode = resp.Rcode
+		s.record(e)
+		writeTransfer(w, r, resp.Answer, key)
+		return
+	}
 	if e.Net == "udp" {
 		size := dns.MinMsgSize
 		if opt := r.IsEdns0(); opt != nil && int(opt.UDPSize()) > size {
@@ -116,5 +122,26 @@ func (s *Server) writeTSIGError(w dns.ResponseWriter, e *Entry, resp, r *dns.Msg
 	}
 	if b, err := resp.Pack(); err == nil {
 		_, _ = w.Write(b) // Write, not WriteMsg: the answer must stay unsigned
+	}
+}
+
+// transferChunk is how many records one AXFR message carries.
+const transferChunk = 100
+
+// writeTransfer sends a zone transfer as a sequence of messages, each signed
+// with TSIG chained to the previous one (RFC 8945 §5.3.1) when key is set.
+func writeTransfer(w dns.ResponseWriter, r *dns.Msg, rrs []dns.RR, key *Key) {
+	for i := 0; i < len(rrs); i += transferChunk {
+		m := new(dns.Msg)
+		m.SetReply(r)
+		m.Authoritative = true
+		m.Answer = rrs[i:min(i+transferChunk, len(rrs))]
+		if key != nil {
+			m.SetTsig(key.Name, key.Algorithm, 300, time.Now().Unix())
+		}
+		if err := w.WriteMsg(m); err != nil {
+			return
+		}
+		w.TsigTimersOnly(true)
 	}
 }

@@ -54,7 +54,7 @@ func exchange(t testing.TB, addr, network string, m *dns.Msg, k *dnstest.Key) (*
 	c := &dns.Client{Net: network, Timeout: 2 * time.Second}
 	if k != nil {
 		c.TsigSecret = map[string]string{dns.Fqdn(k.Name): k.Secret}
-		m.SetTsig(dns.Fqdn(k.Name), k.Algorithm, 300, time.Now().Unix())
+		m.SetTsig(dns.Fqdn(k.Name), dns.CanonicalName(k.Algorithm), 300, time.Now().Unix())
 	}
 	r, _, err := c.Exchange(m, addr)
 	return r, err

@@ -61,6 +61,7 @@ func Start(cfg Config) (*Server, error) {
 			return nil, err
 		}
 		n := dns.CanonicalName(k.Name)
+		k.Name, k.Algorithm = n, dns.CanonicalName(k.Algorithm) // names in TSIG records must be absolute
 		s.keys[n] = k
 		secrets[n] = k.Secret
 	}

@@ -1,6 +1,7 @@
 package dnstest_test
 
 import (
+	"strings"
 	"sync"
 	"testing"
 
@@ -174,8 +175,8 @@ func TestUpdateAuthorization(t *testing.T) {
 	if len(z.Lookup("x.example.test.", dns.TypeA)) != 0 {
 		t.Fatal("an unauthorized update was applied")
 	}
-	for _, alg := range []string{dns.HmacSHA256, dns.HmacSHA384, dns.HmacSHA512} {
-		k2, _ := dnstest.NewKey("k-"+alg, alg)
+	for _, alg := range []string{"hmac-sha256", dns.HmacSHA384, "HMAC-SHA512"} { // with or without the dot, any case
+		k2, _ := dnstest.NewKey("k-"+strings.TrimSuffix(strings.ToLower(alg), "."), alg)
 		s2, _, _ := start(t, dnstest.Config{Keys: []dnstest.Key{k2}})
 		r, err := exchange(t, s2.Addr, "udp", ins(), &k2)
 		if err != nil || r.Rcode != dns.RcodeSuccess {

@@ -10,7 +10,8 @@ import (
 )
 
 // axfr transfers zone over TCP with TSIG and returns its records, the SOA
-// once (first).
+// once (first). Every message of the transfer must carry a TSIG that chains
+// to the previous one (RFC 8945 §5.3.1), as BIND sends them.
 func (c config) axfr(ctx context.Context, zone string) ([]dns.RR, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -19,56 +20,66 @@ func (c config) axfr(ctx context.Context, zone string) ([]dns.RR, error) {
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d
 	}
+	transport := func(err error) error {
+		if ctx.Err() != nil {
+			err = ctx.Err()
+		}
+		return fmt.Errorf("%w: axfr %s to %s: %w", ErrTransport, zone, c.server, err)
+	}
 	dctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
-	cl := &dns.Client{Net: "tcp", Timeout: c.timeout}
-	conn, err := cl.DialContext(dctx, c.server)
+	conn, err := (&dns.Client{Net: "tcp", Timeout: c.timeout}).DialContext(dctx, c.server)
 	if err != nil {
-		return nil, fmt.Errorf("%w: axfr %s to %s: %w", ErrTransport, zone, c.server, err)
+		return nil, transport(err)
 	}
 	defer conn.Close()
 	stop := context.AfterFunc(dctx, func() { conn.SetDeadline(time.Now()) })
 	defer stop()
 	_ = conn.SetDeadline(deadline)
 
-	t := &dns.Transfer{Conn: conn, TsigSecret: map[string]string{c.key: c.secret}}
 	m := new(dns.Msg)
 	m.SetAxfr(zone)
 	m.SetTsig(c.key, c.alg, 300, time.Now().Unix())
-	if err := t.WriteMsg(m); err != nil {
-		return nil, fmt.Errorf("%w: axfr %s to %s: %w", ErrTransport, zone, c.server, err)
+	wire, mac, err := dns.TsigGenerate(m, c.secret, "", false)
+	if err != nil {
+		return nil, transport(err)
+	}
+	if _, err := conn.Write(wire); err != nil {
+		return nil, transport(err)
 	}
 	var out []dns.RR
-	soas := 0
-	for soas < 2 {
-		r, err := t.ReadMsg()
-		if r != nil && r.Rcode != dns.RcodeSuccess || r != nil && r.IsTsig() != nil && r.IsTsig().Error != 0 {
+	buf := make([]byte, dns.MaxMsgSize)
+	for i := 0; ; i++ {
+		n, err := conn.Read(buf)
+		if err != nil {
+			return nil, transport(err)
+		}
+		r := new(dns.Msg)
+		if err := r.Unpack(buf[:n]); err != nil {
+			return nil, transport(err)
+		}
+		if r.Id != m.Id {
+			return nil, transport(dns.ErrId)
+		}
+		if r.Rcode != dns.RcodeSuccess || hasTSIGError(r) {
 			return nil, &listErr{checkRcode("axfr", c.server, zone, r)}
 		}
-		switch {
-		case err == nil:
-		case errors.Is(err, dns.ErrSig), errors.Is(err, dns.ErrSecret), errors.Is(err, dns.ErrTime):
+		t := r.IsTsig()
+		if t == nil {
+			return nil, fmt.Errorf("%w: axfr %s from %s: message %d is not signed", ErrResponseSig, zone, c.server, i+1)
+		}
+		if err := dns.TsigVerify(buf[:n], c.secret, mac, i > 0); err != nil {
 			return nil, fmt.Errorf("%w: axfr %s from %s: %w", ErrResponseSig, zone, c.server, err)
-		case ctx.Err() != nil:
-			return nil, fmt.Errorf("%w: axfr %s to %s: %w", ErrTransport, zone, c.server, ctx.Err())
-		default:
-			return nil, fmt.Errorf("%w: axfr %s to %s: %w", ErrTransport, zone, c.server, err)
 		}
-		if len(out) == 0 && (len(r.Answer) == 0 || r.Answer[0].Header().Rrtype != dns.TypeSOA) {
-			return nil, fmt.Errorf("%w: axfr %s from %s: the transfer does not start with the SOA", ErrTransport, zone, c.server)
+		mac = t.MAC
+		if len(r.Answer) == 0 || (i == 0 && r.Answer[0].Header().Rrtype != dns.TypeSOA) {
+			return nil, transport(errors.New("the transfer does not start with the SOA"))
 		}
-		for _, rr := range r.Answer {
-			if rr.Header().Rrtype == dns.TypeSOA {
-				soas++
-				if soas == 2 {
-					break
-				}
+		for j, rr := range r.Answer {
+			if rr.Header().Rrtype == dns.TypeSOA && (i > 0 || j > 0) {
+				return out, nil // the closing SOA
 			}
 			out = append(out, rr)
 		}
-		if len(r.Answer) == 0 {
-			return nil, fmt.Errorf("%w: axfr %s from %s: empty message in the transfer", ErrTransport, zone, c.server)
-		}
 	}
-	return out, nil
 }
