@@ -66,13 +66,19 @@ func Dial(ep Endpoint, opts *Options) (*Client, error) {
 // Runner returns the runner the client uses.
 func (c *Client) Runner() Runner { return c.runner }
 
-// Prepare opens the host session and imports the module ahead of time, when
-// the runner supports it (as *WinRM does); otherwise it does nothing.
+// Prepare does the slow work ahead of the first change: it opens the host
+// session and imports the module, when the runner supports it (as *WinRM
+// does), then detects the Set-CsSite route parameter (cached).
+//
+// Runs: (Get-Command -Name 'Set-CsSite').Parameters.Keys
 func (c *Client) Prepare(ctx context.Context) error {
 	if p, ok := c.runner.(interface{ Prepare(context.Context) error }); ok {
-		return p.Prepare(ctx)
+		if err := p.Prepare(ctx); err != nil {
+			return err
+		}
 	}
-	return nil
+	_, err := c.routeParameter(ctx)
+	return err
 }
 
 // Close closes the runner when it is an io.Closer.

@@ -74,6 +74,7 @@ const (
 	AuthCertificate                   // TLS client certificate mapped on the host
 )
 
+// String returns the name of the method.
 func (m AuthMethod) String() string {
 	switch m {
 	case AuthBasic:

@@ -54,6 +54,7 @@ type CmdletError struct {
 	Message               string
 }
 
+// Error implements error.
 func (e *CmdletError) Error() string {
 	name := e.Cmdlet
 	if name == "" {
@@ -97,6 +98,7 @@ type TransportError struct {
 	Err  error
 }
 
+// Error implements error.
 func (e *TransportError) Error() string {
 	return fmt.Sprintf("lync: %s: %s: %v", e.Host, e.Op, e.Err)
 }
@@ -113,6 +115,7 @@ type InputError struct {
 	Err    error // optional cause, e.g. a *dnsname.Error
 }
 
+// Error implements error.
 func (e *InputError) Error() string {
 	return fmt.Sprintf("lync: invalid %s %q: %s", e.Field, e.Value, e.Reason)
 }
@@ -139,6 +142,7 @@ type RouteError struct {
 	Got       string
 }
 
+// Error implements error.
 func (e *RouteError) Error() string {
 	return fmt.Sprintf("lync: site %s: %s is %q after setting %q", e.Site, e.Parameter, e.Got, e.Want)
 }
@@ -153,6 +157,7 @@ type ProtocolError struct {
 	Err error
 }
 
+// Error implements error.
 func (e *ProtocolError) Error() string { return fmt.Sprintf("lync: %s: %v", e.Op, e.Err) }
 
 // Is reports whether target is ErrProtocol.
@@ -170,6 +175,7 @@ type HostError struct {
 	Stderr   string // at most a few KB
 }
 
+// Error implements error.
 func (e *HostError) Error() string {
 	return fmt.Sprintf("lync: %s: PowerShell exited with code %d and no result: %s", e.Host, e.ExitCode, e.Stderr)
 }
@@ -184,6 +190,7 @@ type NotFoundError struct {
 	Name string
 }
 
+// Error implements error.
 func (e *NotFoundError) Error() string { return fmt.Sprintf("lync: %s %q not found", e.Kind, e.Name) }
 
 // Is reports whether target is ErrNotFound.

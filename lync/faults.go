@@ -19,6 +19,7 @@ type WSManFault struct {
 	WSManFaultCode string // Code attribute of the WSManFault detail, e.g. "2150858793"
 }
 
+// Error implements error.
 func (f *WSManFault) Error() string {
 	if f.Code == "" && f.Subcode == "" {
 		return fmt.Sprintf("WS-Management %s: HTTP %d", f.Action, f.StatusCode)

@@ -19,6 +19,7 @@ type ModuleError struct {
 	Host string
 }
 
+// Error implements error.
 func (e *ModuleError) Error() string {
 	return fmt.Sprintf("lync: %s: neither module %s is installed", e.Host, strings.Join(moduleNames, " nor "))
 }

@@ -21,6 +21,7 @@ type ParameterError struct {
 	Want   []string
 }
 
+// Error implements error.
 func (e *ParameterError) Error() string {
 	return fmt.Sprintf("lync: %s has none of the parameters %s", e.Cmdlet, strings.Join(e.Want, ", "))
 }

@@ -133,3 +133,28 @@ func TestCloseAndCancel(t *testing.T) {
 		t.Errorf("after Close: err = %v, want ErrClosed", err)
 	}
 }
+
+// TestConcurrentHosts: clients of different hosts run at the same time,
+// each with its own session.
+func TestConcurrentHosts(t *testing.T) {
+	t.Parallel()
+	d := newDeployment(t, topology(lynctest.SfB2015, ""))
+	hosts := []string{feHost, edge01, edge02, edge03}
+	var wg sync.WaitGroup
+	for _, h := range hosts {
+		c := lync.NewClient(newRunner(t, endpoint(d, h, true), nil), nil)
+		wg.Go(func() {
+			for range 5 {
+				if _, err := c.Services.List(t.Context(), h); err != nil {
+					t.Error(h, err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, h := range hosts {
+		if cnt := d.Host(h).Counters(); cnt.Processes != 1 || cnt.ModuleImports != 1 || cnt.Cmdlets["Get-CsWindowsService"] != 5 {
+			t.Errorf("%s: processes=%d imports=%d lists=%d", h, cnt.Processes, cnt.ModuleImports, cnt.Cmdlets["Get-CsWindowsService"])
+		}
+	}
+}

@@ -17,6 +17,7 @@ type WaitError struct {
 	Err  error
 }
 
+// Error implements error.
 func (e *WaitError) Error() string {
 	return fmt.Sprintf("lync: waiting for %s to be %s: %v", e.What, e.Want, e.Err)
 }

@@ -26,6 +26,7 @@ const (
 	ModePerScript
 )
 
+// String returns the name of the mode.
 func (m Mode) String() string {
 	switch m {
 	case ModeAuto:
