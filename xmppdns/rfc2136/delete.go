@@ -15,6 +15,8 @@ type matcher struct {
 	ttl    uint32
 	anyTTL bool
 	data   dns.RR // nil: any data
+	text   string // with any type: the libdns Data to match, "" for any
+	zone   string
 }
 
 func (m matcher) matches(rr dns.RR) bool {
@@ -22,7 +24,8 @@ func (m matcher) matches(rr dns.RR) bool {
 	switch {
 	case m.rtype != dns.TypeANY && h.Rrtype != m.rtype,
 		!m.anyTTL && h.Ttl != m.ttl,
-		m.data != nil && !sameData(m.data, rr):
+		m.data != nil && !sameData(m.data, rr),
+		m.text != "" && fromDNS(m.zone, rr).RR().Data != m.text:
 		return false
 	}
 	return true
@@ -30,7 +33,8 @@ func (m matcher) matches(rr dns.RR) bool {
 
 // DeleteRecords deletes the records of the zone that match an input record
 // exactly (name, type, TTL and data; an empty Type, a zero TTL or empty Data
-// match any) and returns exactly the records it deleted. It reads the RRsets
+// match any; Data given without a Type is compared with each record's libdns
+// Data text) and returns exactly the records it deleted. It reads the RRsets
 // concerned first and deletes under a prerequisite that they did not change
 // meanwhile (redone if they did), so the result is accurate. A match on any
 // type never deletes the SOA or the NS set at the apex; deleting the whole
@@ -92,8 +96,10 @@ func matchers(zone string, recs []libdns.Record) ([]matcher, error) {
 			}
 		}
 		if r.Data != "" {
-			if m.rtype == dns.TypeANY {
-				return nil, invalid("type", "", "data %q needs a record type", r.Data)
+			if m.rtype == dns.TypeANY { // compared as text with each record's libdns Data
+				m.text, m.zone = r.Data, zone
+				out = append(out, m)
+				continue
 			}
 			if m.data, err = toDNS(zone, r); err != nil {
 				return nil, err

@@ -116,13 +116,14 @@ func runSuite(t *testing.T, tg target) {
 			in   libdns.Record
 			want []string
 		}{
-			{addr("del", "192.0.2.9", 0), nil},                                                 // no such data
-			{addr("del", "192.0.2.1", 60), nil},                                                // TTL differs
-			{addr("nothere", "192.0.2.1", 0), nil},                                             // no such name
-			{addr("del", "192.0.2.1", 300), []string{"del 5m0s A 192.0.2.1"}},                  // exact
-			{libdns.RR{Name: "del", Type: "TXT"}, []string{"del 2m0s TXT keep?"}},              // any data, any TTL
-			{libdns.RR{Name: "del", TTL: 300 * time.Second}, []string{"del 5m0s A 192.0.2.2"}}, // any type, TTL 300
-			{libdns.RR{Name: "del"}, []string{"del 1h0m0s AAAA 2001:db8::1"}},                  // everything left
+			{addr("del", "192.0.2.9", 0), nil},                                            // no such data
+			{addr("del", "192.0.2.1", 60), nil},                                           // TTL differs
+			{addr("nothere", "192.0.2.1", 0), nil},                                        // no such name
+			{addr("del", "192.0.2.1", 300), []string{"del 5m0s A 192.0.2.1"}},             // exact
+			{libdns.RR{Name: "del", Type: "TXT"}, []string{"del 2m0s TXT keep?"}},         // any data, any TTL
+			{libdns.RR{Name: "del", Data: "192.0.2.2", TTL: 60 * time.Second}, nil},       // any type, TTL differs
+			{libdns.RR{Name: "del", Data: "192.0.2.2"}, []string{"del 5m0s A 192.0.2.2"}}, // any type, this data
+			{libdns.RR{Name: "del"}, []string{"del 1h0m0s AAAA 2001:db8::1"}},             // everything left
 		}
 		for i, tc := range tests {
 			got, err := p.DeleteRecords(ctx, z, []libdns.Record{tc.in})

@@ -58,7 +58,7 @@ func TestBadInputIsRefusedBeforeAnyPacket(t *testing.T) {
 			return err
 		}},
 		{"nil record", func() error { _, err := p.AppendRecords(ctx, tg.zone, []libdns.Record{nil}); return err }},
-		{"delete with data but no type", func() error { _, err := p.DeleteRecords(ctx, tg.zone, rec("a", "", "192.0.2.1", 0)); return err }},
+		{"delete with bad data", func() error { _, err := p.DeleteRecords(ctx, tg.zone, rec("a", "A", "300.1.1.1", 0)); return err }},
 		{"SetRRsetIf with a foreign record", func() error {
 			return p.SetRRsetIf(ctx, tg.zone, "a", "A", nil, []libdns.Record{addr("b", "192.0.2.1", 60)})
 		}},
