@@ -26,17 +26,18 @@ func (s *session) watch(stderrDone <-chan struct{}) {
 // broken reports whether the session ended or was killed.
 func (s *session) broken() bool { return s.ctx.Err() != nil }
 
-// pump moves stdout into s.stdout, so the Receive loop never blocks.
+// pump moves stdout into s.stdout until stdout ends. Once the session is
+// over it keeps reading and drops the output, so that the Receive loop,
+// which writes into an unbuffered pipe, can always finish.
 func (s *session) pump() {
 	defer close(s.stdout)
 	for {
 		buf := make([]byte, 32<<10)
 		n, err := s.cmd.Stdout.Read(buf)
-		if n > 0 {
+		if n > 0 && s.ctx.Err() == nil {
 			select {
 			case s.stdout <- buf[:n]:
 			case <-s.ctx.Done():
-				return
 			}
 		}
 		if err != nil {

@@ -3,8 +3,10 @@ package lync_test
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/xmppfed/edgefailover/lync"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
@@ -156,5 +158,44 @@ func TestConcurrentHosts(t *testing.T) {
 		if cnt := d.Host(h).Counters(); cnt.Processes != 1 || cnt.ModuleImports != 1 || cnt.Cmdlets["Get-CsWindowsService"] != 5 {
 			t.Errorf("%s: processes=%d imports=%d lists=%d", h, cnt.Processes, cnt.ModuleImports, cnt.Cmdlets["Get-CsWindowsService"])
 		}
+	}
+}
+
+// TestNoGoroutineLeak: after sessions that broke (a Receive fault, a call
+// whose deadline passed mid-script) and Close, the client's goroutines end.
+func TestNoGoroutineLeak(t *testing.T) {
+	d := newDeployment(t, topology(lynctest.SfB2015, ""))
+	base := runtime.NumGoroutine()
+	w := newRunner(t, endpoint(d, feHost, false), nil)
+	c := lync.NewClient(w, nil)
+	ctx := t.Context()
+	if err := c.Prepare(ctx); err != nil {
+		t.Fatal(err)
+	}
+	remove, _ := d.Inject(lynctest.Fault{Kind: lynctest.FaultSOAP, Action: lynctest.ActionReceive, Host: feHost, Nth: 1})
+	if _, err := c.Sites.List(ctx); err == nil {
+		t.Error("no error from a Receive fault")
+	}
+	remove()
+	remove, _ = d.Inject(lynctest.Fault{Kind: lynctest.FaultHang, Cmdlet: "Get-CsPool", Host: feHost})
+	short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	if _, err := c.Pools.List(short); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("hang: err = %v", err)
+	}
+	remove()
+	if _, err := c.Sites.List(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > base && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > base {
+		buf := make([]byte, 1<<20)
+		t.Errorf("%d goroutines after Close, %d before:\n%s", n, base, buf[:runtime.Stack(buf, true)])
 	}
 }
