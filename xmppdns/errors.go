@@ -45,6 +45,7 @@ type InputError struct {
 	Reason string
 }
 
+// Error names the field, an excerpt of the value and the reason.
 func (e *InputError) Error() string {
 	return fmt.Sprintf("xmppdns: invalid %s %q: %s", e.Field, excerpt(e.Value), e.Reason)
 }
@@ -66,6 +67,7 @@ type ConflictError struct {
 	Cause    error
 }
 
+// Error shows the RRset expected and the one found.
 func (e *ConflictError) Error() string {
 	return fmt.Sprintf("xmppdns: %s %s in zone %s changed since it was read: expected (%s), found (%s)",
 		e.Expected.Name, e.Expected.Type, e.Zone, e.Expected.dataString(), e.Found.dataString())
@@ -85,6 +87,7 @@ type NotAppliedError struct {
 	Got  []RRset // what the read-back found, in the same order
 }
 
+// Error lists each RRset wanted and what the read-back found.
 func (e *NotAppliedError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "xmppdns: provider reported success but zone %s does not hold", e.Zone)
@@ -108,6 +111,7 @@ type QueryError struct {
 	Err    error // the transport error, if any
 }
 
+// Error names the question, the server and the rcode or transport error.
 func (e *QueryError) Error() string {
 	if e.Rcode >= 0 {
 		return fmt.Sprintf("xmppdns: %s %s at %s: rcode %s", e.Name, e.Type, e.Server, rcodeName(e.Rcode))
