@@ -9,6 +9,9 @@ import (
 	"github.com/miekg/dns"
 )
 
+// tsigRoom is the room kept in a message for its TSIG record.
+const tsigRoom = 200
+
 // readAttempts is how many times a query is sent when the server does not
 // answer or answers SERVFAIL. Updates are sent once: resending one whose
 // answer was lost could report a conflict with itself.
@@ -55,8 +58,12 @@ func (c config) query(ctx context.Context, name string, qtype uint16) (*dns.Msg,
 
 // update sends a signed UPDATE once and checks its answer.
 func (c config) update(ctx context.Context, m *dns.Msg) error {
+	size := m.Len()
+	if size > dns.MaxMsgSize-tsigRoom {
+		return invalid("records", fmt.Sprintf("%d records", len(m.Ns)), "the UPDATE would be %d octets, over the 64 KiB a DNS message holds; split the call", size)
+	}
 	network := "tcp"
-	if c.net == "udp" {
+	if c.net == "udp" && size <= dns.MinMsgSize-tsigRoom {
 		network = "udp"
 	}
 	// A truncated answer still carries the rcode; resending the update over

@@ -26,7 +26,8 @@ type Provider struct {
 	Server string `json:"server"`
 	// Net selects the transport. "" (default): queries over UDP, retried over
 	// TCP when the answer is truncated, updates and transfers over TCP.
-	// "tcp": everything over TCP. "udp": updates over UDP too.
+	// "tcp": everything over TCP. "udp": updates over UDP too, unless they
+	// exceed 512 octets.
 	Net string `json:"net,omitempty"`
 	// KeyName is the TSIG key's name, e.g. "xmpp-update." (trailing dot optional).
 	KeyName string `json:"key_name"`

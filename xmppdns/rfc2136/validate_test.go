@@ -57,6 +57,14 @@ func TestBadInputIsRefusedBeforeAnyPacket(t *testing.T) {
 			_, err := p.SetRecords(ctx, tg.zone, []libdns.Record{addr("a", "192.0.2.1", 60), addr("a", "192.0.2.2", 61)})
 			return err
 		}},
+		{"an UPDATE over 64 KiB", func() error {
+			var recs []libdns.Record
+			for i := range 3000 {
+				recs = append(recs, txt(fmt.Sprintf("big%d", i), strings.Repeat("y", 40), 60))
+			}
+			_, err := p.SetRecords(ctx, tg.zone, recs)
+			return err
+		}},
 		{"nil record", func() error { _, err := p.AppendRecords(ctx, tg.zone, []libdns.Record{nil}); return err }},
 		{"delete with bad data", func() error { _, err := p.DeleteRecords(ctx, tg.zone, rec("a", "A", "300.1.1.1", 0)); return err }},
 		{"SetRRsetIf with a foreign record", func() error {
@@ -86,6 +94,23 @@ func TestBadInputIsRefusedBeforeAnyPacket(t *testing.T) {
 	}
 	if n := len(srv.Log()); n != 0 {
 		t.Fatalf("bad input sent %d messages", n)
+	}
+}
+
+func TestProviderFromJSON(t *testing.T) {
+	t.Parallel()
+	tg, _, _ := newDNSTest(t)
+	cfg := fmt.Sprintf(`{"server": %q, "key_name": %q, "algorithm": "hmac-sha256", "secret": %q, "timeout": 2000000000}`,
+		tg.addr, tg.p.KeyName, string(tg.p.Secret))
+	var p rfc2136.Provider
+	if err := json.Unmarshal([]byte(cfg), &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Secret != tg.p.Secret || p.Timeout != 2*time.Second {
+		t.Fatalf("decoded %v", &p)
+	}
+	if _, err := p.SetRecords(context.Background(), tg.zone, []libdns.Record{addr("json", "192.0.2.1", 60)}); err != nil {
+		t.Fatal(err)
 	}
 }
 
