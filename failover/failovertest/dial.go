@@ -11,6 +11,8 @@ import (
 	"syscall"
 
 	"github.com/miekg/dns"
+
+	"github.com/xmppfed/edgefailover/internal/dnsname"
 )
 
 // Dial connects to the XMPP listener of the Edge pool that addr names, the way
@@ -19,10 +21,12 @@ import (
 //
 // addr is host:port with port 5269 (XMPPPort). The host may be a pool's
 // external IP (192.0.2.10, 192.0.2.20), its FQDN or its Access Edge external
-// FQDN; any other name is looked up (A and AAAA) on the lab's name servers,
-// primary first, so that a changed A record of FederationHost changes where
-// the connection goes. A name the lab's DNS does not know fails with a
-// *net.DNSError (IsNotFound). Anything else, a pool whose listener is down,
+// FQDN; any other name inside the lab's zones is looked up (A and AAAA) on
+// the lab's name servers, primary first, so that a changed A record of
+// FederationHost changes where the connection goes. A name the lab's DNS
+// does not hold (or outside its zones) fails with a *net.DNSError
+// (IsNotFound); name servers that all fail (injected faults) give a
+// *net.DNSError with IsTemporary. Anything else, a pool whose listener is down,
 // and another port are refused like a closed port: the error matches
 // syscall.ECONNREFUSED. The listeners are reconciled with the deployment
 // first.
@@ -72,7 +76,9 @@ func (l *Lab) lookup(ctx context.Context, host string) ([]netip.Addr, error) {
 			return []netip.Addr{p.ExternalIP}, nil
 		}
 	}
-	if _, ok := dns.IsDomainName(name); !ok || name == "" {
+	if c, err := dnsname.ParseFQDN(name); err != nil || l.zoneOfName(c+".") == "" {
+		// Not a host name, or outside the lab's zones: nothing in the
+		// lab's world has it.
 		return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
 	}
 	var ips []netip.Addr
