@@ -170,7 +170,8 @@ func (d *Deployment) listen(h *Host, serial int64) error {
 		if err != nil {
 			return err
 		}
-		srv := &http.Server{Handler: &handler{d: d, h: h}, ReadHeaderTimeout: 10 * time.Second}
+		srv := &http.Server{Handler: &handler{d: d, h: h}, ReadHeaderTimeout: 10 * time.Second,
+			ReadTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
 		if tlsOn {
 			h.httpsAddr = ln.Addr().String()
 			srv.TLSConfig = tlsConfig(cert)

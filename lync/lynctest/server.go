@@ -8,6 +8,8 @@ import (
 	"time"
 )
 
+var _ http.Handler = (*handler)(nil)
+
 // handler is the WinRM endpoint of one host (both listeners).
 type handler struct {
 	d *Deployment

@@ -2,6 +2,7 @@ package lynctest_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -76,4 +77,33 @@ func TestUnauthorizedWithRealClient(t *testing.T) {
 		t.Fatalf("unauthorized = %d", got)
 	}
 	_ = lynctest.ActionCreate
+}
+
+func TestDropShells(t *testing.T) {
+	t.Parallel()
+	d := start(t, testConfig())
+	h := d.Host("edge02.contoso.com")
+	c := client(t, d, h.FQDN(), false, "")
+	sh, err := c.CreateShell()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := h.DropShells(); n != 1 || h.ShellCount() != 0 {
+		t.Fatalf("dropped %d, left %d", n, h.ShellCount())
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := sh.ExecuteWithContext(ctx, "powershell.exe -NoProfile -NonInteractive -Command -"); err == nil {
+		t.Fatal("command on a dropped shell succeeded")
+	}
+}
+
+func TestConfigRedactsPassword(t *testing.T) {
+	t.Parallel()
+	cfg := lynctest.Config{Password: "s3cret-value"}
+	for _, s := range []string{fmt.Sprint(cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg)} {
+		if strings.Contains(s, "s3cret") {
+			t.Errorf("password printed: %s", s)
+		}
+	}
 }
