@@ -28,6 +28,16 @@ _xmpp-server._tcp IN SRV 10 0 5269 edgepool1.example.test.
 xmpp IN A   192.0.2.10
 `
 
+// The rfc2136 provider keeps the optional contracts a Zone looks for; if a
+// signature drifts, this stops compiling instead of silently falling back to
+// unconditional writes.
+var (
+	_ xmppdns.Provider               = (*rfc2136.Provider)(nil)
+	_ xmppdns.RRsetGetter            = (*rfc2136.Provider)(nil)
+	_ xmppdns.ConditionalSetter      = (*rfc2136.Provider)(nil)
+	_ xmppdns.BatchConditionalSetter = (*rfc2136.Provider)(nil)
+)
+
 type labEnv struct {
 	zone    *dnstest.Zone
 	cluster *dnstest.Cluster
