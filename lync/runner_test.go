@@ -1,12 +1,17 @@
 package lync_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/masterzen/winrm"
 
 	"github.com/xmppfed/edgefailover/lync"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
@@ -90,4 +95,52 @@ func TestWrongPassword(t *testing.T) {
 	if strings.Contains(err.Error(), "wrong") {
 		t.Errorf("error shows the password: %v", err)
 	}
+}
+
+// TestLogsHoldNoSecret: debug logs of a session, a failure and a rebuild
+// never show the password; the package-level winrm.DefaultParameters is
+// left as it was.
+func TestLogsHoldNoSecret(t *testing.T) {
+	t.Parallel()
+	d := newDeployment(t, topology(lynctest.SfB2015, ""))
+	var buf lockedBuffer
+	log := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	ep := endpoint(d, feHost, true)
+	c := lync.NewClient(newRunner(t, ep, &lync.Options{Logger: log}), &lync.ClientOptions{Logger: log})
+	ctx := t.Context()
+	if err := c.Site(site2).SetXmppRoute(ctx, edgeP2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Inject(lynctest.Fault{Kind: lynctest.FaultSOAP, Action: lynctest.ActionSend, Nth: 1}); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = c.Sites.List(ctx)
+	if _, err := c.Sites.List(ctx); err != nil {
+		t.Fatal(err)
+	}
+	log.Info("endpoint", "ep", ep, "creds", ep.Credentials)
+	_, pass := d.Credentials()
+	if out := buf.String(); strings.Contains(out, pass) || !strings.Contains(out, "session started") {
+		t.Errorf("logs:\n%s", out)
+	}
+	if p := winrm.DefaultParameters; p.Timeout != "PT60S" || p.TransportDecorator != nil || p.Dial != nil {
+		t.Errorf("winrm.DefaultParameters changed: %+v", *p)
+	}
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
