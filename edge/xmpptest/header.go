@@ -19,15 +19,46 @@ type header struct {
 	from, to, version string
 }
 
-// readHeader reads up to and including the opening <stream:stream> tag.
+// newDecoder returns a strict decoder over at most maxClientBytes of r.
+func newDecoder(r io.Reader) *xml.Decoder {
+	dec := xml.NewDecoder(&markReader{io.LimitReader(r, maxClientBytes)})
+	dec.Strict = true
+	return dec
+}
+
+// markReader wraps the errors of the connection (but io.EOF) in readError,
+// so that they can be told from the decoder's own.
+type markReader struct{ r io.Reader }
+
+func (m *markReader) Read(p []byte) (int, error) {
+	n, err := m.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = &readError{err}
+	}
+	return n, err
+}
+
+type readError struct{ err error }
+
+func (e *readError) Error() string { return e.err.Error() }
+func (e *readError) Unwrap() error { return e.err }
+
+// readHeader reads up to and including the opening <stream:stream> tag. Its
+// errors are an *xml.SyntaxError for input that is not well-formed (the
+// decoder's other complaints, such as an XML declaration of another version,
+// included), errNotStream, io.ErrUnexpectedEOF, or a *readError.
 func readHeader(dec *xml.Decoder) (header, error) {
 	for {
 		tok, err := dec.Token()
-		if err != nil {
-			if err == io.EOF {
-				return header{}, io.ErrUnexpectedEOF
-			}
+		var se *xml.SyntaxError
+		var re *readError
+		switch {
+		case err == io.EOF:
+			return header{}, io.ErrUnexpectedEOF
+		case errors.As(err, &se), errors.As(err, &re):
 			return header{}, err
+		case err != nil:
+			return header{}, &xml.SyntaxError{Msg: err.Error()}
 		}
 		switch t := tok.(type) {
 		case xml.ProcInst, xml.CharData:

@@ -90,6 +90,8 @@ func TestServerAnswers(t *testing.T) {
 			"stream >error >>host-unknown >>text"},
 		{"not-well-formed", xmpptest.Config{Domains: []string{"contoso.com"}}, "garbage<<<>>",
 			"stream >error >>not-well-formed"},
+		{"bad XML declaration", xmpptest.Config{Domains: []string{"contoso.com"}}, "<?xml version='0'?><x/>",
+			"stream >error >>not-well-formed"},
 		{"invalid-namespace", xmpptest.Config{Domains: []string{"contoso.com"}}, "<hello/>",
 			"stream >error >>invalid-namespace"},
 	}

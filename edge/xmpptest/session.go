@@ -62,9 +62,7 @@ func (s *Server) serveConn(c net.Conn, fault Fault, stop <-chan struct{}) {
 }
 
 func (ss *session) newDecoder() {
-	r := &idleReader{c: ss.conn, idle: ss.s.cfg.IdleTimeout}
-	ss.dec = xml.NewDecoder(io.LimitReader(r, maxClientBytes))
-	ss.dec.Strict = true
+	ss.dec = newDecoder(&idleReader{c: ss.conn, idle: ss.s.cfg.IdleTimeout})
 }
 
 // stream handles one stream (the first, or the one restarted after TLS). It
