@@ -17,7 +17,8 @@ func serviceCmdlets() []*cmdletDef {
 	target := []paramDef{{name: "Name", kind: pString, position: 1}, {name: "ComputerName", kind: pString}}
 	get := *getServiceDef
 	get.lync, get.run = true, getWindowsService
-	get.params = append(append([]paramDef(nil), target...), paramDef{name: "ExcludeActivityLevel", kind: pSwitch})
+	get.params = append(append([]paramDef(nil), target...), paramDef{name: "ExcludeActivityLevel", kind: pSwitch},
+		paramDef{name: "Report", kind: pString})
 	start := *startServiceDef
 	start.lync, start.shouldProcess = true, true
 	start.run = func(rc *runCtx, b bound) ([]any, *ErrorRecord) { return changeServices(rc, b, startServiceDef, false) }

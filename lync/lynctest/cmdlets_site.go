@@ -16,10 +16,11 @@ func (d *Deployment) siteCmdlets() []*cmdletDef {
 			params: []paramDef{{name: "Identity", kind: pString, position: 1}, {name: "Filter", kind: pString},
 				{name: "LocalStore", kind: pSwitch}}},
 		{name: "Set-CsSite", class: classSetSite, lync: true, shouldProcess: true, run: setSite,
-			params: []paramDef{{name: "Identity", kind: pString, position: 1, mandatory: true},
-				{name: "Instance", kind: pAny}, {name: "Description", kind: pStringNull},
-				{name: "DisplayName", kind: pStringNull}, {name: "FederationRoute", kind: pStringNull},
-				{name: d.routeParam, kind: pStringNull}, {name: "Force", kind: pSwitch}}},
+			// The order of the SfB 2015 reference syntax (Set-CsSite.md).
+			params: []paramDef{{name: "Identity", kind: pString, position: 1},
+				{name: "Description", kind: pStringNull}, {name: "DisplayName", kind: pStringNull},
+				{name: "FederationRoute", kind: pStringNull}, {name: "Force", kind: pSwitch},
+				{name: "DefaultPersistentChatPool", kind: pStringNull}, {name: d.routeParam, kind: pStringNull}}},
 	}
 }
 
@@ -83,11 +84,6 @@ func setSite(rc *runCtx, b bound) ([]any, *ErrorRecord) {
 	if s == nil {
 		d.mu.Unlock()
 		return nil, notFound(setSiteDef, "Site", b.str("Identity"))
-	}
-	if b.has("Instance") {
-		d.mu.Unlock()
-		return nil, &ErrorRecord{Type: "System.ArgumentException", Message: "lynctest does not support -Instance.",
-			FullyQualifiedErrorId: "InvalidArgument," + classSetSite, Category: "InvalidArgument", Cmdlet: "Set-CsSite"}
 	}
 	xmpp, fed := s.xmppRoute, s.fedRoute
 	for _, r := range []struct {

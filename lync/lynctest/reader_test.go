@@ -59,7 +59,7 @@ func TestReaderScripts(t *testing.T) {
 		{"site casts", "Get-CsSite -Identity 'Site1' | Select-Object -Property @{ Name = 'Identity'; Expression = { [string]$_.Identity } }, SiteId, @{ Name = 'Pools'; Expression = { [string[]]$_.Pools } }, @{ Name = 'N'; Expression = { [int]$_.SiteId } }",
 			`[{"Identity":"Site:Site1","SiteId":1,"Pools":["fepool1.contoso.com","edgepool1.contoso.com"],"N":1}]`, ""},
 		{"missing property is null", "Get-CsSite -Identity 'Site2' | Select-Object -Property Nope, @{ Name = 'R'; Expression = { [string]$_.XmppFederationRoute } }", `[{"Nope":null,"R":""}]`, ""},
-		{"parameter keys", "(Get-Command -Name 'Set-CsSite').Parameters.Keys", `["Identity","Instance","Description","DisplayName","FederationRoute","XmppFederationRoute","Force","Verbose","Debug","ErrorAction","WarningAction","InformationAction","ErrorVariable","WarningVariable","InformationVariable","OutVariable","OutBuffer","PipelineVariable","WhatIf","Confirm"]`, ""},
+		{"parameter keys", "(Get-Command -Name 'Set-CsSite').Parameters.Keys", `["Identity","Description","DisplayName","FederationRoute","Force","DefaultPersistentChatPool","XmppFederationRoute","Verbose","Debug","ErrorAction","WarningAction","InformationAction","ErrorVariable","WarningVariable","InformationVariable","OutVariable","OutBuffer","PipelineVariable","WhatIf","Confirm"]`, ""},
 		{"unknown cmdlet", "Get-CsNothing", "", "CommandNotFoundException"},
 		{"unknown parameter", "Get-CsSite -Nope 'x'", "", "NamedParameterNotFound,Microsoft.Rtc.Management.Xds.GetSiteCmdlet"},
 		{"missing argument", "Get-CsSite -Identity", "", "MissingArgument,Microsoft.Rtc.Management.Xds.GetSiteCmdlet"},

@@ -192,7 +192,9 @@ func (d *Deployment) poolByName(fqdn string) *poolState {
 }
 
 func (d *Deployment) siteByName(name string) *siteState {
-	name = strings.TrimPrefix(strings.TrimPrefix(name, "Site:"), "site:")
+	if len(name) > 5 && strings.EqualFold(name[:5], "Site:") {
+		name = name[5:]
+	}
 	for _, s := range d.sites {
 		if strings.EqualFold(s.name, name) {
 			return s
