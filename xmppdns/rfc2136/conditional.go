@@ -3,6 +3,7 @@ package rfc2136
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"time"
 
@@ -25,6 +26,13 @@ type transition struct {
 func conditionalUpdate(zone string, ts []transition) *dns.Msg {
 	m := new(dns.Msg)
 	m.SetUpdate(zone)
+	var adding []setKey
+	for _, t := range ts {
+		if len(t.records) > 0 {
+			adding = append(adding, t.key)
+		}
+	}
+	m.Answer = cnameGuards(adding)
 	for _, t := range ts {
 		if len(t.expected) == 0 {
 			m.RRsetNotUsed([]dns.RR{&dns.ANY{Hdr: dns.RR_Header{Name: t.key.name, Rrtype: t.key.rtype}}})
@@ -59,7 +67,19 @@ func (c config) conditional(ctx context.Context, zone string, ts []transition) e
 	var rc *RcodeError
 	if errors.As(err, &rc) && rc.TSIGError == 0 {
 		switch rc.Rcode {
-		case dns.RcodeYXRrset, dns.RcodeNXRrset, dns.RcodeYXDomain, dns.RcodeNameError:
+		case dns.RcodeYXRrset:
+			// A CNAME guard or an expected state failed: tell them apart.
+			var keys []setKey
+			for _, t := range ts {
+				if len(t.records) > 0 {
+					keys = append(keys, t.key)
+				}
+			}
+			if cerr := c.checkCNAMEs(ctx, keys); errors.Is(cerr, ErrCNAME) {
+				return fmt.Errorf("%w (%w)", cerr, rc)
+			}
+			return &ConflictError{Zone: zone, Err: rc}
+		case dns.RcodeNXRrset, dns.RcodeYXDomain, dns.RcodeNameError:
 			return &ConflictError{Zone: zone, Err: rc}
 		}
 	}
@@ -119,6 +139,11 @@ func (p *Provider) SetRRsetIf(ctx context.Context, zone, name, rtype string, exp
 	if len(ts) == 0 {
 		ts = []transition{{key: setKey{owner, t}}}
 	}
+	if t == dns.TypeCNAME && len(records) > 0 {
+		if err := c.checkCNAMEs(ctx, []setKey{{owner, t}}); err != nil {
+			return err
+		}
+	}
 	return c.conditional(ctx, z, ts)
 }
 
@@ -140,6 +165,15 @@ func (p *Provider) SetRecordsIf(ctx context.Context, zone string, expected, reco
 	}
 	ts, err := transitions(z, expected, records, nil)
 	if err != nil || len(ts) == 0 {
+		return err
+	}
+	var adds []setKey
+	for _, t := range ts {
+		if t.key.rtype == dns.TypeCNAME && len(t.records) > 0 {
+			adds = append(adds, t.key)
+		}
+	}
+	if err := c.checkCNAMEs(ctx, adds); err != nil {
 		return err
 	}
 	return c.conditional(ctx, z, ts)

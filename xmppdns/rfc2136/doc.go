@@ -21,6 +21,9 @@
 //     a REFUSED answer is never taken for success.
 //   - Input is validated (names inside the zone, types, data, TTLs) before
 //     any packet is sent; errors match ErrInvalid.
+//   - Servers silently ignore an addition that would mix a CNAME with other
+//     data; every write guards against it (a prerequisite, or a read for a
+//     CNAME being added) and fails with ErrCNAME instead of reporting it done.
 //
 // Record names are relative to the zone ("@" for the apex), as in libdns.
 // Data is zone-file RDATA; names in it must be absolute (an SRV target

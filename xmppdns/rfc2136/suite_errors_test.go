@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/libdns/libdns"
 	"github.com/miekg/dns"
@@ -60,6 +61,35 @@ func runSuiteErrors(t *testing.T, tg target) {
 			t.Fatalf("unknown key error: %#v", rc)
 		}
 		wantServer(t, tg, "sig", dns.TypeA)
+	})
+	t.Run("CNAME and other data never mix, and are never reported as written", func(t *testing.T) {
+		p, z := tg.p, tg.zone
+		alias := libdns.CNAME{Name: "alias", TTL: time.Minute, Target: "ns1.example.test."}
+		mustSet(t, p, z, alias, addr("plain", "192.0.2.1", 60))
+		calls := map[string]func() error{
+			"SetRecords A at a CNAME": func() error {
+				_, err := p.SetRecords(ctx, z, []libdns.Record{addr("alias", "192.0.2.1", 60)})
+				return err
+			},
+			"AppendRecords TXT at a CNAME": func() error {
+				_, err := p.AppendRecords(ctx, z, []libdns.Record{txt("alias", "x", 60)})
+				return err
+			},
+			"SetRRsetIf A at a CNAME": func() error {
+				return p.SetRRsetIf(ctx, z, "alias", "A", nil, []libdns.Record{addr("alias", "192.0.2.1", 60)})
+			},
+			"SetRecords CNAME next to an A": func() error {
+				_, err := p.SetRecords(ctx, z, []libdns.Record{libdns.CNAME{Name: "plain", TTL: time.Minute, Target: "ns1.example.test."}})
+				return err
+			},
+		}
+		for name, call := range calls {
+			if err := call(); !errors.Is(err, rfc2136.ErrCNAME) || errors.Is(err, rfc2136.ErrConflict) {
+				t.Errorf("%s: %v, want ErrCNAME", name, err)
+			}
+		}
+		wantServer(t, tg, "alias", dns.TypeANY, "alias.example.test.\t60\tIN\tCNAME\tns1.example.test.")
+		wantServer(t, tg, "plain", dns.TypeANY, "plain.example.test.\t60\tIN\tA\t192.0.2.1")
 	})
 	t.Run("unsigned update is REFUSED", func(t *testing.T) {
 		m := new(dns.Msg)

@@ -2,6 +2,8 @@ package rfc2136
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	"github.com/libdns/libdns"
 	"github.com/miekg/dns"
@@ -35,15 +37,23 @@ func (p *Provider) SetRecords(ctx context.Context, zone string, recs []libdns.Re
 	if err != nil || len(keys) == 0 {
 		return nil, err
 	}
+	if err := c.checkCNAMEs(ctx, cnameKeys(keys)); err != nil {
+		return nil, err
+	}
 	apexNS := setKey{z, dns.TypeNS}
 	if _, ok := sets[apexNS]; !ok {
 		m := new(dns.Msg)
 		m.SetUpdate(z)
+		m.Answer = cnameGuards(keys)
 		for _, k := range keys {
 			m.RemoveRRset([]dns.RR{&dns.ANY{Hdr: dns.RR_Header{Name: k.name, Rrtype: k.rtype}}})
 			m.Insert(copies(sets[k]))
 		}
-		if err := c.update(ctx, m); err != nil {
+		err := c.update(ctx, m)
+		if errors.Is(err, ErrYXRRSet) { // the only prerequisites here are the CNAME guards
+			return nil, fmt.Errorf("%w: %w", ErrCNAME, err)
+		}
+		if err != nil {
 			return nil, err
 		}
 		return fromDNSAll(z, rrs), nil
@@ -85,6 +95,9 @@ func (p *Provider) AppendRecords(ctx context.Context, zone string, recs []libdns
 	}
 	keys, sets, err := group(rrs)
 	if err != nil || len(keys) == 0 {
+		return nil, err
+	}
+	if err := c.checkCNAMEs(ctx, cnameKeys(keys)); err != nil {
 		return nil, err
 	}
 	var created []dns.RR
