@@ -120,6 +120,8 @@ func preflightStep(c Config, l *live, target string) *Step {
 		Commands: []string{getSiteCommand(c.Site)},
 	}
 	s.do = func(ctx context.Context, p *Progress) error {
+		ctx, cancel := context.WithTimeout(ctx, c.Timeouts.Command)
+		defer cancel()
 		site, err := c.Management.Sites.Get(ctx, c.Site)
 		if err != nil {
 			return err

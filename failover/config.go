@@ -36,6 +36,7 @@ type Domain struct {
 // Timeouts bound the waits of a plan. Zero fields take the defaults noted.
 type Timeouts struct {
 	Preflight   time.Duration // reading state and opening sessions in New; default 2m
+	Command     time.Duration // one short step: the route change and its read-back, checks; default 2m
 	Stop        time.Duration // services of one server reach Stopped (graceful stops drain); default 15m
 	Start       time.Duration // services of one server reach Running; default 10m
 	Replication time.Duration // a target replica is up to date; default 15m
@@ -128,6 +129,7 @@ func (t Timeouts) withDefaults() Timeouts {
 		}
 	}
 	def(&t.Preflight, 2*time.Minute)
+	def(&t.Command, 2*time.Minute)
 	def(&t.Stop, 15*time.Minute)
 	def(&t.Start, 10*time.Minute)
 	def(&t.Replication, 15*time.Minute)

@@ -124,27 +124,37 @@ func rdata(s xmppdns.RRset) string {
 }
 
 // undoDNS puts back the RRsets a change replaced, but only those that still
-// hold what the change wrote: a record someone else changed since is not
-// overwritten (ErrStalePlan).
-func undoDNS(ctx context.Context, z *xmppdns.Zone, ch *xmppdns.Change) error {
-	before := ch.Before()
-	desired := make([]xmppdns.Desired, 0, len(before.Sets))
-	for _, s := range before.Sets {
-		desired = append(desired, s)
-	}
-	restore, err := z.Plan(ctx, desired...)
-	if err != nil {
-		return err
-	}
+// hold what the change wrote. An RRset that holds anything else was either
+// never written (the step failed before) or changed by someone since: it is
+// left as it is, so that undo never overwrites a newer value.
+func undoDNS(ctx context.Context, z *xmppdns.Zone, ch *xmppdns.Change, p *Progress) error {
 	wrote := make(map[xmppdns.Key]xmppdns.RRset, len(ch.Desired))
 	for _, s := range ch.Desired {
 		wrote[s.Key()] = s
 	}
-	for _, c := range restore.Corrections {
+	before := ch.Before()
+	all := make([]xmppdns.Desired, 0, len(before.Sets))
+	for _, s := range before.Sets {
+		all = append(all, s)
+	}
+	current, err := z.Plan(ctx, all...)
+	if err != nil {
+		return err
+	}
+	var ours []xmppdns.Desired
+	for _, c := range current.Corrections {
 		if w, ok := wrote[c.Old.Key()]; ok && !c.Old.SameData(w) {
-			return fmt.Errorf("%w: %s %s holds %v, not what the failover wrote (%v); left as it is",
-				ErrStalePlan, c.Old.Name, c.Old.Type, c.Old.Data, w.Data)
+			p.Report("", fmt.Sprintf("%s %s holds %s, not what was written: left as it is", c.Old.Name, c.Old.Type, showData(c.Old)))
+			continue
 		}
+		ours = append(ours, c.New)
+	}
+	if len(ours) == 0 {
+		return nil
+	}
+	restore, err := z.Plan(ctx, ours...)
+	if err != nil {
+		return err
 	}
 	return z.Apply(ctx, restore)
 }

@@ -43,7 +43,7 @@ func dnsStep(c Config, zc zoneChange, deps []string) *Step {
 	s.undo = func(ctx context.Context, p *Progress) error {
 		ctx, cancel := context.WithTimeout(ctx, c.Timeouts.DNS)
 		defer cancel()
-		return undoDNS(ctx, zc.zone, zc.change)
+		return undoDNS(ctx, zc.zone, zc.change, p)
 	}
 	return s
 }

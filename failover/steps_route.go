@@ -81,9 +81,13 @@ func routeStep(c Config, id string, seed int, site, param, before, after string,
 		s.Changes[0].Kind = Delete
 	}
 	s.do = func(ctx context.Context, p *Progress) error {
+		ctx, cancel := context.WithTimeout(ctx, c.Timeouts.Command)
+		defer cancel()
 		return setRoute(ctx, c.Management, site, before, after)
 	}
 	s.undo = func(ctx context.Context, p *Progress) error {
+		ctx, cancel := context.WithTimeout(ctx, c.Timeouts.Command)
+		defer cancel()
 		return setRoute(ctx, c.Management, site, after, before)
 	}
 	return s

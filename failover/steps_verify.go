@@ -101,6 +101,8 @@ func verifyRouteStep(c Config, target string, deps []string) *Step {
 		Commands:  []string{getSiteCommand(c.Site)},
 	}
 	s.do = func(ctx context.Context, p *Progress) error {
+		ctx, cancel := context.WithTimeout(ctx, c.Timeouts.Command)
+		defer cancel()
 		site, err := c.Management.Sites.Get(ctx, c.Site)
 		if err != nil {
 			return err
@@ -125,6 +127,8 @@ func verifyServicesStep(c Config, pool *edge.Pool, deps []string) *Step {
 		s.Commands = append(s.Commands, pollCommand(srv.FQDN()), replicationCommand(srv.FQDN()))
 	}
 	s.do = func(ctx context.Context, p *Progress) error {
+		ctx, cancel := context.WithTimeout(ctx, c.Timeouts.Command)
+		defer cancel()
 		res, err := pool.Status(ctx)
 		if err != nil {
 			return firstErr(res, err)
