@@ -2,6 +2,7 @@ package lynctest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -93,7 +94,7 @@ func (d *Deployment) setStatusLocked(h *Host, s *serviceState, to ServiceStatus,
 
 // ErrUnknown is returned (wrapped) by the Deployment's setters for a host,
 // service or site that does not exist.
-var ErrUnknown = fmt.Errorf("lynctest: no such object")
+var ErrUnknown = errors.New("lynctest: no such object")
 
 // SetServiceStatus sets a service state at once, as if an operator had
 // used the Services console, and calls Config.OnServiceChange. Pending
