@@ -97,6 +97,11 @@ func TestSameAnswersAsBIND(t *testing.T) {
 		{"query apex SOA", qry(zone, dns.TypeSOA), nil},
 		{"query with RD=1", func() *dns.Msg { m := qry("xmpp.example.test.", dns.TypeA)(); m.RecursionDesired = true; return m }, nil},
 		{"query ANY", qry("a.example.test.", dns.TypeANY), nil},
+		{"unsigned AXFR", qry(zone, dns.TypeAXFR), nil},
+		{"AXFR of a zone not served", qry("example.org.", dns.TypeAXFR), &key},
+		{"unsigned AXFR of a zone not served", qry("example.org.", dns.TypeAXFR), nil},
+		{"AXFR of a name below the apex", qry("a.example.test.", dns.TypeAXFR), &key},
+		{"unknown opcode", func() *dns.Msg { m := qry(zone, dns.TypeSOA)(); m.Opcode = dns.OpcodeStatus; return m }, nil},
 	}
 	for _, st := range steps {
 		got := [2]string{}

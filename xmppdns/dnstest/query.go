@@ -13,6 +13,10 @@ func (s *Server) query(r, resp *dns.Msg, network string, signed bool) {
 	q := r.Question[0]
 	name := dns.CanonicalName(q.Name)
 	z := s.zoneFor(name)
+	if z == nil && q.Qtype == dns.TypeAXFR && network == "tcp" {
+		resp.Rcode = dns.RcodeNotAuth // as BIND: not authoritative for the zone asked
+		return
+	}
 	if z == nil || (q.Qclass != dns.ClassINET && q.Qclass != dns.ClassANY) {
 		resp.Rcode = dns.RcodeRefused // not authoritative, no recursion: as BIND
 		return
@@ -28,6 +32,7 @@ func (s *Server) query(r, resp *dns.Msg, network string, signed bool) {
 			return
 		}
 		if name != z.origin {
+			resp.Authoritative = false
 			resp.Rcode = dns.RcodeNotAuth
 			return
 		}
