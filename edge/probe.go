@@ -53,6 +53,9 @@ func Probe(ctx context.Context, addr string, cfg ProbeConfig) (*ProbeResult, err
 	}
 	defer conn.Close()
 	p.res.Connected = true
+	if ra := conn.RemoteAddr(); ra != nil {
+		p.res.RemoteAddr = ra.String()
+	}
 	p.res.RoundTrip.Connect = time.Since(p.start)
 
 	deadline, _ := pctx.Deadline()

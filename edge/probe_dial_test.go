@@ -30,6 +30,9 @@ func TestProbeClosedPortIsAResult(t *testing.T) {
 	if err != nil || !res.OK() {
 		t.Errorf("after Start: %+v, %v", res, err)
 	}
+	if res.RemoteAddr != s.Addr() {
+		t.Errorf("RemoteAddr = %q, want the listener's %q", res.RemoteAddr, s.Addr())
+	}
 }
 
 func TestProbeContextEndsSilentProbe(t *testing.T) {

@@ -14,6 +14,10 @@ type ProbeResult struct {
 
 	// Connected reports whether the TCP connection was established.
 	Connected bool
+	// RemoteAddr is the address the connection reached, as the dialer's
+	// connection reports it (conn.RemoteAddr): the IP a host name resolved
+	// to, which tells which pool answered. Empty when not Connected.
+	RemoteAddr string
 	// DialError is why the connection failed (refused, unreachable, timed
 	// out); nil when Connected.
 	DialError error
