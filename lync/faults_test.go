@@ -24,6 +24,9 @@ func TestFaults(t *testing.T) {
 	}{
 		{"401", lynctest.Fault{Kind: lynctest.FaultUnauthorized}, func(err error) bool { return errors.Is(err, lync.ErrUnauthorized) }, 3, false},
 		{"soap fault on Create", lynctest.Fault{Kind: lynctest.FaultSOAP, Action: lynctest.ActionCreate}, isFault(500), 3, false},
+		// The persistent command is refused: ModeAuto falls back, whose own
+		// Command is refused as well.
+		{"soap fault on Command", lynctest.Fault{Kind: lynctest.FaultSOAP, Action: lynctest.ActionCommand}, isFault(500), 8, false},
 		{"soap fault on Receive", lynctest.Fault{Kind: lynctest.FaultSOAP, Action: lynctest.ActionReceive}, isFault(500), 10, true},
 		{"soap fault on Send", lynctest.Fault{Kind: lynctest.FaultSOAP, Action: lynctest.ActionSend}, isFault(500), 10, true},
 		{"reset", lynctest.Fault{Kind: lynctest.FaultReset}, isTransport, 10, false},
@@ -52,6 +55,13 @@ func TestFaults(t *testing.T) {
 				t.Fatal(err)
 			}
 			d.ResetCounters()
+			if tt.prepared && tt.fault.Action == lynctest.ActionReceive {
+				// The long poll in flight when the fault came may still bring
+				// output; wait until a poll has met the fault.
+				for i := 0; i < 200 && d.Host(feHost).Counters().Requests[lynctest.ActionReceive] == 0; i++ {
+					time.Sleep(10 * time.Millisecond)
+				}
+			}
 			ctx, cancel := context.WithTimeout(t.Context(), deadline)
 			defer cancel()
 			start := time.Now()

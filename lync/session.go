@@ -59,7 +59,7 @@ func (w *WinRM) session(ctx context.Context) (*session, error) {
 	if errors.As(err, &se) {
 		if w.opts.Mode == ModeAuto {
 			w.log.Warn("persistent session cannot start; running one process per script", "err", se.err)
-			w.fallback = true
+			w.fellBack = time.Now()
 		}
 		return nil, se.err
 	}

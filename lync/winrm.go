@@ -67,7 +67,7 @@ type WinRM struct {
 	sess     *session
 	marker   *pwsh.Marker // markers of per-script processes
 	module   string       // detected module, kept across sessions
-	fallback bool         // ModeAuto gave up on persistent sessions
+	fellBack time.Time    // when ModeAuto last gave up on a persistent session
 	closed   bool
 
 	wg sync.WaitGroup // background shell deletions
@@ -138,12 +138,12 @@ func (w *WinRM) Run(ctx context.Context, script string) (json.RawMessage, error)
 		return nil, err
 	}
 	defer release()
-	if w.opts.Mode == ModePerScript || w.fallback {
+	if w.perScript() {
 		return w.runProcess(ctx, script)
 	}
 	s, err := w.session(ctx)
 	if err != nil {
-		if w.fallback {
+		if w.perScript() {
 			return w.runProcess(ctx, script)
 		}
 		return nil, err
@@ -164,8 +164,8 @@ func (w *WinRM) Prepare(ctx context.Context) error {
 		return err
 	}
 	defer release()
-	if w.opts.Mode != ModePerScript && !w.fallback {
-		if _, err := w.session(ctx); err == nil || !w.fallback {
+	if !w.perScript() {
+		if _, err := w.session(ctx); err == nil || !w.perScript() {
 			return err
 		}
 	}
@@ -174,14 +174,28 @@ func (w *WinRM) Prepare(ctx context.Context) error {
 }
 
 // UsingFallback reports whether scripts run one process each, because of
-// ModePerScript or because a persistent session could not start.
+// ModePerScript or because a persistent session could not start (ModeAuto
+// then tries a persistent session again after 10 minutes).
 func (w *WinRM) UsingFallback(ctx context.Context) (bool, error) {
 	_, release, err := w.acquire(ctx)
 	if err != nil {
 		return false, err
 	}
 	defer release()
-	return w.opts.Mode == ModePerScript || w.fallback, nil
+	return w.perScript(), nil
+}
+
+// retryPersistent is how long ModeAuto runs one process per script after a
+// persistent session failed to start, before it tries one again.
+const retryPersistent = 10 * time.Minute
+
+// perScript reports whether scripts run one process each now. Called with
+// w.sem held.
+func (w *WinRM) perScript() bool {
+	if w.opts.Mode == ModePerScript {
+		return true
+	}
+	return !w.fellBack.IsZero() && time.Since(w.fellBack) < retryPersistent
 }
 
 // Close ends the session (closing stdin, signalling the process and deleting
