@@ -20,6 +20,15 @@ const contentType = "application/soap+xml;charset=UTF-8"
 
 func (hd *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	d, h := hd.d, hd.h
+	d.mu.Lock()
+	if d.closed {
+		d.mu.Unlock()
+		w.WriteHeader(http.StatusServiceUnavailable)
+		return
+	}
+	d.handlers.Add(1)
+	d.mu.Unlock()
+	defer d.handlers.Done()
 	if r.URL.Path != "/wsman" {
 		http.NotFound(w, r)
 		return

@@ -107,3 +107,34 @@ func TestConfigRedactsPassword(t *testing.T) {
 		}
 	}
 }
+
+func TestCloseEndsLongPolls(t *testing.T) {
+	t.Parallel()
+	cfg := testConfig()
+	cfg.MaxOperationTimeout = time.Hour
+	d, err := lynctest.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := d.Host("edge01.contoso.com")
+	c := client(t, d, h.FQDN(), false, "")
+	sh, err := c.CreateShell()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cmd, err := sh.ExecuteWithContext(ctx, "powershell.exe -NoProfile -NonInteractive -Command -")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for h.Counters().Requests[lynctest.ActionReceive] == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	d.Close() // must not wait for the hour-long poll
+	d.Close()
+	cmd.Wait() // the client's Receive loop sees the connection end
+	if _, err := c.CreateShell(); err == nil {
+		t.Fatal("request after Close succeeded")
+	}
+}
