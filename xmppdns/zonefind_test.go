@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/miekg/dns"
 )
 
 func TestFindZone(t *testing.T) {
@@ -61,5 +62,32 @@ func TestNameserversLookup(t *testing.T) {
 	got, err = a.Nameservers(ctx, "example.test.")
 	if err != nil || len(got) != 3 || got[2].Addr != "192.0.2.77:53" {
 		t.Errorf("NoIPv6: %v, %v", got, err)
+	}
+}
+
+// TestFindZoneWalksUp checks the SOA walk when negative answers carry no
+// SOA (minimal responses): it asks each parent in turn.
+func TestFindZoneWalksUp(t *testing.T) {
+	t.Parallel()
+	f := newFakeDNS()
+	var asked []string
+	f.answer = func(q dns.Question, r *dns.Msg) {
+		asked = append(asked, q.Name)
+		if q.Name == "contoso.com." && q.Qtype == dns.TypeSOA {
+			r.Answer = rrs(t, "contoso.com. 300 IN SOA ns1.contoso.com. h.contoso.com. 1 2 3 4 5")
+		}
+	}
+	a := &Authoritative{Resolvers: []string{"192.0.2.53:53"}, Exchange: f.exchange}
+	zone, err := a.FindZone(context.Background(), "_xmpp-server._tcp.fabrikam.contoso.com")
+	if err != nil || zone != "contoso.com." {
+		t.Fatalf("FindZone = %q, %v", zone, err)
+	}
+	want := []string{"_xmpp-server._tcp.fabrikam.contoso.com.", "_tcp.fabrikam.contoso.com.", "fabrikam.contoso.com.", "contoso.com."}
+	if d := cmp.Diff(want, asked); d != "" {
+		t.Errorf("walk (-want +got):\n%s", d)
+	}
+	f.answer = func(dns.Question, *dns.Msg) {}
+	if _, err := a.FindZone(context.Background(), "a.b.example"); !errors.Is(err, ErrNoAnswer) {
+		t.Errorf("no SOA anywhere: %v", err)
 	}
 }
