@@ -15,6 +15,21 @@ const (
 	modeText                       // powershell.exe -Command <text>
 )
 
+// Command line limits: cmd.exe (WinRS runs commands through it unless
+// WINRS_SKIP_CMD_SHELL is TRUE) and CreateProcess, in UTF-16 code units.
+const (
+	maxCmdLine       = 8191
+	maxCreateProcess = 32767
+)
+
+func commandLineLength(command string, args []string) int {
+	n := len(utf16.Encode([]rune(command)))
+	for _, a := range args {
+		n += 1 + len(utf16.Encode([]rune(a)))
+	}
+	return n
+}
+
 // parseCommandLine reads the rsp:Command text (and arguments) of a
 // shell/Command request as cmd.exe and powershell.exe would.
 func parseCommandLine(command string, args []string) (mode procMode, arg string) {

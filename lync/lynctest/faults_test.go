@@ -159,3 +159,23 @@ func TestCommandLines(t *testing.T) {
 		}
 	}
 }
+
+func TestCommandLineTooLong(t *testing.T) {
+	t.Parallel()
+	d := start(t, testConfig())
+	c := client(t, d, "edge01.contoso.com", false, "")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	// cmd.exe refuses more than 8191 characters: about 1,700 characters of
+	// inner script fit in an -EncodedCommand frame line.
+	long := encodedCommand(frame("EF-1", "Get-CsSite -Identity '"+strings.Repeat("a", 2000)+"'"))
+	_, stderr, code, err := c.RunCmdWithContext(ctx, long)
+	if err != nil || code != 1 || stderr != "The command line is too long.\r\n" {
+		t.Fatalf("len %d: code %d err %v stderr %q", len(long), code, err, stderr)
+	}
+	short := encodedCommand(frame("EF-2", "Get-CsSite -Identity '"+strings.Repeat("a", 1500)+"'"))
+	stdout, _, code, err := c.RunCmdWithContext(ctx, short)
+	if err != nil || code != 0 || !strings.Contains(stdout, "EF-2:err:") {
+		t.Fatalf("len %d: code %d err %v stdout %q", len(short), code, err, stdout)
+	}
+}

@@ -171,6 +171,13 @@ func (d *Deployment) startProcess(h *Host, p *process, command string, args []st
 	}()
 }
 
+// startCmdError ends p at once the way cmd.exe ends a command it refuses.
+func (d *Deployment) startCmdError(p *process, stderr string) {
+	p.emit("", stderr)
+	p.finish(1)
+	p.cancel()
+}
+
 // runProcess is the life of one process; it returns the exit code.
 func (d *Deployment) runProcess(h *Host, p *process, mode procMode, arg string) int {
 	if mode == modeNotFound {

@@ -37,7 +37,13 @@ type request struct {
 		MessageID        string `xml:"http://schemas.xmlsoap.org/ws/2004/08/addressing MessageID"`
 		OperationTimeout string `xml:"http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd OperationTimeout"`
 		ResourceURI      string `xml:"http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd ResourceURI"`
-		SelectorSet      struct {
+		OptionSet        struct {
+			Options []struct {
+				Name  string `xml:"Name,attr"`
+				Value string `xml:",chardata"`
+			} `xml:"http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd Option"`
+		} `xml:"http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd OptionSet"`
+		SelectorSet struct {
 			Selectors []struct {
 				Name  string `xml:"Name,attr"`
 				Value string `xml:",chardata"`
@@ -81,6 +87,15 @@ func (r *request) action() string {
 		return ActionDelete
 	case a == uriShell+"Command", a == uriShell+"Send", a == uriShell+"Receive", a == uriShell+"Signal":
 		return strings.TrimPrefix(a, uriShell)
+	}
+	return ""
+}
+
+func (r *request) option(name string) string {
+	for _, o := range r.Header.OptionSet.Options {
+		if strings.EqualFold(o.Name, name) {
+			return strings.TrimSpace(o.Value)
+		}
 	}
 	return ""
 }
@@ -149,6 +164,7 @@ var (
 		"The request for the Windows Remote Shell with ShellId %s failed because the shell was not found on the server. Possible causes are: the specified ShellId is incorrect or the shell no longer exists on the server. Provide the correct ShellId or create a new shell and retry the operation. ", 2150858843}
 	faultBadCommand = soapFault{"s:Sender", "w:InvalidParameter",
 		"The WinRS client cannot process the request because the command ID %s is not valid. ", 2150858886}
+	faultTooLong   = soapFault{"s:Receiver", "w:InternalError", "The filename or extension is too long. ", 2147942606}
 	faultBadAction = soapFault{"s:Sender", "a:ActionNotSupported",
 		"The WS-Management service does not support the specified action %s. ", 2150858759}
 	faultBadRequest = soapFault{"s:Sender", "w:SchemaValidationError",

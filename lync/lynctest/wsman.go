@@ -67,11 +67,20 @@ func (h *Host) serveAction(ctx context.Context, action string, r *request) reply
 		if r.Body.CommandLine == nil {
 			return h.fault(faultBadRequest, rel)
 		}
+		command, args := r.Body.CommandLine.Command, r.Body.CommandLine.Arguments
+		viaCmd := !strings.EqualFold(r.option("WINRS_SKIP_CMD_SHELL"), "TRUE")
+		if !viaCmd && commandLineLength(command, args) > maxCreateProcess {
+			return h.fault(faultTooLong, rel) // CreateProcess refuses it
+		}
 		p := newProcess(d.base)
 		d.mu.Lock()
 		sh.procs[p.id] = p
 		d.mu.Unlock()
-		d.startProcess(h, p, r.Body.CommandLine.Command, r.Body.CommandLine.Arguments)
+		if viaCmd && commandLineLength(command, args) > maxCmdLine {
+			d.startCmdError(p, "The command line is too long.\r\n")
+		} else {
+			d.startProcess(h, p, command, args)
+		}
 		return okReply(uriShell+"CommandResponse", rel, `<rsp:CommandResponse><rsp:CommandId>`+p.id+`</rsp:CommandId></rsp:CommandResponse>`)
 	case ActionSend:
 		if r.Body.Send == nil {
