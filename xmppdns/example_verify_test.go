@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"time"
+
+	"github.com/miekg/dns"
 
 	"github.com/xmppfed/edgefailover/xmppdns"
 	"github.com/xmppfed/edgefailover/xmppdns/dnstest"
@@ -114,4 +117,46 @@ func ExamplePrioritized() {
 	// Output:
 	// 10 0 5269 edgepool2.contoso.com.
 	// 20 0 5269 edgepool1.contoso.com.
+}
+
+// Wait until every authoritative server serves a repoint: the secondary
+// follows the primary 100 ms late, and WaitConverged polls every 20 ms until
+// both agree (or the context ends).
+func ExampleAuthoritative_WaitConverged() {
+	zone, err := dnstest.ParseZone("contoso.test", exampleZone)
+	if err != nil {
+		panic(err)
+	}
+	cluster, err := dnstest.StartCluster(dnstest.Config{Zones: []*dnstest.Zone{zone}}, 1, 100*time.Millisecond)
+	if err != nil {
+		panic(err)
+	}
+	defer cluster.Close()
+	a := &xmppdns.Authoritative{
+		Resolvers: []string{cluster.Primary.Addr},
+		Addrs:     map[string]string{"ns1.contoso.test": cluster.Addrs()[0], "ns2.contoso.test": cluster.Addrs()[1]},
+	}
+
+	// The repoint lands on the primary (here directly; in real life through
+	// Zone.SetAddrs).
+	rr, _ := dns.NewRR("xmpp.contoso.test. 300 IN A 192.0.2.99")
+	if err := zone.SetRRset("xmpp.contoso.test.", dns.TypeA, rr); err != nil {
+		panic(err)
+	}
+	want := xmppdns.RRset{Name: "xmpp.contoso.test.", Type: "A", Data: []string{"192.0.2.99"}}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	rep, err := a.WaitConverged(ctx, 20*time.Millisecond, want)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("converged:", rep.Converged)
+	for _, s := range rep.Servers {
+		fmt.Println(s.Host, s.Sets[0].Seen)
+	}
+	// Output:
+	// converged: true
+	// ns1.contoso.test. [192.0.2.99]
+	// ns2.contoso.test. [192.0.2.99]
 }
