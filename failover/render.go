@@ -42,7 +42,7 @@ func (p *Plan) WriteText(w io.Writer) error {
 		}
 		for _, c := range s.Changes {
 			b.WriteString("    ")
-			b.WriteString(renderChange(c))
+			b.WriteString(c.String())
 			b.WriteByte('\n')
 		}
 		for _, c := range s.Commands {
@@ -56,7 +56,10 @@ func (p *Plan) WriteText(w io.Writer) error {
 	return err
 }
 
-func renderChange(c Change) string {
+// String renders the change in the spirit of dnscontrol's corrections:
+// "+ CREATE r: new", "± MODIFY r: old -> new", "- DELETE r: old" or
+// "= ENSURE r: old -> new".
+func (c Change) String() string {
 	switch c.Kind {
 	case Create:
 		return fmt.Sprintf("+ CREATE %s: %s", c.Resource, c.After)

@@ -76,9 +76,9 @@ func routeStep(c Config, id string, seed int, site, param, before, after string,
 		Undo:      "set the route back to " + showRoute(before),
 	}
 	if before == "" {
-		s.Changes[0].Kind = Create
+		s.Changes[0].Kind, s.Changes[0].Before = Create, ""
 	} else if after == "" {
-		s.Changes[0].Kind = Delete
+		s.Changes[0].Kind, s.Changes[0].After = Delete, ""
 	}
 	s.do = func(ctx context.Context, p *Progress) error {
 		ctx, cancel := context.WithTimeout(ctx, c.Timeouts.Command)
