@@ -11,6 +11,10 @@ import (
 // truncated.
 const tsigReserve = 128
 
+// maxUDPSize is the largest UDP answer sent, whatever the client offers
+// (BIND's default max-udp-size and edns-udp-size).
+const maxUDPSize = 1232
+
 // serveDNS handles one message: faults first, then TSIG, then the opcode.
 func (s *Server) serveDNS(w dns.ResponseWriter, r *dns.Msg) {
 	if !s.begin() {
@@ -88,15 +92,12 @@ func (s *Server) serveDNS(w dns.ResponseWriter, r *dns.Msg) {
 		writeTransfer(w, r, resp.Answer, key)
 		return
 	}
+	opt := r.IsEdns0()
+	if opt != nil {
+		resp.SetEdns0(maxUDPSize, false)
+	}
 	if e.Net == "udp" {
-		size := dns.MinMsgSize
-		if opt := r.IsEdns0(); opt != nil && int(opt.UDPSize()) > size {
-			size = int(opt.UDPSize())
-		}
-		if key != nil {
-			size -= tsigReserve
-		}
-		resp.Truncate(size)
+		truncate(resp, opt, key != nil)
 	}
 	e.Rcode, e.Truncated = resp.Rcode, resp.Truncated
 	if key != nil {
@@ -144,4 +145,29 @@ func writeTransfer(w dns.ResponseWriter, r *dns.Msg, rrs []dns.RR, key *Key) {
 		}
 		w.TsigTimersOnly(true)
 	}
+}
+
+// truncate fits a UDP answer into the client's buffer as BIND does: without
+// EDNS as many records as fit in 512 octets, with EDNS (capped at 1232) an
+// empty answer; both with TC set.
+func truncate(resp *dns.Msg, opt *dns.OPT, signed bool) {
+	size := dns.MinMsgSize
+	if opt != nil {
+		size = min(max(int(opt.UDPSize()), dns.MinMsgSize), maxUDPSize)
+	}
+	if signed {
+		size -= tsigReserve
+	}
+	resp.Compress = true
+	if resp.Len() <= size {
+		return
+	}
+	if opt == nil {
+		resp.Truncate(size)
+		resp.Compress = true
+		return
+	}
+	resp.Truncated = true
+	resp.Answer, resp.Ns = nil, nil
+	resp.Extra = []dns.RR{resp.IsEdns0()}
 }

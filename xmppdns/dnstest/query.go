@@ -69,8 +69,14 @@ func (s *Server) query(r, resp *dns.Msg, network string, signed bool) {
 		}
 	}
 	if answered || (q.Qtype == dns.TypeANY && len(resp.Answer) > 0) {
-		if !r.RecursionDesired && !(name == z.origin && q.Qtype == dns.TypeNS) { // BIND's minimal-responses no-auth-recursive
+		switch {
+		case name == z.origin && q.Qtype == dns.TypeNS:
+			resp.Extra = glue(v, z.origin, resp.Answer)
+		case !r.RecursionDesired: // BIND's minimal-responses no-auth-recursive
 			resp.Ns = copyRRs(v.sets[rrKey{z.origin, dns.TypeNS}])
+			if q.Qtype != dns.TypeANY {
+				resp.Extra = glue(v, z.origin, resp.Ns)
+			}
 		}
 		return
 	}
@@ -80,4 +86,17 @@ func (s *Server) query(r, resp *dns.Msg, network string, signed bool) {
 	soa := dns.Copy(v.soa(z.origin)).(*dns.SOA)
 	soa.Hdr.Ttl = min(soa.Hdr.Ttl, soa.Minttl) // RFC 2308 §3
 	resp.Ns = []dns.RR{soa}
+}
+
+// glue returns the addresses of the in-zone targets of ns.
+func glue(v *version, origin string, ns []dns.RR) []dns.RR {
+	var out []dns.RR
+	for _, rr := range ns {
+		t := dns.CanonicalName(rr.(*dns.NS).Ns)
+		if dns.IsSubDomain(origin, t) {
+			out = append(out, copyRRs(v.sets[rrKey{t, dns.TypeA}])...)
+			out = append(out, copyRRs(v.sets[rrKey{t, dns.TypeAAAA}])...)
+		}
+	}
+	return out
 }

@@ -54,31 +54,50 @@ func TestQueryAnswers(t *testing.T) {
 func TestTruncationOverUDP(t *testing.T) {
 	t.Parallel()
 	s, z, _ := start(t, dnstest.Config{})
-	var big []dns.RR
-	for i := range 40 {
-		big = append(big, rr(t, fmt.Sprintf("big.example.test. 300 IN TXT \"record number %02d with some padding to make it long\"", i)))
+	txts := func(name string, n int) {
+		var rrs []dns.RR
+		for i := range n {
+			rrs = append(rrs, rr(t, fmt.Sprintf("%s 300 IN TXT \"record number %02d with some padding to make it long\"", name, i)))
+		}
+		if err := z.SetRRset(name, dns.TypeTXT, rrs...); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if err := z.SetRRset("big.example.test.", dns.TypeTXT, big...); err != nil {
-		t.Fatal(err)
+	txts("big.example.test.", 40) // about 2.4 KB
+	txts("mid.example.test.", 12) // about 1 KB
+	tests := []struct {
+		name     string
+		edns     uint16
+		tc       bool
+		minA     int
+		maxA     int
+		wantOPT  bool
+		protocol string
+	}{
+		{"big.example.test.", 0, true, 1, 39, false, "udp"},     // partial answer in 512 octets
+		{"big.example.test.", 4096, true, 0, 0, true, "udp"},    // capped at 1232: empty answer, TC
+		{"big.example.test.", 0, false, 40, 40, false, "tcp"},   // TCP: everything
+		{"mid.example.test.", 0, true, 1, 11, false, "udp"},     // over 512
+		{"mid.example.test.", 1232, false, 12, 12, true, "udp"}, // fits the EDNS buffer
 	}
-	udp := ask(t, s.Addr, "udp", "big.example.test.", dns.TypeTXT)
-	if !udp.Truncated || len(udp.Answer) == 40 {
-		t.Fatalf("UDP answer: TC=%v with %d records, want TC and fewer than 40", udp.Truncated, len(udp.Answer))
-	}
-	tcp := ask(t, s.Addr, "tcp", "big.example.test.", dns.TypeTXT)
-	if tcp.Truncated || len(tcp.Answer) != 40 {
-		t.Fatalf("TCP answer: TC=%v with %d records, want all 40", tcp.Truncated, len(tcp.Answer))
-	}
-	m := new(dns.Msg)
-	m.SetQuestion("big.example.test.", dns.TypeTXT)
-	m.SetEdns0(4096, false)
-	r, err := exchange(t, s.Addr, "udp", m, nil)
-	if err != nil || r.Truncated || len(r.Answer) != 40 {
-		t.Fatalf("EDNS 4096 over UDP: err %v TC=%v answers %d, want all 40", err, r != nil && r.Truncated, len(r.Answer))
+	for _, tc := range tests {
+		m := new(dns.Msg)
+		m.SetQuestion(tc.name, dns.TypeTXT)
+		m.RecursionDesired = false
+		if tc.edns > 0 {
+			m.SetEdns0(tc.edns, false)
+		}
+		r, err := exchange(t, s.Addr, tc.protocol, m, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Truncated != tc.tc || len(r.Answer) < tc.minA || len(r.Answer) > tc.maxA || (r.IsEdns0() != nil) != tc.wantOPT {
+			t.Errorf("%s edns %d over %s: TC=%v answers=%d OPT=%v", tc.name, tc.edns, tc.protocol, r.Truncated, len(r.Answer), r.IsEdns0() != nil)
+		}
 	}
 	log := s.Log()
-	if !log[0].Truncated || log[1].Truncated || log[0].Net != "udp" || log[1].Net != "tcp" {
-		t.Fatalf("log does not show the truncation: %+v", log[:2])
+	if !log[0].Truncated || log[2].Truncated || log[0].Net != "udp" || log[2].Net != "tcp" {
+		t.Fatalf("log does not show the truncation: %+v", log[:3])
 	}
 }
 
