@@ -113,6 +113,9 @@ func (b *BIND) String() string {
 }
 
 // run starts named and waits for its first SOA answer; stop kills and reaps it.
+// named runs in the foreground (-g, logging to stderr). No -u: named 9.18
+// runs as root without dropping privileges, and as an ordinary user too,
+// because the directory is the test's own.
 func (b *BIND) run(named string) (stop func(), err error) {
 	var out bytes.Buffer
 	cmd := exec.Command(named, "-g", "-c", filepath.Join(b.Dir, "named.conf"))
