@@ -32,7 +32,8 @@ type Authoritative struct {
 	Exchange ExchangeFunc
 	// Timeout bounds each attempt; 0 means DefaultTimeout.
 	Timeout time.Duration
-	// Retries is the number of attempts after the first per question.
+	// Retries is the number of attempts after the first for each question;
+	// 0 means DefaultRetries, negative means none.
 	Retries int
 	// NoIPv6 asks name servers only at their IPv4 addresses, for hosts
 	// without IPv6 connectivity (AAAA addresses would only time out).

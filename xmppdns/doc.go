@@ -12,16 +12,17 @@
 // RRsets that desired states ([SRVSet], [AddrSet], a raw [RRset]) name and
 // returns a [Change], a diff that prints in dnscontrol style and marshals to
 // JSON; [Zone.Apply] writes it. [Zone.SetSRV] and [Zone.SetAddrs] plan and
-// apply in one call. Every write is conditional on the values the plan read
-// (no lost update: [ErrConflict]) and followed by a read-back (a provider that
-// claims success without holding the records gives [ErrNotApplied]). All the
+// apply in one call. Every write is checked against the values the plan read,
+// atomically when the provider can write conditionally (no lost update:
+// [ErrConflict]), and followed by a read-back (a provider that claims success
+// without holding the records gives [ErrNotApplied]). All the
 // RRsets of one change go to the provider in one write when it can: one
 // SetRecords, or one conditional batch for providers that implement
 // [BatchConditionalSetter] (the rfc2136 provider: one UPDATE per zone).
 // [Zone.Snapshot] and [Zone.Restore] save and put back exactly the RRsets a
 // change touches; [Change.Before] is that snapshot.
 //
-// Input is validated before anything is sent, with an [*InputError]: names
+// Input is validated before anything is sent, with an [InputError]: names
 // outside the zone, relative SRV targets, port 0, a "." target mixed with
 // others, an SRV set with no target, TTLs out of [MinTTL, MaxTTL].
 //

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
-
 	"github.com/xmppfed/edgefailover/xmppdns"
 	"github.com/xmppfed/edgefailover/xmppdns/dnstest"
 )

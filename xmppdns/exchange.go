@@ -30,7 +30,7 @@ func Exchange(ctx context.Context, m *dns.Msg, network, addr string) (*dns.Msg, 
 // Defaults of the query settings of Authoritative and Resolver.
 const (
 	DefaultTimeout = 2 * time.Second // per attempt, per transport
-	DefaultRetries = 2               // attempts after the first
+	DefaultRetries = 2               // attempts after the first, per question
 )
 
 // errMismatch reports a reply that does not answer the question asked.
@@ -49,7 +49,10 @@ func newQuerier(ex ExchangeFunc, timeout time.Duration, retries int) querier {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	if retries < 0 {
+	switch {
+	case retries == 0:
+		retries = DefaultRetries
+	case retries < 0:
 		retries = 0
 	}
 	return querier{exchange: ex, timeout: timeout, retries: retries}

@@ -23,8 +23,8 @@ type Resolver struct {
 	Exchange ExchangeFunc
 	// Timeout bounds each attempt; 0 means DefaultTimeout.
 	Timeout time.Duration
-	// Retries is the number of attempts after the first per server; 0 means
-	// none (negative is treated as 0).
+	// Retries is the number of attempts after the first for each question;
+	// 0 means DefaultRetries, negative means none.
 	Retries int
 	// Rand chooses among records of equal priority; nil uses the runtime's
 	// random source. Set it (e.g. rand.New(rand.NewPCG(1, 2))) for a
