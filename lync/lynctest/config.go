@@ -79,6 +79,10 @@ type Config struct {
 	// it answers with the w:TimedOut fault; the request's own
 	// OperationTimeout applies when it is shorter. Default 1s.
 	MaxOperationTimeout time.Duration
+	// MaxShellsPerUser is the WinRM quota of open shells per host (default
+	// 30, Windows' default): one more Create gets the w:QuotaLimit fault, so a
+	// client that leaks shells fails here as it would on a real host.
+	MaxShellsPerUser int
 	// OnServiceChange, if set, is called after every service state change.
 	OnServiceChange func(ServiceEvent)
 	// OnRouteChange, if set, is called after Set-CsSite changed a site's

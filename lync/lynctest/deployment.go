@@ -23,6 +23,7 @@ type Deployment struct {
 	acceptBare      bool
 	user, pass      string
 	maxOpTimeout    time.Duration
+	maxShells       int
 	onServiceChange func(ServiceEvent)
 	onRouteChange   func(RouteEvent)
 	onReplication   func(ReplicaEvent)
@@ -85,6 +86,9 @@ func New(cfg Config) (*Deployment, error) {
 	}
 	if d.pass == "" {
 		d.pass = DefaultPassword
+	}
+	if d.maxShells = cfg.MaxShellsPerUser; d.maxShells <= 0 {
+		d.maxShells = 30
 	}
 	if d.maxOpTimeout <= 0 {
 		d.maxOpTimeout = time.Second

@@ -164,6 +164,8 @@ var (
 		"The request for the Windows Remote Shell with ShellId %s failed because the shell was not found on the server. Possible causes are: the specified ShellId is incorrect or the shell no longer exists on the server. Provide the correct ShellId or create a new shell and retry the operation. ", 2150858843}
 	faultBadCommand = soapFault{"s:Sender", "w:InvalidParameter",
 		"The WinRS client cannot process the request because the command ID %s is not valid. ", 2150858886}
+	faultQuota = soapFault{"s:Receiver", "w:QuotaLimit",
+		"The WS-Management service cannot process the request. This user is allowed a maximum number of %s concurrent shells, which has been exceeded. Close existing shells or raise the quota for this user. ", 2150859174}
 	faultTooLong   = soapFault{"s:Receiver", "w:InternalError", "The filename or extension is too long. ", 2147942606}
 	faultBadAction = soapFault{"s:Sender", "a:ActionNotSupported",
 		"The WS-Management service does not support the specified action %s. ", 2150858759}

@@ -138,3 +138,39 @@ func TestCloseEndsLongPolls(t *testing.T) {
 		t.Fatal("request after Close succeeded")
 	}
 }
+
+func TestShellQuota(t *testing.T) {
+	t.Parallel()
+	cfg := testConfig()
+	cfg.MaxShellsPerUser = 2
+	d := start(t, cfg)
+	h := d.Host("edge01.contoso.com")
+	c := client(t, d, h.FQDN(), false, "")
+	var shells []interface{ Close() error }
+	for i := 0; i < 2; i++ {
+		sh, err := c.CreateShell()
+		if err != nil {
+			t.Fatal(err)
+		}
+		shells = append(shells, sh)
+	}
+	// masterzen/winrm reads the 500 fault body as a Create response without
+	// a ShellId (no error): the shell it returns is unusable.
+	sh, err := c.CreateShell()
+	if err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if _, err = sh.ExecuteWithContext(ctx, "powershell.exe -NoProfile -NonInteractive -Command -"); err == nil {
+			t.Fatal("third shell over a quota of 2 works")
+		}
+	}
+	if got := h.ShellCount(); got != 2 {
+		t.Fatalf("%d shells open", got)
+	}
+	if err := shells[0].Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateShell(); err != nil || h.ShellCount() != 2 {
+		t.Fatalf("after closing one: %v, %d shells", err, h.ShellCount())
+	}
+}

@@ -33,6 +33,10 @@ func (h *Host) serveAction(ctx context.Context, action string, r *request) reply
 	d, rel := h.d, r.Header.MessageID
 	if action == ActionCreate {
 		d.mu.Lock()
+		if len(h.shells) >= d.maxShells {
+			d.mu.Unlock()
+			return h.fault(faultQuota.with(strconv.Itoa(d.maxShells)), rel)
+		}
 		sh := &shell{id: newUUID(), procs: map[string]*process{}}
 		h.shells[sh.id] = sh
 		h.counters.Shells++
