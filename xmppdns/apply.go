@@ -36,6 +36,11 @@ type BatchConditionalSetter interface {
 // hold the planned records gives a *NotAppliedError. TTLs are not compared
 // on read-back, since providers may raise them. An empty change writes
 // nothing.
+//
+// When a write fails, the zone may hold part of the change unless the
+// provider writes atomically (libdns promises atomicity only "if possible"):
+// Restore(ctx, ch.Before()) undoes whatever landed, since it is planned
+// against what the zone holds then.
 func (z *Zone) Apply(ctx context.Context, ch *Change) error {
 	if err := z.checkChange(ch); err != nil {
 		return err
