@@ -74,7 +74,9 @@ func (j siteJSON) info() SiteInfo {
 }
 
 // Get returns one site by name ("Redmond" or "Site:Redmond"). A missing
-// site gives an error matching ErrNotFound.
+// site gives an error matching ErrNotFound. The XMPP route is read from the
+// property named like the route parameter, so the first Get or List of a
+// client also runs RouteParameter (cached).
 //
 // Runs: Get-CsSite -Identity <name> | Select-Object -Property Identity, SiteId, ...
 func (s *SitesService) Get(ctx context.Context, name string) (*SiteInfo, error) {
