@@ -20,7 +20,10 @@ func Example() {
 	defer lab.Close()
 	ctx := context.Background()
 
-	cfg := forward(lab)
+	cfg, err := lab.FailoverConfig(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
 	plan, err := failover.New(ctx, cfg)
 	if err != nil {
 		log.Fatal(err)
@@ -38,7 +41,11 @@ func Example() {
 	}
 	fmt.Println("failover:", report.State)
 
-	back, err := failover.New(ctx, labConfig(lab, failovertest.SourceSite, failovertest.SourcePool, failovertest.TargetSite, failovertest.TargetPool))
+	backCfg, err := lab.FailbackConfig(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	back, err := failover.New(ctx, backCfg)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -3,49 +3,25 @@ package failover_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/xmppfed/edgefailover/failover"
 	"github.com/xmppfed/edgefailover/failover/failovertest"
 )
 
-// labConfig returns the config that fails the lab over to target (in site),
-// replacing the other pool.
-func labConfig(lab *failovertest.Lab, site, target, replacedSite, replaced string) failover.Config {
-	ctx := context.Background()
-	mgmt, err := lab.Management(ctx)
+func forward(lab *failovertest.Lab) failover.Config {
+	cfg, err := lab.FailoverConfig(context.Background())
 	if err != nil {
 		panic(err)
 	}
-	var doms []failover.Domain
-	for _, d := range lab.Domains() {
-		doms = append(doms, failover.Domain{Name: d, Zone: lab.ZoneOf(d)})
-	}
-	return failover.Config{
-		Management:     mgmt,
-		Site:           site,
-		TargetPool:     target,
-		OpenServer:     lab.OpenServer,
-		ReplacedPool:   replaced,
-		ReplacedSite:   replacedSite,
-		Domains:        doms,
-		FederationHost: failovertest.FederationHost,
-		Timeouts:       failover.Timeouts{Poll: 5 * time.Millisecond, Probe: 5 * time.Second, Converge: 10 * time.Second, Replication: 10 * time.Second, Stop: 10 * time.Second, Start: 10 * time.Second},
-		Verify: failover.Verify{
-			Authoritative: lab.Authoritative(),
-			Resolver:      lab.Resolver(),
-			ProbeTLS:      lab.TLSConfig(),
-			ProbeDial:     lab.Dial,
-		},
-	}
-}
-
-func forward(lab *failovertest.Lab) failover.Config {
-	return labConfig(lab, failovertest.TargetSite, failovertest.TargetPool, failovertest.SourceSite, failovertest.SourcePool)
+	return cfg
 }
 
 func back(lab *failovertest.Lab) failover.Config {
-	return labConfig(lab, failovertest.SourceSite, failovertest.SourcePool, failovertest.TargetSite, failovertest.TargetPool)
+	cfg, err := lab.FailbackConfig(context.Background())
+	if err != nil {
+		panic(err)
+	}
+	return cfg
 }
 
 func snapshot(t *testing.T, lab *failovertest.Lab) failovertest.State {

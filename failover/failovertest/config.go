@@ -1,0 +1,65 @@
+package failovertest
+
+import (
+	"context"
+	"time"
+
+	"github.com/xmppfed/edgefailover/failover"
+)
+
+// LabTimeouts are timeouts that suit a lab: polls every few milliseconds,
+// waits bounded by seconds rather than the production defaults of minutes.
+var LabTimeouts = failover.Timeouts{
+	Poll:        5 * time.Millisecond,
+	Command:     10 * time.Second,
+	Stop:        10 * time.Second,
+	Start:       10 * time.Second,
+	Replication: 10 * time.Second,
+	DNS:         5 * time.Second,
+	Converge:    10 * time.Second,
+	Probe:       5 * time.Second,
+}
+
+// FailoverConfig returns the failover.Config that moves XMPP federation from
+// SourcePool to TargetPool (route on TargetSite), wired to the lab: its
+// management client, its server clients, its zones, and verification through
+// its name servers and listeners with STARTTLS. Change fields before New
+// (Strategy, SRV policy, Timeouts...).
+func (l *Lab) FailoverConfig(ctx context.Context) (failover.Config, error) {
+	return l.config(ctx, TargetSite, TargetPool, SourceSite, SourcePool)
+}
+
+// FailbackConfig returns the config that moves federation back to
+// SourcePool (route on SourceSite): the same shape with the pools and sites
+// swapped, computed by New from the live state like any plan.
+func (l *Lab) FailbackConfig(ctx context.Context) (failover.Config, error) {
+	return l.config(ctx, SourceSite, SourcePool, TargetSite, TargetPool)
+}
+
+func (l *Lab) config(ctx context.Context, site, target, replacedSite, replaced string) (failover.Config, error) {
+	mgmt, err := l.Management(ctx)
+	if err != nil {
+		return failover.Config{}, err
+	}
+	var doms []failover.Domain
+	for _, d := range l.Domains() {
+		doms = append(doms, failover.Domain{Name: d, Zone: l.ZoneOf(d)})
+	}
+	return failover.Config{
+		Management:     mgmt,
+		Site:           site,
+		TargetPool:     target,
+		OpenServer:     l.OpenServer,
+		ReplacedPool:   replaced,
+		ReplacedSite:   replacedSite,
+		Domains:        doms,
+		FederationHost: FederationHost,
+		Timeouts:       LabTimeouts,
+		Verify: failover.Verify{
+			Authoritative: l.Authoritative(),
+			Resolver:      l.Resolver(),
+			ProbeTLS:      l.TLSConfig(),
+			ProbeDial:     l.Dial,
+		},
+	}, nil
+}
