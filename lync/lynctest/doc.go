@@ -31,5 +31,16 @@
 // latency profile with a time scale are set per deployment at run time.
 // Counters and Snapshot report what happened as plain values.
 //
+// Limits of a real host are kept, so that a client that would fail on
+// Windows fails here: cmd.exe's 8191-character command line (an
+// -EncodedCommand frame line holds about 1,700 characters of script), the
+// shell quota per user (Config.MaxShellsPerUser), module imports that last
+// only for the process (and, without -Global, only for the script).
+//
+// Config.OnServiceChange, OnRouteChange and OnReplication let a harness follow
+// the deployment (bring an XMPP listener up or down with the services or the
+// route). They run one at a time, in order, on a goroutine of the deployment
+// that holds no lock; they may call any method except Close.
+//
 // Every method of Deployment and Host is safe for concurrent use.
 package lynctest

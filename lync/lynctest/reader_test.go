@@ -116,3 +116,42 @@ func TestModuleImportScope(t *testing.T) {
 		t.Fatalf("imports = %d", got)
 	}
 }
+
+// quote is PowerShell single-quote escaping as documented (docs/wire.md §4):
+// every quote character doubled, the whole in ASCII quotes.
+func quote(s string) string {
+	var b []rune
+	for _, r := range s {
+		if r == '\'' || r == '\u2018' || r == '\u2019' || r == '\u201A' || r == '\u201B' {
+			b = append(b, r)
+		}
+		b = append(b, r)
+	}
+	return "'" + string(b) + "'"
+}
+
+func TestLiteralsArriveExactly(t *testing.T) {
+	t.Parallel()
+	d := readerDeployment(t, nil)
+	corpus := []string{"Site9", "it's", "\u2018x\u2019", "a\u201Ab\u201Bc", "''", "'", "$(Get-Date)", "`n`$x",
+		"a; Remove-Item C:\\", "line1\nline2\r\n", "nul\x00byte", "\u2013Force", "@(1)", "Ω😀", " lead and trail "}
+	h := d.Host("fe01.contoso.com")
+	for _, v := range corpus {
+		_, er := run(t, d, imp, "Get-CsSite -Identity "+quote(v))
+		if er == nil || er.FullyQualifiedErrorId != "IdentityNotFound,"+classGetSite {
+			t.Errorf("%q: %+v", v, er)
+			continue
+		}
+		inv := h.Invocations()
+		if got := inv[len(inv)-1]; got.Cmdlet != "Get-CsSite" || got.Params["Identity"] != v {
+			t.Errorf("%q arrived as %q", v, got.Params["Identity"])
+		}
+	}
+	// A quote character left undoubled ends the literal early: the rest does
+	// not parse, nothing runs.
+	for _, q := range []string{"'", "\u2018", "\u2019", "\u201A", "\u201B"} {
+		if _, er := run(t, d, imp, "Get-CsSite -Identity 'a"+q+"b'"); er == nil || er.FullyQualifiedErrorId != "ParseException" {
+			t.Errorf("undoubled %U: %+v", []rune(q)[0], er)
+		}
+	}
+}
