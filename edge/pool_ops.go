@@ -17,7 +17,8 @@ func (p *Pool) Prepare(ctx context.Context) (*PoolResult, error) {
 	})
 }
 
-// Status reads the service states of every server, concurrently.
+// Status reads the service states of every server, concurrently. A server
+// succeeds when its states could be read, whatever they are.
 func (p *Pool) Status(ctx context.Context) (*PoolResult, error) {
 	return p.each(ctx, OpStatus, "", func(ctx context.Context, s *Server) (*ServerState, error) {
 		return s.Status(ctx)

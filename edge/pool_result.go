@@ -5,6 +5,12 @@ import (
 	"strings"
 )
 
+var (
+	_ error = (*PoolError)(nil)
+	_ error = (*ServerError)(nil)
+	_ error = (*NotEdgePoolError)(nil)
+)
+
 // ServerResult is the outcome of a pool operation on one server.
 type ServerResult struct {
 	FQDN string
