@@ -71,7 +71,8 @@ func (c *Change) String() string {
 }
 
 // Before returns the snapshot of the RRsets the change touches, as they were
-// when it was planned: restoring it undoes the change.
+// when it was planned: restoring it puts them back whatever the zone holds
+// then (Zone.Undo, by contrast, leaves alone what someone else changed).
 func (c *Change) Before() *Snapshot {
 	if c == nil {
 		return nil

@@ -19,8 +19,10 @@
 // RRsets of one change go to the provider in one write when it can: one
 // SetRecords, or one conditional batch for providers that implement
 // [BatchConditionalSetter] (the rfc2136 provider: one UPDATE per zone).
-// [Zone.Snapshot] and [Zone.Restore] save and put back exactly the RRsets a
-// change touches; [Change.Before] is that snapshot.
+// [Zone.Undo] reverts what of a change the zone still holds, leaving alone
+// (and reporting) RRsets someone changed since. [Zone.Snapshot] and
+// [Zone.Restore] save and put back exactly the RRsets a change touches;
+// [Change.Before] is that snapshot.
 //
 // Input is validated before anything is sent, with an [InputError]: names
 // outside the zone, relative SRV targets, port 0, a "." target mixed with
