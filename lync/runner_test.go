@@ -144,3 +144,18 @@ func (l *lockedBuffer) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
+
+// TestDefaultDeadline: a call whose context has no deadline gets
+// Options.CallTimeout.
+func TestDefaultDeadline(t *testing.T) {
+	t.Parallel()
+	d := newDeployment(t, topology(lynctest.SfB2015, ""))
+	c := newClient(t, d, false, &lync.Options{CallTimeout: 300 * time.Millisecond})
+	if _, err := d.Inject(lynctest.Fault{Kind: lynctest.FaultHang, Cmdlet: "Get-CsPool"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.Pools.List(context.Background())
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want DeadlineExceeded", err)
+	}
+}
