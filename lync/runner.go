@@ -13,7 +13,10 @@ import (
 // The script is an inner script of docs/wire.md §4 (the Runner frames it).
 // Run returns the JSON array the script wrote (wire.md §3), a *CmdletError
 // when the script threw on the host, or a *TransportError wrapping the cause
-// when the host could not be reached or stopped answering. Run honours ctx:
+// when the host could not be reached or stopped answering (*WinRM may also
+// return a *ModuleError, a *HostError when a process ended without a result,
+// a *ProtocolError for unreadable output, or an *InputError for a script too
+// long for one process). Run honours ctx:
 // it returns by the context's deadline at the latest. Implementations are safe
 // for concurrent use; *WinRM serializes the scripts of one host.
 //
