@@ -3,6 +3,7 @@ package xmppdns
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/miekg/dns"
+	"github.com/xmppfed/edgefailover/xmppdns/dnstest"
 )
 
 func TestCandidates(t *testing.T) {
@@ -204,5 +206,38 @@ func TestResolvConf(t *testing.T) {
 	os.WriteFile(empty, []byte("options ndots:1\n"), 0o600)
 	if _, err := ResolvConf(empty); !errors.Is(err, ErrNoAnswer) {
 		t.Errorf("no servers: %v", err)
+	}
+}
+
+// TestCandidatesLargeSetOverTCP resolves an SRV set too large for a UDP
+// answer from a real (in-process) server: the truncated answer is asked
+// again over TCP and every record comes back.
+func TestCandidatesLargeSetOverTCP(t *testing.T) {
+	t.Parallel()
+	text := "$TTL 300\n@ IN SOA ns1 h 1 3600 600 86400 60\n@ IN NS ns1\nns1 IN A 192.0.2.53\n"
+	for i := range 40 {
+		text += fmt.Sprintf("_xmpp-server._tcp IN SRV %d 0 5269 edge-%02d.a-rather-long-pool-name.example.test.\n", i, i)
+	}
+	z, err := dnstest.ParseZone("example.test", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := dnstest.Start(dnstest.Config{Zones: []*dnstest.Zone{z}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	r := &Resolver{Servers: []string{srv.Addr}}
+	got, err := r.Candidates(context.Background(), "example.test")
+	if err != nil || len(got) != 40 || got[0].Host != "edge-00.a-rather-long-pool-name.example.test" || got[39].Priority != 39 {
+		t.Fatalf("Candidates = %d candidates, %v", len(got), err)
+	}
+	var truncated, tcp bool
+	for _, e := range srv.Log() {
+		truncated = truncated || e.Truncated
+		tcp = tcp || e.Net == "tcp"
+	}
+	if !truncated || !tcp {
+		t.Errorf("expected a truncated UDP answer then TCP: truncated %v, tcp %v", truncated, tcp)
 	}
 }
