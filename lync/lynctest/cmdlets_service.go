@@ -99,7 +99,7 @@ func changeServices(rc *runCtx, b bound, c *cmdletDef, stop bool) ([]any, *Error
 		}
 		svcs = keep
 	}
-	done, failed := d.transition(h, svcs, stop, b.sw("Graceful"))
+	done := d.transition(h, svcs, stop, b.sw("Graceful"))
 	if b.sw("NoWait") {
 		d.flush(d.lastSeq())
 		return nil, nil
@@ -110,7 +110,19 @@ func changeServices(rc *runCtx, b bound, c *cmdletDef, stop bool) ([]any, *Error
 		return nil, errAborted
 	}
 	d.flush(d.lastSeq())
-	if f := failed(); len(f) > 0 {
+	target := Running
+	if stop {
+		target = Stopped
+	}
+	var f []string
+	d.mu.Lock()
+	for _, s := range svcs {
+		if s.status != target {
+			f = append(f, s.name)
+		}
+	}
+	d.mu.Unlock()
+	if len(f) > 0 {
 		verb, cat := "start", "InvalidOperation"
 		if stop {
 			verb, cat = "stop", "OperationStopped"

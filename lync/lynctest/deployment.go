@@ -67,7 +67,6 @@ func New(cfg Config) (*Deployment, error) {
 		latency: cfg.Latency, evDelivered: make(chan struct{}), evWake: make(chan struct{}, 1),
 		hostByName: map[string]*Host{}, closing: make(chan struct{}), start: time.Now(),
 	}
-	d.base, d.cancelBase = context.WithCancel(context.Background())
 	if d.product == 0 {
 		d.product = SfB2015
 	}
@@ -90,6 +89,9 @@ func New(cfg Config) (*Deployment, error) {
 	if d.maxShells = cfg.MaxShellsPerUser; d.maxShells <= 0 {
 		d.maxShells = 30
 	}
+	if err := cfg.Latency.validate(); err != nil {
+		return nil, err
+	}
 	if d.maxOpTimeout <= 0 {
 		d.maxOpTimeout = time.Second
 	}
@@ -103,6 +105,7 @@ func New(cfg Config) (*Deployment, error) {
 		return nil, err
 	}
 	d.ca = ca
+	d.base, d.cancelBase = context.WithCancel(context.Background())
 	d.wg.Add(1)
 	go d.dispatch()
 	for i, h := range d.hosts {

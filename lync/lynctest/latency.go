@@ -28,12 +28,30 @@ func (l Latency) scaled(d time.Duration) time.Duration {
 	return time.Duration(float64(d) * s)
 }
 
-// SetLatency replaces the latency profile. Work already waiting keeps the
-// duration it started with.
-func (d *Deployment) SetLatency(l Latency) {
+// validate refuses negative durations and scales.
+func (l Latency) validate() error {
+	for _, v := range []time.Duration{l.RoundTrip, l.ProcessStart, l.ModuleImport, l.ServiceStop,
+		l.GracefulStop, l.ServiceStart, l.Replication} {
+		if v < 0 {
+			return badConfig("negative latency %v", v)
+		}
+	}
+	if l.Scale < 0 || l.Scale != l.Scale {
+		return badConfig("latency scale %v", l.Scale)
+	}
+	return nil
+}
+
+// SetLatency replaces the latency profile; it refuses (ErrBadConfig) negative
+// durations or scale. Work already waiting keeps the duration it started with.
+func (d *Deployment) SetLatency(l Latency) error {
+	if err := l.validate(); err != nil {
+		return err
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.latency = l
+	return nil
 }
 
 // delay returns a latency of the current profile, scaled.

@@ -9,9 +9,10 @@ import (
 )
 
 // transition moves services of h toward Stopped (stop) or Running and
-// returns a channel closed when the transition settled, and a function
-// listing the services that failed to reach the target (valid after done).
-func (d *Deployment) transition(h *Host, svcs []*serviceState, stop, graceful bool) (<-chan struct{}, func() []string) {
+// returns a channel closed when the transition settled. A service with
+// FaultServiceWontStop stays StopPending; one with FaultServiceWontStart
+// goes back to Stopped.
+func (d *Deployment) transition(h *Host, svcs []*serviceState, stop, graceful bool) <-chan struct{} {
 	done := make(chan struct{})
 	type step struct {
 		s   *serviceState
@@ -41,7 +42,6 @@ func (d *Deployment) transition(h *Host, svcs []*serviceState, stop, graceful bo
 	}
 	dur = d.latency.scaled(dur)
 	d.mu.Unlock()
-	var failed []string
 	d.wg.Add(1)
 	go func() {
 		defer d.wg.Done()
@@ -57,11 +57,10 @@ func (d *Deployment) transition(h *Host, svcs []*serviceState, stop, graceful bo
 			}
 			switch {
 			case stop && d.fireLocked(h.fqdn, "", "", st.s.name, FaultServiceWontStop) != nil:
-				failed = append(failed, st.s.name) // hangs in StopPending
+				// hangs in StopPending
 			case stop:
 				d.setStatusLocked(h, st.s, Stopped, now)
 			case d.fireLocked(h.fqdn, "", "", st.s.name, FaultServiceWontStart) != nil:
-				failed = append(failed, st.s.name)
 				d.setStatusLocked(h, st.s, Stopped, now)
 			default:
 				d.setStatusLocked(h, st.s, Running, now)
@@ -69,7 +68,7 @@ func (d *Deployment) transition(h *Host, svcs []*serviceState, stop, graceful bo
 		}
 		d.mu.Unlock()
 	}()
-	return done, func() []string { return failed }
+	return done
 }
 
 // setStatusLocked changes a service state, keeping the replica's view of
