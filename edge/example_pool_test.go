@@ -149,12 +149,12 @@ func ExamplePoolError() {
 		log.Fatal(err)
 	}
 
-	res, err := pool.StopServices(ctx, &edge.StopOptions{PollInterval: 10 * time.Millisecond, Timeout: 2 * time.Second})
+	res, err := pool.StopServices(ctx, &edge.StopOptions{PollInterval: 10 * time.Millisecond, Timeout: time.Second})
 	fmt.Println("stopped:", res.Succeeded())
 	var pe *edge.PoolError
 	if errors.As(err, &pe) {
 		for _, f := range pe.Failed {
-			fmt.Println("failed:", f.FQDN, "not stopped:", f.State.NotIn(lync.ServiceStopped),
+			fmt.Println("failed:", f.FQDN, "not stopped:", f.State.Pending(),
 				"timed out:", errors.Is(f, context.DeadlineExceeded))
 		}
 	}

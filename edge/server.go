@@ -65,7 +65,7 @@ func (s *Server) Prepare(ctx context.Context) error {
 // Runs: Get-CsWindowsService -ComputerName <fqdn> | Select-Object ...
 func (s *Server) Status(ctx context.Context) (*ServerState, error) {
 	st := s.newState("")
-	if err := s.read(ctx, st, nil); err != nil {
+	if err := s.read(ctx, st); err != nil {
 		return st, &ServerError{FQDN: s.fqdn, Op: OpStatus, State: st, Err: err}
 	}
 	return st, nil
@@ -75,9 +75,8 @@ func (s *Server) newState(want lync.ServiceStatus) *ServerState {
 	return &ServerState{FQDN: s.fqdn, Want: want}
 }
 
-// read lists the services into st and sets st.Reached for st.Want over
-// names (every service when names is empty).
-func (s *Server) read(ctx context.Context, st *ServerState, names []string) error {
+// read lists the services into st and sets st.Reached.
+func (s *Server) read(ctx context.Context, st *ServerState) error {
 	list, err := s.client.Services.List(ctx, s.fqdn)
 	if err != nil {
 		return err
@@ -86,6 +85,6 @@ func (s *Server) read(ctx context.Context, st *ServerState, names []string) erro
 	if len(list) == 0 {
 		return ErrNoServices
 	}
-	st.Reached = st.Want != "" && len(st.NotIn(st.Want, names...)) == 0
+	st.Reached = st.Want != "" && len(st.Pending()) == 0
 	return nil
 }

@@ -86,6 +86,7 @@ func (s *Server) change(ctx context.Context, op string, want lync.ServiceStatus,
 	if err != nil {
 		return fail(err)
 	}
+	st.names = names
 	if poll < 0 {
 		return fail(inputError("PollInterval", poll.String(), errors.New("negative")))
 	}
@@ -102,11 +103,11 @@ func (s *Server) change(ctx context.Context, op string, want lync.ServiceStatus,
 	}
 	if err := run(ctx, names); err != nil {
 		if ctx.Err() == nil {
-			_ = s.read(ctx, st, names) // best effort: the states after the failure
+			_ = s.read(ctx, st) // best effort: the states after the failure
 		}
 		return fail(err)
 	}
-	if err := s.await(ctx, st, names, poll); err != nil {
+	if err := s.await(ctx, st, poll); err != nil {
 		return fail(err)
 	}
 	return st, nil
@@ -114,7 +115,7 @@ func (s *Server) change(ctx context.Context, op string, want lync.ServiceStatus,
 
 // await reads the states at once and then every poll until st.Reached, a
 // read fails, or ctx ends (then a *lync.WaitError wraps its error).
-func (s *Server) await(ctx context.Context, st *ServerState, names []string, poll time.Duration) error {
+func (s *Server) await(ctx context.Context, st *ServerState, poll time.Duration) error {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {
@@ -123,7 +124,7 @@ func (s *Server) await(ctx context.Context, st *ServerState, names []string, pol
 			return &lync.WaitError{What: "services on " + s.fqdn, Want: string(st.Want), Err: ctx.Err()}
 		case <-timer.C:
 		}
-		if err := s.read(ctx, st, names); err != nil {
+		if err := s.read(ctx, st); err != nil {
 			if cerr := ctx.Err(); cerr != nil {
 				return &lync.WaitError{What: "services on " + s.fqdn, Want: string(st.Want), Err: cerr}
 			}

@@ -32,6 +32,17 @@ type ServerState struct {
 	Reached bool
 	// Time is when Services were read (zero if never).
 	Time time.Time
+
+	names []string // the services acted on; none: all
+}
+
+// Pending returns the names of the services the operation acted on that
+// are not in Want (nil for Status).
+func (st *ServerState) Pending() []string {
+	if st.Want == "" {
+		return nil
+	}
+	return st.NotIn(st.Want, st.names...)
 }
 
 // All reports whether every service is in status; false when no service was
@@ -79,8 +90,8 @@ type ServerError struct {
 
 func (e *ServerError) Error() string {
 	msg := fmt.Sprintf("edge: %s %s: %v", e.Op, e.FQDN, e.Err)
-	if e.State != nil && e.State.Want != "" && len(e.State.Services) > 0 {
-		if pending := e.State.NotIn(e.State.Want); len(pending) > 0 {
+	if e.State != nil && len(e.State.Services) > 0 {
+		if pending := e.State.Pending(); len(pending) > 0 {
 			msg += fmt.Sprintf(" (not %s: %s)", e.State.Want, strings.Join(pending, ", "))
 		}
 	}

@@ -87,7 +87,7 @@ func TestServerNamedServices(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !st.Reached || st.All(lync.ServiceStopped) {
+	if !st.Reached || st.All(lync.ServiceStopped) || st.Pending() != nil {
 		t.Errorf("state = %+v: want the proxy stopped and the rest running", st)
 	}
 	if got := st.NotIn(lync.ServiceRunning); !slices.Equal(got, []string{"RTCXMPPTGWPX"}) {
@@ -122,7 +122,7 @@ func TestServerStatus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Want != "" || st.Reached || st.All(lync.ServiceRunning) || len(st.Services) != 7 {
+	if st.Want != "" || st.Reached || st.All(lync.ServiceRunning) || len(st.Services) != 7 || st.Pending() != nil {
 		t.Errorf("state = %+v", st)
 	}
 	if got := st.NotIn(lync.ServiceRunning); !slices.Equal(got, []string{"RTCSRV"}) {
