@@ -97,7 +97,8 @@ func failoverPlan(t testing.TB, dz *xmppdns.Zone, domains int) *xmppdns.Change {
 
 func TestRFC2136FailoverOneUpdate(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
 	env := startLab(t, "")
 	ch := failoverPlan(t, env.dz, 3)
 	if len(ch.Corrections) != 6 {
@@ -185,7 +186,8 @@ func TestRFC2136Faults(t *testing.T) {
 // TestBIND runs a failover and its undo against a real BIND 9 primary.
 func TestBIND(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
 	b := testpeer.StartBIND(t, "example.test.", lab)
 	p := &rfc2136.Provider{Server: b.Addr, KeyName: b.KeyName, Algorithm: b.Algorithm, Secret: rfc2136.Secret(b.Secret)}
 	dz, err := xmppdns.NewZone(b.Zone, p)
