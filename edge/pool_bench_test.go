@@ -36,8 +36,10 @@ func BenchmarkPoolStopStart(b *testing.B) {
 
 func benchPool(b *testing.B, scale float64, n, concurrency int) {
 	d := newLab(b, n)
-	d.SetLatency(lynctest.Latency{RoundTrip: 100 * time.Millisecond, ServiceStop: time.Second,
-		ServiceStart: time.Second, Scale: scale})
+	if err := d.SetLatency(lynctest.Latency{RoundTrip: 100 * time.Millisecond, ServiceStop: time.Second,
+		ServiceStart: time.Second, Scale: scale}); err != nil {
+		b.Fatal(err)
+	}
 	p := labPool(b, d, n)
 	p.Concurrency = concurrency
 	ctx := context.Background()
