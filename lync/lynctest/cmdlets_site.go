@@ -1,6 +1,7 @@
 package lynctest
 
 import (
+	"fmt"
 	"strings"
 	"time"
 )
@@ -136,4 +137,30 @@ func setSite(rc *runCtx, b bound) ([]any, *ErrorRecord) {
 	d.mu.Unlock()
 	d.flush(seq)
 	return nil, nil
+}
+
+// SetXmppRoute changes a site's XMPP route as an administrator at another
+// console would (Set-CsSite elsewhere): route is "" to clear it, or an
+// "EdgeServer:<pool fqdn>" identity that Set-CsSite would accept. Replicas
+// fall behind and OnRouteChange is called, asynchronously.
+func (d *Deployment) SetXmppRoute(site, route string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	s := d.siteByName(site)
+	if s == nil {
+		return fmt.Errorf("%w: site %q", ErrUnknown, site)
+	}
+	id := ""
+	if route != "" {
+		var msg string
+		if id, msg = d.routeTarget(route, true, d.acceptBare); msg != "" {
+			return fmt.Errorf("%w: %s", ErrBadConfig, msg)
+		}
+	}
+	if !strings.EqualFold(id, s.xmppRoute) {
+		d.enqueueLocked(event{route: &RouteEvent{Site: s.name, From: s.xmppRoute, To: id}})
+	}
+	s.xmppRoute = id
+	d.bumpVersionLocked(time.Now())
+	return nil
 }

@@ -173,3 +173,21 @@ func TestRouteAndReplicationCallbacks(t *testing.T) {
 		return len(log) == 3 && log[1] == "edge03.contoso.com False" && log[2] == "edge03.contoso.com True"
 	})
 }
+
+func TestSetXmppRoute(t *testing.T) {
+	t.Parallel()
+	d := readerDeployment(t, nil)
+	if err := d.SetXmppRoute("Site2", "edgepool2.contoso.com"); err == nil {
+		t.Fatal("bare FQDN accepted without AcceptBareRoute")
+	}
+	if err := d.SetXmppRoute("Nope", ""); err == nil {
+		t.Fatal("unknown site accepted")
+	}
+	if err := d.SetXmppRoute("site2", "edgeserver:EDGEPOOL2.contoso.com"); err != nil {
+		t.Fatal(err)
+	}
+	got, er := run(t, d, imp, "Get-CsSite -Identity 'Site2' | Select-Object -Property @{ Name = 'R'; Expression = { [string]$_.XmppFederationRoute } }")
+	if er != nil || got != `[{"R":"EdgeServer:edgepool2.contoso.com"}]` {
+		t.Fatalf("%s %+v", got, er)
+	}
+}
