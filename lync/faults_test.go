@@ -55,7 +55,7 @@ func TestFaults(t *testing.T) {
 				t.Fatal(err)
 			}
 			d.ResetCounters()
-			if tt.prepared && tt.fault.Action == lynctest.ActionReceive {
+			if tt.prepared && (tt.fault.Action == lynctest.ActionReceive || tt.fault.Kind == lynctest.FaultTimedOut) {
 				// The long poll in flight when the fault came may still bring
 				// output; wait until a poll has met the fault.
 				for i := 0; i < 200 && d.Host(feHost).Counters().Requests[lynctest.ActionReceive] == 0; i++ {
