@@ -13,9 +13,9 @@ import (
 // so the host never keeps pointing at the old pool. TTL 0 keeps the current
 // TTL, or the zone default for a new set.
 type AddrSet struct {
-	Host string        `json:"host"`
-	TTL  time.Duration `json:"ttl"`
-	IPs  []netip.Addr  `json:"ips"`
+	Host string
+	TTL  time.Duration
+	IPs  []netip.Addr
 }
 
 func (a AddrSet) rrsets(z *Zone) ([]RRset, error) {

@@ -1,6 +1,7 @@
 package xmppdns
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -19,10 +20,39 @@ import (
 //
 // RRset values are comparable with Equal and marshal to JSON.
 type RRset struct {
-	Name string        `json:"name"` // absolute, lower case: "_xmpp-server._tcp.contoso.com."
-	Type string        `json:"type"` // "SRV", "A" or "AAAA"
-	TTL  time.Duration `json:"ttl"`  // whole seconds; 0 when absent
-	Data []string      `json:"data"` // canonical rdata, sorted, no duplicates
+	Name string        // absolute, lower case: "_xmpp-server._tcp.contoso.com."
+	Type string        // "SRV", "A" or "AAAA"
+	TTL  time.Duration // whole seconds (in seconds in JSON); 0 when absent
+	Data []string      // canonical rdata, sorted, no duplicates
+}
+
+// rrsetJSON is RRset's JSON form: the TTL in whole seconds, as zone files
+// and dnscontrol give it.
+type rrsetJSON struct {
+	Name string   `json:"name"`
+	Type string   `json:"type"`
+	TTL  int64    `json:"ttl"`
+	Data []string `json:"data"`
+}
+
+// MarshalJSON encodes the RRset with its TTL in seconds:
+// {"name":"xmpp.contoso.com.","type":"A","ttl":300,"data":["192.0.2.1"]}.
+func (s RRset) MarshalJSON() ([]byte, error) {
+	return json.Marshal(rrsetJSON{Name: s.Name, Type: s.Type, TTL: int64(s.TTL / time.Second), Data: s.Data})
+}
+
+// UnmarshalJSON decodes the form MarshalJSON writes. TTLs beyond 2^31-1
+// seconds (RFC 2181 §8) are refused.
+func (s *RRset) UnmarshalJSON(b []byte) error {
+	var j rrsetJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	if j.TTL < 0 || j.TTL > 1<<31-1 {
+		return inputErr("ttl", strconv.FormatInt(j.TTL, 10), "not a DNS TTL in seconds")
+	}
+	*s = RRset{Name: j.Name, Type: j.Type, TTL: time.Duration(j.TTL) * time.Second, Data: j.Data}
+	return nil
 }
 
 // Key identifies an RRset: its absolute owner name and its type.

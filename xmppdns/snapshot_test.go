@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
 
@@ -91,6 +92,9 @@ func TestChangeJSONRoundTrip(t *testing.T) {
 	b, err := json.Marshal(ch)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"new":{"name":"xmpp.contoso.com.","type":"A","ttl":60,"data":["192.0.2.2"]}`) {
+		t.Errorf("JSON form: %s", b)
 	}
 	var back Change
 	if err := json.Unmarshal(b, &back); err != nil {

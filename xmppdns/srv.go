@@ -36,9 +36,9 @@ func SRVName(domain string) string {
 // publish "no service"). TTL 0 keeps the current TTL, or the zone default
 // for a new set.
 type SRVSet struct {
-	Domain  string        `json:"domain"`
-	TTL     time.Duration `json:"ttl"`
-	Records []SRV         `json:"records"`
+	Domain  string
+	TTL     time.Duration
+	Records []SRV
 }
 
 func (s SRVSet) rrsets(z *Zone) ([]RRset, error) {
