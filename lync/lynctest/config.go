@@ -93,10 +93,11 @@ type Config struct {
 	//
 	// The three callbacks are called one at a time, in the order of the
 	// changes, from one goroutine of the deployment that holds no lock: they
-	// may call any method of the Deployment except Close. A cmdlet that caused changes
-	// returns to the client only after their callbacks returned; changes
-	// made by timers (a -NoWait stop completing, replication) and by the
-	// Deployment's setters are reported asynchronously.
+	// may call any method of the Deployment except Close. A cmdlet that
+	// caused changes returns to the client only after their callbacks
+	// returned; changes made by timers (a -NoWait stop completing,
+	// replication) and by the Deployment's setters are reported
+	// asynchronously.
 	OnReplication func(ReplicaEvent)
 }
 
