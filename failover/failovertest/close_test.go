@@ -2,6 +2,7 @@ package failovertest_test
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -37,16 +38,30 @@ func TestCloseWhileBusy(t *testing.T) {
 	}
 	var wg sync.WaitGroup
 	started := make(chan struct{})
+	var callErr error
 	wg.Go(func() {
 		close(started)
-		_, _ = mgmt.Sites.List(ctx) // hangs until Close
+		_, callErr = mgmt.Sites.List(ctx) // hangs until Close
 	})
 	<-started
 	time.Sleep(20 * time.Millisecond) // let the call reach the host; correctness does not depend on it
 	start := time.Now()
-	lab.Close()
-	wg.Wait()
+	closed := make(chan struct{})
+	go func() {
+		lab.Close()
+		wg.Wait()
+		close(closed)
+	}()
+	select {
+	case <-closed:
+	case <-time.After(time.Minute): // a hang detector, not a speed check
+		t.Fatal("Close did not return within a minute with a hung cmdlet")
+	}
 	t.Logf("Close with a hung cmdlet and a pending stop took %v", time.Since(start))
+	var te *lync.TransportError
+	if !errors.As(callErr, &te) {
+		t.Errorf("hung call ended with %v, want a *lync.TransportError", callErr)
+	}
 }
 
 // TestConcurrentUse hammers a lab from several goroutines (race detector).

@@ -86,9 +86,10 @@ func Start(t testing.TB, opts Options) *Lab {
 	return l
 }
 
-// Close closes the lync clients the lab opened, then stops the deployment,
-// the listeners and the name servers, and waits for all of them. It is safe
-// to call more than once.
+// Close stops the deployment (ending any request or script still running
+// on it), closes the lync clients the lab opened, stops the listeners and
+// the name servers, and waits for all of them. It is safe to call more than
+// once.
 func (l *Lab) Close() {
 	l.closeOnce.Do(func() {
 		l.mu.Lock()
@@ -96,13 +97,15 @@ func (l *Lab) Close() {
 		clients := l.clients
 		l.clients = nil
 		l.mu.Unlock()
+		// The deployment first: it ends hanging requests and scripts, which
+		// a client's Close would otherwise wait for (up to its CallTimeout).
+		// No lab lock is held here: the deployment's callbacks take it.
+		l.deploy.Close()
 		var wg sync.WaitGroup
 		for _, c := range clients {
 			wg.Go(func() { _ = c.Close() })
 		}
 		wg.Wait()
-		// No lab lock is held here: the deployment's callbacks take it.
-		l.deploy.Close()
 		l.closeListeners()
 		_ = l.cluster.Close()
 	})
