@@ -80,26 +80,33 @@ func (z *Zone) Apply(ctx context.Context, ch *Change) error {
 	return z.readBack(ctx, ch.Corrections)
 }
 
-// conflict turns a provider error that declares a failed condition into a
-// *ConflictError carrying the RRset found.
+// conflict classifies a failed conditional write. An error that declares a
+// failed condition (Conflict() true) becomes a *ConflictError carrying the
+// RRset found; so does any other error when a read shows an RRset holding
+// neither its old nor its new records (a provider that does not say why).
+// Other errors are returned wrapped.
 func (z *Zone) conflict(ctx context.Context, cs []Correction, err error) error {
 	if err == nil {
 		return nil
 	}
 	var c interface{ Conflict() bool }
-	if !errors.As(err, &c) || !c.Conflict() {
-		return fmt.Errorf("xmppdns: writing zone %s: %w", z.name, err)
-	}
+	declared := errors.As(err, &c) && c.Conflict()
 	cur, rerr := z.read(ctx, keysOf(cs))
 	if rerr != nil {
-		return &ConflictError{Zone: z.name, Expected: cs[0].Old, Found: RRset{Name: cs[0].Old.Name, Type: cs[0].Old.Type}, Cause: errors.Join(err, rerr)}
+		if declared {
+			return &ConflictError{Zone: z.name, Expected: cs[0].Old, Found: RRset{Name: cs[0].Old.Name, Type: cs[0].Old.Type}, Cause: errors.Join(err, rerr)}
+		}
+		return fmt.Errorf("xmppdns: writing zone %s: %w", z.name, err)
 	}
 	for i := range cs {
-		if !cur[i].SameData(cs[i].Old) {
+		if !cur[i].SameData(cs[i].Old) && (declared || !cur[i].SameData(cs[i].New)) {
 			return &ConflictError{Zone: z.name, Expected: cs[i].Old, Found: cur[i], Cause: err}
 		}
 	}
-	return &ConflictError{Zone: z.name, Expected: cs[0].Old, Found: cur[0], Cause: err}
+	if declared {
+		return &ConflictError{Zone: z.name, Expected: cs[0].Old, Found: cur[0], Cause: err}
+	}
+	return fmt.Errorf("xmppdns: writing zone %s: %w", z.name, err)
 }
 
 func (z *Zone) readCompareWrite(ctx context.Context, cs []Correction) error {

@@ -49,7 +49,8 @@ func TestApplyConflict(t *testing.T) {
 	}
 	for name, wrap := range map[string]func(*memProvider) Provider{
 		"read-compare-write": func(p *memProvider) Provider { return p },
-		"conditional":        func(p *memProvider) Provider { return condProvider{p} },
+		"conditional":        func(p *memProvider) Provider { return condProvider{memProvider: p} },
+		"conditional, mute":  func(p *memProvider) Provider { return condProvider{memProvider: p, mute: true} },
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -60,7 +61,7 @@ func TestApplyConflict(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if name == "conditional" {
+			if strings.HasPrefix(name, "conditional") {
 				p.beforeWrite = someoneElse // between the check and the write
 			} else {
 				p.put(testZone, libdns.Address{Name: "xmpp", TTL: 600 * time.Second, IP: netip.MustParseAddr("198.51.100.7")})
@@ -86,7 +87,7 @@ func TestApplyNotApplied(t *testing.T) {
 	t.Parallel()
 	for name, wrap := range map[string]func(*memProvider) Provider{
 		"plain":       func(p *memProvider) Provider { return p },
-		"conditional": func(p *memProvider) Provider { return condProvider{p} },
+		"conditional": func(p *memProvider) Provider { return condProvider{memProvider: p} },
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -156,5 +157,29 @@ func TestApplyLogs(t *testing.T) {
 	}
 	if _, err := NewZone(testZone, p, WithLogger(nil)); !errors.Is(err, ErrInvalidInput) {
 		t.Errorf("nil logger: %v", err)
+	}
+}
+
+func TestApplyProviderFailure(t *testing.T) {
+	t.Parallel()
+	boom := errors.New("provider unavailable")
+	for name, wrap := range map[string]func(*memProvider) Provider{
+		"plain":       func(p *memProvider) Provider { return p },
+		"conditional": func(p *memProvider) Provider { return condProvider{memProvider: p, mute: true} },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			p := seeded()
+			z := newTestZone(t, wrap(p))
+			ch, err := z.Plan(context.Background(), SRVSet{Domain: "contoso.com", Records: []SRV{srv("edgepool2.contoso.com.", 10)}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			p.failWrites = boom
+			err = z.Apply(context.Background(), ch)
+			if !errors.Is(err, boom) || errors.Is(err, ErrConflict) || errors.Is(err, ErrNotApplied) {
+				t.Errorf("Apply = %v, want the provider's error only", err)
+			}
+		})
 	}
 }

@@ -31,12 +31,14 @@ import (
 //
 // Test hooks: lie makes writes report success without storing anything;
 // beforeWrite runs inside every write before it takes effect (to simulate
-// someone else's change); calls counts the calls per method.
+// someone else's change); failWrites makes writes fail; calls counts the
+// calls per method.
 type memProvider struct {
 	mu          sync.Mutex
 	zones       map[string][]libdns.RR
 	lie         bool
 	beforeWrite func(p *memProvider)
+	failWrites  error // returned by every write, which then changes nothing
 	calls       map[string]int
 }
 
@@ -85,6 +87,9 @@ func (p *memProvider) check(ctx context.Context, method, zone string, recs []lib
 		return nil, err
 	}
 	p.calls[method]++
+	if method != "GetRecords" && p.failWrites != nil {
+		return nil, p.failWrites
+	}
 	if _, ok := p.zones[zone]; !ok {
 		return nil, fmt.Errorf("memProvider: no zone %q", zone)
 	}
@@ -181,7 +186,10 @@ func matches(del, have libdns.RR) bool {
 
 // condProvider adds the optional RRsetGetter and ConditionalSetter
 // interfaces to memProvider, with the contract the rfc2136 provider keeps.
-type condProvider struct{ *memProvider }
+type condProvider struct {
+	*memProvider
+	mute bool // the conflict error does not say it is one (no Conflict method)
+}
 
 var (
 	_ RRsetGetter       = condProvider{}
@@ -224,6 +232,9 @@ func (p condProvider) SetRRsetIf(ctx context.Context, zone, name, rtype string, 
 	slices.Sort(cur)
 	slices.Sort(exp)
 	if !slices.Equal(cur, exp) {
+		if p.mute {
+			return fmt.Errorf("memProvider: condition failed")
+		}
 		return conflictErr{}
 	}
 	if p.lie {

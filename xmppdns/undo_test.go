@@ -14,7 +14,7 @@ func TestUndo(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	p := seeded()
-	z := newTestZone(t, condProvider{p})
+	z := newTestZone(t, condProvider{memProvider: p})
 	original, _ := p.GetRecords(ctx, testZone)
 	pools, _ := Prioritized("edgepool2.contoso.com.", "edgepool1.contoso.com.")
 	ch, err := z.Plan(ctx,

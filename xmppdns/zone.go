@@ -35,7 +35,8 @@ type RRsetGetter interface {
 // make records its whole content (empty records = delete the RRset);
 // otherwise change nothing and return an error. An error caused by the
 // failed condition should implement interface{ Conflict() bool } returning
-// true. It must honour ctx and be safe for concurrent use.
+// true; for other errors a Zone reads the RRset to tell a conflict from a
+// failure. It must honour ctx and be safe for concurrent use.
 type ConditionalSetter interface {
 	SetRRsetIf(ctx context.Context, zone, name, rtype string, expected, records []libdns.Record) error
 }
