@@ -50,6 +50,10 @@ const (
 	FaultServiceWontStart
 	// FaultReplicationStuck keeps the host's CMS replica out of date.
 	FaultReplicationStuck
+	// FaultNoise writes noise to stdout before each result line of a frame
+	// (docs/wire.md §3): a WARNING line and the stale result line of another
+	// marker. A client must skip both.
+	FaultNoise
 )
 
 // Fault is one injected fault. Zero fields match everything: a Fault with only
@@ -92,7 +96,7 @@ func (f Fault) validate() error {
 		if f.Cmdlet != "" {
 			return bad("HTTP-level faults apply to WS-Man actions, not cmdlets")
 		}
-	case FaultHang, FaultTimedOut, FaultRefuse, FaultPersistentExit,
+	case FaultHang, FaultTimedOut, FaultRefuse, FaultPersistentExit, FaultNoise,
 		FaultServiceWontStop, FaultServiceWontStart, FaultReplicationStuck:
 	case FaultCmdletError:
 		if f.Cmdlet == "" {

@@ -179,3 +179,19 @@ func TestCommandLineTooLong(t *testing.T) {
 		t.Fatalf("len %d: code %d err %v stdout %q", len(short), code, err, stdout)
 	}
 }
+
+func TestNoiseOnStdout(t *testing.T) {
+	t.Parallel()
+	d := start(t, testConfig())
+	if _, err := d.Inject(lynctest.Fault{Kind: lynctest.FaultNoise}); err != nil {
+		t.Fatal(err)
+	}
+	c := client(t, d, "edge01.contoso.com", false, "")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	stdout, _, code, err := c.RunCmdWithContext(ctx, encodedCommand(frame("EF-7", "")))
+	r, ok := findFrame(t, stdout, "EF-7")
+	if err != nil || code != 0 || !ok || r.JSON != "[]" || !strings.HasPrefix(stdout, "WARNING: ") || strings.Count(stdout, "\n") != 3 {
+		t.Fatalf("code %d err %v stdout %q", code, err, stdout)
+	}
+}

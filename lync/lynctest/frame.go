@@ -92,10 +92,20 @@ func (s *session) runFrame(ctx context.Context, line string) (stdout, stderr str
 		return "", "", nil
 	}
 	if rec != nil {
-		return marker + ":err:" + base64.StdEncoding.EncodeToString([]byte(rec.json())) + "\r\n", "", nil
+		return s.noise() + marker + ":err:" + base64.StdEncoding.EncodeToString([]byte(rec.json())) + "\r\n", "", nil
 	}
 	js := convertToJSON(out, 4)
-	return marker + ":ok:" + base64.StdEncoding.EncodeToString([]byte(js)) + "\r\n", "", nil
+	return s.noise() + marker + ":ok:" + base64.StdEncoding.EncodeToString([]byte(js)) + "\r\n", "", nil
+}
+
+// noise returns the stdout noise of FaultNoise, if it fires.
+func (s *session) noise() string {
+	if s.d.fire(s.h.fqdn, "", "", "", FaultNoise) == nil {
+		return ""
+	}
+	return "WARNING: The names of some imported commands from the module '" + s.d.product.Module() +
+		"' include unapproved verbs. (lynctest noise)\r\n" +
+		"EF00000000000000000000000000000000-0:ok:W10=\r\n"
 }
 
 // runPayload is the try block: decode, [ScriptBlock]::Create, run.
