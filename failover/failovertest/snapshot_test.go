@@ -5,12 +5,14 @@ import (
 	"errors"
 	"net/netip"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/miekg/dns"
 
 	"github.com/xmppfed/edgefailover/failover/failovertest"
 	"github.com/xmppfed/edgefailover/lync"
+	"github.com/xmppfed/edgefailover/lync/lynctest"
 	"github.com/xmppfed/edgefailover/xmppdns"
 )
 
@@ -181,5 +183,29 @@ func TestSnapshotSeesForeignDNSChange(t *testing.T) {
 	want.DNS[xmppdns.SRVName("fabrikam.com")+" SRV"] = nil
 	if diff := cmp.Diff(want, after); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestSnapshotReplication: with a replication delay, a route change puts
+// every replica out of date until the delay has passed.
+func TestSnapshotReplication(t *testing.T) {
+	t.Parallel()
+	lab := failovertest.Start(t, failovertest.Options{ServersPerPool: 1,
+		Latency: lynctest.Latency{Replication: time.Hour}})
+	ctx := context.Background()
+	mgmt, err := lab.Management(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := mgmt.Site(failovertest.TargetSite).SetXmppRoute(ctx, failovertest.TargetPool); err != nil {
+		t.Fatal(err)
+	}
+	st, err := lab.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{"fe1.contoso.com": false, "edge1a.contoso.com": false, "edge2a.contoso.com": false}
+	if diff := cmp.Diff(want, st.Replicas); diff != "" {
+		t.Errorf("replicas right after the route change (-want +got):\n%s", diff)
 	}
 }
