@@ -15,13 +15,21 @@ import (
 // misbehaves in ways dnstest never does.
 func startRogue(t *testing.T, handler dns.HandlerFunc) string {
 	t.Helper()
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	var pc net.PacketConn
+	var ln net.Listener
+	for range 50 { // the UDP port's TCP twin may be taken: try another
+		var err error
+		if pc, err = net.ListenPacket("udp", "127.0.0.1:0"); err != nil {
+			t.Fatal(err)
+		}
+		if ln, err = net.Listen("tcp", pc.LocalAddr().String()); err == nil {
+			break
+		}
+		pc.Close()
+		ln = nil
 	}
-	ln, err := net.Listen("tcp", pc.LocalAddr().String())
-	if err != nil {
-		t.Fatal(err)
+	if ln == nil {
+		t.Fatal("no loopback port free for UDP and TCP")
 	}
 	accept := func(dns.Header) dns.MsgAcceptAction { return dns.MsgAccept }
 	for _, s := range []*dns.Server{{PacketConn: pc, Handler: handler, MsgAcceptFunc: accept}, {Listener: ln, Handler: handler, MsgAcceptFunc: accept}} {
