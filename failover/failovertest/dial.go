@@ -29,7 +29,9 @@ import (
 // *net.DNSError with IsTemporary. Anything else, a pool whose listener is down,
 // and another port are refused like a closed port: the error matches
 // syscall.ECONNREFUSED. The listeners are reconciled with the deployment
-// first.
+// first. The connection's RemoteAddr is the pool's external address
+// (192.0.2.20:5269), as a remote server would see it; LocalAddr is the real
+// loopback address.
 func (l *Lab) Dial(ctx context.Context, network, addr string) (net.Conn, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -57,7 +59,12 @@ func (l *Lab) Dial(ctx context.Context, network, addr string) (net.Conn, error) 
 		for _, p := range l.pools {
 			if p.ExternalIP == ip.Unmap() && p.Listener.Running() {
 				var d net.Dialer
-				return d.DialContext(ctx, "tcp", p.Listener.Addr())
+				c, err := d.DialContext(ctx, "tcp", p.Listener.Addr())
+				if err != nil {
+					return nil, err
+				}
+				remote := net.TCPAddrFromAddrPort(netip.AddrPortFrom(p.ExternalIP, XMPPPort))
+				return &labConn{Conn: c, remote: remote}, nil
 			}
 		}
 	}
@@ -151,4 +158,22 @@ func (a stringAddr) String() string  { return string(a) }
 
 func equalFold(a, b string) bool {
 	return strings.EqualFold(strings.TrimSuffix(a, "."), strings.TrimSuffix(b, "."))
+}
+
+// labConn is a connection to a listener that reports the pool's external
+// address as its remote address.
+type labConn struct {
+	net.Conn
+	remote net.Addr
+}
+
+// RemoteAddr returns the pool's external address and port 5269.
+func (c *labConn) RemoteAddr() net.Addr { return c.remote }
+
+// CloseWrite shuts down the writing side, as *net.TCPConn does.
+func (c *labConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return c.Conn.Close()
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/netip"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -37,8 +38,9 @@ func FuzzDial(f *testing.F) {
 		if err == nil {
 			defer conn.Close()
 			remote, perr := netip.ParseAddrPort(conn.RemoteAddr().String())
-			if perr != nil || remote.String() != pool1.Listener.Addr() {
-				t.Fatalf("Dial(%q, %q) reached %v, want only pool 1's listener %s", network, addr, conn.RemoteAddr(), pool1.Listener.Addr())
+			local := conn.LocalAddr().String()
+			if perr != nil || remote != netip.AddrPortFrom(pool1.ExternalIP, 5269) || !strings.HasPrefix(local, "127.0.0.1:") {
+				t.Fatalf("Dial(%q, %q) reached %v from %s, want only pool 1 (%s) over loopback", network, addr, conn.RemoteAddr(), local, pool1.ExternalIP)
 			}
 			return
 		}

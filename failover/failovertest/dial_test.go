@@ -43,6 +43,9 @@ func TestDial(t *testing.T) {
 		switch {
 		case err == nil:
 			got = "ok"
+			if ra := conn.RemoteAddr().String(); ra != "192.0.2.10:5269" {
+				t.Errorf("Dial(%s, %s): RemoteAddr %s, want the pool's external address 192.0.2.10:5269", tt.network, tt.addr, ra)
+			}
 			conn.Close()
 		case errors.Is(err, syscall.ECONNREFUSED):
 			got = "refused"

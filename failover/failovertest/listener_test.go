@@ -158,3 +158,30 @@ func TestListenerFollowsSetters(t *testing.T) {
 		t.Errorf("pool 1 listener down with every service running: %v", st.Listeners)
 	}
 }
+
+func TestFailRecoverPool(t *testing.T) {
+	t.Parallel()
+	lab := failovertest.Start(t, failovertest.Options{})
+	if err := lab.FailPool(failovertest.SourcePool); err != nil {
+		t.Fatal(err)
+	}
+	checkListeners(t, lab, "after FailPool", false, false)
+	st, err := lab.Snapshot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range []string{"edge1a.contoso.com", "edge1b.contoso.com"} {
+		for svc, s := range st.Services[h] {
+			if s != lync.ServiceStopped {
+				t.Errorf("after FailPool: %s %s is %s", h, svc, s)
+			}
+		}
+	}
+	if err := lab.RecoverPool(failovertest.SourcePool); err != nil {
+		t.Fatal(err)
+	}
+	checkListeners(t, lab, "after RecoverPool", true, false)
+	if err := lab.FailPool("edgepool9.contoso.com"); !errors.Is(err, failovertest.ErrUnknownHost) {
+		t.Errorf("FailPool(unknown) = %v, want ErrUnknownHost", err)
+	}
+}
