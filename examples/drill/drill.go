@@ -1,0 +1,322 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/xmppfed/edgefailover/edge"
+	"github.com/xmppfed/edgefailover/edge/xmpptest"
+	"github.com/xmppfed/edgefailover/failover"
+	"github.com/xmppfed/edgefailover/failover/failovertest"
+	"github.com/xmppfed/edgefailover/lync"
+	"github.com/xmppfed/edgefailover/lync/lynctest"
+)
+
+// run is the drill as a function, so tests call it directly.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	o, code := parseFlags(args, stderr)
+	if o == nil {
+		return code
+	}
+	d := &drill{o: o, out: stdout, sum: &summary{Strategy: o.strategy, Servers: o.servers, Latency: o.latency, Fault: o.fault}}
+	if o.json || o.quiet {
+		d.out = io.Discard
+	}
+	start := time.Now()
+	err := d.run(ctx)
+	d.sum.WallSeconds = time.Since(start).Seconds()
+	if err != nil {
+		d.sum.Error = err.Error()
+		fmt.Fprintf(stderr, "drill: %v\n", err)
+	}
+	d.sum.Passed = err == nil && d.sum.Failover == failover.StateApplied && d.sum.Failback == failover.StateApplied
+	if o.json {
+		if jerr := d.writeJSON(stdout); jerr != nil {
+			fmt.Fprintf(stderr, "drill: %v\n", jerr)
+			return exitFailed
+		}
+	} else {
+		d.sum.write(stdout)
+	}
+	if !d.sum.Passed {
+		return exitFailed
+	}
+	return exitOK
+}
+
+// drill holds one run's lab, output and findings.
+type drill struct {
+	o   *options
+	out io.Writer // progress and plans; io.Discard with -q or -json
+	lab *failovertest.Lab
+	sum *summary
+	doc document
+}
+
+func (d *drill) printf(format string, a ...any) { fmt.Fprintf(d.out, format, a...) }
+
+func (d *drill) run(ctx context.Context) error {
+	lab, err := failovertest.New(d.o.labOptions())
+	if err != nil {
+		return fmt.Errorf("starting the lab: %w", err)
+	}
+	defer lab.Close()
+	d.lab = lab
+	d.printf("lab: %s (%s) and %s (%s), %d servers each; SIP domains %v; latency %s\n",
+		failovertest.SourcePool, failovertest.SourceSite, failovertest.TargetPool, failovertest.TargetSite,
+		d.o.servers, lab.Domains(), d.o.latency)
+
+	if err := d.setPool(ctx, failovertest.SourcePool, lynctest.Stopped); err != nil {
+		return fmt.Errorf("killing the source pool: %w", err)
+	}
+	d.printf("\noutage: every Lync service of %s stopped behind the SDK's back\n", failovertest.SourcePool)
+	d.remoteView(ctx)
+
+	plan, rec, err := d.forward(ctx)
+	if err != nil || plan == nil {
+		return err
+	}
+	defer plan.Close()
+	if d.sum.Failover != failover.StateApplied {
+		return nil
+	}
+	if first, last, ok := rec.window(); ok {
+		d.sum.OutageSeconds = last.Sub(first).Seconds()
+	}
+	d.remoteView(ctx)
+	return d.back(ctx)
+}
+
+// forward builds, prints and applies the failover, with the fault if any.
+func (d *drill) forward(ctx context.Context) (*failover.Plan, *recorder, error) {
+	cfg, err := d.lab.FailoverConfig(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg.Strategy, cfg.Timeouts = d.o.strategy, d.o.timeouts()
+	before, err := d.lab.Snapshot(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	plan, err := failover.New(ctx, cfg)
+	if err != nil {
+		return nil, nil, fmt.Errorf("building the plan: %w", err)
+	}
+	d.doc.Plan = plan
+	d.printf("\n== plan (dry run) ==\n%s", plan)
+	after, err := d.lab.Snapshot(ctx)
+	if err != nil {
+		plan.Close()
+		return nil, nil, err
+	}
+	d.sum.DryRunChangedNothing = cmp.Equal(before, after)
+	d.printf("dry run changed nothing (lab snapshot before == after): %s\n", yes(d.sum.DryRunChangedNothing))
+	d.sum.Steps, d.sum.Changes = len(plan.Steps), 0
+	for _, n := range plan.Counts() {
+		d.sum.Changes += n
+	}
+
+	if d.o.fault != "" {
+		if err := faults[d.o.fault].inject(d.lab); err != nil {
+			plan.Close()
+			return nil, nil, fmt.Errorf("injecting %s: %w", d.o.fault, err)
+		}
+		d.printf("\nfault injected: %s (%s)\n", d.o.fault, faults[d.o.fault].help)
+	}
+	// The before-state of Apply: taken after the fault, since some faults
+	// are someone else's change that a rollback must leave in place.
+	before, err = d.lab.Snapshot(ctx)
+	if err != nil {
+		plan.Close()
+		return nil, nil, err
+	}
+	d.printf("\n== applying ==\n")
+	rep, rec, err := d.apply(ctx, plan)
+	d.doc.Report, d.doc.Events = rep, rec.Events()
+	d.sum.Failover = rep.State
+	d.printf("\n%s", rep)
+	if err == nil {
+		d.sum.Verified = verified(plan, rep)
+		return plan, rec, nil
+	}
+	d.sum.FailedSteps = failedSteps(rep)
+	d.printf("\nfailover failed: %v\n", err)
+	if rep.State == failover.StateRolledBack || rep.State == failover.StateUnchanged {
+		clearFaults(d.lab)
+		now, serr := d.lab.Snapshot(ctx)
+		if serr != nil {
+			plan.Close()
+			return nil, nil, serr
+		}
+		before, now = comparable(before), comparable(now)
+		restored := cmp.Equal(before, now)
+		d.sum.LabRestored = &restored
+		if !restored {
+			d.printf("lab state differs from before Apply (-before +after):\n%s", cmp.Diff(before, now))
+		}
+	}
+	return plan, rec, nil
+}
+
+// back recovers the source pool, then builds and applies the failback plan.
+func (d *drill) back(ctx context.Context) error {
+	if err := d.setPool(ctx, failovertest.SourcePool, lynctest.Running); err != nil {
+		return fmt.Errorf("recovering the source pool: %w", err)
+	}
+	d.printf("\nrecovered: every Lync service of %s running again\n", failovertest.SourcePool)
+	if err := d.waitReplicas(ctx, failovertest.SourcePool); err != nil {
+		return err
+	}
+	cfg, err := d.lab.FailbackConfig(ctx)
+	if err != nil {
+		return err
+	}
+	cfg.Strategy, cfg.Timeouts = d.o.strategy, d.o.timeouts()
+	plan, err := failover.New(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("building the failback plan: %w", err)
+	}
+	defer plan.Close()
+	d.doc.FailbackPlan = plan
+	d.printf("\n== failback plan (computed from live state) ==\n%s\n== applying failback ==\n", plan)
+	rep, rec, err := d.apply(ctx, plan)
+	d.doc.FailbackReport, d.doc.FailbackEvents = rep, rec.Events()
+	d.sum.Failback = rep.State
+	d.printf("\n%s", rep)
+	if err != nil {
+		d.sum.FailedSteps = failedSteps(rep)
+		return fmt.Errorf("failback: %w", err)
+	}
+	st, err := d.lab.Snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	d.sum.FailbackA = st.DNS[failovertest.FederationHost+". A"]
+	p, _ := d.lab.Pool(failovertest.SourcePool)
+	d.sum.FailbackPool = p.FQDN
+	d.sum.FailbackAddr = p.ExternalIP.String()
+	return nil
+}
+
+// apply runs a plan with live progress.
+func (d *drill) apply(ctx context.Context, plan *failover.Plan) (*failover.Report, *recorder, error) {
+	rec := newRecorder(d.out, plan)
+	rep, err := plan.Apply(ctx, &failover.ApplyOptions{
+		Hooks:       failover.Hooks{Event: rec.event},
+		UndoTimeout: time.Minute,
+	})
+	return rep, rec, err
+}
+
+// setPool sets every Lync service of every server of a pool, as an operator
+// (or an outage) would, without the SDK.
+func (d *drill) setPool(ctx context.Context, pool string, status lynctest.ServiceStatus) error {
+	st, err := d.lab.Snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	p, ok := d.lab.Pool(pool)
+	if !ok {
+		return fmt.Errorf("no pool %s in the lab", pool)
+	}
+	var errs []error
+	for _, srv := range p.Servers {
+		for svc := range st.Services[srv] {
+			errs = append(errs, d.lab.Deployment().SetServiceStatus(srv, svc, status))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// waitReplicas waits until the CMS replicas of a recovered pool have caught
+// up with the topology changes made while their REPLICA service was down, as
+// an operator would before failing back.
+func (d *drill) waitReplicas(ctx context.Context, pool string) error {
+	p, _ := d.lab.Pool(pool)
+	ctx, cancel := context.WithTimeout(ctx, d.o.timeouts().Replication)
+	defer cancel()
+	t := time.NewTicker(5 * time.Millisecond)
+	defer t.Stop()
+	for {
+		st, err := d.lab.Snapshot(ctx)
+		if err != nil {
+			return fmt.Errorf("waiting for the replicas of %s: %w", pool, err)
+		}
+		behind := 0
+		for _, s := range p.Servers {
+			if !st.Replicas[s] {
+				behind++
+			}
+		}
+		if behind == 0 {
+			d.printf("replicas of %s up to date\n", pool)
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for the replicas of %s: %d behind: %w", pool, behind, ctx.Err())
+		case <-t.C:
+		}
+	}
+}
+
+// remoteView probes the first SIP domain as a remote XMPP server would and
+// prints what answered.
+func (d *drill) remoteView(ctx context.Context) {
+	dom := d.lab.Domains()[0]
+	res, err := edge.ProbeDomain(ctx, d.lab.Resolver(), dom, edge.ProbeConfig{
+		From: "drill.invalid", StartTLS: true, TLSConfig: d.lab.TLSConfig(), Dial: d.lab.Dial, Timeout: 2 * time.Second,
+	})
+	switch {
+	case err != nil:
+		d.printf("remote view of %s: %v\n", dom, err)
+	case res.Answer() == nil:
+		d.printf("remote view of %s: no candidate answered (%d tried): XMPP federation is down\n", dom, len(res.Attempts))
+	default:
+		a := res.Answer()
+		d.printf("remote view of %s: %s answered at %s, probe ok: %s\n", dom, a.Addr, a.Result.RemoteAddr, yes(a.Result.OK()))
+	}
+}
+
+// clearFaults ends every injected fault, so that the lab's state after a
+// rollback can be compared with its state before Apply.
+func clearFaults(lab *failovertest.Lab) {
+	lab.Deployment().ClearFaults()
+	for _, s := range lab.DNS().Servers() {
+		s.ClearFaults()
+	}
+	for _, s := range lab.DNS().Secondaries {
+		s.SetLag(lab.Options().SecondaryLag)
+	}
+	for _, p := range lab.Pools() {
+		p.Listener.SetFault(xmpptest.FaultNone)
+	}
+}
+
+// comparable returns st without the replication flags of hosts whose
+// REPLICA service is not running: the killed pool's servers cannot receive
+// CMS replication, so a route change made and undone leaves their replicas
+// "behind" until they come back, which no rollback can (or should) change.
+func comparable(st failovertest.State) failovertest.State {
+	reps := make(map[string]bool, len(st.Replicas))
+	for h, ok := range st.Replicas {
+		if svcs, known := st.Services[h]; known && svcs["REPLICA"] != lync.ServiceRunning {
+			continue
+		}
+		reps[h] = ok
+	}
+	st.Replicas = reps
+	return st
+}
+
+func yes(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"github.com/xmppfed/edgefailover/edge/xmpptest"
+	"github.com/xmppfed/edgefailover/failover/failovertest"
+	"github.com/xmppfed/edgefailover/lync/lynctest"
+	"github.com/xmppfed/edgefailover/xmppdns/dnstest"
+)
+
+// fault is a named fault the drill injects into the lab after printing the
+// plan and before applying it, to show a rollback.
+type fault struct {
+	help   string
+	inject func(lab *failovertest.Lab) error
+}
+
+// firstTarget is the first server of the target pool, where server faults go.
+func firstTarget(lab *failovertest.Lab) string {
+	p, _ := lab.Pool(failovertest.TargetPool)
+	return p.Servers[0]
+}
+
+func lyncFault(f func(lab *failovertest.Lab) lynctest.Fault) func(*failovertest.Lab) error {
+	return func(lab *failovertest.Lab) error {
+		_, err := lab.Deployment().Inject(f(lab))
+		return err
+	}
+}
+
+// faults are the faults -fault accepts.
+var faults = map[string]fault{
+	"start-fails": {"the RTCSRV service of the first target server will not start", lyncFault(func(lab *failovertest.Lab) lynctest.Fault {
+		return lynctest.Fault{Kind: lynctest.FaultServiceWontStart, Host: firstTarget(lab), Service: "RTCSRV", Nth: 1}
+	})},
+	"stop-hangs": {"Stop-CsWindowsService hangs on the first target server until the stop timeout", lyncFault(func(lab *failovertest.Lab) lynctest.Fault {
+		return lynctest.Fault{Kind: lynctest.FaultHang, Host: firstTarget(lab), Cmdlet: "Stop-CsWindowsService", Nth: 1}
+	})},
+	"route-fails": {"Set-CsSite fails on the management host (a cmdlet error)", lyncFault(func(*failovertest.Lab) lynctest.Fault {
+		return lynctest.Fault{Kind: lynctest.FaultCmdletError, Host: failovertest.ManagementHost, Cmdlet: "Set-CsSite", Nth: 1}
+	})},
+	"replication-stuck": {"CMS replication to the first target server never catches up", lyncFault(func(lab *failovertest.Lab) lynctest.Fault {
+		return lynctest.Fault{Kind: lynctest.FaultReplicationStuck, Host: firstTarget(lab)}
+	})},
+	"dns-refused": {"the primary name server refuses the first dynamic update", func(lab *failovertest.Lab) error {
+		lab.DNS().Primary.Inject(dnstest.Fault{Kind: dnstest.FaultRefused, Opcode: dns.OpcodeUpdate, OnlyOpcode: true, Count: 1})
+		return nil
+	}},
+	"secondary-stuck": {"a secondary name server stops following the primary (DNS never converges)", func(lab *failovertest.Lab) error {
+		if len(lab.DNS().Secondaries) == 0 {
+			return fmt.Errorf("the lab has no secondary name server")
+		}
+		lab.DNS().Secondaries[0].SetLag(time.Hour)
+		return nil
+	}},
+	"stale-dns": {"another admin changes the A record of xmpp.contoso.com after the plan read it", func(lab *failovertest.Lab) error {
+		rr, err := dns.NewRR(failovertest.FederationHost + ". 300 IN A 198.51.100.7")
+		if err != nil {
+			return err
+		}
+		lab.DNSZone(failovertest.FederationZone).SetRRset(failovertest.FederationHost+".", dns.TypeA, rr)
+		return nil
+	}},
+	"listener-silent": {"the target pool's port 5269 accepts but never answers", func(lab *failovertest.Lab) error {
+		p, _ := lab.Pool(failovertest.TargetPool)
+		p.Listener.SetFault(xmpptest.FaultSilence)
+		return nil
+	}},
+	"no-features": {"the target pool's port 5269 answers without stream features", func(lab *failovertest.Lab) error {
+		p, _ := lab.Pool(failovertest.TargetPool)
+		p.Listener.SetFault(xmpptest.FaultNoFeatures)
+		return nil
+	}},
+}
+
+// faultNames returns the names of faults, sorted.
+func faultNames() []string {
+	var ns []string
+	for n := range faults {
+		ns = append(ns, n)
+	}
+	sort.Strings(ns)
+	return ns
+}
+
+// faultHelp lists the faults for -h.
+func faultHelp() string {
+	var b strings.Builder
+	for _, n := range faultNames() {
+		fmt.Fprintf(&b, "  %-18s %s\n", n, faults[n].help)
+	}
+	return b.String()
+}
