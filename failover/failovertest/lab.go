@@ -71,6 +71,13 @@ func New(opts Options) (*Lab, error) {
 	l.deploy = d
 	l.mu.Unlock()
 	l.reconcile()
+	l.mu.Lock()
+	lerr := l.listenErr
+	l.mu.Unlock()
+	if lerr != nil {
+		l.Close()
+		return nil, lerr
+	}
 	return l, nil
 }
 
