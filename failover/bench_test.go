@@ -1,0 +1,295 @@
+package failover_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/xmppfed/edgefailover/failover"
+	"github.com/xmppfed/edgefailover/failover/failovertest"
+	"github.com/xmppfed/edgefailover/lync/lynctest"
+)
+
+// benchLatency is the profile of issue 6's performance figure: real-world
+// figures scaled to 3%, so that one Apply of the runbook takes under a second.
+// Scaled: round trip 0.6ms, process start 30ms, module import 90ms, service
+// stop 150ms, start 240ms, replication 300ms.
+var benchLatency = lynctest.Latency{
+	RoundTrip:    20 * time.Millisecond,
+	ProcessStart: time.Second,
+	ModuleImport: 3 * time.Second,
+	ServiceStop:  5 * time.Second,
+	GracefulStop: 5 * time.Second,
+	ServiceStart: 8 * time.Second,
+	Replication:  10 * time.Second,
+	Scale:        0.03,
+}
+
+const benchServers = 4 // target pool size; the lab's default 2 SIP domains in 2 zones
+
+// BenchmarkFailover is issue 6's performance figure. Per iteration, in a
+// fresh lab (built, and the plan built, with the timer stopped: preparation
+// happens before the outage), it measures Apply from the start of the first
+// step with changes to the end of the last step (verified), and the time
+// during which no target server had all its services running. The Runbook
+// case also runs the naive runbook of naive_test.go in another fresh lab.
+//
+//	go test -run '^$' -bench BenchmarkFailover -benchtime 3x ./failover
+func BenchmarkFailover(b *testing.B) {
+	for _, st := range []failover.Strategy{failover.Runbook, failover.Rolling} {
+		b.Run(string(st), func(b *testing.B) {
+			var apply, crit, naive, down time.Duration
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				r := benchApply(b, st)
+				apply += r.apply
+				crit += r.critical
+				down += r.noTargetRunning
+				if st == failover.Runbook {
+					naive += benchNaive(b)
+				}
+				b.StartTimer()
+			}
+			n := float64(b.N)
+			b.ReportMetric(ms(apply)/n, "ms/apply")
+			b.ReportMetric(ms(crit)/n, "ms/critical-path")
+			b.ReportMetric(float64(apply)/float64(crit), "apply/critical-path")
+			b.ReportMetric(ms(down)/n, "ms/no-target-running")
+			if naive > 0 {
+				b.ReportMetric(ms(naive)/n, "ms/naive")
+				b.ReportMetric(float64(naive)/float64(apply), "naive/apply")
+			}
+		})
+	}
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+type applyResult struct {
+	apply, critical, noTargetRunning time.Duration
+}
+
+// benchApply builds a lab and a plan (not timed), then times Apply itself.
+func benchApply(b *testing.B, st failover.Strategy) applyResult {
+	b.Helper()
+	ctx := context.Background()
+	lab, err := failovertest.New(failovertest.Options{ServersPerPool: benchServers, Latency: benchLatency})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer lab.Close()
+	cfg, err := lab.FailoverConfig(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg.Strategy = st
+	plan, err := failover.New(ctx, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer plan.Close()
+	model := costModel{lat: benchLatency, poll: cfg.Timeouts.Poll, servers: benchServers}
+	crit, err := model.criticalPath(plan)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pool, _ := lab.Pool(failovertest.TargetPool)
+	lab.Deployment().ResetCounters()
+
+	var (
+		mu          sync.Mutex
+		first, last time.Time
+	)
+	hooks := failover.Hooks{Event: func(e failover.Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch e.Kind {
+		case failover.EventStarted:
+			if s := plan.Step(e.Step); s != nil && len(s.Changes) > 0 && first.IsZero() {
+				first = e.Time
+			}
+		case failover.EventFinished:
+			last = e.Time
+		}
+	}}
+	watch := watchNoTargetRunning(lab.Deployment(), pool.Servers)
+	b.StartTimer()
+	rep, err := plan.Apply(ctx, &failover.ApplyOptions{Hooks: hooks})
+	b.StopTimer()
+	down := watch()
+	if err != nil {
+		b.Fatalf("Apply: %v\n%s", err, rep)
+	}
+	if rep.State != failover.StateApplied || first.IsZero() {
+		b.Fatalf("Apply: state %s, first change at %v", rep.State, first)
+	}
+	if testing.Verbose() {
+		logSteps(b, plan, rep, model, lab.Deployment())
+	}
+	return applyResult{apply: last.Sub(first), critical: crit, noTargetRunning: down}
+}
+
+// logSteps prints each step's measured duration next to its modelled cost,
+// and the scripts each host ran, to find steps that wait longer than needed.
+func logSteps(b *testing.B, plan *failover.Plan, rep *failover.Report, m costModel, d *lynctest.Deployment) {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "%-36s %9s %9s %9s\n", "step", "start ms", "took ms", "model ms")
+	t0 := rep.Started
+	for _, s := range plan.Steps {
+		sr := rep.Step(s.ID)
+		c, _ := m.stepCost(s)
+		fmt.Fprintf(&sb, "%-36s %9.1f %9.1f %9.1f\n", s.ID, ms(sr.Started.Sub(t0)), ms(sr.Finished.Sub(sr.Started)), ms(c))
+	}
+	for _, h := range d.Hosts() {
+		if c := h.Counters(); c.Scripts > 0 {
+			fmt.Fprintf(&sb, "%s: %d scripts, %d processes, cmdlets %v\n", h.FQDN(), c.Scripts, c.Processes, c.Cmdlets)
+		}
+	}
+	b.Log("\n" + sb.String())
+}
+
+// watchNoTargetRunning polls the deployment every 500µs (a benchmark may
+// poll; lynctest's Snapshot is an in-memory copy) and returns a func that
+// stops the watch and returns how long no server of servers had every Lync
+// service Running. The resolution is the polling interval.
+func watchNoTargetRunning(d *lynctest.Deployment, servers []string) (stop func() time.Duration) {
+	quit, done := make(chan struct{}), make(chan time.Duration)
+	go func() {
+		var total time.Duration
+		var since time.Time
+		t := time.NewTicker(500 * time.Microsecond)
+		defer t.Stop()
+		for {
+			now := time.Now()
+			if anyRunning(d.Snapshot(), servers) {
+				if !since.IsZero() {
+					total += now.Sub(since)
+					since = time.Time{}
+				}
+			} else if since.IsZero() {
+				since = now
+			}
+			select {
+			case <-quit:
+				if !since.IsZero() {
+					total += time.Since(since)
+				}
+				done <- total
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() time.Duration { close(quit); return <-done }
+}
+
+func anyRunning(s lynctest.Snapshot, servers []string) bool {
+	for _, srv := range servers {
+		all := len(s.Services[srv]) > 0
+		for _, st := range s.Services[srv] {
+			all = all && st == lynctest.Running
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
+// costModel is the cost of each plan step under a latency profile, for the
+// critical path Apply is compared with. It is what an ideal executor of the
+// same plan needs, counted from what each step really runs (lynctest
+// counters of one Apply, logged by -v; docs/wire.md):
+//
+//   - A script on an open session costs one round trip (RT): Send waits RT,
+//     the script runs, and the Receive long poll already outstanding returns
+//     its output at once. It sees the host's state as of RT after it is sent.
+//   - stop/<srv>: Stop-CsWindowsService -NoWait (RT), the services settle
+//     ServiceStop later, then polling Get-CsWindowsService sees them at most
+//     one poll period (Poll + RT) late: RT + ServiceStop + Poll + RT.
+//   - start/<srv>: Start-CsWindowsService waits for Running (RT +
+//     ServiceStart), then one Get-CsWindowsService finds them all Running at
+//     once (RT): ServiceStart + 2 RT. No poll interval: the first read hits.
+//   - restart/<srv> (Rolling): stop then start, as above.
+//   - route/<site>: Get-CsSite, Set-CsSite, Get-CsSite: 3 RT.
+//   - replication/<srv>: the replica is up to date Replication after the
+//     later of the route change and REPLICA running. Both happened one read
+//     (RT) before the step's dependency finished; polling
+//     Get-CsManagementStoreReplicationStatus sees it at most Poll + RT late:
+//     Replication - RT + Poll + RT = Replication + Poll.
+//   - verify/route: Get-CsSite, RT. verify/services: Get-CsWindowsService on
+//     every server at once (RT), then the replication status of each server
+//     through the management session, one after another: (1 + servers) RT.
+//   - preflight runs before the first change, off the measured clock: 0.
+//   - DNS writes and checks (dns/, verify/dns/), the 5269 probe and the
+//     remote view (verify/remote/) talk to loopback servers without latency: 0.
+//
+// Local CPU work (HTTP, XML, TLS handshakes) is not modelled: it is what the
+// ratio measures along with the executor's own waste.
+type costModel struct {
+	lat     lynctest.Latency
+	poll    time.Duration
+	servers int
+}
+
+func (m costModel) scaled(d time.Duration) time.Duration {
+	s := m.lat.Scale
+	if s == 0 {
+		s = 1
+	}
+	return time.Duration(float64(d) * s)
+}
+
+func (m costModel) stepCost(s *failover.Step) (time.Duration, error) {
+	rt := m.scaled(m.lat.RoundTrip)
+	stop := rt + m.scaled(m.lat.ServiceStop) + m.poll + rt
+	start := m.scaled(m.lat.ServiceStart) + 2*rt
+	id := s.ID
+	switch {
+	case id == "preflight", strings.HasPrefix(id, "dns/"), strings.HasPrefix(id, "verify/dns/"),
+		strings.HasPrefix(id, "probe/"), strings.HasPrefix(id, "verify/remote/"):
+		return 0, nil
+	case strings.HasPrefix(id, "stop/"):
+		return stop, nil
+	case strings.HasPrefix(id, "start/"):
+		return start, nil
+	case strings.HasPrefix(id, "restart/"):
+		return stop + start, nil
+	case strings.HasPrefix(id, "route/"):
+		return 3 * rt, nil
+	case strings.HasPrefix(id, "replication/"):
+		return m.scaled(m.lat.Replication) + m.poll, nil
+	case id == "verify/route":
+		return rt, nil
+	case id == "verify/services":
+		return time.Duration(1+m.servers) * rt, nil
+	}
+	return 0, fmt.Errorf("cost model: no cost for step %q: extend costModel", id)
+}
+
+// criticalPath is the longest chain of DependsOn weighted by stepCost.
+// plan.Steps is in a topological order.
+func (m costModel) criticalPath(plan *failover.Plan) (time.Duration, error) {
+	end := map[string]time.Duration{}
+	var longest time.Duration
+	for _, s := range plan.Steps {
+		c, err := m.stepCost(s)
+		if err != nil {
+			return 0, err
+		}
+		var begin time.Duration
+		for _, d := range s.DependsOn {
+			e, ok := end[d]
+			if !ok {
+				return 0, fmt.Errorf("cost model: step %s depends on %s, not before it", s.ID, d)
+			}
+			begin = max(begin, e)
+		}
+		end[s.ID] = begin + c
+		longest = max(longest, end[s.ID])
+	}
+	return longest, nil
+}
