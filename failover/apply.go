@@ -27,6 +27,11 @@ type ApplyOptions struct {
 	UndoTimeout time.Duration
 	// Logger receives one record per event (default: none).
 	Logger *slog.Logger
+	// Journal, if set, records the apply so that Resume or Rollback can
+	// finish it in another process after a crash: the plan and its
+	// before-states first, then each step's start before its change and its
+	// outcome after. A step whose start cannot be recorded is not run.
+	Journal Journal
 }
 
 // Apply runs the plan: every step once its dependencies have completed, with
@@ -45,27 +50,32 @@ func (p *Plan) Apply(ctx context.Context, opts *ApplyOptions) (*Report, error) {
 	if !p.applied.CompareAndSwap(false, true) {
 		return nil, ErrAlreadyApplied
 	}
-	var o ApplyOptions
-	if opts != nil {
-		o = *opts
-	}
-	if o.Concurrency <= 0 {
-		o.Concurrency = DefaultConcurrency
-	}
-	if o.UndoTimeout <= 0 {
-		o.UndoTimeout = DefaultUndoTimeout
-	}
+	o := applyDefaults(opts)
 	if _, err := checkGraph(p.Steps); err != nil {
 		return nil, err
 	}
-	e := newEngine(p, o)
+	e := newEngine(p, o, 0)
+	if p.live != nil {
+		if err := e.journal(ctx, Record{Kind: RecordPlan, Plan: p.record()}); err != nil {
+			return nil, fmt.Errorf("failover: journal: %w", err)
+		}
+	}
+	return e.finish(ctx)
+}
+
+// finish runs the steps not done yet, undoes on failure, records the end.
+func (e *engine) finish(ctx context.Context) (*Report, error) {
 	failures := e.run(ctx)
 	var undoErrs []error
 	if len(failures) > 0 {
 		undoErrs = e.undo(ctx)
 	}
 	rep := e.report(len(failures) > 0, len(undoErrs) > 0)
-	return rep, errors.Join(append(failures, undoErrs...)...)
+	errs := append(failures, undoErrs...)
+	if err := e.journal(context.WithoutCancel(ctx), Record{Kind: RecordEnd, State: rep.State}); err != nil {
+		errs = append(errs, fmt.Errorf("failover: journal: %w", err))
+	}
+	return rep, errors.Join(errs...)
 }
 
 type engine struct {
@@ -75,18 +85,38 @@ type engine struct {
 
 	mu       sync.Mutex
 	reports  map[string]*StepReport
-	toUndo   []*Step // in completion order: completed steps, and failed steps that have an undo
+	done     map[string]bool // completed, by an earlier process (Resume) or this one
+	toUndo   []*Step         // in completion order: completed steps, and failed steps that have an undo
 	emitMu   sync.Mutex
 	eventLog *slog.Logger
+
+	jmu sync.Mutex
+	seq int // of the last journal record
 }
 
-func newEngine(p *Plan, o ApplyOptions) *engine {
-	e := &engine{p: p, o: o, started: time.Now(), reports: make(map[string]*StepReport, len(p.Steps))}
+func newEngine(p *Plan, o ApplyOptions, seq int) *engine {
+	e := &engine{p: p, o: o, started: time.Now(), reports: make(map[string]*StepReport, len(p.Steps)), done: map[string]bool{}, seq: seq}
 	for _, s := range p.Steps {
 		e.reports[s.ID] = &StepReport{ID: s.ID, Title: s.Title, Outcome: OutcomePending}
 	}
 	e.eventLog = o.Logger
 	return e
+}
+
+// journal appends r to the journal, if any, with the next sequence number.
+func (e *engine) journal(ctx context.Context, r Record) error {
+	if e.o.Journal == nil {
+		return nil
+	}
+	e.jmu.Lock()
+	defer e.jmu.Unlock()
+	r.Seq = e.seq + 1
+	r.Time = time.Now().UTC()
+	if err := e.o.Journal.Append(ctx, r); err != nil {
+		return err
+	}
+	e.seq++
+	return nil
 }
 
 // run schedules the steps and returns the errors of the steps that failed.
@@ -95,11 +125,16 @@ func (e *engine) run(ctx context.Context) []error {
 	dependents := make(map[string][]*Step)
 	var ready []*Step
 	for _, s := range e.p.Steps {
-		pending[s.ID] = len(s.DependsOn)
-		for _, d := range s.DependsOn {
-			dependents[d] = append(dependents[d], s)
+		if e.done[s.ID] {
+			continue
 		}
-		if len(s.DependsOn) == 0 {
+		for _, d := range s.DependsOn {
+			if !e.done[d] {
+				pending[s.ID]++
+				dependents[d] = append(dependents[d], s)
+			}
+		}
+		if pending[s.ID] == 0 {
 			ready = append(ready, s)
 		}
 	}
@@ -146,6 +181,10 @@ func (e *engine) runStep(ctx context.Context, s *Step) error {
 			return &StepError{Step: s.ID, Phase: PhaseBefore, Err: fmt.Errorf("%w: %w", ErrVetoed, err)}
 		}
 	}
+	if err := e.journal(ctx, Record{Kind: RecordStart, Step: s.ID}); err != nil {
+		e.setOutcome(s, OutcomeFailed, err)
+		return &StepError{Step: s.ID, Phase: PhaseDo, Err: fmt.Errorf("failover: journal: %w", err)}
+	}
 	start := time.Now()
 	e.mu.Lock()
 	e.reports[s.ID].Started = start
@@ -156,12 +195,20 @@ func (e *engine) runStep(ctx context.Context, s *Step) error {
 	if s.do != nil {
 		err = s.do(ctx, &Progress{step: s.ID, start: start, emit: e.emit})
 	}
+	outcome := Record{Kind: RecordDone, Step: s.ID}
+	if err != nil {
+		outcome = Record{Kind: RecordFailed, Step: s.ID, Error: err.Error()}
+	}
+	if jerr := e.journal(context.WithoutCancel(ctx), outcome); jerr != nil {
+		err = errors.Join(err, fmt.Errorf("failover: journal: %w", jerr))
+	}
 
 	e.mu.Lock()
 	rep := e.reports[s.ID]
 	rep.Finished = time.Now()
 	if err == nil {
 		rep.Outcome = OutcomeDone
+		e.done[s.ID] = true
 	} else {
 		rep.Outcome = OutcomeFailed
 		rep.Error = err.Error()
@@ -198,7 +245,17 @@ func (e *engine) undo(ctx context.Context) []error {
 		}
 		start := time.Now()
 		e.emit(Event{Time: start, Kind: EventUndoStarted, Step: s.ID, Message: s.Undo})
-		err := s.undo(uctx, &Progress{step: s.ID, start: start, emit: e.emit})
+		err := e.journal(uctx, Record{Kind: RecordUndo, Step: s.ID})
+		if err == nil {
+			err = s.undo(uctx, &Progress{step: s.ID, start: start, emit: e.emit})
+			outcome := Record{Kind: RecordUndone, Step: s.ID}
+			if err != nil {
+				outcome = Record{Kind: RecordUndoFailed, Step: s.ID, Error: err.Error()}
+			}
+			if jerr := e.journal(uctx, outcome); jerr != nil {
+				err = errors.Join(err, fmt.Errorf("failover: journal: %w", jerr))
+			}
+		}
 		e.mu.Lock()
 		rep := e.reports[s.ID]
 		if err != nil {

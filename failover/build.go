@@ -8,7 +8,7 @@ import (
 // build turns what New read into the plan's step graph. It reads nothing:
 // the same live state always gives the same plan.
 func build(c Config, l *live) *Plan {
-	p := &Plan{Name: "fail XMPP federation over to " + c.TargetPool, Strategy: c.Strategy}
+	p := &Plan{Name: "fail XMPP federation over to " + c.TargetPool, Strategy: c.Strategy, pool: l.pool, cfg: c, live: l}
 	add := func(s *Step) string { p.Steps = append(p.Steps, s); return s.ID }
 	target := l.edge.Identity
 	if target == "" {

@@ -79,9 +79,7 @@ func New(ctx context.Context, cfg Config) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := build(c, l)
-	p.pool = l.pool
-	return p, nil
+	return build(c, l), nil
 }
 
 func read(ctx context.Context, c Config) (l *live, err error) {

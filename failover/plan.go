@@ -33,6 +33,8 @@ type Plan struct {
 	Notes    []string // what the plan does not do, e.g. a verification that is not configured
 
 	pool    *edge.Pool // the target servers' clients, opened by New
+	cfg     Config     // normalized
+	live    *live      // what New read: the steps' before-states, for journals
 	applied atomic.Bool
 }
 

@@ -40,6 +40,9 @@ type Step struct {
 
 	do   func(ctx context.Context, p *Progress) error
 	undo func(ctx context.Context, p *Progress) error
+	// inPlace, for steps that change something, reports whether the change
+	// is still in place (Resume checks completed steps with it).
+	inPlace func(ctx context.Context) (bool, error)
 }
 
 // Undoable reports whether the step has something to undo once it completed.

@@ -33,6 +33,11 @@ func dnsStep(c Config, zc zoneChange, deps []string) *Step {
 		defer cancel()
 		err := zc.zone.Apply(ctx, zc.change)
 		if errors.Is(err, xmppdns.ErrConflict) {
+			// Written already (a resumed apply repeats an interrupted
+			// step), or changed by someone else: only the latter is stale.
+			if ok, rerr := dnsInPlace(ctx, zc); rerr == nil && ok {
+				return nil
+			}
 			return fmt.Errorf("%w: %w", ErrStalePlan, err)
 		}
 		if err == nil {
@@ -45,7 +50,21 @@ func dnsStep(c Config, zc zoneChange, deps []string) *Step {
 		defer cancel()
 		return undoDNS(ctx, zc.zone, zc.change, p)
 	}
+	s.inPlace = func(ctx context.Context) (bool, error) { return dnsInPlace(ctx, zc) }
 	return s
+}
+
+// dnsInPlace reports whether the zone holds every RRset the change wants.
+func dnsInPlace(ctx context.Context, zc zoneChange) (bool, error) {
+	want := make([]xmppdns.Desired, len(zc.change.Desired))
+	for i, s := range zc.change.Desired {
+		want[i] = s
+	}
+	ch, err := zc.zone.Plan(ctx, want...)
+	if err != nil {
+		return false, err
+	}
+	return ch.Empty(), nil
 }
 
 func trimDot(s string) string {

@@ -90,6 +90,13 @@ func routeStep(c Config, id string, seed int, site, param, before, after string,
 		defer cancel()
 		return setRoute(ctx, c.Management, site, after, before)
 	}
+	s.inPlace = func(ctx context.Context) (bool, error) {
+		cur, err := c.Management.Sites.Get(ctx, site)
+		if err != nil {
+			return false, err
+		}
+		return sameRoute(cur.XmppRoute, after), nil
+	}
 	return s
 }
 

@@ -1,0 +1,161 @@
+package failover
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/netip"
+	"slices"
+	"time"
+
+	"github.com/xmppfed/edgefailover/lync"
+	"github.com/xmppfed/edgefailover/xmppdns"
+)
+
+// Journal errors; match them with errors.Is.
+var (
+	// ErrJournalCorrupt: a record other than the last is damaged, or the
+	// records contradict each other. Nothing is undone or resumed from it.
+	ErrJournalCorrupt = errors.New("failover: journal corrupt")
+	// ErrJournalMismatch: the journal was written for another config (its
+	// digest differs) or another plan (its steps differ).
+	ErrJournalMismatch = errors.New("failover: journal does not match the config")
+	// ErrJournalEmpty: the journal holds no plan: nothing was applied with it.
+	ErrJournalEmpty = errors.New("failover: journal holds no plan")
+	// ErrPlanEnded: the journal's apply ended (applied or rolled back);
+	// there is nothing to resume.
+	ErrPlanEnded = errors.New("failover: the journal's apply has ended")
+)
+
+// Journal records an apply so that it can be resumed or rolled back by
+// another process after a crash. Implementations must make a record durable
+// before Append returns: the change it announces is made only after that.
+// A Journal never holds secrets: records name steps, before-states (routes,
+// service states, DNS records) and a digest of the config.
+type Journal interface {
+	// Append adds one record durably. It honours ctx.
+	Append(ctx context.Context, r Record) error
+	// Records returns every record in order. A torn last record (a crash
+	// mid-write) is left out; damage elsewhere is ErrJournalCorrupt.
+	Records(ctx context.Context) ([]Record, error)
+}
+
+// RecordKind says what a record announces.
+type RecordKind string
+
+// The kinds of records, in the order an apply writes them.
+const (
+	RecordPlan       RecordKind = "plan"        // the plan and the state it read; written before any change
+	RecordStart      RecordKind = "start"       // a step is about to make its change
+	RecordDone       RecordKind = "done"        // the step completed
+	RecordFailed     RecordKind = "failed"      // the step failed
+	RecordUndo       RecordKind = "undo"        // an undo is about to run
+	RecordUndone     RecordKind = "undone"      // the undo completed
+	RecordUndoFailed RecordKind = "undo-failed" // the undo failed
+	RecordEnd        RecordKind = "end"         // the apply ended in State
+)
+
+// Record is one line of a journal.
+type Record struct {
+	Seq   int         `json:"seq"`
+	Time  time.Time   `json:"time"`
+	Kind  RecordKind  `json:"kind"`
+	Step  string      `json:"step,omitempty"`
+	Error string      `json:"error,omitempty"`
+	State State       `json:"state,omitempty"` // with RecordEnd
+	Plan  *PlanRecord `json:"plan,omitempty"`  // with RecordPlan
+}
+
+// PlanRecord is the plan as a journal keeps it: enough to rebuild the same
+// steps, with the same before-states, in another process.
+type PlanRecord struct {
+	Name     string       `json:"name"`
+	Strategy Strategy     `json:"strategy"`
+	Digest   string       `json:"digest"` // of the config; Resume and Rollback refuse another
+	Created  time.Time    `json:"created"`
+	Steps    []StepRecord `json:"steps"` // in plan order
+	Live     LiveRecord   `json:"live"`  // what New read: every step's before-state
+}
+
+// StepRecord is a step as a journal keeps it.
+type StepRecord struct {
+	ID        string   `json:"id"`
+	DependsOn []string `json:"depends_on,omitempty"`
+	Changes   []Change `json:"changes,omitempty"`
+}
+
+// LiveRecord is the live state a plan was built from, in a form that
+// survives a process: the before-state of every step.
+type LiveRecord struct {
+	RouteParameter string                    `json:"route_parameter"`
+	SiteRoute      string                    `json:"site_route"`
+	ReplacedRoute  string                    `json:"replaced_route,omitempty"`
+	Edge           lync.EdgeService          `json:"edge"`
+	Servers        []string                  `json:"servers"`
+	Services       map[string][]lync.Service `json:"services"`
+	Addresses      []netip.Addr              `json:"addresses"`
+	Zones          []*xmppdns.Change         `json:"zones"`
+}
+
+func (l *live) record() LiveRecord {
+	r := LiveRecord{
+		RouteParameter: l.routeParam,
+		SiteRoute:      l.siteRoute,
+		ReplacedRoute:  l.replacedRoute,
+		Edge:           l.edge,
+		Services:       l.services,
+		Addresses:      l.addrs,
+	}
+	for _, s := range l.pool.Servers() {
+		r.Servers = append(r.Servers, s.FQDN())
+	}
+	for _, z := range l.zones {
+		r.Zones = append(r.Zones, z.change)
+	}
+	return r
+}
+
+// digest identifies a normalized config by everything that shapes the plan,
+// clients and secrets excluded.
+func (c Config) digest() string {
+	type zone struct{ Domain, Zone string }
+	var doms []zone
+	for _, d := range c.Domains {
+		doms = append(doms, zone{d.Name, d.Zone.Name()})
+	}
+	var hosts []string
+	for p, h := range c.PoolHosts {
+		hosts = append(hosts, p+"="+h)
+	}
+	slices.Sort(hosts)
+	b, _ := json.Marshal(struct {
+		Site, Target, Replaced, ReplacedSite string
+		Clear                                bool
+		Domains                              []zone
+		Host, HostZone                       string
+		Addrs                                []netip.Addr
+		SRV                                  SRVPolicy
+		PoolHosts                            []string
+		SRVTTL, AddrTTL                      time.Duration
+		Strategy                             Strategy
+		Graceful                             bool
+	}{c.Site, c.TargetPool, c.ReplacedPool, c.ReplacedSite, c.ClearReplacedRoute, doms,
+		c.FederationHost, c.FederationZone.Name(), c.Addresses, c.SRV, hosts, c.SRVTTL, c.AddrTTL, c.Strategy, c.Graceful})
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+func (p *Plan) record() *PlanRecord {
+	r := &PlanRecord{Name: p.Name, Strategy: p.Strategy, Digest: p.cfg.digest(), Live: p.live.record(), Created: time.Now().UTC()}
+	for _, s := range p.Steps {
+		r.Steps = append(r.Steps, StepRecord{ID: s.ID, DependsOn: s.DependsOn, Changes: s.Changes})
+	}
+	return r
+}
+
+func journalErr(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrJournalCorrupt}, args...)...)
+}

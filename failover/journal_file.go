@@ -1,0 +1,223 @@
+package failover
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+	"strconv"
+	"sync"
+)
+
+// maxRecordLine bounds one journal line (a plan record with many RRsets is a
+// few kilobytes).
+const maxRecordLine = 4 << 20
+
+// FileJournal is a Journal in a file: one record per line, each line the
+// CRC-32 (IEEE, 8 hex digits) of its JSON, a space, and the JSON. Append
+// writes and syncs the line before it returns. A last line that is
+// incomplete or fails its checksum is a torn write (the process died while
+// writing it): it is ignored and overwritten by the next Append. A damaged
+// line before the last is ErrJournalCorrupt.
+//
+// A FileJournal holds an exclusive lock (see OpenJournal) until Close, so a
+// second apply, resume or rollback cannot use the same journal at once.
+type FileJournal struct {
+	path string
+	lock *fileLock
+
+	mu   sync.Mutex
+	f    *os.File
+	good int64 // offset just past the last intact record
+	n    int   // records read or written
+}
+
+var _ Journal = (*FileJournal)(nil)
+
+// JournalOptions tune OpenJournal.
+type JournalOptions struct {
+	// TakeOver takes the lock of a journal whose previous holder died
+	// without releasing it (ErrStaleLock otherwise). A lock held by a live
+	// process is never taken (ErrLocked).
+	TakeOver bool
+}
+
+// OpenJournal opens (creating it if needed) the journal at path and locks
+// it. The lock lives in path+".lock" and names its holder (process, host,
+// time).
+func OpenJournal(path string, opts *JournalOptions) (*FileJournal, error) {
+	var o JournalOptions
+	if opts != nil {
+		o = *opts
+	}
+	lk, err := acquireLock(path+".lock", o.TakeOver)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		lk.release()
+		return nil, err
+	}
+	j := &FileJournal{path: path, lock: lk, f: f}
+	if _, err := j.scan(); err != nil {
+		f.Close()
+		lk.release()
+		return nil, err
+	}
+	return j, nil
+}
+
+// Path returns the journal's file name.
+func (j *FileJournal) Path() string { return j.path }
+
+// Append writes r as one line and syncs the file.
+func (j *FileJournal) Append(ctx context.Context, r Record) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	body, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	line := fmt.Appendf(nil, "%08x %s\n", crc32.ChecksumIEEE(body), body)
+	if len(line) > maxRecordLine {
+		return fmt.Errorf("failover: journal record of %d bytes is too large", len(line))
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.f == nil {
+		return os.ErrClosed
+	}
+	// Overwrite a torn tail, if any, so the file stays a sequence of lines.
+	if _, err := j.f.WriteAt(line, j.good); err != nil {
+		return err
+	}
+	if err := j.f.Truncate(j.good + int64(len(line))); err != nil {
+		return err
+	}
+	if err := j.f.Sync(); err != nil {
+		return err
+	}
+	j.good += int64(len(line))
+	j.n++
+	return nil
+}
+
+// Records reads every intact record.
+func (j *FileJournal) Records(ctx context.Context) ([]Record, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.f == nil {
+		return nil, os.ErrClosed
+	}
+	return j.scan()
+}
+
+// Close releases the lock and closes the file.
+func (j *FileJournal) Close() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.f == nil {
+		return nil
+	}
+	err := j.f.Close()
+	j.f = nil
+	return errors.Join(err, j.lock.release())
+}
+
+// scan reads the file from the start; it sets good past the last intact
+// record.
+func (j *FileJournal) scan() ([]Record, error) {
+	if _, err := j.f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	recs, good, err := ParseJournal(j.f)
+	if err != nil {
+		return nil, err
+	}
+	j.good = good
+	j.n = len(recs)
+	return recs, nil
+}
+
+// ParseJournal reads the records of a journal file from r. It returns the
+// intact records and the offset just past the last of them; a torn last
+// line is left out. It never panics, whatever r holds.
+func ParseJournal(r io.Reader) ([]Record, int64, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	var recs []Record
+	var off int64
+	for lineNo := 1; ; lineNo++ {
+		line, err := readLine(br)
+		if err == io.EOF && len(line) == 0 {
+			return recs, off, nil
+		}
+		if err != nil && err != io.EOF {
+			if errors.Is(err, errLineTooLong) {
+				return nil, 0, journalErr("line %d is longer than %d bytes", lineNo, maxRecordLine)
+			}
+			return nil, 0, err
+		}
+		complete := err == nil // ended with a newline
+		rec, perr := parseLine(line, complete)
+		if perr != nil {
+			if _, more := br.Peek(1); more == io.EOF {
+				return recs, off, nil // a torn last line
+			}
+			return nil, 0, journalErr("line %d: %v", lineNo, perr)
+		}
+		if rec.Seq != len(recs)+1 {
+			return nil, 0, journalErr("line %d has sequence %d, want %d", lineNo, rec.Seq, len(recs)+1)
+		}
+		recs = append(recs, rec)
+		off += int64(len(line))
+	}
+}
+
+var errLineTooLong = errors.New("line too long")
+
+func readLine(br *bufio.Reader) ([]byte, error) {
+	var line []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		line = append(line, chunk...)
+		if len(line) > maxRecordLine {
+			return nil, errLineTooLong
+		}
+		if err != bufio.ErrBufferFull {
+			return line, err
+		}
+	}
+}
+
+func parseLine(line []byte, complete bool) (Record, error) {
+	var rec Record
+	if !complete {
+		return rec, errors.New("no end of line")
+	}
+	line = bytes.TrimSuffix(line, []byte("\n"))
+	sum, body, ok := bytes.Cut(line, []byte(" "))
+	if !ok || len(sum) != 8 {
+		return rec, errors.New("no checksum")
+	}
+	want, err := strconv.ParseUint(string(sum), 16, 32)
+	if err != nil {
+		return rec, errors.New("bad checksum field")
+	}
+	if crc32.ChecksumIEEE(body) != uint32(want) {
+		return rec, errors.New("checksum mismatch")
+	}
+	if err := json.Unmarshal(body, &rec); err != nil {
+		return rec, fmt.Errorf("bad record: %v", err)
+	}
+	return rec, nil
+}
