@@ -50,33 +50,36 @@ func FuzzReader(f *testing.F) {
 	})
 }
 
-// FuzzFrameLine feeds arbitrary stdin lines to a persistent process: a frame
-// line yields exactly one result line for its marker, anything else a parse
-// error and no stdout.
+// FuzzFrameLine feeds stdin lines to a persistent process: the template with
+// arbitrary text in its two holes (quote characters included, unescaped), or
+// an arbitrary whole line. A frame line yields exactly one result line for
+// its marker and nothing on stderr; anything else a parse error and no
+// stdout.
 func FuzzFrameLine(f *testing.F) {
-	mk := func(m, b string) string {
-		return strings.Replace(strings.Replace(frameTemplate, "<M>", m, 1), "<B>", b, 1)
-	}
-	f.Add(mk("EF00-1", base64.StdEncoding.EncodeToString([]byte("Get-CsSite"))))
-	f.Add(mk("EF''x", "!!"))
-	f.Add(mk("EF\u2018\u2019", ""))
-	f.Add("Get-Date")
+	f.Add("'EF00-1'", "'"+base64.StdEncoding.EncodeToString([]byte("Get-CsSite"))+"'", false)
+	f.Add("'EF''x'", "'!!'", false)
+	f.Add("\u2018EF\u2019\u2019\u2018", "''", false)
+	f.Add("'a'b'", "'x", false)
+	f.Add("Get-Date", "", true)
 	d := readerDeployment(f, nil)
 	s := &session{d: d, h: d.Host("fe01.contoso.com"), modules: map[string]bool{}}
-	f.Fuzz(func(t *testing.T, line string) {
+	f.Fuzz(func(t *testing.T, m, b string, whole bool) {
+		line := m
+		if !whole {
+			line = strings.Replace(strings.Replace(frameTemplate, "'<M>'", m, 1), "'<B>'", b, 1)
+		}
 		stdout, stderr, pe := s.runFrame(context.Background(), line)
 		marker, _, _, ok := matchFrame(line)
 		if !ok {
 			if pe == nil || stdout != "" || stderr != "" {
 				t.Fatalf("non-frame line gave stdout %q stderr %q pe %v", stdout, stderr, pe)
 			}
-			_ = parseErrorText(line, pe)
 			_ = clixmlError(parseErrorText(line, pe))
 			return
 		}
-		if pe != nil || !strings.HasPrefix(stdout, marker+":") || !strings.HasSuffix(stdout, "\r\n") ||
+		if pe != nil || stderr != "" || !strings.HasPrefix(stdout, marker+":") || !strings.HasSuffix(stdout, "\r\n") ||
 			strings.Count(stdout, "\n") != 1+strings.Count(marker, "\n") {
-			t.Fatalf("frame line gave stdout %q pe %v", stdout, pe)
+			t.Fatalf("frame line gave stdout %q stderr %q pe %v", stdout, stderr, pe)
 		}
 	})
 }

@@ -96,8 +96,8 @@ func (d *Deployment) setStatusLocked(h *Host, s *serviceState, to ServiceStatus,
 var ErrUnknown = errors.New("lynctest: no such object")
 
 // SetServiceStatus sets a service state at once, as if an operator had
-// used the Services console, and calls Config.OnServiceChange. Pending
-// transitions of that service are abandoned.
+// used the Services console; Config.OnServiceChange is called
+// asynchronously. Pending transitions of that service are abandoned.
 func (d *Deployment) SetServiceStatus(host, service string, status ServiceStatus) error {
 	if status < Stopped || status > Paused {
 		return fmt.Errorf("lynctest: invalid service status %d", status)
