@@ -112,31 +112,34 @@ func (a *Authoritative) prepare(ctx context.Context, expected []RRset) (string, 
 	return zone, servers, want, nil
 }
 
+// poll asks every server for every set, all questions at once (a dead
+// server costs one question's timeout and retries, not one per set).
 func (a *Authoritative) poll(ctx context.Context, zone string, servers []Server, want []RRset) *Report {
 	q := newQuerier(a.Exchange, a.Timeout, a.Retries)
-	rep := &Report{Zone: zone, Servers: make([]ServerResult, len(servers)), Converged: true}
+	rep := &Report{Zone: zone, Servers: make([]ServerResult, len(servers)), Converged: len(servers) > 0}
 	var wg sync.WaitGroup
 	for i, s := range servers {
-		wg.Go(func() {
-			res := ServerResult{Server: s, Match: s.Addr != ""}
+		res := &rep.Servers[i]
+		*res = ServerResult{Server: s, Sets: make([]SetResult, len(want))}
+		for j, w := range want {
 			if s.Addr == "" {
-				res.Err = &QueryError{Server: s.Host, Name: s.Host, Type: "A/AAAA", Rcode: -1, Err: ErrNoAnswer}
+				res.Sets[j] = SetResult{Name: w.Name, Type: w.Type, Rcode: -1}
+				continue
 			}
-			for _, w := range want {
-				if s.Addr == "" {
-					res.Sets = append(res.Sets, SetResult{Name: w.Name, Type: w.Type, Rcode: -1})
-					continue
-				}
-				sr := askSet(ctx, q, s.Addr, w)
-				res.Match = res.Match && sr.Match
-				res.Sets = append(res.Sets, sr)
-			}
-			rep.Servers[i] = res
-		})
+			wg.Go(func() { res.Sets[j] = askSet(ctx, q, s.Addr, w) })
+		}
+		if s.Addr == "" {
+			res.Err = &QueryError{Server: s.Host, Name: s.Host, Type: "A/AAAA", Rcode: -1, Err: ErrNoAnswer}
+		}
 	}
 	wg.Wait()
-	for _, s := range rep.Servers {
-		rep.Converged = rep.Converged && s.Match
+	for i := range rep.Servers {
+		res := &rep.Servers[i]
+		res.Match = res.Err == nil
+		for _, sr := range res.Sets {
+			res.Match = res.Match && sr.Match
+		}
+		rep.Converged = rep.Converged && res.Match
 	}
 	return rep
 }
