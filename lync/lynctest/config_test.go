@@ -48,3 +48,16 @@ func TestNewRefusesBadConfigs(t *testing.T) {
 		}
 	}
 }
+
+func TestNames(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ got, want string }{
+		{lynctest.FaultNoise.String(), "FaultNoise"}, {lynctest.FaultSOAP.String(), "FaultSOAP"},
+		{lynctest.FaultKind(99).String(), "FaultKind(99)"}, {lynctest.StopPending.String(), "StopPending"},
+		{lynctest.Lync2013.Module(), "Lync"}, {lynctest.SfB2015.Module(), "SkypeForBusiness"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
+	}
+}

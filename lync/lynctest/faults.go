@@ -190,3 +190,14 @@ func kindIn(k FaultKind, ks []FaultKind) bool {
 	}
 	return false
 }
+
+// String returns the kind's name, e.g. "FaultSOAP".
+func (k FaultKind) String() string {
+	names := [...]string{"", "FaultSOAP", "FaultUnauthorized", "FaultReset", "FaultHang", "FaultTimedOut",
+		"FaultRefuse", "FaultCmdletError", "FaultPersistentExit", "FaultServiceWontStop",
+		"FaultServiceWontStart", "FaultReplicationStuck", "FaultNoise"}
+	if k > 0 && int(k) < len(names) {
+		return names[k]
+	}
+	return fmt.Sprintf("FaultKind(%d)", int(k))
+}
