@@ -36,7 +36,13 @@
 // The external addresses 192.0.2.10 and 192.0.2.20 (RFC 5737) are never
 // dialled: Dial maps them, the pool names and any name the lab's DNS
 // resolves to them onto the listeners' loopback ports, so no traffic leaves
-// 127.0.0.1.
+// 127.0.0.1. The connections it returns report the external address as
+// RemoteAddr, as a remote server would see it.
+//
+// FailPool starts a drill: it stops every service of an Edge pool behind
+// the SDK's back, as an outage would; RecoverPool brings them back.
+// FailoverConfig and FailbackConfig return a failover.Config wired to the
+// lab.
 //
 // Snapshot returns the State a failover touches (routes, service states,
 // replication, the federation RRsets on the primary, listeners) as plain

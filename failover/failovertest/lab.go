@@ -42,8 +42,9 @@ type Lab struct {
 	closeOnce sync.Once
 }
 
-// New builds and starts a lab. Every listener is bound to 127.0.0.1 before
-// it returns. The caller must call Close.
+// New builds and starts a lab: every host, name server and listener has its
+// 127.0.0.1 address when it returns, and the listeners are up or down as
+// the initial state says. The caller must call Close.
 func New(opts Options) (*Lab, error) {
 	o, err := opts.withDefaults()
 	if err != nil {

@@ -121,3 +121,25 @@ func TestOpenServer(t *testing.T) {
 		t.Errorf("OpenServer with a cancelled context = %v, want context.Canceled", err)
 	}
 }
+
+// TestListenerAddrs: both listeners have a loopback address from the start,
+// kept across stop and start.
+func TestListenerAddrs(t *testing.T) {
+	t.Parallel()
+	lab := failovertest.Start(t, failovertest.Options{})
+	pool2, _ := lab.Pool(failovertest.TargetPool)
+	addr := pool2.Listener.Addr()
+	if !strings.HasPrefix(addr, "127.0.0.1:") || pool2.Listener.Running() {
+		t.Fatalf("pool 2 listener: addr %q running %v, want a loopback address and down", addr, pool2.Listener.Running())
+	}
+	mgmt, err := lab.Management(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := mgmt.Site(failovertest.TargetSite).SetXmppRoute(context.Background(), failovertest.TargetPool); err != nil {
+		t.Fatal(err)
+	}
+	if !pool2.Listener.Running() || pool2.Listener.Addr() != addr {
+		t.Errorf("pool 2 after the route change: running %v addr %q, want up on %s", pool2.Listener.Running(), pool2.Listener.Addr(), addr)
+	}
+}

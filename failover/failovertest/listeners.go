@@ -12,12 +12,13 @@ import (
 
 // startListeners creates one xmpptest listener per Edge pool, serving the
 // SIP domains with STARTTLS offered and a certificate for the domains, the
-// federation host and the pool's Access Edge external FQDN. They bind when
-// reconcile first finds them up.
+// federation host and the pool's Access Edge external FQDN. Each binds its
+// port at once, so that Addr is known for the lab's life; the first
+// reconcile stops those that must be down (Start binds the same port again).
 func (l *Lab) startListeners(specs []poolSpec) error {
 	for _, s := range specs {
 		names := append(append([]string(nil), l.opts.Domains...), FederationHost, s.access)
-		srv, err := xmpptest.NewUnstartedServer(xmpptest.Config{
+		srv, err := xmpptest.NewServer(xmpptest.Config{
 			Domains:   l.opts.Domains,
 			CertNames: names,
 			TLS:       xmpptest.TLSOffered,

@@ -32,7 +32,8 @@ type Pool struct {
 	AccessEdgeExternalFQDN string     // e.g. "access1.contoso.com"
 	ExternalIP             netip.Addr // documentation address (192.0.2.10 / .20), never dialled: see Lab.Dial
 	// Listener is the pool's XMPP server-to-server listener double on
-	// 127.0.0.1. The lab starts and stops it; inject faults with SetFault.
+	// 127.0.0.1; its Addr stays the same for the lab's life. The lab starts
+	// and stops it (do not call Start or Stop); inject faults with SetFault.
 	Listener *xmpptest.Server
 }
 
