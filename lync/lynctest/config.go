@@ -87,6 +87,12 @@ type Config struct {
 	// 30, Windows' default): one more Create gets the w:QuotaLimit fault, so a
 	// client that leaks shells fails here as it would on a real host.
 	MaxShellsPerUser int
+	// ShellIdleTimeout, if positive, ends a shell that received no request
+	// for that long (WinRS IdleTimeout; Windows' default is 2 hours): the next
+	// request on it gets the w:InvalidSelectors fault (the expiry is found
+	// when a request names the shell). A client that keeps
+	// polling Receive keeps its shell alive. Default 0: never.
+	ShellIdleTimeout time.Duration
 	// OnServiceChange, if set, is called after every service state change.
 	OnServiceChange func(ServiceEvent)
 	// OnRouteChange, if set, is called after Set-CsSite changed a site's

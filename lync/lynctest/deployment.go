@@ -24,6 +24,7 @@ type Deployment struct {
 	user, pass      string
 	maxOpTimeout    time.Duration
 	maxShells       int
+	idleTimeout     time.Duration
 	onServiceChange func(ServiceEvent)
 	onRouteChange   func(RouteEvent)
 	onReplication   func(ReplicaEvent)
@@ -85,6 +86,9 @@ func New(cfg Config) (*Deployment, error) {
 	}
 	if d.pass == "" {
 		d.pass = DefaultPassword
+	}
+	if d.idleTimeout = cfg.ShellIdleTimeout; d.idleTimeout < 0 {
+		return nil, badConfig("negative shell idle timeout")
 	}
 	if d.maxShells = cfg.MaxShellsPerUser; d.maxShells <= 0 {
 		d.maxShells = 30

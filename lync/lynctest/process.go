@@ -18,8 +18,9 @@ const maxChunk = 48 << 10
 
 // shell is one WinRS shell of a host.
 type shell struct {
-	id    string
-	procs map[string]*process
+	id       string
+	procs    map[string]*process
+	lastUsed time.Time // time of the last request on the shell
 }
 
 // process is a command started in a shell: its stdin queue, its pending

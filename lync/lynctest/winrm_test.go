@@ -174,3 +174,25 @@ func TestShellQuota(t *testing.T) {
 		t.Fatalf("after closing one: %v, %d shells", err, h.ShellCount())
 	}
 }
+
+func TestShellIdleTimeout(t *testing.T) {
+	t.Parallel()
+	cfg := testConfig()
+	cfg.ShellIdleTimeout = 20 * time.Millisecond
+	d := start(t, cfg)
+	h := d.Host("edge02.contoso.com")
+	c := client(t, d, h.FQDN(), false, "")
+	sh, err := c.CreateShell()
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(50 * time.Millisecond) // idle for longer than the timeout
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := sh.ExecuteWithContext(ctx, "powershell.exe -NoProfile -NonInteractive -Command -"); err == nil {
+		t.Fatal("command on an idle-expired shell succeeded")
+	}
+	if h.ShellCount() != 0 {
+		t.Fatalf("%d shells left", h.ShellCount())
+	}
+}

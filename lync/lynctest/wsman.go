@@ -37,7 +37,7 @@ func (h *Host) serveAction(ctx context.Context, action string, r *request) reply
 			d.mu.Unlock()
 			return h.fault(faultQuota.with(strconv.Itoa(d.maxShells)), rel)
 		}
-		sh := &shell{id: newUUID(), procs: map[string]*process{}}
+		sh := &shell{id: newUUID(), procs: map[string]*process{}, lastUsed: time.Now()}
 		h.shells[sh.id] = sh
 		h.counters.Shells++
 		d.mu.Unlock()
@@ -53,7 +53,21 @@ func (h *Host) serveAction(ctx context.Context, action string, r *request) reply
 	sid := r.shellID()
 	d.mu.Lock()
 	sh := h.shells[sid]
+	var expired *shell
+	if now := time.Now(); sh != nil {
+		if d.idleTimeout > 0 && now.Sub(sh.lastUsed) > d.idleTimeout {
+			delete(h.shells, sid) // WinRS IdleTimeout: the shell is gone
+			sh, expired = nil, sh
+		} else {
+			sh.lastUsed = now
+		}
+	}
 	d.mu.Unlock()
+	if expired != nil {
+		for _, p := range expired.procs {
+			p.cancel()
+		}
+	}
 	if sh == nil {
 		return h.fault(faultNoShell.with(sid), rel)
 	}
