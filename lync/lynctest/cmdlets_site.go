@@ -27,7 +27,7 @@ func (d *Deployment) siteCmdlets() []*cmdletDef {
 
 // siteObject is a Get-CsSite output object. Call with d.mu held.
 func (d *Deployment) siteObject(s *siteState) *psObject {
-	var pools, services []any
+	pools, services := []any{}, []any{}
 	for _, p := range d.pools {
 		if p.site != s.name {
 			continue

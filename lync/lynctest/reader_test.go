@@ -9,7 +9,7 @@ import (
 func readerDeployment(t testing.TB, mutate func(*Config)) *Deployment {
 	t.Helper()
 	cfg := Config{
-		Sites: []Site{{Name: "Site1", XmppRoute: "EdgeServer:edgepool1.contoso.com"}, {Name: "Site2"}},
+		Sites: []Site{{Name: "Site1", XmppRoute: "EdgeServer:edgepool1.contoso.com"}, {Name: "Site2"}, {Name: "Site3", Branch: true}},
 		Pools: []Pool{
 			{FQDN: "fepool1.contoso.com", Site: "Site1", Role: FrontEnd, Servers: []Server{{FQDN: "fe01.contoso.com"}}},
 			{FQDN: "edgepool1.contoso.com", Site: "Site1", Role: Edge, Servers: []Server{{FQDN: "edge01.contoso.com"}}},
@@ -82,6 +82,7 @@ func TestReaderScripts(t *testing.T) {
 		{"switch with colon", "Get-CsWindowsService -ComputerName 'edge03.contoso.com' -Name 'RTCSRV' -ExcludeActivityLevel:$true | Select-Object -Property ActivityLevel", `[{"ActivityLevel":null}]`, ""},
 		{"two statements", "Get-CsSite -Identity 'Site1' | Select-Object -Property SiteId; Get-CsSite -Identity 'Site2' | Select-Object -Property SiteId", `[{"SiteId":1},{"SiteId":2}]`, ""},
 		{"empty script", "", `[]`, ""},
+		{"site without pools", "Get-CsSite -Identity 'Site3' | Select-Object -Property Pools, @{ Name = 'P'; Expression = { [string[]]$_.Pools } }", `[{"Pools":[],"P":[]}]`, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
