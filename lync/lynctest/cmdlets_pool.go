@@ -5,11 +5,12 @@ const (
 	classGetService = "Microsoft.Rtc.Management.Xds.GetServiceCmdlet"
 )
 
-var (
-	getPoolDef   = &cmdletDef{name: "Get-CsPool", class: classGetPool}
-	getCsSvcDef  = &cmdletDef{name: "Get-CsService", class: classGetService}
-	xmppPortTLS  = int64(5269)
-	xmppInternal = int64(23456)
+var getPoolDef = &cmdletDef{name: "Get-CsPool", class: classGetPool}
+
+// XMPP ports of an XMPP-enabled Edge pool (REFERENCE.md §1).
+const (
+	xmppPortTLS  int64 = 5269
+	xmppInternal int64 = 23456
 )
 
 func poolCmdlets() []*cmdletDef {
