@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/miekg/dns"
+
 	"github.com/xmppfed/edgefailover/failover"
 	"github.com/xmppfed/edgefailover/failover/failovertest"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
@@ -127,14 +129,17 @@ func benchApply(b *testing.B, st failover.Strategy) applyResult {
 		b.Fatalf("Apply: state %s, first change at %v", rep.State, first)
 	}
 	if testing.Verbose() {
-		logSteps(b, plan, rep, model, lab.Deployment())
+		logSteps(b, plan, rep, model, lab)
+	}
+	if err := model.check(lab.Deployment(), pool.Servers); err != nil {
+		b.Fatal(err)
 	}
 	return applyResult{apply: last.Sub(first), critical: crit, noTargetRunning: down}
 }
 
 // logSteps prints each step's measured duration next to its modelled cost,
 // and the scripts each host ran, to find steps that wait longer than needed.
-func logSteps(b *testing.B, plan *failover.Plan, rep *failover.Report, m costModel, d *lynctest.Deployment) {
+func logSteps(b *testing.B, plan *failover.Plan, rep *failover.Report, m costModel, lab *failovertest.Lab) {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "%-36s %9s %9s %9s\n", "step", "start ms", "took ms", "model ms")
 	t0 := rep.Started
@@ -143,11 +148,12 @@ func logSteps(b *testing.B, plan *failover.Plan, rep *failover.Report, m costMod
 		c, _ := m.stepCost(s)
 		fmt.Fprintf(&sb, "%-36s %9.1f %9.1f %9.1f\n", s.ID, ms(sr.Started.Sub(t0)), ms(sr.Finished.Sub(sr.Started)), ms(c))
 	}
-	for _, h := range d.Hosts() {
+	for _, h := range lab.Deployment().Hosts() {
 		if c := h.Counters(); c.Scripts > 0 {
 			fmt.Fprintf(&sb, "%s: %d scripts, %d processes, cmdlets %v\n", h.FQDN(), c.Scripts, c.Processes, c.Cmdlets)
 		}
 	}
+	fmt.Fprintf(&sb, "DNS updates on the primary: %d\n", lab.DNS().Primary.Count(dns.OpcodeUpdate))
 	b.Log("\n" + sb.String())
 }
 
@@ -235,6 +241,31 @@ type costModel struct {
 	servers int
 }
 
+// check compares the cmdlets one Apply ran with those the model charges
+// for, so that the model cannot silently drift from what the steps run.
+func (m costModel) check(d *lynctest.Deployment, servers []string) error {
+	var errs []string
+	want := func(host, cmdlet string, n int, atLeast bool) {
+		got := d.Host(host).Counters().Cmdlets[cmdlet]
+		if got != n && !(atLeast && got > n) {
+			errs = append(errs, fmt.Sprintf("%s ran %s %d times, the model counts %d", host, cmdlet, got, n))
+		}
+	}
+	for _, srv := range servers {
+		want(srv, "Stop-CsWindowsService", 1, false)
+		want(srv, "Start-CsWindowsService", 1, false)
+		want(srv, "Get-CsWindowsService", 2, true) // a stop's polls, a start's read
+	}
+	mgmt := failovertest.ManagementHost
+	want(mgmt, "Set-CsSite", 1, false)
+	want(mgmt, "Get-CsSite", 4, false) // preflight, route (2), verify/route
+	want(mgmt, "Get-CsManagementStoreReplicationStatus", 2*len(servers), true)
+	if len(errs) > 0 {
+		return fmt.Errorf("cost model out of date:\n%s", strings.Join(errs, "\n"))
+	}
+	return nil
+}
+
 func (m costModel) scaled(d time.Duration) time.Duration {
 	s := m.lat.Scale
 	if s == 0 {
@@ -268,6 +299,48 @@ func (m costModel) stepCost(s *failover.Step) (time.Duration, error) {
 		return time.Duration(1+m.servers) * rt, nil
 	}
 	return 0, fmt.Errorf("cost model: no cost for step %q: extend costModel", id)
+}
+
+// TestCostModel checks the critical path the benchmark divides by, on the
+// plans of both strategies (built in a lab without latency).
+func TestCostModel(t *testing.T) {
+	t.Parallel()
+	m := costModel{lat: benchLatency, poll: failovertest.LabTimeouts.Poll, servers: benchServers}
+	rt := m.scaled(benchLatency.RoundTrip)
+	stop := rt + m.scaled(benchLatency.ServiceStop) + m.poll + rt
+	start := m.scaled(benchLatency.ServiceStart) + 2*rt
+	repl := m.scaled(benchLatency.Replication) + m.poll
+	verify := (1 + benchServers) * rt
+	for _, tc := range []struct {
+		strategy failover.Strategy
+		want     time.Duration
+	}{
+		// The stops and the route change run together; then start,
+		// replication, the probe (0) and verify/services.
+		{failover.Runbook, max(stop, 3*rt) + start + repl + verify},
+		// The route, replication, then the servers one at a time.
+		{failover.Rolling, 3*rt + repl + benchServers*(stop+start) + verify},
+	} {
+		t.Run(string(tc.strategy), func(t *testing.T) {
+			t.Parallel()
+			lab := failovertest.Start(t, failovertest.Options{ServersPerPool: benchServers})
+			ctx := context.Background()
+			cfg, err := lab.FailoverConfig(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg.Strategy = tc.strategy
+			plan, err := failover.New(ctx, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer plan.Close()
+			got, err := m.criticalPath(plan)
+			if err != nil || got != tc.want {
+				t.Errorf("critical path = %v, %v; want %v", got, err, tc.want)
+			}
+		})
+	}
 }
 
 // criticalPath is the longest chain of DependsOn weighted by stepCost.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/libdns/libdns"
+	"github.com/miekg/dns"
 
 	"github.com/xmppfed/edgefailover/edge"
 	"github.com/xmppfed/edgefailover/failover/failovertest"
@@ -38,6 +39,11 @@ func benchNaive(b *testing.B) time.Duration {
 	d, err := naiveRunbook(context.Background(), lab, benchLatency)
 	if err != nil {
 		b.Fatal("naive runbook: ", err)
+	}
+	if testing.Verbose() {
+		c := lab.Deployment().Counters()
+		b.Logf("naive: %v, %d processes, %d module imports, cmdlets %v, %d DNS updates",
+			d, c.Processes, c.ModuleImports, c.Cmdlets, lab.DNS().Primary.Count(dns.OpcodeUpdate))
 	}
 	return d
 }
