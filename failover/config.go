@@ -78,8 +78,8 @@ type Config struct {
 	// TargetPool is the FQDN of the Edge pool that takes XMPP federation over.
 	TargetPool string
 	// OpenServer opens a client for one Edge server of the target pool, whose
-	// servers are discovered with Get-CsPool. The plan closes none of them;
-	// the caller owns them.
+	// servers are discovered with Get-CsPool. The plan owns the clients it
+	// opens: Plan.Close closes them. Management stays the caller's.
 	OpenServer func(ctx context.Context, fqdn string) (*lync.Client, error)
 	// ReplacedPool is the FQDN of the pool that hosted federation (optional).
 	// With SRVPrioritized it takes the second priority.

@@ -38,8 +38,9 @@ type Plan struct {
 	applied atomic.Bool
 }
 
-// Close closes the clients New opened for the target pool's servers. The
-// management client and the zones are the caller's.
+// Close closes the clients New opened (through Config.OpenServer) for the
+// target pool's servers. The management client and the zones are the
+// caller's.
 func (p *Plan) Close() error {
 	if p.pool == nil {
 		return nil

@@ -59,6 +59,9 @@ func stopStep(c Config, srv *edge.Server, before []lync.Service, deps []string) 
 		Commands:  []string{stopCommand(fqdn, c.Graceful), pollCommand(fqdn)},
 	}
 	s.do = func(ctx context.Context, p *Progress) error {
+		if err := checkServices(ctx, srv, before); err != nil {
+			return err
+		}
 		st, err := srv.StopServices(ctx, &edge.StopOptions{Graceful: c.Graceful, PollInterval: c.Timeouts.Poll, Timeout: c.Timeouts.Stop})
 		progressState(p, st)
 		return err
@@ -68,6 +71,37 @@ func stopStep(c Config, srv *edge.Server, before []lync.Service, deps []string) 
 		s.undo = startServices(c, srv, names, all)
 	}
 	return s
+}
+
+// checkServices is the stale-plan guard of a stop: the services must be as
+// the plan read them (or already all stopped, by an interrupted apply);
+// otherwise someone acted on the server meanwhile, and the undo would
+// restore a state that no longer holds.
+func checkServices(ctx context.Context, srv *edge.Server, before []lync.Service) error {
+	st, err := srv.Status(ctx)
+	if err != nil {
+		return err
+	}
+	if st.All(lync.ServiceStopped) || sameStates(st.Services, before) {
+		return nil
+	}
+	return fmt.Errorf("%w: services of %s are %s, the plan read %s", ErrStalePlan, srv.FQDN(), describe(st.Services), describe(before))
+}
+
+func sameStates(a, b []lync.Service) bool {
+	want := make(map[string]lync.ServiceStatus, len(b))
+	for _, s := range b {
+		want[s.Name] = s.Status
+	}
+	if len(a) != len(want) {
+		return false
+	}
+	for _, s := range a {
+		if st, ok := want[s.Name]; !ok || st != s.Status {
+			return false
+		}
+	}
+	return true
 }
 
 // startStep starts every Lync service of a target server (runbook step 7).
@@ -106,6 +140,9 @@ func restartStep(c Config, srv *edge.Server, before []lync.Service, deps []strin
 		Commands:  []string{stopCommand(fqdn, c.Graceful), pollCommand(fqdn), startCommand(fqdn, nil), pollCommand(fqdn)},
 	}
 	s.do = func(ctx context.Context, p *Progress) error {
+		if err := checkServices(ctx, srv, before); err != nil {
+			return err
+		}
 		st, err := srv.StopServices(ctx, &edge.StopOptions{Graceful: c.Graceful, PollInterval: c.Timeouts.Poll, Timeout: c.Timeouts.Stop})
 		progressState(p, st)
 		if err != nil {

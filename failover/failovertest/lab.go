@@ -37,7 +37,8 @@ type Lab struct {
 
 	mu        sync.Mutex // guards the fields below
 	closed    bool
-	clients   map[string]*lync.Client // by host FQDN
+	clients   map[string]*lync.Client // cached, by host FQDN (Management)
+	owned     []*lync.Client          // opened by OpenServer for callers; closed by Close if still open
 	listenErr error                   // last failure to start a listener
 	closeOnce sync.Once
 }
@@ -104,6 +105,8 @@ func (l *Lab) Close() {
 		l.closed = true
 		clients := l.clients
 		l.clients = nil
+		owned := l.owned
+		l.owned = nil
 		l.mu.Unlock()
 		// The deployment first: it ends hanging requests and scripts, which
 		// a client's Close would otherwise wait for (up to its CallTimeout).
@@ -112,6 +115,9 @@ func (l *Lab) Close() {
 		var wg sync.WaitGroup
 		for _, c := range clients {
 			wg.Go(func() { _ = c.Close() })
+		}
+		for _, c := range owned {
+			wg.Go(func() { _ = c.Close() }) // a second Close of a client is harmless
 		}
 		wg.Wait()
 		l.closeListeners()

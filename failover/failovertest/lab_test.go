@@ -107,8 +107,20 @@ func TestOpenServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a != b {
-		t.Error("OpenServer returned two clients for one host; want the cached one")
+	if a == b {
+		t.Error("OpenServer returned the same client twice; each caller owns its own")
+	}
+	// The caller owns it: closing one leaves the other (and the lab) working.
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Services.List(ctx, "edge1a.contoso.com"); err != nil {
+		t.Errorf("a client still works after another one was closed: %v", err)
+	}
+	m1, _ := lab.Management(ctx)
+	m2, _ := lab.Management(ctx)
+	if m1 != m2 || m1 == nil {
+		t.Error("Management returned two clients; want the lab's cached one")
 	}
 	for _, name := range []string{"edge9z.contoso.com", "", "192.0.2.10", "edge1a.contoso.com:5985"} {
 		if _, err := lab.OpenServer(ctx, name); !errors.Is(err, failovertest.ErrUnknownHost) {
