@@ -1,0 +1,164 @@
+package main
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/xmppfed/edgefailover/examples/internal/setup"
+	"github.com/xmppfed/edgefailover/failover"
+	"github.com/xmppfed/edgefailover/lync"
+)
+
+// fileConfig is the JSON config file; README.md in this folder documents
+// every member and config.sample.json is a complete example.
+type fileConfig struct {
+	Management  setup.WinRM       `json:"management"`
+	EdgeServers setup.WinRM       `json:"edge_servers"`
+	Credentials setup.Credentials `json:"credentials"`
+
+	Site               string `json:"site"`
+	TargetPool         string `json:"target_pool"`
+	ReplacedPool       string `json:"replaced_pool,omitempty"`
+	ReplacedSite       string `json:"replaced_site,omitempty"`
+	ClearReplacedRoute bool   `json:"clear_replaced_route,omitempty"`
+
+	DNSProviders   map[string]setup.DNSProvider `json:"dns_providers"`
+	Domains        []domainConfig               `json:"domains"`
+	FederationHost string                       `json:"federation_host"`
+	FederationZone *zoneConfig                  `json:"federation_zone,omitempty"`
+	Addresses      []string                     `json:"addresses,omitempty"`
+	// ReplacedAddresses are the addresses of the replaced pool, used by
+	// -failback (default: read from its Access Edge external FQDN).
+	ReplacedAddresses []string          `json:"replaced_addresses,omitempty"`
+	SRV               string            `json:"srv,omitempty"`
+	PoolHosts         map[string]string `json:"pool_hosts,omitempty"`
+	SRVTTL            setup.Duration    `json:"srv_ttl,omitempty"`
+	AddrTTL           setup.Duration    `json:"addr_ttl,omitempty"`
+
+	Strategy string         `json:"strategy,omitempty"`
+	Graceful bool           `json:"graceful,omitempty"`
+	Timeouts timeoutsConfig `json:"timeouts,omitzero"`
+	Verify   verifyConfig   `json:"verify,omitzero"`
+	Journal  string         `json:"journal,omitempty"`
+}
+
+type zoneConfig struct {
+	Zone     string `json:"zone"`     // absolute, e.g. "contoso.com."
+	Provider string `json:"provider"` // a key of dns_providers
+}
+
+type domainConfig struct {
+	Name string `json:"name"`
+	zoneConfig
+}
+
+type timeoutsConfig struct {
+	Preflight   setup.Duration `json:"preflight,omitempty"`
+	Command     setup.Duration `json:"command,omitempty"`
+	Stop        setup.Duration `json:"stop,omitempty"`
+	Start       setup.Duration `json:"start,omitempty"`
+	Replication setup.Duration `json:"replication,omitempty"`
+	DNS         setup.Duration `json:"dns,omitempty"`
+	Converge    setup.Duration `json:"converge,omitempty"`
+	Probe       setup.Duration `json:"probe,omitempty"`
+	Poll        setup.Duration `json:"poll,omitempty"`
+}
+
+type verifyConfig struct {
+	Resolvers    []string          `json:"resolvers,omitempty"`
+	Nameservers  map[string]string `json:"nameservers,omitempty"`
+	NoIPv6       bool              `json:"no_ipv6,omitempty"`
+	ProbeFrom    string            `json:"probe_from,omitempty"`
+	ProbeCAFile  string            `json:"probe_ca_file,omitempty"`
+	NoStartTLS   bool              `json:"no_starttls,omitempty"`
+	ProbeConnect map[string]string `json:"probe_connect,omitempty"`
+}
+
+// inputError is bad input: exit 2, nothing sent.
+type inputError struct{ err error }
+
+func (e *inputError) Error() string { return e.err.Error() }
+func (e *inputError) Unwrap() error { return e.err }
+
+func badInput(format string, a ...any) error { return &inputError{fmt.Errorf(format, a...)} }
+
+// check validates everything that needs no secret and no network, so that
+// bad input fails before a prompt or a packet.
+func (c *fileConfig) check() error {
+	if err := c.Management.Check(false); err != nil {
+		return badInput("management: %v", err)
+	}
+	if err := c.EdgeServers.Check(true); err != nil {
+		return badInput("edge_servers: %v", err)
+	}
+	if c.Credentials.PasswordEnv == "" {
+		return badInput("credentials.password_env is required")
+	}
+	if _, err := lync.ParseSiteName(c.Site); err != nil {
+		return badInput("site: %v", err)
+	}
+	if c.ReplacedSite != "" {
+		if _, err := lync.ParseSiteName(c.ReplacedSite); err != nil {
+			return badInput("replaced_site: %v", err)
+		}
+	}
+	for name, p := range c.DNSProviders {
+		if err := p.Check(); err != nil {
+			return badInput("dns_providers.%s: %v", name, err)
+		}
+	}
+	if len(c.Domains) == 0 {
+		return badInput("domains: at least one SIP domain is required")
+	}
+	var zones []zoneConfig
+	for _, d := range c.Domains {
+		zones = append(zones, d.zoneConfig)
+	}
+	if c.FederationZone != nil {
+		zones = append(zones, *c.FederationZone)
+	}
+	for i, z := range zones {
+		if _, ok := c.DNSProviders[z.Provider]; !ok {
+			return badInput("zone %q (#%d): provider %q is not in dns_providers", z.Zone, i, z.Provider)
+		}
+		if !strings.HasSuffix(z.Zone, ".") {
+			return badInput("zone %q must be absolute (end with a dot)", z.Zone)
+		}
+	}
+	for _, a := range append(append([]string(nil), c.Addresses...), c.ReplacedAddresses...) {
+		if _, err := netip.ParseAddr(a); err != nil {
+			return badInput("addresses: %v", err)
+		}
+	}
+	switch failover.Strategy(c.Strategy) {
+	case "", failover.Runbook, failover.Rolling:
+	default:
+		return badInput("strategy %q: use runbook or rolling", c.Strategy)
+	}
+	switch failover.SRVPolicy(c.SRV) {
+	case "", failover.SRVSingle, failover.SRVPrioritized:
+	default:
+		return badInput("srv %q: use single or prioritized", c.SRV)
+	}
+	if err := setup.CheckConnect(c.Verify.ProbeConnect); err != nil {
+		return badInput("verify.probe_connect: %v", err)
+	}
+	return nil
+}
+
+// swap returns the failback config: the pools and sites swapped.
+func (c fileConfig) swap() (fileConfig, error) {
+	if c.ReplacedPool == "" || c.ReplacedSite == "" {
+		return c, badInput("-failback needs replaced_pool and replaced_site in the config")
+	}
+	c.TargetPool, c.ReplacedPool = c.ReplacedPool, c.TargetPool
+	c.Site, c.ReplacedSite = c.ReplacedSite, c.Site
+	// Never the forward addresses (Microsoft's failback page copies them):
+	// the replaced pool's own, or read from its Access Edge external FQDN.
+	c.Addresses, c.ReplacedAddresses = c.ReplacedAddresses, c.Addresses
+	if c.Journal != "" {
+		c.Journal += ".failback"
+	}
+	return c, nil
+}

@@ -1,0 +1,62 @@
+// Command failover fails XMPP federation over to another Lync Server 2013 /
+// Skype for Business Server 2015 Edge pool, in a real deployment, from a
+// JSON config file. It is the program an admin adapts.
+//
+// Usage:
+//
+//	failover -config FILE [-failback] [-json]                 # dry run: print the plan
+//	failover -config FILE -apply [-yes] [-failback] [-json]   # apply it, with a journal
+//	failover resume   -config FILE [-failback] [-yes] [-json] # finish an apply that a crash interrupted
+//	failover rollback -config FILE [-failback] [-yes] [-json] # undo what the journal says was done
+//
+// The config file (see README.md and config.sample.json in this folder)
+// names the management host's WinRM endpoint, how to reach the Edge servers,
+// the site and pools, the SIP domains and their zones with the DNS provider
+// (RFC 2136 with TSIG), the federation host, SRV policy, TTLs, strategy,
+// timeouts and how to verify. It never holds a secret: the WinRM password and
+// the TSIG secrets come from the environment variables the file names, or
+// from a prompt (echo off on a Unix terminal; a line of stdin otherwise). A
+// file that holds a password or secret in clear is refused.
+//
+// Without -apply nothing changes: the program builds the plan from live state
+// (read-only cmdlets and DNS queries) and prints it. With -apply it asks for
+// confirmation (unless -yes), records every step in a journal (file named by
+// -journal, the file's "journal" member, or FILE.journal; FILE.journal.failback
+// for -failback), applies, verifies, and undoes everything on failure. After
+// a crash, `resume` finishes the apply and `rollback` undoes it, from the
+// journal.
+//
+// Exit codes: 0 done (plan printed, applied, resumed or rolled back);
+// 1 the plan could not be built (preflight) or applying failed (the report
+// says whether it was rolled back); 2 bad input (flags, config file,
+// missing secret): nothing was sent; 3 not confirmed: nothing was changed.
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/xmppfed/edgefailover/examples/internal/setup"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	a := &app{stdin: os.Stdin, env: os.LookupEnv}
+	code := a.run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run is the program as a function, for tests: no stdin, the process's
+// environment.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return (&app{env: os.LookupEnv}).run(ctx, args, stdout, stderr)
+}
+
+// app is one run's outside world.
+type app struct {
+	stdin io.Reader // nil: no prompt possible
+	env   setup.Env
+}

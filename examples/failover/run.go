@@ -1,0 +1,284 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/xmppfed/edgefailover/examples/internal/setup"
+	"github.com/xmppfed/edgefailover/failover"
+	"github.com/xmppfed/edgefailover/lync"
+)
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitFailed   = 1
+	exitBadInput = 2
+	exitDeclined = 3
+)
+
+type options struct {
+	sub      string // "", "resume" or "rollback"
+	config   string
+	apply    bool
+	yes      bool
+	failback bool
+	json     bool
+	journal  string
+	verbose  bool
+}
+
+const usage = `usage:
+  failover -config FILE [-failback] [-json]                  print the plan (dry run)
+  failover -config FILE -apply [-yes] [-failback] [-json]    apply it, keeping a journal
+  failover resume   -config FILE [-failback] [-yes] [-json]  finish an interrupted apply from its journal
+  failover rollback -config FILE [-failback] [-yes] [-json]  undo what the journal says was done
+
+Fails XMPP federation over to the config's target pool (runbook steps 1-7 with
+preflight, verification and rollback). Secrets come from the environment
+variables the config names (credentials.password_env, dns_providers.*.secret_env)
+or a prompt; a config holding a secret in clear is refused. See README.md.
+
+Exit codes: 0 done, 1 preflight or apply failed, 2 bad input (nothing sent),
+3 not confirmed (nothing changed).
+
+flags:
+`
+
+func parseFlags(args []string, stderr io.Writer) (*options, int) {
+	o := &options{}
+	if len(args) > 0 && (args[0] == "resume" || args[0] == "rollback") {
+		o.sub, args = args[0], args[1:]
+	}
+	fs := flag.NewFlagSet("failover", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.config, "config", "", "the JSON config `file` (required)")
+	fs.BoolVar(&o.apply, "apply", false, "apply the plan (default: print it only)")
+	fs.BoolVar(&o.yes, "yes", false, "do not ask for confirmation")
+	fs.BoolVar(&o.failback, "failback", false, "fail back: swap target_pool/site with replaced_pool/replaced_site (computed from live state)")
+	fs.BoolVar(&o.json, "json", false, "print the plan and report as JSON")
+	fs.StringVar(&o.journal, "journal", "", "journal `file` (default: the config's \"journal\" member, or FILE.journal)")
+	fs.BoolVar(&o.verbose, "v", false, "log every request and event to stderr (secrets are redacted)")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, exitOK
+		}
+		return nil, exitBadInput
+	}
+	switch {
+	case fs.NArg() > 0:
+		fmt.Fprintf(stderr, "failover: unexpected argument %q\n", fs.Arg(0))
+	case o.config == "":
+		fmt.Fprintln(stderr, "failover: -config is required")
+	case o.sub != "" && o.apply:
+		fmt.Fprintf(stderr, "failover: %s applies by itself: drop -apply\n", o.sub)
+	default:
+		return o, exitOK
+	}
+	fs.Usage()
+	return nil, exitBadInput
+}
+
+func (a *app) run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	o, code := parseFlags(args, stderr)
+	if o == nil {
+		return code
+	}
+	err := a.do(ctx, o, stdout, stderr)
+	var in *inputError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errDeclined):
+		fmt.Fprintln(stderr, "failover: not confirmed: nothing was changed")
+		return exitDeclined
+	case errors.As(err, &in):
+		fmt.Fprintf(stderr, "failover: bad input: %v\nnothing was sent.\n", err)
+		return exitBadInput
+	default:
+		fmt.Fprintf(stderr, "failover: %v\n", err)
+		return exitFailed
+	}
+}
+
+var errDeclined = errors.New("not confirmed")
+
+func (a *app) do(ctx context.Context, o *options, stdout, stderr io.Writer) error {
+	var fc fileConfig
+	if err := setup.LoadJSON(o.config, &fc); err != nil {
+		return &inputError{err}
+	}
+	if o.failback {
+		var err error
+		if fc, err = fc.swap(); err != nil {
+			return err
+		}
+	}
+	journal := o.journal
+	if journal == "" {
+		journal = fc.Journal
+	}
+	if journal == "" {
+		journal = o.config + ".journal"
+		if o.failback {
+			journal += ".failback"
+		}
+	}
+	con := setup.NewConsole(a.stdin, stderr, a.env)
+	lopts := &lync.Options{}
+	var logger *slog.Logger
+	if o.verbose {
+		logger = slog.New(slog.NewTextHandler(stderr, nil))
+		lopts.Logger = logger
+	}
+	dep, err := build(&fc, con, lopts)
+	if err != nil {
+		return err
+	}
+	defer dep.close()
+	dep.cfg.Logger = logger
+	ap := &failover.ApplyOptions{Logger: logger}
+	if !o.json {
+		ap.Hooks.Event = progress(stdout)
+	}
+	if o.sub != "" {
+		return a.recover(ctx, o, con, dep.cfg, journal, ap, stdout)
+	}
+
+	plan, err := failover.New(ctx, dep.cfg)
+	if err != nil {
+		return newError(err)
+	}
+	defer plan.Close()
+	if o.json && !o.apply {
+		return writeJSON(stdout, map[string]any{"plan": plan})
+	}
+	if !o.json {
+		fmt.Fprint(stdout, plan)
+	}
+	if !o.apply {
+		if !o.json {
+			fmt.Fprintln(stdout, "\ndry run: nothing was changed. Apply with -apply.")
+		}
+		return nil
+	}
+	if !plan.HasChanges() {
+		if o.json {
+			return writeJSON(stdout, map[string]any{"plan": plan})
+		}
+		fmt.Fprintln(stdout, "\nnothing to change: federation already runs on", fc.TargetPool)
+		return nil
+	}
+	if !o.yes && !con.Confirm(fmt.Sprintf("\nApply %q now?", plan.Name)) {
+		return errDeclined
+	}
+	j, err := openJournal(ctx, journal, true)
+	if err != nil {
+		return err
+	}
+	defer j.Close()
+	ap.Journal = j
+	if !o.json {
+		fmt.Fprintf(stdout, "\njournal: %s\n", journal)
+	}
+	rep, err := plan.Apply(ctx, ap)
+	return report(stdout, o.json, plan, rep, err, journal)
+}
+
+// recover runs resume or rollback from the journal.
+func (a *app) recover(ctx context.Context, o *options, con *setup.Console, cfg failover.Config, journal string, ap *failover.ApplyOptions, stdout io.Writer) error {
+	if !o.yes && !con.Confirm(fmt.Sprintf("%s the apply recorded in %s now?", o.sub, journal)) {
+		return errDeclined
+	}
+	j, err := openJournal(ctx, journal, false)
+	if err != nil {
+		return err
+	}
+	defer j.Close()
+	f := failover.Resume
+	if o.sub == "rollback" {
+		f = failover.Rollback
+	}
+	plan, rep, err := f(ctx, j, cfg, ap)
+	if plan != nil {
+		defer plan.Close()
+	}
+	if rep == nil {
+		if errors.Is(err, failover.ErrInvalidConfig) {
+			return &inputError{err}
+		}
+		return fmt.Errorf("%s: %w", o.sub, err)
+	}
+	return report(stdout, o.json, plan, rep, err, journal)
+}
+
+// openJournal opens the journal; fresh says it is for a new apply, which
+// refuses a journal that already records one.
+func openJournal(ctx context.Context, path string, fresh bool) (*failover.FileJournal, error) {
+	j, err := failover.OpenJournal(path, nil)
+	if errors.Is(err, failover.ErrStaleLock) {
+		return nil, fmt.Errorf("journal %s: %w (the process that held it died; check nothing else runs, then remove %s.lock)", path, err, path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("journal %s: %w", path, err)
+	}
+	if fresh {
+		recs, err := j.Records(ctx)
+		if err != nil || len(recs) > 0 {
+			j.Close()
+			return nil, badInput("journal %s already records an apply (%v): run `failover resume` or `failover rollback`, or move the file away to start anew", path, err)
+		}
+	}
+	return j, nil
+}
+
+func report(w io.Writer, asJSON bool, plan *failover.Plan, rep *failover.Report, err error, journal string) error {
+	if asJSON {
+		if jerr := writeJSON(w, map[string]any{"plan": plan, "report": rep, "journal": journal}); jerr != nil {
+			return jerr
+		}
+	} else {
+		fmt.Fprintf(w, "\n%s", rep)
+	}
+	if err != nil {
+		return fmt.Errorf("%s (state %s; journal %s): %w", rep.Plan, rep.State, journal, err)
+	}
+	return nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// progress renders events as one line each.
+func progress(w io.Writer) func(failover.Event) {
+	start := time.Now()
+	var mu sync.Mutex // steps run concurrently
+	return func(e failover.Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		msg := e.Message
+		if e.Server != "" {
+			msg = e.Server + " " + msg
+		}
+		if e.Err != nil {
+			msg += ": " + e.Err.Error()
+		}
+		fmt.Fprintf(w, "  %8.3fs  %-32s %-12s %s\n", e.Time.Sub(start).Seconds(), e.Step, e.Kind, msg)
+	}
+}
+
+func timeDur(d setup.Duration) time.Duration { return time.Duration(d) }

@@ -1,0 +1,27 @@
+//go:build unix
+
+package setup
+
+import (
+	"bufio"
+	"os"
+	"os/exec"
+	"strings"
+)
+
+// readHidden reads a line from the terminal f with echo turned off by
+// stty(1) (the examples add no dependency such as golang.org/x/term), and
+// turns echo back on whatever happens.
+func readHidden(f *os.File) (string, error) {
+	stty := func(arg string) error {
+		cmd := exec.Command("stty", arg)
+		cmd.Stdin = f
+		return cmd.Run()
+	}
+	if err := stty("-echo"); err != nil {
+		return "", err
+	}
+	defer stty("echo")
+	s, err := bufio.NewReader(f).ReadString('\n')
+	return strings.TrimRight(s, "\r\n"), err
+}

@@ -1,0 +1,99 @@
+package setup
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// ErrNoSecret is returned when a secret is neither in its environment
+// variable nor available from a prompt.
+var ErrNoSecret = errors.New("secret not available")
+
+// Env looks up an environment variable (os.LookupEnv in programs, a map in
+// tests).
+type Env func(name string) (string, bool)
+
+// Console asks the operator for secrets and confirmations. On a terminal,
+// secrets are read with echo off; otherwise a line is read from In (a pipe:
+// `printf '%s\n' "$PASS" | prog ...`).
+type Console struct {
+	In  io.Reader // os.Stdin in programs
+	Out io.Writer // where prompts go (stderr)
+	Env Env
+
+	r *bufio.Reader
+}
+
+// NewConsole returns a console reading in, prompting on out.
+func NewConsole(in io.Reader, out io.Writer, env Env) *Console {
+	return &Console{In: in, Out: out, Env: env}
+}
+
+// terminal reports whether In is a terminal.
+func (c *Console) terminal() (*os.File, bool) {
+	f, ok := c.In.(*os.File)
+	if !ok {
+		return nil, false
+	}
+	st, err := f.Stat()
+	return f, err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func (c *Console) line() (string, error) {
+	if c.r == nil {
+		c.r = bufio.NewReader(c.In)
+	}
+	s, err := c.r.ReadString('\n')
+	if err != nil && (s == "" || !errors.Is(err, io.EOF)) {
+		return "", err
+	}
+	return strings.TrimRight(s, "\r\n"), nil
+}
+
+// Secret returns the value of the environment variable env when it is set,
+// otherwise prompts for it (what is the secret's description, e.g. "WinRM
+// password for CONTOSO\lyncadmin"). An empty answer is ErrNoSecret.
+func (c *Console) Secret(env, what string) (string, error) {
+	if env != "" && c.Env != nil {
+		if v, ok := c.Env(env); ok && v != "" {
+			return v, nil
+		}
+	}
+	if c.In == nil {
+		return "", fmt.Errorf("%s: set the environment variable %s: %w", what, env, ErrNoSecret)
+	}
+	fmt.Fprintf(c.Out, "%s (environment variable %s is not set): ", what, env)
+	var s string
+	var err error
+	if f, ok := c.terminal(); ok {
+		s, err = readHidden(f)
+		fmt.Fprintln(c.Out)
+	} else {
+		s, err = c.line()
+	}
+	if err != nil {
+		return "", fmt.Errorf("%s: reading it: %v: %w", what, err, ErrNoSecret)
+	}
+	if s == "" {
+		return "", fmt.Errorf("%s: set the environment variable %s or answer the prompt: %w", what, env, ErrNoSecret)
+	}
+	return s, nil
+}
+
+// Confirm asks a yes/no question; only "yes" (or "y") confirms.
+func (c *Console) Confirm(question string) bool {
+	if c.In == nil {
+		return false
+	}
+	fmt.Fprintf(c.Out, "%s [yes/no]: ", question)
+	s, err := c.line()
+	if err != nil {
+		return false
+	}
+	s = strings.ToLower(strings.TrimSpace(s))
+	return s == "yes" || s == "y"
+}

@@ -1,0 +1,185 @@
+package setup
+
+import (
+	"context"
+	"crypto/x509"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/xmppfed/edgefailover/internal/dnsname"
+	"github.com/xmppfed/edgefailover/lync"
+)
+
+// WinRM says how to reach the WinRM service of Windows hosts. For the
+// management host Host is its FQDN; for Edge servers Host is a template in
+// which {fqdn} is the server's FQDN from the topology and {name} its first
+// label (default "{fqdn}").
+type WinRM struct {
+	Host string `json:"host"`
+	Port int    `json:"port,omitempty"` // default 5986 (HTTPS) or 5985 (plain_http)
+	// PlainHTTP selects http:// (5985): credentials then travel unencrypted
+	// and AllowUnencrypted must be set too. Labs only.
+	PlainHTTP        bool   `json:"plain_http,omitempty"`
+	AllowUnencrypted bool   `json:"allow_unencrypted,omitempty"`
+	CAFile           string `json:"ca_file,omitempty"`     // PEM roots for the host's certificate; default: system roots
+	ServerName       string `json:"server_name,omitempty"` // name checked in the certificate; default the host
+	Auth             string `json:"auth,omitempty"`        // basic (default), ntlm, kerberos
+	Kerberos         *struct {
+		Realm      string `json:"realm"`
+		ConfigPath string `json:"config_path"`
+		CCachePath string `json:"ccache_path,omitempty"`
+		SPN        string `json:"spn,omitempty"`
+	} `json:"kerberos,omitempty"`
+	// Addresses map a host name to the "ip:port" to connect to instead of
+	// resolving it (like curl --resolve): jump hosts, NAT, labs.
+	Addresses        map[string]string `json:"addresses,omitempty"`
+	OperationTimeout Duration          `json:"operation_timeout,omitempty"` // WS-Man long poll; default 60s
+}
+
+// Credentials name the WinRM account. The password comes from the
+// environment variable PasswordEnv or a prompt, never from the file.
+type Credentials struct {
+	Username    string `json:"username,omitempty"`     // e.g. CONTOSO\lyncadmin
+	UsernameEnv string `json:"username_env,omitempty"` // or the variable holding it
+	PasswordEnv string `json:"password_env"`           // e.g. EDGEFAILOVER_WINRM_PASSWORD
+}
+
+// Resolve reads the credentials through c.
+func (cr Credentials) Resolve(c *Console) (lync.Credentials, error) {
+	user := cr.Username
+	if user == "" && cr.UsernameEnv != "" && c.Env != nil {
+		user, _ = c.Env(cr.UsernameEnv)
+	}
+	if user == "" {
+		return lync.Credentials{}, fmt.Errorf("credentials: username (or username_env naming a set variable) is required")
+	}
+	if cr.PasswordEnv == "" {
+		return lync.Credentials{}, fmt.Errorf("credentials: password_env is required: the name of the environment variable holding the password")
+	}
+	pw, err := c.Secret(cr.PasswordEnv, "WinRM password for "+user)
+	if err != nil {
+		return lync.Credentials{}, err
+	}
+	return lync.Credentials{Username: user, Password: lync.Password(pw)}, nil
+}
+
+// ParseHost validates a host name (FQDN).
+func ParseHost(s string) (string, error) { return dnsname.ParseFQDN(strings.TrimSuffix(s, ".")) }
+
+// Check validates w; template says whether Host is a template.
+func (w WinRM) Check(template bool) error {
+	host := w.Host
+	if template {
+		if host == "" {
+			host = "{fqdn}"
+		}
+		host = strings.NewReplacer("{fqdn}", "edge.example.com", "{name}", "edge").Replace(host)
+	}
+	if _, err := ParseHost(host); err != nil {
+		return fmt.Errorf("host %q: %v", w.Host, err)
+	}
+	if w.Port < 0 || w.Port > 65535 {
+		return fmt.Errorf("port %d out of range", w.Port)
+	}
+	if w.PlainHTTP && !w.AllowUnencrypted {
+		return fmt.Errorf("plain_http sends credentials unencrypted: set allow_unencrypted too (labs only) or use HTTPS")
+	}
+	if _, err := w.auth(); err != nil {
+		return err
+	}
+	for h, a := range w.Addresses {
+		if _, err := ParseHost(h); err != nil {
+			return fmt.Errorf("addresses: %q: %v", h, err)
+		}
+		if _, _, err := net.SplitHostPort(a); err != nil {
+			return fmt.Errorf("addresses[%s]: %q is not ip:port", h, a)
+		}
+	}
+	return nil
+}
+
+func (w WinRM) auth() (lync.AuthMethod, error) {
+	switch strings.ToLower(w.Auth) {
+	case "", "basic":
+		return lync.AuthBasic, nil
+	case "ntlm":
+		return lync.AuthNTLM, nil
+	case "kerberos":
+		if w.Kerberos == nil {
+			return 0, fmt.Errorf("auth kerberos needs a kerberos member (realm, config_path)")
+		}
+		return lync.AuthKerberos, nil
+	}
+	return 0, fmt.Errorf("auth %q: use basic, ntlm or kerberos", w.Auth)
+}
+
+// Endpoint returns the lync endpoint of host (the FQDN of the management
+// host, or of an Edge server to put in the template).
+func (w WinRM) Endpoint(fqdn string, template bool, cred lync.Credentials) (lync.Endpoint, error) {
+	host := fqdn
+	if template {
+		t := w.Host
+		if t == "" {
+			t = "{fqdn}"
+		}
+		name, _, _ := strings.Cut(fqdn, ".")
+		host = strings.NewReplacer("{fqdn}", fqdn, "{name}", name).Replace(t)
+	}
+	host, err := ParseHost(host)
+	if err != nil {
+		return lync.Endpoint{}, fmt.Errorf("host %q: %v", host, err)
+	}
+	auth, err := w.auth()
+	if err != nil {
+		return lync.Endpoint{}, err
+	}
+	ep := lync.Endpoint{
+		Host: host, Port: w.Port, PlainHTTP: w.PlainHTTP, AllowUnencrypted: w.AllowUnencrypted,
+		Auth: auth, Credentials: cred, OperationTimeout: time.Duration(w.OperationTimeout),
+		TLS: lync.TLSConfig{ServerName: w.ServerName},
+	}
+	if w.CAFile != "" {
+		pool, err := LoadCertPool(w.CAFile)
+		if err != nil {
+			return lync.Endpoint{}, err
+		}
+		ep.TLS.RootCAs = pool
+	}
+	if k := w.Kerberos; k != nil {
+		ep.Kerberos = &lync.Kerberos{Realm: k.Realm, ConfigPath: k.ConfigPath, CCachePath: k.CCachePath, SPN: k.SPN}
+	}
+	if addr, ok := lookupFold(w.Addresses, host); ok {
+		var d net.Dialer
+		ep.Dial = func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return d.DialContext(ctx, network, addr)
+		}
+	}
+	return ep, nil
+}
+
+func lookupFold(m map[string]string, host string) (string, bool) {
+	for k, v := range m {
+		if dnsname.Equal(k, host) {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// LoadCertPool reads PEM certificates from path.
+func LoadCertPool(path string) (*x509.CertPool, error) {
+	pem, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("%s: no PEM certificate", path)
+	}
+	return pool, nil
+}
+
+func timeDuration(d Duration) time.Duration { return time.Duration(d) }
