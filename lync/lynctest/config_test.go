@@ -2,6 +2,7 @@ package lynctest_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -59,5 +60,49 @@ func TestNames(t *testing.T) {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)
 		}
+	}
+}
+
+func TestHostsAndAccessors(t *testing.T) {
+	t.Parallel()
+	cfg := testConfig()
+	cfg.Product, cfg.RouteParameter = lynctest.Lync2013, lynctest.XmppExternalFederationRoute
+	d := start(t, cfg)
+	if d.Product() != lynctest.Lync2013 || d.RouteParameter() != lynctest.XmppExternalFederationRoute {
+		t.Fatalf("product %v route %s", d.Product(), d.RouteParameter())
+	}
+	var names []string
+	for _, h := range d.Hosts() {
+		names = append(names, h.FQDN()+"@"+h.Pool())
+	}
+	want := "admin.contoso.com@ edge01.contoso.com@edgepool1.contoso.com edge02.contoso.com@edgepool1.contoso.com " +
+		"edge03.contoso.com@edgepool2.contoso.com edge04.contoso.com@edgepool3.contoso.com fe01.contoso.com@fepool1.contoso.com"
+	if got := strings.Join(names, " "); got != want {
+		t.Fatalf("hosts %s", got)
+	}
+	h := d.Host("EDGE01.contoso.com.")
+	if h.URL() != "http://edge01.contoso.com:5985/wsman" || h.TLSURL() != "https://edge01.contoso.com:5986/wsman" ||
+		!strings.HasPrefix(h.TLSAddr(), "127.0.0.1:") || h.TLSAddr() == h.Addr() || d.Host("nope.contoso.com") != nil {
+		t.Fatalf("accessors %s %s %s %s", h.URL(), h.TLSURL(), h.Addr(), h.TLSAddr())
+	}
+	if d.CertPool() == nil || len(d.CACertPEM()) == 0 {
+		t.Fatal("no CA")
+	}
+	if err := d.SetLatency(lynctest.Latency{Scale: -1}); !errors.Is(err, lynctest.ErrBadConfig) {
+		t.Fatalf("SetLatency: %v", err)
+	}
+	if err := d.SetServiceStatus("edge01.contoso.com", "NOPE", lynctest.Stopped); !errors.Is(err, lynctest.ErrUnknown) {
+		t.Fatalf("SetServiceStatus: %v", err)
+	}
+	if _, err := d.Inject(lynctest.Fault{Kind: lynctest.FaultRefuse}); err != nil {
+		t.Fatal(err)
+	}
+	d.ClearFaults()
+	if _, err := d.DialContext(t.Context(), "tcp", "edge01.contoso.com:5985"); err != nil {
+		t.Fatalf("after ClearFaults: %v", err)
+	}
+	d.ResetCounters()
+	if c := d.Counters(); c.Total() != 0 || c.Shells != 0 {
+		t.Fatalf("after reset %+v", c)
 	}
 }
