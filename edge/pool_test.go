@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -145,6 +146,65 @@ func TestPoolConcurrencyBound(t *testing.T) {
 	if g.max < 1 || g.max > 2 {
 		t.Errorf("max scripts in flight = %d, want 1..2", g.max)
 	}
+}
+
+// TestPoolRunsServersAtOnce: every server's Stop-CsWindowsService is held
+// until all four are in flight, which only a concurrent pool can achieve
+// (one server after another would wait for the deadline).
+func TestPoolRunsServersAtOnce(t *testing.T) {
+	t.Parallel()
+	d := newLab(t, 4)
+	b := &barrier{n: 4, open: make(chan struct{})}
+	var servers []*edge.Server
+	for _, host := range labServers(4) {
+		w, err := lync.NewWinRM(labEndpoint(d, host, false), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = w.Close() })
+		s, err := edge.NewServer(host, lync.NewClient(barrierRunner{w, b}, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		servers = append(servers, s)
+	}
+	p, err := edge.NewPool(labPool1, servers...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	if _, err := p.StopServices(ctx, &edge.StopOptions{PollInterval: 5 * time.Millisecond}); err != nil {
+		t.Fatalf("stop with all four held together: %v", err)
+	}
+}
+
+// barrier opens when n callers have arrived.
+type barrier struct {
+	mu   sync.Mutex
+	n    int
+	open chan struct{}
+}
+
+type barrierRunner struct {
+	r lync.Runner
+	b *barrier
+}
+
+func (r barrierRunner) Run(ctx context.Context, script string) (json.RawMessage, error) {
+	if strings.Contains(script, "Stop-CsWindowsService") {
+		r.b.mu.Lock()
+		if r.b.n--; r.b.n == 0 {
+			close(r.b.open)
+		}
+		r.b.mu.Unlock()
+		select {
+		case <-r.b.open:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return r.r.Run(ctx, script)
 }
 
 type gauge struct {
