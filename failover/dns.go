@@ -2,6 +2,7 @@ package failover
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -124,39 +125,29 @@ func rdata(s xmppdns.RRset) string {
 }
 
 // undoDNS puts back the RRsets a change replaced, but only those that still
-// hold what the change wrote. An RRset that holds anything else was either
-// never written (the step failed before) or changed by someone since: it is
-// left as it is, so that undo never overwrites a newer value.
+// hold what the change wrote (xmppdns's Zone.Undo). An RRset that holds
+// anything else was either never written or changed by someone since: it is
+// left as it is, so that undo never overwrites a newer value; that is not a
+// failure of the undo, and is reported as progress.
 func undoDNS(ctx context.Context, z *xmppdns.Zone, ch *xmppdns.Change, p *Progress) error {
-	wrote := make(map[xmppdns.Key]xmppdns.RRset, len(ch.Desired))
-	for _, s := range ch.Desired {
-		wrote[s.Key()] = s
-	}
-	before := ch.Before()
-	all := make([]xmppdns.Desired, 0, len(before.Sets))
-	for _, s := range before.Sets {
-		all = append(all, s)
-	}
-	current, err := z.Plan(ctx, all...)
-	if err != nil {
-		return err
-	}
-	var ours []xmppdns.Desired
-	for _, c := range current.Corrections {
-		if w, ok := wrote[c.Old.Key()]; ok && !c.Old.SameData(w) {
-			p.Report("", fmt.Sprintf("%s %s holds %s, not what was written: left as it is", c.Old.Name, c.Old.Type, showData(c.Old)))
-			continue
-		}
-		ours = append(ours, c.New)
-	}
-	if len(ours) == 0 {
+	_, err := z.Undo(ctx, ch)
+	if err == nil {
 		return nil
 	}
-	restore, err := z.Plan(ctx, ours...)
-	if err != nil {
-		return err
+	errs := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
 	}
-	return z.Apply(ctx, restore)
+	var rest []error
+	for _, e := range errs {
+		var ce *xmppdns.ConflictError
+		if errors.As(e, &ce) {
+			p.Report("", fmt.Sprintf("%s %s holds %s, not what was written: left as it is", ce.Expected.Name, ce.Expected.Type, showData(ce.Found)))
+			continue
+		}
+		rest = append(rest, e)
+	}
+	return errors.Join(rest...)
 }
 
 func showData(s xmppdns.RRset) string {
