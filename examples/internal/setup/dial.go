@@ -31,7 +31,7 @@ func ProbeDialer(resolvers []string, connect map[string]string) edge.DialFunc {
 		if ip, err := netip.ParseAddr(host); err == nil {
 			ips = []netip.Addr{ip}
 		} else if len(resolvers) > 0 {
-			if ips, err = lookup(ctx, resolvers, host); err != nil {
+			if ips, err = Lookup(ctx, resolvers, host); err != nil {
 				return nil, err
 			}
 		} else {
@@ -72,8 +72,9 @@ type mappedConn struct {
 
 func (c mappedConn) RemoteAddr() net.Addr { return c.remote }
 
-// lookup asks the resolvers for the A and AAAA records of host.
-func lookup(ctx context.Context, resolvers []string, host string) ([]netip.Addr, error) {
+// Lookup asks the resolvers (ip:port, in order) for the A and AAAA records
+// of host, as a *net.DNSError when none come.
+func Lookup(ctx context.Context, resolvers []string, host string) ([]netip.Addr, error) {
 	var ips []netip.Addr
 	for _, t := range []uint16{dns.TypeA, dns.TypeAAAA} {
 		var m dns.Msg

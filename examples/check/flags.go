@@ -1,0 +1,169 @@
+package main
+
+import (
+	"crypto/x509"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/netip"
+	"time"
+
+	"github.com/xmppfed/edgefailover/examples/internal/setup"
+	"github.com/xmppfed/edgefailover/lync"
+	"github.com/xmppfed/edgefailover/xmppdns"
+)
+
+// Exit codes.
+const (
+	exitHealthy   = 0
+	exitUnhealthy = 1
+	exitBadInput  = 2
+)
+
+type options struct {
+	domains    []string
+	resolvers  []string
+	ns         map[string]string
+	connect    map[string]string
+	expectHost string
+	expectAddr []netip.Addr
+	probeFrom  string
+	roots      *x509.CertPool
+	noTLS      bool
+	timeout    time.Duration
+	json       bool
+
+	mgmt        setup.WinRM
+	user        string
+	passwordEnv string
+	site        string
+	expectPool  string
+}
+
+const usage = `usage: check -domains D[,D...] [flags]
+
+Checks XMPP federation of SIP domains: the remote view (SRV resolution and a
+5269 probe with STARTTLS and certificate names), DNS on every authoritative
+server, and, with -mgmt, the site's XMPP route and the pool's services.
+Reads only. The WinRM password comes from the variable named by -password-env.
+
+Exit codes: 0 healthy, 1 unhealthy, 2 bad input or usage.
+
+flags:
+`
+
+func parseFlags(args []string, stderr io.Writer) (*options, int) {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	o := &options{}
+	var domains, resolvers, ns, connect, addrs, caFile, mgmtAddr string
+	fs.StringVar(&domains, "domains", "", "SIP `domains` to check, comma-separated (required)")
+	fs.StringVar(&resolvers, "resolvers", "", "recursive resolvers `ip:port,...` with the public view (default: /etc/resolv.conf)")
+	fs.StringVar(&ns, "ns", "", "name server address overrides `host=ip:port,...` (firewalled or split-horizon NS)")
+	fs.StringVar(&connect, "connect", "", "probe address overrides `ip:port=ip:port,...` (NAT hairpin); the original address is still reported")
+	fs.StringVar(&o.expectHost, "expect-host", "", "every SRV target must be this `host` (e.g. xmpp.contoso.com)")
+	fs.StringVar(&addrs, "expect-addr", "", "the answering address must be one of these `ips` (the pool that should host federation)")
+	fs.StringVar(&o.probeFrom, "probe-from", "edgefailover.invalid", "`domain` the probe claims to come from")
+	fs.StringVar(&caFile, "ca-file", "", "PEM `file` of roots the Edge certificate must chain to (default: system roots)")
+	fs.BoolVar(&o.noTLS, "no-starttls", false, "probe without STARTTLS")
+	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "bound of the whole check")
+	fs.BoolVar(&o.json, "json", false, "print the results as JSON")
+	fs.StringVar(&o.mgmt.Host, "mgmt", "", "management host `fqdn` (Front End) for the route and services checks")
+	fs.IntVar(&o.mgmt.Port, "mgmt-port", 0, "WinRM port (default 5986, or 5985 with -mgmt-http)")
+	fs.BoolVar(&o.mgmt.PlainHTTP, "mgmt-http", false, "WinRM over plain HTTP: credentials unencrypted (labs only)")
+	fs.StringVar(&mgmtAddr, "mgmt-address", "", "`ip:port` to connect to instead of resolving -mgmt")
+	fs.StringVar(&o.mgmt.CAFile, "mgmt-ca-file", "", "PEM `file` of roots for the WinRM certificate")
+	fs.StringVar(&o.mgmt.Auth, "mgmt-auth", "basic", "WinRM authentication: basic or ntlm")
+	fs.StringVar(&o.user, "user", "", "WinRM `user`, e.g. CONTOSO\\lyncadmin")
+	fs.StringVar(&o.passwordEnv, "password-env", "EDGEFAILOVER_WINRM_PASSWORD", "environment `variable` holding the WinRM password")
+	fs.StringVar(&o.site, "site", "", "`site` whose XMPP route must point at -expect-pool")
+	fs.StringVar(&o.expectPool, "expect-pool", "", "Edge `pool` that should host XMPP federation")
+	fs.Usage = func() { fmt.Fprint(fs.Output(), usage); fs.PrintDefaults() }
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, exitHealthy
+		}
+		return nil, exitBadInput
+	}
+	if err := o.fill(fs, domains, resolvers, ns, connect, addrs, caFile, mgmtAddr); err != nil {
+		fmt.Fprintf(stderr, "check: bad input: %v\n", err)
+		return nil, exitBadInput
+	}
+	return o, exitHealthy
+}
+
+func (o *options) fill(fs *flag.FlagSet, domains, resolvers, ns, connect, addrs, caFile, mgmtAddr string) error {
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if o.domains = setup.SplitList(domains); len(o.domains) == 0 {
+		return errors.New("-domains is required")
+	}
+	for _, d := range o.domains {
+		if _, err := setup.ParseHost(d); err != nil {
+			return fmt.Errorf("-domains: %v", err)
+		}
+	}
+	o.resolvers = setup.SplitList(resolvers)
+	if len(o.resolvers) == 0 {
+		rs, err := xmppdns.ResolvConf("/etc/resolv.conf")
+		if err != nil || len(rs) == 0 {
+			return fmt.Errorf("no -resolvers and none in /etc/resolv.conf (%v)", err)
+		}
+		o.resolvers = rs
+	}
+	var err error
+	if o.ns, err = setup.SplitPairs(ns); err != nil {
+		return fmt.Errorf("-ns: %v", err)
+	}
+	if o.connect, err = setup.SplitPairs(connect); err != nil {
+		return fmt.Errorf("-connect: %v", err)
+	}
+	if err := setup.CheckConnect(o.connect); err != nil {
+		return fmt.Errorf("-connect: %v", err)
+	}
+	for _, a := range setup.SplitList(addrs) {
+		ip, err := netip.ParseAddr(a)
+		if err != nil {
+			return fmt.Errorf("-expect-addr: %v", err)
+		}
+		o.expectAddr = append(o.expectAddr, ip)
+	}
+	if o.expectHost != "" {
+		if o.expectHost, err = setup.ParseHost(o.expectHost); err != nil {
+			return fmt.Errorf("-expect-host: %v", err)
+		}
+	}
+	if caFile != "" {
+		if o.roots, err = setup.LoadCertPool(caFile); err != nil {
+			return fmt.Errorf("-ca-file: %v", err)
+		}
+	}
+	if o.timeout <= 0 {
+		return errors.New("-timeout must be positive")
+	}
+	if o.mgmt.Host == "" {
+		if o.site != "" || o.expectPool != "" {
+			return errors.New("-site and -expect-pool need -mgmt")
+		}
+		return nil
+	}
+	o.mgmt.AllowUnencrypted = o.mgmt.PlainHTTP
+	if mgmtAddr != "" {
+		o.mgmt.Addresses = map[string]string{o.mgmt.Host: mgmtAddr}
+	}
+	if err := o.mgmt.Check(false); err != nil {
+		return fmt.Errorf("-mgmt: %v", err)
+	}
+	if o.user == "" || o.site == "" || o.expectPool == "" {
+		return errors.New("-mgmt needs -user, -site and -expect-pool")
+	}
+	if _, err := lync.ParseSiteName(o.site); err != nil {
+		return fmt.Errorf("-site: %v", err)
+	}
+	if _, err := setup.ParseHost(o.expectPool); err != nil {
+		return fmt.Errorf("-expect-pool: %v", err)
+	}
+	return nil
+}

@@ -1,0 +1,44 @@
+// Command check reports the health of XMPP federation for a set of SIP
+// domains, for people and for monitoring systems:
+//
+//   - the remote view: each domain resolved as a remote XMPP server would
+//     (RFC 6120 §3.2, through -resolvers), and its first answering candidate
+//     probed on 5269: XMPP stream features, STARTTLS, a certificate that
+//     covers the domain and chains to the roots (-ca-file or the system's);
+//   - DNS on every authoritative server: the SRV set each domain publishes
+//     and the A/AAAA records of its targets, asked of every name server of
+//     the zone directly (RD=0), which must all agree with the resolvers;
+//   - optionally, expectations: every SRV target is -expect-host, and the
+//     address that answered is one of -expect-addr (the pool that should
+//     host federation);
+//   - with management access (-mgmt, -site, -expect-pool): the site's XMPP
+//     route is EdgeServer:<pool>, and every server of the pool runs all its
+//     Lync services with an up-to-date CMS replica.
+//
+// Usage:
+//
+//	check -domains contoso.com,fabrikam.com [-resolvers ip:port,...] [-ns host=ip:port,...]
+//	    [-expect-host xmpp.contoso.com] [-expect-addr 192.0.2.20] [-probe-from DOMAIN]
+//	    [-ca-file PEM] [-timeout 30s] [-json]
+//	    [-mgmt fe01.contoso.com -user 'CONTOSO\lyncadmin' -site Site2 -expect-pool edgepool2.contoso.com]
+//
+// The WinRM password comes from the environment variable named by
+// -password-env (default EDGEFAILOVER_WINRM_PASSWORD), never from a flag.
+// Nothing is changed: every check only reads.
+//
+// Exit codes: 0 healthy (every check passed); 1 unhealthy (some check
+// failed, listed); 2 bad input or usage.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
