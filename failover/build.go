@@ -120,15 +120,15 @@ func preflightStep(c Config, l *live, target string) *Step {
 		Commands: []string{getSiteCommand(c.Site)},
 	}
 	s.do = func(ctx context.Context, p *Progress) error {
-		ctx, cancel := context.WithTimeout(ctx, c.Timeouts.Command)
-		defer cancel()
-		site, err := c.Management.Sites.Get(ctx, c.Site)
+		route, err := readRoute(ctx, c, c.Site)
 		if err != nil {
 			return err
 		}
-		if !sameRoute(site.XmppRoute, l.siteRoute) && !sameRoute(site.XmppRoute, target) {
-			return fmt.Errorf("%w: XMPP route of site %s is %s, the plan read %s", ErrStalePlan, c.Site, showRoute(site.XmppRoute), showRoute(l.siteRoute))
+		if !sameRoute(route, l.siteRoute) && !sameRoute(route, target) {
+			return fmt.Errorf("%w: XMPP route of site %s is %s, the plan read %s", ErrStalePlan, c.Site, showRoute(route), showRoute(l.siteRoute))
 		}
+		ctx, cancel := context.WithTimeout(ctx, c.Timeouts.Preflight)
+		defer cancel()
 		res, err := l.pool.Prepare(ctx)
 		if err != nil {
 			return firstErr(res, err)

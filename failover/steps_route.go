@@ -37,6 +37,17 @@ func showRoute(r string) string {
 	return r
 }
 
+// readRoute reads a site's XMPP route under the Command timeout.
+func readRoute(ctx context.Context, c Config, site string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.Timeouts.Command)
+	defer cancel()
+	s, err := c.Management.Sites.Get(ctx, site)
+	if err != nil {
+		return "", err
+	}
+	return s.XmppRoute, nil
+}
+
 // setRoute moves a site's XMPP route from before to after ("" clears it),
 // refusing to overwrite a value someone else set since the plan read it.
 func setRoute(ctx context.Context, mgmt *lync.Client, site, before, after string) error {
@@ -91,11 +102,8 @@ func routeStep(c Config, id string, seed int, site, param, before, after string,
 		return setRoute(ctx, c.Management, site, after, before)
 	}
 	s.inPlace = func(ctx context.Context) (bool, error) {
-		cur, err := c.Management.Sites.Get(ctx, site)
-		if err != nil {
-			return false, err
-		}
-		return sameRoute(cur.XmppRoute, after), nil
+		cur, err := readRoute(ctx, c, site)
+		return err == nil && sameRoute(cur, after), err
 	}
 	return s
 }

@@ -101,14 +101,12 @@ func verifyRouteStep(c Config, target string, deps []string) *Step {
 		Commands:  []string{getSiteCommand(c.Site)},
 	}
 	s.do = func(ctx context.Context, p *Progress) error {
-		ctx, cancel := context.WithTimeout(ctx, c.Timeouts.Command)
-		defer cancel()
-		site, err := c.Management.Sites.Get(ctx, c.Site)
+		route, err := readRoute(ctx, c, c.Site)
 		if err != nil {
 			return err
 		}
-		if !sameRoute(site.XmppRoute, target) {
-			return verifyErr("XMPP route of site %s is %s, want %s", c.Site, showRoute(site.XmppRoute), target)
+		if !sameRoute(route, target) {
+			return verifyErr("XMPP route of site %s is %s, want %s", c.Site, showRoute(route), target)
 		}
 		return nil
 	}
