@@ -89,7 +89,7 @@ func build(c Config, l *live) *Plan {
 		}
 		for _, d := range c.Domains {
 			deps := []string{probe, dnsDone[d.Zone.Name()], dnsDone[c.FederationZone.Name()]}
-			add(verifyRemoteStep(c, d, want, dedup(deps)))
+			add(verifyRemoteStep(c, d, want, l.addrs, dedup(deps)))
 		}
 	} else {
 		p.Notes = append(p.Notes, "the remote view is not verified: Config.Verify.Resolver is not set")

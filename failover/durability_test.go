@@ -113,3 +113,28 @@ func TestInspectAfterCrash(t *testing.T) {
 		}
 	}
 }
+
+// The remote view must reach the target pool, not merely some XMPP server:
+// with the A record moved back to pool 1 (still up) after the DNS check,
+// verification fails and the failover is rolled back.
+func TestRemoteViewMustReachTheTargetPool(t *testing.T) {
+	t.Parallel()
+	lab := failovertest.Start(t, failovertest.Options{Domains: []string{"contoso.com"}})
+	before := snapshot(t, lab)
+	p := newPlan(t, forward(lab))
+	rep, err := p.Apply(context.Background(), &failover.ApplyOptions{Hooks: failover.Hooks{
+		Before: func(ctx context.Context, s *failover.Step) error {
+			if s.ID == "verify/remote/contoso.com" {
+				rr, _ := dns.NewRR("xmpp.contoso.com. 300 IN A 192.0.2.10")
+				lab.DNSZone("contoso.com").SetRRset("xmpp.contoso.com.", dns.TypeA, rr)
+			}
+			return nil
+		},
+	}})
+	if !errors.Is(err, failover.ErrVerify) || !strings.Contains(err.Error(), "192.0.2.10:5269") {
+		t.Fatalf("err = %v, want a verification failure naming pool 1's address", err)
+	}
+	if diff := cmp.Diff(before, snapshot(t, lab)); diff != "" || rep.State != failover.StateRolledBack {
+		t.Errorf("state %s; lab differs (-before +after):\n%s", rep.State, diff)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -183,8 +184,9 @@ func verifyDNSStep(c Config, zc zoneChange, deps []string) *Step {
 
 // verifyRemoteStep resolves a SIP domain as a remote XMPP server would and
 // checks that the first candidate that answers is the target's federation
-// host, offering XMPP stream features.
-func verifyRemoteStep(c Config, d Domain, wantHost string, deps []string) *Step {
+// host, reached at one of the target pool's addresses, offering XMPP stream
+// features.
+func verifyRemoteStep(c Config, d Domain, wantHost string, addrs []netip.Addr, deps []string) *Step {
 	s := &Step{
 		ID:        "verify/remote/" + d.Name,
 		Title:     "Verify that remote servers reach " + wantHost + " for " + d.Name,
@@ -209,6 +211,9 @@ func verifyRemoteStep(c Config, d Domain, wantHost string, deps []string) *Step 
 		}
 		if !ans.Result.OK() {
 			return verifyErr("%s at %s: %s", d.Name, ans.Candidate.Host, probeSummary(ans.Result))
+		}
+		if ap, err := netip.ParseAddrPort(ans.Result.RemoteAddr); err == nil && !slices.Contains(addrs, ap.Addr().Unmap()) {
+			return verifyErr("%s is served at %s, not at the target pool's addresses %v", d.Name, ans.Result.RemoteAddr, addrs)
 		}
 		return nil
 	}
