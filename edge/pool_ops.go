@@ -61,15 +61,15 @@ func (p *Pool) each(ctx context.Context, op string, want lync.ServiceStatus, fn 
 	sem := make(chan struct{}, n)
 	var wg sync.WaitGroup
 	for i, s := range p.servers {
+		acquired := false
 		select {
 		case sem <- struct{}{}:
+			acquired = true
 		case <-ctx.Done():
 		}
 		if err := ctx.Err(); err != nil {
-			// Not started: released at once if the slot was taken.
-			select {
-			case <-sem:
-			default:
+			if acquired { // not started: give the slot back
+				<-sem
 			}
 			st := s.newState(want)
 			done(i, st, &ServerError{FQDN: s.fqdn, Op: op, State: st, Err: err})

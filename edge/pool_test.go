@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -149,33 +150,55 @@ func TestPoolConcurrencyBound(t *testing.T) {
 }
 
 // TestPoolRunsServersAtOnce: every server's Stop-CsWindowsService is held
-// until all four are in flight, which only a concurrent pool can achieve
-// (one server after another would wait for the deadline).
+// until all four are in flight, which only a pool acting on the four at once
+// achieves. With a bound of 3 the barrier never opens: the stop must still
+// return at the deadline, every server failed, none left waiting (this once
+// deadlocked when a server not started gave back a slot it had not taken).
 func TestPoolRunsServersAtOnce(t *testing.T) {
 	t.Parallel()
-	d := newLab(t, 4)
-	b := &barrier{n: 4, open: make(chan struct{})}
-	var servers []*edge.Server
-	for _, host := range labServers(4) {
-		w, err := lync.NewWinRM(labEndpoint(d, host, false), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = w.Close() })
-		s, err := edge.NewServer(host, lync.NewClient(barrierRunner{w, b}, nil))
-		if err != nil {
-			t.Fatal(err)
-		}
-		servers = append(servers, s)
-	}
-	p, err := edge.NewPool(labPool1, servers...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
-	defer cancel()
-	if _, err := p.StopServices(ctx, &edge.StopOptions{PollInterval: 5 * time.Millisecond}); err != nil {
-		t.Fatalf("stop with all four held together: %v", err)
+	for _, tc := range []struct {
+		concurrency int
+		wait        time.Duration
+		ok          bool
+	}{
+		{0, 10 * time.Second, true},
+		{3, 300 * time.Millisecond, false},
+	} {
+		t.Run(fmt.Sprint("concurrency=", tc.concurrency), func(t *testing.T) {
+			t.Parallel()
+			d := newLab(t, 4)
+			b := &barrier{n: 4, open: make(chan struct{})}
+			var servers []*edge.Server
+			for _, host := range labServers(4) {
+				w, err := lync.NewWinRM(labEndpoint(d, host, false), nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { _ = w.Close() })
+				s, err := edge.NewServer(host, lync.NewClient(barrierRunner{w, b}, nil))
+				if err != nil {
+					t.Fatal(err)
+				}
+				servers = append(servers, s)
+			}
+			p, err := edge.NewPool(labPool1, servers...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p.Concurrency = tc.concurrency
+			ctx, cancel := context.WithTimeout(t.Context(), tc.wait)
+			defer cancel()
+			res, err := p.StopServices(ctx, &edge.StopOptions{PollInterval: 5 * time.Millisecond})
+			if tc.ok {
+				if err != nil {
+					t.Fatalf("stop with all four held together: %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, context.DeadlineExceeded) || !slices.Equal(res.Failed(), labServers(4)) {
+				t.Fatalf("bounded stop: failed %v, err %v; want all four failed at the deadline", res.Failed(), err)
+			}
+		})
 	}
 }
 
