@@ -2,8 +2,12 @@ package edge_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -139,4 +143,70 @@ func TestServerStopFailures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestServerPollTransportErrors: a wait survives up to two failed reads in
+// a row (a dropped connection); the third ends it with the cause.
+func TestServerPollTransportErrors(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		fail []int // 1-based Get-CsWindowsService calls that fail
+		ok   bool
+	}{
+		{[]int{2, 3}, true},
+		{[]int{2, 4, 6}, true}, // not in a row
+		{[]int{2, 3, 4}, false},
+	} {
+		t.Run(fmt.Sprint(tc.fail), func(t *testing.T) {
+			t.Parallel()
+			d := newLab(t, 1)
+			if err := d.SetLatency(lynctest.Latency{ServiceStop: 30 * time.Second, Scale: 0.01}); err != nil {
+				t.Fatal(err)
+			}
+			host := labServer(1)
+			w, err := lync.NewWinRM(labEndpoint(d, host, false), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = w.Close() })
+			fr := &flakyRunner{r: w, host: host, fail: tc.fail}
+			s, err := edge.NewServer(host, lync.NewClient(fr, nil))
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := s.StopServices(t.Context(), &edge.StopOptions{PollInterval: 5 * time.Millisecond, Timeout: 10 * time.Second})
+			if tc.ok {
+				if err != nil || !st.Reached {
+					t.Fatalf("stop = %+v, %v", st, err)
+				}
+				return
+			}
+			var te *lync.TransportError
+			if !errors.As(err, &te) || !errors.Is(err, lync.ErrSessionBroken) || st.Reached || len(st.Services) == 0 {
+				t.Fatalf("stop = %+v, %v; want the transport error and the states of the first read", st, err)
+			}
+		})
+	}
+}
+
+// flakyRunner fails chosen Get-CsWindowsService calls as a dropped session would.
+type flakyRunner struct {
+	r    lync.Runner
+	host string
+	fail []int
+	mu   sync.Mutex
+	n    int
+}
+
+func (f *flakyRunner) Run(ctx context.Context, script string) (json.RawMessage, error) {
+	if strings.Contains(script, "Get-CsWindowsService") {
+		f.mu.Lock()
+		f.n++
+		n := f.n
+		f.mu.Unlock()
+		if slices.Contains(f.fail, n) {
+			return nil, &lync.TransportError{Host: f.host, Op: "Receive", Err: lync.ErrSessionBroken}
+		}
+	}
+	return f.r.Run(ctx, script)
 }

@@ -42,7 +42,9 @@ type StartOptions struct {
 // one of them (or of Names) is Stopped. It returns the state last read, also
 // on failure, with a *ServerError (Op "stop") whose cause is the cmdlet's
 // error, a transport error, or a *lync.WaitError wrapping the context's
-// error when the services were still not stopped at the deadline.
+// error when the services were still not stopped at the deadline. While
+// waiting, a read that fails with a transport error is tried again at the
+// next poll, up to three failures in a row.
 //
 // Runs: Stop-CsWindowsService -ComputerName <fqdn> [-Name <name>] [-Graceful] -NoWait,
 // then Get-CsWindowsService -ComputerName <fqdn> every PollInterval.
@@ -113,28 +115,49 @@ func (s *Server) change(ctx context.Context, op string, want lync.ServiceStatus,
 	return st, nil
 }
 
+// maxPollFailures is how many reads in a row may fail with a transport
+// error (a dropped connection, a broken session, a WS-Man fault) before a
+// wait gives up; the client rebuilds its session between them.
+const maxPollFailures = 3
+
 // await reads the states at once and then every poll until st.Reached, a
-// read fails, or ctx ends (then a *lync.WaitError wraps its error).
+// read fails (maxPollFailures times in a row for a transport error), or ctx
+// ends (then a *lync.WaitError wraps its error).
 func (s *Server) await(ctx context.Context, st *ServerState, poll time.Duration) error {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
+	failures := 0
 	for {
 		select {
 		case <-ctx.Done():
 			return &lync.WaitError{What: "services on " + s.fqdn, Want: string(st.Want), Err: ctx.Err()}
 		case <-timer.C:
 		}
-		if err := s.read(ctx, st); err != nil {
-			if cerr := ctx.Err(); cerr != nil {
-				return &lync.WaitError{What: "services on " + s.fqdn, Want: string(st.Want), Err: cerr}
+		err := s.read(ctx, st)
+		switch {
+		case err == nil:
+			failures = 0
+			if st.Reached {
+				return nil
 			}
+		case ctx.Err() != nil:
+			return &lync.WaitError{What: "services on " + s.fqdn, Want: string(st.Want), Err: ctx.Err()}
+		case transient(err):
+			if failures++; failures >= maxPollFailures {
+				return err
+			}
+		default:
 			return err
-		}
-		if st.Reached {
-			return nil
 		}
 		timer.Reset(poll)
 	}
+}
+
+// transient reports whether a failed read is worth another try: a transport
+// failure other than refused credentials.
+func transient(err error) bool {
+	var te *lync.TransportError
+	return errors.As(err, &te) && !errors.Is(err, lync.ErrUnauthorized)
 }
 
 // serviceNames checks and upper-cases the short service names.
