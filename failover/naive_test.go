@@ -17,8 +17,8 @@ import (
 	"github.com/xmppfed/edgefailover/xmppdns"
 )
 
-// naiveMargin is what the naive script sleeps beyond a scaled duration of
-// the profile, as an administrator's Start-Sleep is longer than the wait.
+// naiveSleep is how long the naive script sleeps for a duration of the
+// profile: scaled, plus a 20% margin, as an administrator's Start-Sleep is.
 func naiveSleep(lat lynctest.Latency, d time.Duration) time.Duration {
 	s := lat.Scale
 	if s == 0 {
