@@ -47,6 +47,10 @@ func labConfig(t *testing.T, lab *failovertest.Lab) (map[string]any, map[string]
 		return map[string]any{"host": host, "plain_http": true, "allow_unencrypted": true, "addresses": addrs}
 	}
 	prov := lab.Provider()
+	var domains []any
+	for _, d := range lab.Domains() {
+		domains = append(domains, map[string]any{"name": d, "zone": lab.ZoneOf(d).Name(), "provider": "lab"})
+	}
 	cfg := map[string]any{
 		"management":      winrm(failovertest.ManagementHost),
 		"edge_servers":    winrm("{fqdn}"),
@@ -56,7 +60,7 @@ func labConfig(t *testing.T, lab *failovertest.Lab) (map[string]any, map[string]
 		"replaced_pool":   failovertest.SourcePool,
 		"replaced_site":   failovertest.SourceSite,
 		"dns_providers":   map[string]any{"lab": map[string]any{"type": "rfc2136", "server": prov.Server, "key_name": prov.KeyName, "algorithm": prov.Algorithm, "secret_env": tsigEnv}},
-		"domains":         []any{map[string]any{"name": "contoso.com", "zone": "contoso.com.", "provider": "lab"}, map[string]any{"name": "fabrikam.com", "zone": "fabrikam.com.", "provider": "lab"}},
+		"domains":         domains,
 		"federation_host": failovertest.FederationHost,
 		"timeouts":        map[string]any{"poll": "5ms", "converge": "5s", "probe": "3s", "replication": "5s"},
 		"verify": map[string]any{

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/xmppfed/edgefailover/examples/internal/setup"
+	"github.com/xmppfed/edgefailover/failover/failovertest"
+)
+
+// The sample config in this folder loads and passes every check that needs
+// no network, so what admins copy stays valid.
+func TestSampleConfig(t *testing.T) {
+	t.Parallel()
+	var fc fileConfig
+	if err := setup.LoadJSON("config.sample.json", &fc); err != nil {
+		t.Fatal(err)
+	}
+	if err := fc.check(); err != nil {
+		t.Fatal(err)
+	}
+	back, err := fc.swap()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.TargetPool != fc.ReplacedPool || back.Site != fc.ReplacedSite || strings.Join(back.Addresses, ",") != "192.0.2.10" {
+		t.Errorf("failback config: pool %s, site %s, addresses %v", back.TargetPool, back.Site, back.Addresses)
+	}
+}
+
+// Resuming an apply that ended is refused with a clear error, exit 1.
+func TestResumeEndedApply(t *testing.T) {
+	t.Parallel()
+	lab := failovertest.Start(t, failovertest.Options{ServersPerPool: 1, Domains: []string{"contoso.com"}})
+	cfg, env := labConfig(t, lab)
+	path := writeConfig(t, cfg)
+	if code, out, errs := runApp(t, env, "", "-config", path, "-apply", "-yes"); code != exitOK {
+		t.Fatalf("apply: exit %d\n%s\n%s", code, out, errs)
+	}
+	code, out, errs := runApp(t, env, "", "resume", "-config", path, "-yes")
+	if code != exitFailed || !strings.Contains(errs, "has ended") {
+		t.Errorf("resume: exit %d\n%s\n%s", code, out, errs)
+	}
+	if code, _, errs := runApp(t, env, "", "resume", "-config", path, "-apply"); code != exitBadInput || !strings.Contains(errs, "drop -apply") {
+		t.Errorf("resume -apply: exit %d\n%s", code, errs)
+	}
+}
