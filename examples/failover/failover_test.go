@@ -111,7 +111,10 @@ func TestDryRunChangesNothing(t *testing.T) {
 	cfg, env := labConfig(t, lab)
 	path := writeConfig(t, cfg)
 	before := snapshot(t, lab)
-	code, out, errs := runApp(t, env, "", "-config", path)
+	code, out, errs := runApp(t, env, "", "-config", path, "-v")
+	if !strings.Contains(errs, "level=DEBUG") {
+		t.Errorf("-v logged nothing:\n%s", errs)
+	}
 	if code != exitOK {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}

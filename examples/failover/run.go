@@ -65,7 +65,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, int) {
 	fs.BoolVar(&o.failback, "failback", false, "fail back: swap target_pool/site with replaced_pool/replaced_site (computed from live state)")
 	fs.BoolVar(&o.json, "json", false, "print the plan and report as JSON")
 	fs.StringVar(&o.journal, "journal", "", "journal `file` (default: the config's \"journal\" member, or FILE.journal)")
-	fs.BoolVar(&o.verbose, "v", false, "log every request and event to stderr (secrets are redacted)")
+	fs.BoolVar(&o.verbose, "v", false, "log what the SDK reads and does (cmdlets, DNS, events) to stderr; secrets are redacted")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usage)
 		fs.PrintDefaults()
@@ -139,7 +139,7 @@ func (a *app) do(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 	lopts := &lync.Options{}
 	var logger *slog.Logger
 	if o.verbose {
-		logger = slog.New(slog.NewTextHandler(stderr, nil))
+		logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		lopts.Logger = logger
 	}
 	dep, err := build(&fc, con, lopts)
