@@ -74,6 +74,7 @@ func (d *drill) run(ctx context.Context) error {
 	if err := d.setPool(ctx, failovertest.SourcePool, lynctest.Stopped); err != nil {
 		return fmt.Errorf("killing the source pool: %w", err)
 	}
+	killed := time.Now()
 	d.printf("\noutage: every Lync service of %s stopped behind the SDK's back\n", failovertest.SourcePool)
 	d.remoteView(ctx)
 
@@ -87,6 +88,7 @@ func (d *drill) run(ctx context.Context) error {
 	}
 	if first, last, ok := rec.window(); ok {
 		d.sum.OutageSeconds = last.Sub(first).Seconds()
+		d.sum.SinceKillSeconds = last.Sub(killed).Seconds()
 	}
 	d.remoteView(ctx)
 	return d.back(ctx)

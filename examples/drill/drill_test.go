@@ -91,6 +91,16 @@ func TestJSON(t *testing.T) {
 	}
 }
 
+// The realistic latency profile, scaled down hard, with the rolling
+// strategy and one server per pool.
+func TestRealisticLatencyRolling(t *testing.T) {
+	t.Parallel()
+	code, out, errs := runDrill(t, "-q", "-latency", "realistic", "-scale", "0.005", "-strategy", "rolling", "-servers", "1")
+	if code != exitOK || !strings.Contains(out, "strategy rolling, 1 servers per pool, latency realistic") || !strings.Contains(out, "drill PASSED") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errs)
+	}
+}
+
 func TestUsage(t *testing.T) {
 	t.Parallel()
 	code, _, errs := runDrill(t, "-h")

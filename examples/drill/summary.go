@@ -23,6 +23,7 @@ type summary struct {
 	Failover             failover.State    `json:"failover"`
 	Failback             failover.State    `json:"failback,omitempty"`
 	OutageSeconds        float64           `json:"outage_window_seconds,omitempty"`
+	SinceKillSeconds     float64           `json:"since_pool_died_seconds,omitempty"`
 	Verified             []string          `json:"verified,omitempty"`
 	FailedSteps          []string          `json:"failed_steps,omitempty"`
 	LabRestored          *bool             `json:"lab_restored,omitempty"`
@@ -61,7 +62,7 @@ func (s *summary) write(w io.Writer) {
 	fmt.Fprintf(w, "\nplan: %d steps, %d changes; dry run changed nothing: %s\n", s.Steps, s.Changes, yes(s.DryRunChangedNothing))
 	fmt.Fprintf(w, "failover: %s\n", orNone(string(s.Failover)))
 	if s.OutageSeconds > 0 {
-		fmt.Fprintf(w, "XMPP outage window (first change -> remote view verified): %.3fs\n", s.OutageSeconds)
+		fmt.Fprintf(w, "XMPP outage window (first change -> remote view verified): %.3fs; since the pool died (plan built and printed too): %.3fs\n", s.OutageSeconds, s.SinceKillSeconds)
 	}
 	if len(s.Verified) > 0 {
 		fmt.Fprintf(w, "verified: %s\n", strings.Join(s.Verified, "; "))
