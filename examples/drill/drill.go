@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -14,7 +13,6 @@ import (
 	"github.com/xmppfed/edgefailover/failover"
 	"github.com/xmppfed/edgefailover/failover/failovertest"
 	"github.com/xmppfed/edgefailover/lync"
-	"github.com/xmppfed/edgefailover/lync/lynctest"
 )
 
 // run is the drill as a function, so tests call it directly.
@@ -71,7 +69,7 @@ func (d *drill) run(ctx context.Context) error {
 		failovertest.SourcePool, failovertest.SourceSite, failovertest.TargetPool, failovertest.TargetSite,
 		d.o.servers, lab.Domains(), d.o.latency)
 
-	if err := d.setPool(ctx, failovertest.SourcePool, lynctest.Stopped); err != nil {
+	if err := lab.FailPool(failovertest.SourcePool); err != nil {
 		return fmt.Errorf("killing the source pool: %w", err)
 	}
 	killed := time.Now()
@@ -167,7 +165,7 @@ func (d *drill) forward(ctx context.Context) (*failover.Plan, *recorder, error) 
 
 // back recovers the source pool, then builds and applies the failback plan.
 func (d *drill) back(ctx context.Context) error {
-	if err := d.setPool(ctx, failovertest.SourcePool, lynctest.Running); err != nil {
+	if err := d.lab.RecoverPool(failovertest.SourcePool); err != nil {
 		return fmt.Errorf("recovering the source pool: %w", err)
 	}
 	d.printf("\nrecovered: every Lync service of %s running again\n", failovertest.SourcePool)
@@ -213,26 +211,6 @@ func (d *drill) apply(ctx context.Context, plan *failover.Plan) (*failover.Repor
 		UndoTimeout: time.Minute,
 	})
 	return rep, rec, err
-}
-
-// setPool sets every Lync service of every server of a pool, as an operator
-// (or an outage) would, without the SDK.
-func (d *drill) setPool(ctx context.Context, pool string, status lynctest.ServiceStatus) error {
-	st, err := d.lab.Snapshot(ctx)
-	if err != nil {
-		return err
-	}
-	p, ok := d.lab.Pool(pool)
-	if !ok {
-		return fmt.Errorf("no pool %s in the lab", pool)
-	}
-	var errs []error
-	for _, srv := range p.Servers {
-		for svc := range st.Services[srv] {
-			errs = append(errs, d.lab.Deployment().SetServiceStatus(srv, svc, status))
-		}
-	}
-	return errors.Join(errs...)
 }
 
 // waitReplicas waits until the CMS replicas of a recovered pool have caught

@@ -7,7 +7,7 @@
 // With no flags it:
 //
 //  1. builds the lab and "kills" the source pool edgepool1.contoso.com: every
-//     Lync service of its servers stops behind the SDK's back, as in a real
+//     Lync service of its servers stops behind the SDK's back (Lab.FailPool), as in a real
 //     outage, so remote XMPP servers can no longer reach contoso.com;
 //  2. builds the failover plan to edgepool2.contoso.com from live state and
 //     prints it (the dry run), proving with a lab snapshot that the dry run
