@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/xmppfed/edgefailover/edge"
@@ -69,6 +70,7 @@ func TestDiscoverPoolRefused(t *testing.T) {
 		{"front end pool", labFEPool, "", func(err error) bool {
 			var ne *edge.NotEdgePoolError
 			return errors.Is(err, edge.ErrNotEdgePool) && errors.As(err, &ne) && ne.Pool == labFEPool &&
+				strings.Contains(err.Error(), labFEPool) &&
 				slices.Contains(ne.Services, "Registrar:"+labFEPool)
 		}},
 		{"unknown pool", "nosuch.contoso.com", "", func(err error) bool { return errors.Is(err, lync.ErrNotFound) }},

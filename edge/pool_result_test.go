@@ -3,6 +3,7 @@ package edge_test
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/xmppfed/edgefailover/edge"
@@ -45,6 +46,11 @@ func TestPoolResultHelpers(t *testing.T) {
 			if !errors.As(err, &pe) || pe.Pool != "pool.example" || pe.Op != edge.OpStop ||
 				!slices.Equal(pe.Succeeded, tc.succeeded) || !slices.Equal(pe.FailedServers(), tc.failed) {
 				t.Fatalf("Err = %#v", err)
+			}
+			for _, name := range append([]string{"pool.example"}, tc.failed...) {
+				if !strings.Contains(err.Error(), name) { // for people reading logs
+					t.Errorf("message %q does not name %s", err.Error(), name)
+				}
 			}
 			if len(pe.Unwrap()) != len(tc.failed) {
 				t.Errorf("Unwrap gives %d errors", len(pe.Unwrap()))
