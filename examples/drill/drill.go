@@ -8,11 +8,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/xmppfed/edgefailover/edge"
-	"github.com/xmppfed/edgefailover/edge/xmpptest"
 	"github.com/xmppfed/edgefailover/failover"
 	"github.com/xmppfed/edgefailover/failover/failovertest"
-	"github.com/xmppfed/edgefailover/lync"
 )
 
 // run is the drill as a function, so tests call it directly.
@@ -211,92 +208,4 @@ func (d *drill) apply(ctx context.Context, plan *failover.Plan) (*failover.Repor
 		UndoTimeout: time.Minute,
 	})
 	return rep, rec, err
-}
-
-// waitReplicas waits until the CMS replicas of a recovered pool have caught
-// up with the topology changes made while their REPLICA service was down, as
-// an operator would before failing back.
-func (d *drill) waitReplicas(ctx context.Context, pool string) error {
-	p, _ := d.lab.Pool(pool)
-	ctx, cancel := context.WithTimeout(ctx, d.o.timeouts().Replication)
-	defer cancel()
-	t := time.NewTicker(5 * time.Millisecond)
-	defer t.Stop()
-	for {
-		st, err := d.lab.Snapshot(ctx)
-		if err != nil {
-			return fmt.Errorf("waiting for the replicas of %s: %w", pool, err)
-		}
-		behind := 0
-		for _, s := range p.Servers {
-			if !st.Replicas[s] {
-				behind++
-			}
-		}
-		if behind == 0 {
-			d.printf("replicas of %s up to date\n", pool)
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("waiting for the replicas of %s: %d behind: %w", pool, behind, ctx.Err())
-		case <-t.C:
-		}
-	}
-}
-
-// remoteView probes the first SIP domain as a remote XMPP server would and
-// prints what answered.
-func (d *drill) remoteView(ctx context.Context) {
-	dom := d.lab.Domains()[0]
-	res, err := edge.ProbeDomain(ctx, d.lab.Resolver(), dom, edge.ProbeConfig{
-		From: "drill.invalid", StartTLS: true, TLSConfig: d.lab.TLSConfig(), Dial: d.lab.Dial, Timeout: 2 * time.Second,
-	})
-	switch {
-	case err != nil:
-		d.printf("remote view of %s: %v\n", dom, err)
-	case res.Answer() == nil:
-		d.printf("remote view of %s: no candidate answered (%d tried): XMPP federation is down\n", dom, len(res.Attempts))
-	default:
-		a := res.Answer()
-		d.printf("remote view of %s: %s answered at %s, probe ok: %s\n", dom, a.Addr, a.Result.RemoteAddr, yes(a.Result.OK()))
-	}
-}
-
-// clearFaults ends every injected fault, so that the lab's state after a
-// rollback can be compared with its state before Apply.
-func clearFaults(lab *failovertest.Lab) {
-	lab.Deployment().ClearFaults()
-	for _, s := range lab.DNS().Servers() {
-		s.ClearFaults()
-	}
-	for _, s := range lab.DNS().Secondaries {
-		s.SetLag(lab.Options().SecondaryLag)
-	}
-	for _, p := range lab.Pools() {
-		p.Listener.SetFault(xmpptest.FaultNone)
-	}
-}
-
-// comparable returns st without the replication flags of hosts whose
-// REPLICA service is not running: the killed pool's servers cannot receive
-// CMS replication, so a route change made and undone leaves their replicas
-// "behind" until they come back, which no rollback can (or should) change.
-func comparable(st failovertest.State) failovertest.State {
-	reps := make(map[string]bool, len(st.Replicas))
-	for h, ok := range st.Replicas {
-		if svcs, known := st.Services[h]; known && svcs["REPLICA"] != lync.ServiceRunning {
-			continue
-		}
-		reps[h] = ok
-	}
-	st.Replicas = reps
-	return st
-}
-
-func yes(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
 }

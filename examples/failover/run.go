@@ -2,14 +2,11 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"sync"
-	"time"
 
 	"github.com/xmppfed/edgefailover/examples/internal/setup"
 	"github.com/xmppfed/edgefailover/failover"
@@ -222,63 +219,3 @@ func (a *app) recover(ctx context.Context, o *options, con *setup.Console, cfg f
 	}
 	return report(stdout, o.json, plan, rep, err, journal)
 }
-
-// openJournal opens the journal; fresh says it is for a new apply, which
-// refuses a journal that already records one.
-func openJournal(ctx context.Context, path string, fresh bool) (*failover.FileJournal, error) {
-	j, err := failover.OpenJournal(path, nil)
-	if errors.Is(err, failover.ErrStaleLock) {
-		return nil, fmt.Errorf("journal %s: %w (the process that held it died; check nothing else runs, then remove %s.lock)", path, err, path)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("journal %s: %w", path, err)
-	}
-	if fresh {
-		recs, err := j.Records(ctx)
-		if err != nil || len(recs) > 0 {
-			j.Close()
-			return nil, badInput("journal %s already records an apply (%v): run `failover resume` or `failover rollback`, or move the file away to start anew", path, err)
-		}
-	}
-	return j, nil
-}
-
-func report(w io.Writer, asJSON bool, plan *failover.Plan, rep *failover.Report, err error, journal string) error {
-	if asJSON {
-		if jerr := writeJSON(w, map[string]any{"plan": plan, "report": rep, "journal": journal}); jerr != nil {
-			return jerr
-		}
-	} else {
-		fmt.Fprintf(w, "\n%s", rep)
-	}
-	if err != nil {
-		return fmt.Errorf("%s (state %s; journal %s): %w", rep.Plan, rep.State, journal, err)
-	}
-	return nil
-}
-
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
-
-// progress renders events as one line each.
-func progress(w io.Writer) func(failover.Event) {
-	start := time.Now()
-	var mu sync.Mutex // steps run concurrently
-	return func(e failover.Event) {
-		mu.Lock()
-		defer mu.Unlock()
-		msg := e.Message
-		if e.Server != "" {
-			msg = e.Server + " " + msg
-		}
-		if e.Err != nil {
-			msg += ": " + e.Err.Error()
-		}
-		fmt.Fprintf(w, "  %8.3fs  %-32s %-12s %s\n", e.Time.Sub(start).Seconds(), e.Step, e.Kind, msg)
-	}
-}
-
-func timeDur(d setup.Duration) time.Duration { return time.Duration(d) }
