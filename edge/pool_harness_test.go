@@ -35,15 +35,16 @@ func labServers(n int) []string {
 	return out
 }
 
-// newLab starts a fake deployment whose edgepool1 has n servers; Service
-// stop and start take 1s of lab time, scaled by 1/100.
-func newLab(t testing.TB, n int) *lynctest.Deployment {
+// newLab starts a fake deployment of Skype for Business Server 2015 whose
+// edgepool1 has n servers; Service stop and start take 1s of lab time,
+// scaled by 1/100. Each edit may change the configuration before it starts.
+func newLab(t testing.TB, n int, edits ...func(*lynctest.Config)) *lynctest.Deployment {
 	t.Helper()
 	var servers []lynctest.Server
 	for _, fqdn := range labServers(n) {
 		servers = append(servers, lynctest.Server{FQDN: fqdn})
 	}
-	d, err := lynctest.New(lynctest.Config{
+	cfg := lynctest.Config{
 		Product: lynctest.SfB2015,
 		Sites: []lynctest.Site{
 			{Name: "Site1", XmppRoute: "EdgeServer:" + labPool1},
@@ -58,7 +59,11 @@ func newLab(t testing.TB, n int) *lynctest.Deployment {
 		MaxOperationTimeout: 200 * time.Millisecond,
 		Latency: lynctest.Latency{ServiceStop: time.Second, GracefulStop: 2 * time.Second,
 			ServiceStart: time.Second, Scale: 0.01},
-	})
+	}
+	for _, edit := range edits {
+		edit(&cfg)
+	}
+	d, err := lynctest.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

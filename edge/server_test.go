@@ -15,15 +15,17 @@ func TestServerStopStart(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name            string
+		product         lynctest.Product
 		https, graceful bool
 	}{
-		{"http", false, false},
-		{"http/graceful", false, true},
-		{"https/graceful", true, true},
+		{"http", lynctest.SfB2015, false, false},
+		{"http/graceful", lynctest.SfB2015, false, true},
+		{"https/graceful", lynctest.SfB2015, true, true},
+		{"lync2013/https", lynctest.Lync2013, true, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			d := newLab(t, 1)
+			d := newLab(t, 1, func(c *lynctest.Config) { c.Product = tc.product })
 			host := labServer(1)
 			s, err := edge.NewServer("EDGE01.contoso.com.", labClient(t, d, host, tc.https))
 			if err != nil {
