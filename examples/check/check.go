@@ -120,10 +120,17 @@ func (c *checker) domain(ctx context.Context, dom string) {
 	}
 }
 
+// remoteData is the JSON form of the remote view: the candidates, in the
+// order a remote server tries them, and the probe of the one that answered.
+type remoteData struct {
+	Candidates []xmppdns.Candidate `json:"candidates"`
+	Probe      *edge.ProbeResult   `json:"probe,omitempty"`
+}
+
 // remote judges the remote view: an answer with features (and TLS,
 // names, chain), and the expectations.
 func (c *checker) remote(dom string, res *edge.DomainResult) result {
-	r := result{Check: "remote/" + dom, Data: res}
+	r := result{Check: "remote/" + dom, Data: remoteData{Candidates: res.Candidates}}
 	if res.ResolveError != nil {
 		r.Detail = "resolution failed: " + res.ResolveError.Error()
 		return r
@@ -142,6 +149,7 @@ func (c *checker) remote(dom string, res *edge.DomainResult) result {
 		return r
 	}
 	r.OK, r.Detail = a.Result.OK(), a.Result.String()
+	r.Data = remoteData{Candidates: res.Candidates, Probe: a.Result}
 	if a.Result.RemoteAddr != "" {
 		r.Detail += " (at " + a.Result.RemoteAddr + ")"
 	}

@@ -74,6 +74,9 @@ func TestHealthyThenBroken(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != exitHealthy || !doc.Healthy || len(doc.Checks) < 8 {
 		t.Fatalf("-json: exit %d, %v, %d checks\n%s", code, err, len(doc.Checks), out)
 	}
+	if !strings.Contains(out, `"candidates"`) || !strings.Contains(out, `"probe"`) {
+		t.Errorf("-json lacks the remote view's data:\n%s", out)
+	}
 
 	// Break it: the pool's services stop behind everyone's back.
 	p, _ := lab.Pool(failovertest.SourcePool)

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -108,5 +110,41 @@ func TestBadInput(t *testing.T) {
 	}
 	if code, _, errs := runPrep(env, "-h"); code != exitOK || !strings.Contains(errs, "Exit codes") {
 		t.Errorf("-h: exit %d\n%s", code, errs)
+	}
+}
+
+// The same run from a config file; a file holding the TSIG secret is refused.
+func TestConfigFile(t *testing.T) {
+	t.Parallel()
+	lab := failovertest.Start(t, failovertest.Options{ServersPerPool: 1, Domains: []string{"contoso.com"}})
+	_, env := labArgs(lab)
+	p := lab.Provider()
+	dir := t.TempDir()
+	write := func(name string, v any) string {
+		b, _ := json.Marshal(v)
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	prov := map[string]any{"type": "rfc2136", "server": p.Server, "key_name": p.KeyName, "secret_env": "TEST_TSIG"}
+	cfg := map[string]any{
+		"dns_provider": prov,
+		"domains":      []any{map[string]any{"name": "contoso.com", "zone": "contoso.com."}},
+		"targets":      []string{"access2.contoso.com", "access1.contoso.com"},
+	}
+	code, out, errs := runPrep(env, "-config", write("ok.json", cfg), "-apply")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	st, _ := lab.Snapshot(context.Background())
+	if got := st.DNS["_xmpp-server._tcp.contoso.com. SRV"]; len(got) != 2 || !strings.HasSuffix(got[0], "10 0 5269 access2.contoso.com.") {
+		t.Errorf("SRV set %v", got)
+	}
+	prov["secret"] = string(p.Secret)
+	code, _, errs = runPrep(env, "-config", write("leak.json", cfg))
+	if code != exitBadInput || !strings.Contains(errs, "dns_provider.secret") || strings.Contains(errs, string(p.Secret)) {
+		t.Errorf("secret in file: exit %d\n%s", code, errs)
 	}
 }
