@@ -1,6 +1,7 @@
 package readme
 
 import (
+	"flag"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -15,13 +16,24 @@ import (
 // Example function whose body the snippet copies.
 var marker = regexp.MustCompile(`^// Body of (Example\w*) in ([\w/.-]+_test\.go)`)
 
+var update = flag.Bool("update", false, "rewrite README.md's snippets from the Example functions they name")
+
+var block = regexp.MustCompile("(?s)```go\n(.*?)```")
+
 func TestSnippetsAreExampleBodies(t *testing.T) {
 	root := filepath.Join("..", "..", "..")
-	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	path := filepath.Join(root, "README.md")
+	readme, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	blocks := regexp.MustCompile("(?s)```go\n(.*?)```").FindAllStringSubmatch(string(readme), -1)
+	if *update {
+		readme = rewrite(t, root, readme)
+		if err := os.WriteFile(path, readme, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	blocks := block.FindAllStringSubmatch(string(readme), -1)
 	if len(blocks) == 0 {
 		t.Fatal("README.md has no Go snippet")
 	}
@@ -38,9 +50,27 @@ func TestSnippetsAreExampleBodies(t *testing.T) {
 			continue
 		}
 		if got := strings.TrimSpace(rest); got != body {
-			t.Errorf("snippet %d is not the body of %s in %s.\nREADME:\n%s\n\nsource:\n%s", i+1, m[1], m[2], got, body)
+			t.Errorf("snippet %d is not the body of %s in %s (fix with: go test ./examples/internal/readme -update).\nREADME:\n%s\n\nsource:\n%s", i+1, m[1], m[2], got, body)
 		}
 	}
+}
+
+// rewrite replaces each snippet's body with the current body of the
+// Example its marker names.
+func rewrite(t *testing.T, root string, readme []byte) []byte {
+	return block.ReplaceAllFunc(readme, func(b []byte) []byte {
+		first, _, _ := strings.Cut(strings.TrimPrefix(string(b), "```go\n"), "\n")
+		m := marker.FindStringSubmatch(first)
+		if m == nil {
+			return b
+		}
+		body, err := exampleBody(filepath.Join(root, m[2]), m[1])
+		if err != nil {
+			t.Errorf("%s: %v", first, err)
+			return b
+		}
+		return []byte("```go\n" + first + "\n" + body + "\n```")
+	})
 }
 
 // exampleBody returns the statements of function name in file, dedented by
