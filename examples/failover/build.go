@@ -5,7 +5,9 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"maps"
 	"net/netip"
+	"slices"
 	"sync"
 
 	"github.com/xmppfed/edgefailover/examples/internal/setup"
@@ -41,8 +43,8 @@ func build(fc *fileConfig, con *setup.Console, opts *lync.Options) (*deployment,
 		return nil, &inputError{err}
 	}
 	providers := map[string]xmppdns.Provider{}
-	for name, p := range fc.DNSProviders {
-		prov, err := p.Provider(con)
+	for _, name := range slices.Sorted(maps.Keys(fc.DNSProviders)) { // prompts in a stable order
+		prov, err := fc.DNSProviders[name].Provider(con)
 		if err != nil {
 			return nil, badInput("dns_providers.%s: %v", name, err)
 		}
