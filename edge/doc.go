@@ -3,13 +3,19 @@
 //
 // # Operating: Server and Pool
 //
-// A Server is an Edge server's FQDN and the lync.Client that reaches it:
-// StopServices (gracefully or not) and StartServices run the cmdlets and wait
-// until its Lync services reach the state; Status reads them. A Pool is an
-// Edge pool's FQDN and its servers, built with NewPool or read from the
-// topology with DiscoverPool; its operations act on every server
-// concurrently, with a bound, and report each server's outcome (a partial
-// failure is a *PoolError naming the servers that did and did not get there).
+// A Server is an Edge server's FQDN and the lync.Client that reaches it; the
+// cmdlets run on the server itself, with -ComputerName set to its own FQDN.
+// StopServices (gracefully or not) runs Stop-CsWindowsService -NoWait and
+// polls until every Lync service is Stopped; StartServices does the same for
+// Running; Status reads the states. The states read are returned also on
+// failure, with a *ServerError. A Pool is an Edge pool's FQDN and its servers,
+// built with NewPool or read from the topology with DiscoverPool, which
+// refuses a pool that is not an Edge pool (ErrNotEdgePool) and keeps its Edge
+// service record. Its operations, Prepare included, act on every server
+// concurrently, at most Concurrency at a time, and report each server's
+// outcome in a PoolResult; a partial failure is a *PoolError naming the
+// servers that did and did not get there, whose causes errors.Is and
+// errors.As reach.
 //
 // # Checking: Probe and ProbeDomain
 //
