@@ -145,6 +145,10 @@ func (d *drill) forward(ctx context.Context) (*failover.Plan, *recorder, error) 
 	d.printf("\nfailover failed: %v\n", err)
 	if rep.State == failover.StateRolledBack || rep.State == failover.StateUnchanged {
 		clearFaults(d.lab)
+		if err := d.settle(ctx); err != nil {
+			d.printf("%v\n", err)
+		}
+		d.printf("faults cleared, CMS replication settled: comparing the lab with its state before Apply\n")
 		now, serr := d.lab.Snapshot(ctx)
 		if serr != nil {
 			plan.Close()
@@ -166,9 +170,12 @@ func (d *drill) back(ctx context.Context) error {
 		return fmt.Errorf("recovering the source pool: %w", err)
 	}
 	d.printf("\nrecovered: every Lync service of %s running again\n", failovertest.SourcePool)
-	if err := d.waitReplicas(ctx, failovertest.SourcePool); err != nil {
+	// Its replicas missed the route change made while it was down: wait
+	// until they catch up, as an operator would before failing back.
+	if err := d.settle(ctx); err != nil {
 		return err
 	}
+	d.printf("replicas of %s up to date\n", failovertest.SourcePool)
 	cfg, err := d.lab.FailbackConfig(ctx)
 	if err != nil {
 		return err

@@ -11,11 +11,12 @@ import (
 	"github.com/xmppfed/edgefailover/lync"
 )
 
-// waitReplicas waits until the CMS replicas of a recovered pool have caught
-// up with the topology changes made while their REPLICA service was down, as
-// an operator would before failing back.
-func (d *drill) waitReplicas(ctx context.Context, pool string) error {
-	p, _ := d.lab.Pool(pool)
+// settle waits until the CMS replica of every host whose REPLICA service
+// runs is up to date: topology changes (a route set, or set back by an undo)
+// reach the replicas later (lynctest's Replication latency), as in a real
+// deployment. Hosts whose REPLICA is stopped cannot catch up and are left
+// out (see comparable).
+func (d *drill) settle(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, d.o.timeouts().Replication)
 	defer cancel()
 	t := time.NewTicker(5 * time.Millisecond)
@@ -23,21 +24,20 @@ func (d *drill) waitReplicas(ctx context.Context, pool string) error {
 	for {
 		st, err := d.lab.Snapshot(ctx)
 		if err != nil {
-			return fmt.Errorf("waiting for the replicas of %s: %w", pool, err)
+			return fmt.Errorf("waiting for CMS replication: %w", err)
 		}
-		behind := 0
-		for _, s := range p.Servers {
-			if !st.Replicas[s] {
-				behind++
+		var behind []string
+		for h, ok := range comparable(st).Replicas {
+			if !ok {
+				behind = append(behind, h)
 			}
 		}
-		if behind == 0 {
-			d.printf("replicas of %s up to date\n", pool)
+		if len(behind) == 0 {
 			return nil
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("waiting for the replicas of %s: %d behind: %w", pool, behind, ctx.Err())
+			return fmt.Errorf("waiting for CMS replication: %v still behind: %w", behind, ctx.Err())
 		case <-t.C:
 		}
 	}
