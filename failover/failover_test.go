@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/xmppfed/edgefailover/failover"
 	"github.com/xmppfed/edgefailover/failover/failovertest"
+	"github.com/xmppfed/edgefailover/lync/lynctest"
 )
 
 func TestDryRunChangesNothing(t *testing.T) {
@@ -94,5 +96,30 @@ func TestFailoverAndFailback(t *testing.T) {
 	}
 	if diff := cmp.Diff(initial.DNS, end.DNS); diff != "" {
 		t.Errorf("failover then failback did not restore the DNS (-initial +end):\n%s", diff)
+	}
+}
+
+// The drill's story: pool 1 dies, federation fails over to pool 2; pool 1
+// comes back (its replica catching up with the topology it missed) and
+// federation fails back. Verification waits for the catching-up replicas.
+func TestOutageFailoverRecoveryFailback(t *testing.T) {
+	t.Parallel()
+	lab := failovertest.Start(t, failovertest.Options{Latency: lynctest.Latency{Replication: 150 * time.Millisecond}})
+	ctx := context.Background()
+	if err := lab.FailPool(failovertest.SourcePool); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := newPlan(t, forward(lab)).Apply(ctx, nil); err != nil {
+		t.Fatalf("failover: %v\n%s", err, rep)
+	}
+	if err := lab.RecoverPool(failovertest.SourcePool); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := newPlan(t, back(lab)).Apply(ctx, nil); err != nil || rep.State != failover.StateApplied {
+		t.Fatalf("failback: %v\n%s", err, rep)
+	}
+	st := snapshot(t, lab)
+	if got := st.DNS["xmpp.contoso.com. A"]; len(got) != 1 || !strings.HasSuffix(got[0], "192.0.2.10") {
+		t.Errorf("after failback A = %v, want pool 1's 192.0.2.10", got)
 	}
 }

@@ -126,24 +126,27 @@ func verifyServicesStep(c Config, pool *edge.Pool, deps []string) *Step {
 		s.Commands = append(s.Commands, pollCommand(srv.FQDN()), replicationCommand(srv.FQDN()))
 	}
 	s.do = func(ctx context.Context, p *Progress) error {
-		ctx, cancel := context.WithTimeout(ctx, c.Timeouts.Command)
-		defer cancel()
-		res, err := pool.Status(ctx)
+		sctx, cancel := context.WithTimeout(ctx, c.Timeouts.Command)
+		res, err := pool.Status(sctx)
+		cancel()
 		if err != nil {
 			return firstErr(res, err)
 		}
 		var errs []error
 		for _, r := range res.Servers {
+			p.Report(r.FQDN, describe(r.State.Services))
 			if !r.State.All(lync.ServiceRunning) {
 				errs = append(errs, verifyErr("%s: services not running: %s", r.FQDN, strings.Join(r.State.NotIn(lync.ServiceRunning), ", ")))
+				continue
 			}
-			st, err := c.Management.Replication.Status(ctx, r.FQDN)
+			// A replica may still be catching up (a recovered pool whose
+			// REPLICA was down while the topology changed): wait for it.
+			rctx, cancel := context.WithTimeout(ctx, c.Timeouts.Replication)
+			_, err := c.Management.Replication.WaitUpToDate(rctx, r.FQDN, c.Timeouts.Poll)
+			cancel()
 			if err != nil {
-				errs = append(errs, err)
-			} else if !st.UpToDate {
-				errs = append(errs, verifyErr("replica %s is not up to date", r.FQDN))
+				errs = append(errs, verifyErr("replica %s is not up to date: %w", r.FQDN, err))
 			}
-			p.Report(r.FQDN, describe(r.State.Services))
 		}
 		return errors.Join(errs...)
 	}
