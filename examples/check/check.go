@@ -39,7 +39,7 @@ func runEnv(ctx context.Context, args []string, stdout, stderr io.Writer, env se
 	defer cancel()
 	c := &checker{o: o, hostsDone: map[string]bool{}}
 	if o.mgmt.Host != "" {
-		cl, err := c.dialManagement(setup.NewConsole(nil, stderr, env))
+		cl, err := c.dialManagement(ctx, setup.NewConsole(nil, stderr, env))
 		if err != nil {
 			fmt.Fprintf(stderr, "check: bad input: %v\n", err)
 			return exitBadInput

@@ -10,8 +10,8 @@ import (
 )
 
 // dialManagement creates the management client (nothing is sent yet).
-func (c *checker) dialManagement(con *setup.Console) (*lync.Client, error) {
-	cred, err := setup.Credentials{Username: c.o.user, PasswordEnv: c.o.passwordEnv}.Resolve(con)
+func (c *checker) dialManagement(ctx context.Context, con *setup.Console) (*lync.Client, error) {
+	cred, err := setup.Credentials{Username: c.o.user, PasswordEnv: c.o.passwordEnv}.Resolve(ctx, con)
 	if err != nil {
 		return nil, err
 	}

@@ -34,17 +34,17 @@ func (d *deployment) close() {
 
 // build turns the file into a failover.Config: it reads the secrets (from
 // the environment or a prompt) and creates clients, but sends nothing.
-func build(fc *fileConfig, con *setup.Console, opts *lync.Options) (*deployment, error) {
+func build(ctx context.Context, fc *fileConfig, con *setup.Console, opts *lync.Options) (*deployment, error) {
 	if err := fc.check(); err != nil {
 		return nil, err
 	}
-	cred, err := fc.Credentials.Resolve(con)
+	cred, err := fc.Credentials.Resolve(ctx, con)
 	if err != nil {
 		return nil, &inputError{err}
 	}
 	providers := map[string]xmppdns.Provider{}
 	for _, name := range slices.Sorted(maps.Keys(fc.DNSProviders)) { // prompts in a stable order
-		prov, err := fc.DNSProviders[name].Provider(con)
+		prov, err := fc.DNSProviders[name].Provider(ctx, con)
 		if err != nil {
 			return nil, badInput("dns_providers.%s: %v", name, err)
 		}

@@ -139,7 +139,7 @@ func (a *app) do(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 		logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		lopts.Logger = logger
 	}
-	dep, err := build(&fc, con, lopts)
+	dep, err := build(ctx, &fc, con, lopts)
 	if err != nil {
 		return err
 	}
@@ -177,7 +177,7 @@ func (a *app) do(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stdout, "\nnothing to change: federation already runs on", fc.TargetPool)
 		return nil
 	}
-	if !o.yes && !con.Confirm(fmt.Sprintf("\nApply %q now?", plan.Name)) {
+	if !o.yes && !con.Confirm(ctx, fmt.Sprintf("\nApply %q now?", plan.Name)) {
 		return errDeclined
 	}
 	j, err := openJournal(ctx, journal, true)
@@ -195,7 +195,7 @@ func (a *app) do(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 
 // recover runs resume or rollback from the journal.
 func (a *app) recover(ctx context.Context, o *options, con *setup.Console, cfg failover.Config, journal string, ap *failover.ApplyOptions, stdout io.Writer) error {
-	if !o.yes && !con.Confirm(fmt.Sprintf("%s the apply recorded in %s now?", o.sub, journal)) {
+	if !o.yes && !con.Confirm(ctx, fmt.Sprintf("%s the apply recorded in %s now?", o.sub, journal)) {
 		return errDeclined
 	}
 	j, err := openJournal(ctx, journal, false)

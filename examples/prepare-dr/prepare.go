@@ -26,7 +26,7 @@ func runEnv(ctx context.Context, args []string, stdout, stderr io.Writer, env se
 		return code
 	}
 	con := setup.NewConsole(nil, stderr, env)
-	prov, err := o.cfg.DNS.Provider(con)
+	prov, err := o.cfg.DNS.Provider(ctx, con)
 	if err != nil {
 		fmt.Fprintf(stderr, "prepare-dr: bad input: %v\nnothing was sent.\n", err)
 		return exitBadInput

@@ -1,6 +1,7 @@
 package setup
 
 import (
+	"context"
 	"fmt"
 	"net"
 
@@ -46,11 +47,11 @@ func (p DNSProvider) Check() error {
 }
 
 // Provider builds the rfc2136 provider, reading the secret through c.
-func (p DNSProvider) Provider(c *Console) (*rfc2136.Provider, error) {
+func (p DNSProvider) Provider(ctx context.Context, c *Console) (*rfc2136.Provider, error) {
 	if err := p.Check(); err != nil {
 		return nil, err
 	}
-	secret, err := c.Secret(p.SecretEnv, "TSIG secret of key "+p.KeyName)
+	secret, err := c.Secret(ctx, p.SecretEnv, "TSIG secret of key "+p.KeyName)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@
 package setup
 
 import (
+	"context"
 	"errors"
 	"os"
 )
@@ -10,6 +11,6 @@ import (
 // readHidden refuses: without golang.org/x/term the examples cannot turn
 // terminal echo off here, so secrets must come from environment variables
 // (or a pipe, which is not a terminal).
-func readHidden(*os.File) (string, error) {
+func readHidden(context.Context, *os.File) (string, error) {
 	return "", errors.New("cannot turn terminal echo off on this system: use the environment variable")
 }

@@ -3,6 +3,7 @@
 package setup
 
 import (
+	"context"
 	"bufio"
 	"os"
 	"os/exec"
@@ -11,8 +12,8 @@ import (
 
 // readHidden reads a line from the terminal f with echo turned off by
 // stty(1) (the examples add no dependency such as golang.org/x/term), and
-// turns echo back on whatever happens.
-func readHidden(f *os.File) (string, error) {
+// turns echo back on whatever happens, an interrupt (ctx) included.
+func readHidden(ctx context.Context, f *os.File) (string, error) {
 	stty := func(arg string) error {
 		cmd := exec.Command("stty", arg)
 		cmd.Stdin = f
@@ -22,6 +23,8 @@ func readHidden(f *os.File) (string, error) {
 		return "", err
 	}
 	defer stty("echo")
-	s, err := bufio.NewReader(f).ReadString('\n')
-	return strings.TrimRight(s, "\r\n"), err
+	return await(ctx, func() (string, error) {
+		s, err := bufio.NewReader(f).ReadString('\n')
+		return strings.TrimRight(s, "\r\n"), err
+	})
 }

@@ -1,6 +1,7 @@
 package setup
 
 import (
+	"context"
 	"bufio"
 	"errors"
 	"fmt"
@@ -43,21 +44,44 @@ func (c *Console) terminal() (*os.File, bool) {
 	return f, err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-func (c *Console) line() (string, error) {
+func (c *Console) line(ctx context.Context) (string, error) {
 	if c.r == nil {
 		c.r = bufio.NewReader(c.In)
 	}
-	s, err := c.r.ReadString('\n')
-	if err != nil && (s == "" || !errors.Is(err, io.EOF)) {
-		return "", err
+	return await(ctx, func() (string, error) {
+		s, err := c.r.ReadString('\n')
+		if err != nil && (s == "" || !errors.Is(err, io.EOF)) {
+			return "", err
+		}
+		return strings.TrimRight(s, "\r\n"), nil
+	})
+}
+
+// await runs read in a goroutine and returns its result, or ctx's error as
+// soon as ctx ends (an interrupt at a prompt): the read is then abandoned,
+// which is fine for a program that is about to exit.
+func await(ctx context.Context, read func() (string, error)) (string, error) {
+	type answer struct {
+		s   string
+		err error
 	}
-	return strings.TrimRight(s, "\r\n"), nil
+	ch := make(chan answer, 1)
+	go func() {
+		s, err := read()
+		ch <- answer{s, err}
+	}()
+	select {
+	case a := <-ch:
+		return a.s, a.err
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
 }
 
 // Secret returns the value of the environment variable env when it is set,
 // otherwise prompts for it (what is the secret's description, e.g. "WinRM
 // password for CONTOSO\lyncadmin"). An empty answer is ErrNoSecret.
-func (c *Console) Secret(env, what string) (string, error) {
+func (c *Console) Secret(ctx context.Context, env, what string) (string, error) {
 	if env != "" && c.Env != nil {
 		if v, ok := c.Env(env); ok && v != "" {
 			return v, nil
@@ -70,10 +94,10 @@ func (c *Console) Secret(env, what string) (string, error) {
 	var s string
 	var err error
 	if f, ok := c.terminal(); ok {
-		s, err = readHidden(f)
+		s, err = readHidden(ctx, f)
 		fmt.Fprintln(c.Out)
 	} else {
-		s, err = c.line()
+		s, err = c.line(ctx)
 	}
 	if err != nil {
 		return "", fmt.Errorf("%s: reading it: %v: %w", what, err, ErrNoSecret)
@@ -84,13 +108,14 @@ func (c *Console) Secret(env, what string) (string, error) {
 	return s, nil
 }
 
-// Confirm asks a yes/no question; only "yes" (or "y") confirms.
-func (c *Console) Confirm(question string) bool {
+// Confirm asks a yes/no question; only "yes" (or "y") confirms. An ended
+// ctx (an interrupt) is a no.
+func (c *Console) Confirm(ctx context.Context, question string) bool {
 	if c.In == nil {
 		return false
 	}
 	fmt.Fprintf(c.Out, "%s [yes/no]: ", question)
-	s, err := c.line()
+	s, err := c.line(ctx)
 	if err != nil {
 		return false
 	}

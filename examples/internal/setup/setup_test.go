@@ -52,21 +52,22 @@ func FuzzFindSecrets(f *testing.F) {
 
 func TestConsole(t *testing.T) {
 	t.Parallel()
+	ctx := context.Background()
 	env := func(k string) (string, bool) { return "from-env", k == "SET" }
 	c := NewConsole(strings.NewReader("piped\nyes\nno\n"), io.Discard, env)
-	if s, err := c.Secret("SET", "x"); s != "from-env" || err != nil {
+	if s, err := c.Secret(ctx, "SET", "x"); s != "from-env" || err != nil {
 		t.Errorf("env: %q %v", s, err)
 	}
-	if s, err := c.Secret("UNSET", "x"); s != "piped" || err != nil {
+	if s, err := c.Secret(ctx, "UNSET", "x"); s != "piped" || err != nil {
 		t.Errorf("pipe: %q %v", s, err)
 	}
-	if !c.Confirm("?") || c.Confirm("?") || c.Confirm("?") {
+	if !c.Confirm(ctx, "?") || c.Confirm(ctx, "?") || c.Confirm(ctx, "?") {
 		t.Error("confirm: want yes, no, then no at EOF")
 	}
-	if _, err := NewConsole(nil, io.Discard, env).Secret("UNSET", "x"); !errors.Is(err, ErrNoSecret) || !strings.Contains(err.Error(), "UNSET") {
+	if _, err := NewConsole(nil, io.Discard, env).Secret(ctx, "UNSET", "x"); !errors.Is(err, ErrNoSecret) || !strings.Contains(err.Error(), "UNSET") {
 		t.Errorf("no stdin: %v", err)
 	}
-	if _, err := NewConsole(strings.NewReader("\n"), io.Discard, env).Secret("UNSET", "x"); !errors.Is(err, ErrNoSecret) {
+	if _, err := NewConsole(strings.NewReader("\n"), io.Discard, env).Secret(ctx, "UNSET", "x"); !errors.Is(err, ErrNoSecret) {
 		t.Errorf("empty answer: %v", err)
 	}
 }
@@ -137,5 +138,21 @@ func TestSplitPairs(t *testing.T) {
 	}
 	if _, err := SplitPairs("a"); err == nil {
 		t.Error("a pair without = was accepted")
+	}
+}
+
+// An interrupt at a prompt ends it at once, without waiting for a line.
+func TestPromptInterrupted(t *testing.T) {
+	t.Parallel()
+	r, w := io.Pipe()
+	defer w.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	c := NewConsole(r, io.Discard, nil)
+	if c.Confirm(ctx, "?") {
+		t.Error("an interrupted confirmation said yes")
+	}
+	if _, err := c.Secret(ctx, "UNSET", "x"); !errors.Is(err, context.Canceled) {
+		t.Errorf("interrupted secret: %v", err)
 	}
 }

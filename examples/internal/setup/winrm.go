@@ -48,7 +48,7 @@ type Credentials struct {
 }
 
 // Resolve reads the credentials through c.
-func (cr Credentials) Resolve(c *Console) (lync.Credentials, error) {
+func (cr Credentials) Resolve(ctx context.Context, c *Console) (lync.Credentials, error) {
 	user := cr.Username
 	if user == "" && cr.UsernameEnv != "" && c.Env != nil {
 		user, _ = c.Env(cr.UsernameEnv)
@@ -59,7 +59,7 @@ func (cr Credentials) Resolve(c *Console) (lync.Credentials, error) {
 	if cr.PasswordEnv == "" {
 		return lync.Credentials{}, fmt.Errorf("credentials: password_env is required: the name of the environment variable holding the password")
 	}
-	pw, err := c.Secret(cr.PasswordEnv, "WinRM password for "+user)
+	pw, err := c.Secret(ctx, cr.PasswordEnv, "WinRM password for "+user)
 	if err != nil {
 		return lync.Credentials{}, err
 	}
