@@ -3,8 +3,8 @@
 package setup
 
 import (
-	"context"
 	"bufio"
+	"context"
 	"os"
 	"os/exec"
 	"strings"
@@ -14,6 +14,9 @@ import (
 // stty(1) (the examples add no dependency such as golang.org/x/term), and
 // turns echo back on whatever happens, an interrupt (ctx) included.
 func readHidden(ctx context.Context, f *os.File) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
 	stty := func(arg string) error {
 		cmd := exec.Command("stty", arg)
 		cmd.Stdin = f

@@ -1,8 +1,8 @@
 package setup
 
 import (
-	"context"
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -18,7 +18,8 @@ var ErrNoSecret = errors.New("secret not available")
 // tests).
 type Env func(name string) (string, bool)
 
-// Console asks the operator for secrets and confirmations. On a terminal,
+// Console asks the operator for secrets and confirmations, one prompt at a
+// time (it is not safe for concurrent use). On a terminal,
 // secrets are read with echo off; otherwise a line is read from In (a pipe:
 // `printf '%s\n' "$PASS" | prog ...`).
 type Console struct {
@@ -26,7 +27,8 @@ type Console struct {
 	Out io.Writer // where prompts go (stderr)
 	Env Env
 
-	r *bufio.Reader
+	r         *bufio.Reader
+	abandoned bool // a read was left pending by an interrupt
 }
 
 // NewConsole returns a console reading in, prompting on out.
@@ -45,17 +47,29 @@ func (c *Console) terminal() (*os.File, bool) {
 }
 
 func (c *Console) line(ctx context.Context) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	if c.abandoned {
+		return "", errAbandoned
+	}
 	if c.r == nil {
 		c.r = bufio.NewReader(c.In)
 	}
-	return await(ctx, func() (string, error) {
+	s, err := await(ctx, func() (string, error) {
 		s, err := c.r.ReadString('\n')
 		if err != nil && (s == "" || !errors.Is(err, io.EOF)) {
 			return "", err
 		}
 		return strings.TrimRight(s, "\r\n"), nil
 	})
+	if err != nil && ctx.Err() != nil {
+		c.abandoned = true // a read is still pending on c.r: never start another
+	}
+	return s, err
 }
+
+var errAbandoned = errors.New("input abandoned after an interrupt")
 
 // await runs read in a goroutine and returns its result, or ctx's error as
 // soon as ctx ends (an interrupt at a prompt): the read is then abandoned,
@@ -100,7 +114,7 @@ func (c *Console) Secret(ctx context.Context, env, what string) (string, error) 
 		s, err = c.line(ctx)
 	}
 	if err != nil {
-		return "", fmt.Errorf("%s: reading it: %v: %w", what, err, ErrNoSecret)
+		return "", fmt.Errorf("%s: reading it: %w: %w", what, err, ErrNoSecret)
 	}
 	if s == "" {
 		return "", fmt.Errorf("%s: set the environment variable %s or answer the prompt: %w", what, env, ErrNoSecret)
