@@ -11,8 +11,9 @@ import (
 	"github.com/xmppfed/edgefailover/lync"
 )
 
-// settle waits until the CMS replica of every host whose REPLICA service
-// runs is up to date: topology changes (a route set, or set back by an undo)
+// settle waits, before a rolled-back lab is compared with its before-state,
+// until the CMS replica of every host whose REPLICA service runs is up to
+// date: topology changes (a route set, or set back by an undo)
 // reach the replicas later (lynctest's Replication latency), as in a real
 // deployment. Hosts whose REPLICA is stopped cannot catch up and are left
 // out (see comparable).
