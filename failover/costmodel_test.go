@@ -112,7 +112,7 @@ func (m costModel) stepCost(s *failover.Step) (time.Duration, error) {
 // plans of both strategies (built in a lab without latency).
 func TestCostModel(t *testing.T) {
 	t.Parallel()
-	m := costModel{lat: benchLatency, poll: failovertest.LabTimeouts.Poll, servers: benchServers}
+	m := costModel{lat: benchLatency, poll: failovertest.LabTimeouts().Poll, servers: benchServers}
 	rt := m.scaled(benchLatency.RoundTrip)
 	stop := rt + m.scaled(benchLatency.ServiceStop) + m.poll + rt
 	start := m.scaled(benchLatency.ServiceStart) + 2*rt

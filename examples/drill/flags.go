@@ -122,7 +122,7 @@ func (o *options) labOptions() failovertest.Options {
 // that makes a wait run out (a stuck replica, a silent port) fails the drill
 // in seconds, with room for the latency profile.
 func (o *options) timeouts() failover.Timeouts {
-	t := failovertest.LabTimeouts
+	t := failovertest.LabTimeouts()
 	var l lynctest.Latency
 	if o.latency == "realistic" {
 		l = realistic(o.scale)

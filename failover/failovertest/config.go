@@ -7,17 +7,20 @@ import (
 	"github.com/xmppfed/edgefailover/failover"
 )
 
-// LabTimeouts are timeouts that suit a lab: polls every few milliseconds,
-// waits bounded by seconds rather than the production defaults of minutes.
-var LabTimeouts = failover.Timeouts{
-	Poll:        5 * time.Millisecond,
-	Command:     10 * time.Second,
-	Stop:        10 * time.Second,
-	Start:       10 * time.Second,
-	Replication: 10 * time.Second,
-	DNS:         5 * time.Second,
-	Converge:    10 * time.Second,
-	Probe:       5 * time.Second,
+// LabTimeouts returns timeouts that suit a lab: polls every few
+// milliseconds, waits bounded by seconds rather than the production defaults
+// of minutes. Each call returns a fresh value to change at will.
+func LabTimeouts() failover.Timeouts {
+	return failover.Timeouts{
+		Poll:        5 * time.Millisecond,
+		Command:     10 * time.Second,
+		Stop:        10 * time.Second,
+		Start:       10 * time.Second,
+		Replication: 10 * time.Second,
+		DNS:         5 * time.Second,
+		Converge:    10 * time.Second,
+		Probe:       5 * time.Second,
+	}
 }
 
 // FailoverConfig returns the failover.Config that moves XMPP federation from
@@ -54,7 +57,7 @@ func (l *Lab) config(ctx context.Context, site, target, replacedSite, replaced s
 		ReplacedSite:   replacedSite,
 		Domains:        doms,
 		FederationHost: FederationHost,
-		Timeouts:       LabTimeouts,
+		Timeouts:       LabTimeouts(),
 		Verify: failover.Verify{
 			Authoritative: l.Authoritative(),
 			Resolver:      l.Resolver(),
