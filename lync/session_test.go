@@ -172,10 +172,15 @@ func TestNoGoroutineLeak(t *testing.T) {
 	if err := c.Prepare(ctx); err != nil {
 		t.Fatal(err)
 	}
-	remove, _ := d.Inject(lynctest.Fault{Kind: lynctest.FaultSOAP, Action: lynctest.ActionReceive, Host: feHost, Nth: 1})
-	if _, err := c.Sites.List(ctx); err == nil {
+	// Every Receive fails while the fault is in: the idle session's own
+	// long poll may meet it first (then the call rebuilds the session and
+	// meets it again), so a one-shot fault would race with the call.
+	remove, _ := d.Inject(lynctest.Fault{Kind: lynctest.FaultSOAP, Action: lynctest.ActionReceive, Host: feHost})
+	fctx, fcancel := context.WithTimeout(ctx, 10*time.Second)
+	if _, err := c.Sites.List(fctx); err == nil {
 		t.Error("no error from a Receive fault")
 	}
+	fcancel()
 	remove()
 	remove, _ = d.Inject(lynctest.Fault{Kind: lynctest.FaultHang, Cmdlet: "Get-CsPool", Host: feHost})
 	short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
