@@ -116,11 +116,7 @@ func retryConflicts(ctx context.Context, f func() error) error {
 //
 // Runs: one signed UPDATE with value-dependent prerequisites (RFC 2136 §2.4).
 func (p *Provider) SetRRsetIf(ctx context.Context, zone, name, rtype string, expected, records []libdns.Record) error {
-	c, err := p.config()
-	if err != nil {
-		return err
-	}
-	z, err := parseZone(zone)
+	c, z, err := p.begin(zone)
 	if err != nil {
 		return err
 	}
@@ -155,11 +151,7 @@ func (p *Provider) SetRRsetIf(ctx context.Context, zone, name, rtype string, exp
 //
 // Runs: one signed UPDATE with value-dependent prerequisites.
 func (p *Provider) SetRecordsIf(ctx context.Context, zone string, expected, records []libdns.Record) error {
-	c, err := p.config()
-	if err != nil {
-		return err
-	}
-	z, err := parseZone(zone)
+	c, z, err := p.begin(zone)
 	if err != nil {
 		return err
 	}

@@ -44,11 +44,7 @@ func (m matcher) matches(rr dns.RR) bool {
 // servers that answer ANY minimally per RFC 8482 are not supported for that
 // case), then one signed UPDATE when something matched.
 func (p *Provider) DeleteRecords(ctx context.Context, zone string, recs []libdns.Record) ([]libdns.Record, error) {
-	c, err := p.config()
-	if err != nil {
-		return nil, err
-	}
-	z, err := parseZone(zone)
+	c, z, err := p.begin(zone)
 	if err != nil {
 		return nil, err
 	}

@@ -89,6 +89,16 @@ type config struct {
 	timeout                       time.Duration
 }
 
+// begin validates the provider's fields and the zone of a call.
+func (p *Provider) begin(zone string) (config, string, error) {
+	c, err := p.config()
+	if err != nil {
+		return c, "", err
+	}
+	z, err := parseZone(zone)
+	return c, z, err
+}
+
 // config validates the provider's fields.
 func (p *Provider) config() (config, error) {
 	c := config{server: p.Server, net: p.Net, timeout: p.Timeout, secret: string(p.Secret)}

@@ -16,11 +16,7 @@ import (
 // Runs: one query, RD=0 (UDP, TCP when truncated), retried on SERVFAIL or
 // no answer.
 func (p *Provider) GetRRset(ctx context.Context, zone, name, rtype string) ([]libdns.Record, error) {
-	c, err := p.config()
-	if err != nil {
-		return nil, err
-	}
-	z, err := parseZone(zone)
+	c, z, err := p.begin(zone)
 	if err != nil {
 		return nil, err
 	}
@@ -62,11 +58,7 @@ func (c config) rrset(ctx context.Context, owner string, qtype uint16) ([]dns.RR
 // error matches ErrListUnsupported (and the server's rcode, e.g. ErrRefused
 // or ErrNotAuth). Use GetRRset to read the RRsets you know by name.
 func (p *Provider) GetRecords(ctx context.Context, zone string) ([]libdns.Record, error) {
-	c, err := p.config()
-	if err != nil {
-		return nil, err
-	}
-	z, err := parseZone(zone)
+	c, z, err := p.begin(zone)
 	if err != nil {
 		return nil, err
 	}

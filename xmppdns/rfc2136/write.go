@@ -21,23 +21,12 @@ import (
 //
 // Runs: one signed UPDATE (plus one query per apex NS set).
 func (p *Provider) SetRecords(ctx context.Context, zone string, recs []libdns.Record) ([]libdns.Record, error) {
-	c, err := p.config()
+	c, z, err := p.begin(zone)
 	if err != nil {
 		return nil, err
 	}
-	z, err := parseZone(zone)
-	if err != nil {
-		return nil, err
-	}
-	rrs, err := convertAll(z, recs)
-	if err != nil {
-		return nil, err
-	}
-	keys, sets, err := group(rrs)
+	rrs, keys, sets, err := c.prepareWrite(ctx, z, recs)
 	if err != nil || len(keys) == 0 {
-		return nil, err
-	}
-	if err := c.checkCNAMEs(ctx, cnameKeys(keys)); err != nil {
 		return nil, err
 	}
 	apexNS := setKey{z, dns.TypeNS}
@@ -81,23 +70,12 @@ func (p *Provider) SetRecords(ctx context.Context, zone string, recs []libdns.Re
 //
 // Runs: one query per RRset, then one signed UPDATE.
 func (p *Provider) AppendRecords(ctx context.Context, zone string, recs []libdns.Record) ([]libdns.Record, error) {
-	c, err := p.config()
+	c, z, err := p.begin(zone)
 	if err != nil {
 		return nil, err
 	}
-	z, err := parseZone(zone)
-	if err != nil {
-		return nil, err
-	}
-	rrs, err := convertAll(z, recs)
-	if err != nil {
-		return nil, err
-	}
-	keys, sets, err := group(rrs)
+	_, keys, sets, err := c.prepareWrite(ctx, z, recs)
 	if err != nil || len(keys) == 0 {
-		return nil, err
-	}
-	if err := c.checkCNAMEs(ctx, cnameKeys(keys)); err != nil {
 		return nil, err
 	}
 	var created []dns.RR
@@ -134,4 +112,21 @@ func (c config) readTransitions(ctx context.Context, keys []setKey, next func(se
 		ts = append(ts, transition{key: k, expected: cur, records: next(k, cur)})
 	}
 	return ts, nil
+}
+
+// prepareWrite converts and groups the records of a write into RRsets and
+// refuses one that would mix a CNAME with other data.
+func (c config) prepareWrite(ctx context.Context, zone string, recs []libdns.Record) ([]dns.RR, []setKey, map[setKey][]dns.RR, error) {
+	rrs, err := convertAll(zone, recs)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	keys, sets, err := group(rrs)
+	if err != nil || len(keys) == 0 {
+		return nil, nil, nil, err
+	}
+	if err := c.checkCNAMEs(ctx, cnameKeys(keys)); err != nil {
+		return nil, nil, nil, err
+	}
+	return rrs, keys, sets, nil
 }
