@@ -161,7 +161,7 @@ func TestConcurrentHosts(t *testing.T) {
 	}
 }
 
-// TestNoGoroutineLeak: after sessions that broke (a Receive fault, a call
+// TestNoGoroutineLeak: after sessions that broke (a transport fault, a call
 // whose deadline passed mid-script) and Close, the client's goroutines end.
 func TestNoGoroutineLeak(t *testing.T) {
 	d := newDeployment(t, topology(lynctest.SfB2015, ""))
@@ -172,10 +172,10 @@ func TestNoGoroutineLeak(t *testing.T) {
 	if err := c.Prepare(ctx); err != nil {
 		t.Fatal(err)
 	}
-	// Every Receive fails while the fault is in: the idle session's own
-	// long poll may meet it first (then the call rebuilds the session and
-	// meets it again), so a one-shot fault would race with the call.
-	remove, _ := d.Inject(lynctest.Fault{Kind: lynctest.FaultSOAP, Action: lynctest.ActionReceive, Host: feHost})
+	// The script's Send meets the fault. (A Receive fault would race: the
+	// idle session's long poll, already waiting at the host, can carry the
+	// result without any new Receive request.)
+	remove, _ := d.Inject(lynctest.Fault{Kind: lynctest.FaultSOAP, Action: lynctest.ActionSend, Host: feHost, Nth: 1})
 	fctx, fcancel := context.WithTimeout(ctx, 10*time.Second)
 	if _, err := c.Sites.List(fctx); err == nil {
 		t.Error("no error from a Receive fault")
