@@ -102,8 +102,8 @@ func (c config) exchange(ctx context.Context, m *dns.Msg, network string, sign b
 	case err == nil:
 	case isTSIGErr(err):
 		return nil, fmt.Errorf("%w: %s from %s: %w", ErrResponseSig, m.Question[0].Name, c.server, err)
-	case ctx.Err() != nil: // the caller's context ended: say so, and that no answer came
-		return nil, fmt.Errorf("%w: %s to %s: %w", ErrTransport, m.Question[0].Name, c.server, ctx.Err())
+	case ctxEnded(ctx) != nil: // the caller's context ended: say so, and that no answer came
+		return nil, fmt.Errorf("%w: %s to %s: %w", ErrTransport, m.Question[0].Name, c.server, ctxEnded(ctx))
 	default:
 		return nil, fmt.Errorf("%w: %s over %s to %s: %w", ErrTransport, m.Question[0].Name, network, c.server, err)
 	}
@@ -154,4 +154,17 @@ func isTSIGErr(err error) bool {
 		}
 	}
 	return false
+}
+
+// ctxEnded returns ctx's error, or context.DeadlineExceeded once its deadline
+// has passed even if its timer has not fired yet: the socket deadline, set to
+// the same instant, may fire first, and the failure is then the context's.
+func ctxEnded(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if dl, ok := ctx.Deadline(); ok && !time.Now().Before(dl) {
+		return context.DeadlineExceeded
+	}
+	return nil
 }
