@@ -77,8 +77,12 @@ type Config struct {
 	Site string
 	// TargetPool is the FQDN of the Edge pool that takes XMPP federation over.
 	TargetPool string
+	// Servers, when given, are the target pool's servers the plan acts on
+	// (e.g. leaving out one that is down for maintenance); each must be a
+	// computer of the pool as Get-CsPool lists it. Default: all of them.
+	Servers []string
 	// OpenServer opens a client for one Edge server of the target pool, whose
-	// servers are discovered with Get-CsPool. The plan owns the clients it
+	// servers are discovered with Get-CsPool (or given in Servers). The plan owns the clients it
 	// opens: Plan.Close closes them. Management stays the caller's.
 	OpenServer func(ctx context.Context, fqdn string) (*lync.Client, error)
 	// ReplacedPool is the FQDN of the pool that hosted federation (optional).

@@ -133,6 +133,7 @@ func (c Config) digest() string {
 	slices.Sort(hosts)
 	b, _ := json.Marshal(struct {
 		Site, Target, Replaced, ReplacedSite string
+		Servers                              []string
 		Clear                                bool
 		Domains                              []zone
 		Host, HostZone                       string
@@ -142,7 +143,7 @@ func (c Config) digest() string {
 		SRVTTL, AddrTTL                      time.Duration
 		Strategy                             Strategy
 		Graceful                             bool
-	}{c.Site, c.TargetPool, c.ReplacedPool, c.ReplacedSite, c.ClearReplacedRoute, doms,
+	}{c.Site, c.TargetPool, c.ReplacedPool, c.ReplacedSite, c.Servers, c.ClearReplacedRoute, doms,
 		c.FederationHost, c.FederationZone.Name(), c.Addresses, c.SRV, hosts, c.SRVTTL, c.AddrTTL, c.Strategy, c.Graceful})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])

@@ -103,7 +103,7 @@ func read(ctx context.Context, c Config) (l *live, err error) {
 		l.replacedRoute = rs.XmppRoute
 	}
 
-	pool, err := edge.DiscoverPool(ctx, c.Management, c.TargetPool, c.OpenServer)
+	pool, es, err := openPool(ctx, c)
 	if err != nil {
 		return nil, &PreflightError{Check: "target pool " + c.TargetPool, Fix: "deploy the target Edge pool and make its servers reachable over WinRM (runbook step 1)", Err: err}
 	}
@@ -112,11 +112,7 @@ func read(ctx context.Context, c Config) (l *live, err error) {
 			pool.Close()
 		}
 	}()
-	es := pool.EdgeService()
-	if es == nil {
-		return nil, &PreflightError{Check: "target pool " + c.TargetPool, Fix: "the pool must be an Edge pool", Err: edge.ErrNotEdgePool}
-	}
-	l.edge = *es
+	l.edge = es
 	if es.XmppListeningPort == 0 {
 		return nil, &PreflightError{Check: "target pool " + c.TargetPool, Fix: "enable XMPP federation on the pool in Topology Builder and publish the topology"}
 	}
@@ -135,7 +131,7 @@ func read(ctx context.Context, c Config) (l *live, err error) {
 		l.services[s.FQDN] = s.State.Services
 	}
 
-	if l.addrs, err = addresses(ctx, c, es); err != nil {
+	if l.addrs, err = addresses(ctx, c, &es); err != nil {
 		return nil, err
 	}
 	if l.zones, err = planDNS(ctx, c, l.addrs); err != nil {

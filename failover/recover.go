@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-
-	"github.com/xmppfed/edgefailover/edge"
 )
 
 // stepLog is what a journal says of one step.
@@ -100,7 +98,7 @@ func replan(ctx context.Context, j Journal, cfg Config) (*Plan, *journalState, e
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.Timeouts.Preflight)
 	defer cancel()
-	pool, err := edge.DiscoverPool(ctx, c.Management, c.TargetPool, c.OpenServer)
+	pool, _, err := openPool(ctx, c)
 	if err != nil {
 		return nil, nil, &PreflightError{Check: "target pool " + c.TargetPool, Err: err}
 	}

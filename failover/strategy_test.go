@@ -12,6 +12,7 @@ import (
 	"github.com/xmppfed/edgefailover/failover"
 	"github.com/xmppfed/edgefailover/failover/failovertest"
 	"github.com/xmppfed/edgefailover/lync"
+	"github.com/xmppfed/edgefailover/lync/lynctest"
 )
 
 // allRunning lists the target servers whose every Lync service runs.
@@ -136,5 +137,33 @@ func TestPreflightRefusesANonEdgeTarget(t *testing.T) {
 	}
 	if diff := cmp.Diff(before, snapshot(t, lab)); diff != "" {
 		t.Errorf("a failed preflight changed the lab:\n%s", diff)
+	}
+}
+
+// Servers given by hand: the plan acts on them only (a third server down for
+// maintenance is left alone), and a name outside the pool is refused.
+func TestGivenServers(t *testing.T) {
+	t.Parallel()
+	lab := failovertest.Start(t, failovertest.Options{ServersPerPool: 3})
+	if _, err := lab.Deployment().Inject(lynctest.Fault{Kind: lynctest.FaultRefuse, Host: "edge2c.contoso.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := failover.New(context.Background(), forward(lab)); !errors.Is(err, failover.ErrPreflight) {
+		t.Fatalf("discovering a pool with an unreachable server: %v, want a preflight failure", err)
+	}
+	cfg := forward(lab)
+	cfg.Servers = []string{"edge2a.contoso.com", "EDGE2B.contoso.com."}
+	p := newPlan(t, cfg)
+	if p.Step("stop/edge2b.contoso.com") == nil || p.Step("stop/edge2c.contoso.com") != nil {
+		t.Fatalf("the plan does not act on exactly the given servers:\n%s", p)
+	}
+	if rep, err := p.Apply(context.Background(), nil); err != nil || rep.State != failover.StateApplied {
+		t.Fatalf("Apply: %v\n%s", err, rep)
+	}
+	cfg.Servers = []string{"edge1a.contoso.com"}
+	_, err := failover.New(context.Background(), cfg)
+	var pe *failover.PreflightError
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "not a server of pool") {
+		t.Fatalf("a server of another pool: %v", err)
 	}
 }

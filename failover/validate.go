@@ -3,6 +3,7 @@ package failover
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/xmppfed/edgefailover/internal/dnsname"
 	"github.com/xmppfed/edgefailover/lync"
@@ -52,6 +53,16 @@ func (c Config) normalize() (Config, error) {
 	if c.TargetPool, err = dnsname.ParseFQDN(c.TargetPool); err != nil {
 		return c, configErr("TargetPool", "not a valid FQDN", err)
 	}
+	servers := make([]string, len(c.Servers))
+	for i, s := range c.Servers {
+		if servers[i], err = dnsname.ParseFQDN(s); err != nil {
+			return c, configErr(fmt.Sprintf("Servers[%d]", i), "not a valid FQDN", err)
+		}
+		if slices.Contains(servers[:i], servers[i]) {
+			return c, configErr(fmt.Sprintf("Servers[%d]", i), "named twice", nil)
+		}
+	}
+	c.Servers = servers
 	if c.ReplacedPool != "" {
 		if c.ReplacedPool, err = dnsname.ParseFQDN(c.ReplacedPool); err != nil {
 			return c, configErr("ReplacedPool", "not a valid FQDN", err)
