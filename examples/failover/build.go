@@ -78,6 +78,7 @@ func build(ctx context.Context, fc *fileConfig, con *setup.Console, opts *lync.O
 		Management:         mgmt,
 		Site:               fc.Site,
 		TargetPool:         fc.TargetPool,
+		Servers:            fc.Servers,
 		ReplacedPool:       fc.ReplacedPool,
 		ReplacedSite:       fc.ReplacedSite,
 		ClearReplacedRoute: fc.ClearReplacedRoute,

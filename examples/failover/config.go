@@ -17,11 +17,14 @@ type fileConfig struct {
 	EdgeServers setup.WinRM       `json:"edge_servers"`
 	Credentials setup.Credentials `json:"credentials"`
 
-	Site               string `json:"site"`
-	TargetPool         string `json:"target_pool"`
-	ReplacedPool       string `json:"replaced_pool,omitempty"`
-	ReplacedSite       string `json:"replaced_site,omitempty"`
-	ClearReplacedRoute bool   `json:"clear_replaced_route,omitempty"`
+	Site       string `json:"site"`
+	TargetPool string `json:"target_pool"`
+	// Servers limits the plan to these servers of target_pool (default: all
+	// that Get-CsPool lists).
+	Servers            []string `json:"servers,omitempty"`
+	ReplacedPool       string   `json:"replaced_pool,omitempty"`
+	ReplacedSite       string   `json:"replaced_site,omitempty"`
+	ClearReplacedRoute bool     `json:"clear_replaced_route,omitempty"`
 
 	DNSProviders   map[string]setup.DNSProvider `json:"dns_providers"`
 	Domains        []domainConfig               `json:"domains"`
@@ -153,6 +156,7 @@ func (c fileConfig) swap() (fileConfig, error) {
 		return c, badInput("-failback needs replaced_pool and replaced_site in the config")
 	}
 	c.TargetPool, c.ReplacedPool = c.ReplacedPool, c.TargetPool
+	c.Servers = nil // they were servers of the other pool: fail back to all of the replaced pool's
 	c.Site, c.ReplacedSite = c.ReplacedSite, c.Site
 	// Never the forward addresses (Microsoft's failback page copies them):
 	// the replaced pool's own, or read from its Access Edge external FQDN.
