@@ -2,52 +2,42 @@ package failover
 
 import (
 	"github.com/xmppfed/edgefailover/internal/pwsh"
+	"github.com/xmppfed/edgefailover/lync"
 )
 
-// The exact PowerShell lines the plan's steps send, for the dry run. They are
-// built with the same builder as the lync client's, from values that New has
-// validated; a build error cannot happen for them and would show as a
-// placeholder rather than hide the step.
+// The PowerShell lines of the dry run. Changes are rendered by lync, which
+// sends exactly these lines (lync.StopScript, StartScript,
+// SetXmppRouteScript); reads and polls are shown by their cmdlet and the
+// value they ask about, with a comment, since they change nothing. Values
+// were validated by New: a render error cannot happen for them and would show
+// as a placeholder rather than hide the step.
 
-func script(c *pwsh.Command) string {
-	s, err := c.Script()
+func shown(s string, err error) string {
 	if err != nil {
 		return "<invalid: " + err.Error() + ">"
 	}
 	return s
 }
 
+func script(c *pwsh.Command) string { return shown(c.Script()) }
+
+// stopCommand is what edge.Server.StopServices sends: every Lync service,
+// -NoWait, then a poll.
 func stopCommand(server string, graceful bool) string {
-	c := pwsh.NewCommand("Stop-CsWindowsService").String("ComputerName", server)
-	if graceful {
-		c.Switch("Graceful")
-	}
-	return script(c.Switch("NoWait"))
+	return shown(lync.StopScript(server, &lync.StopOptions{Graceful: graceful, NoWait: true}))
 }
 
 func startCommand(server string, names []string) string {
-	if len(names) == 0 {
-		return script(pwsh.NewCommand("Start-CsWindowsService").String("ComputerName", server))
-	}
-	lines := make([]string, len(names))
-	for i, n := range names {
-		lines[i] = script(pwsh.NewCommand("Start-CsWindowsService").String("ComputerName", server).String("Name", n))
-	}
-	return pwsh.Join(lines...)
+	return shown(lync.StartScript(server, names...))
 }
 
 func pollCommand(server string) string {
 	return script(pwsh.NewCommand("Get-CsWindowsService").String("ComputerName", server)) + "  # until every service is in the state"
 }
 
+// routeCommand renders Set-CsSite for a route identity ("" clears it).
 func routeCommand(site, param, route string) string {
-	c := pwsh.NewCommand("Set-CsSite").String("Identity", site)
-	if route == "" {
-		c.Null(param)
-	} else {
-		c.String(param, route)
-	}
-	return script(c)
+	return shown(lync.SetXmppRouteScript(site, param, routeFQDN(route)))
 }
 
 func replicationCommand(replica string) string {

@@ -99,13 +99,7 @@ func (s *SitesService) setRoute(ctx context.Context, site, route string) error {
 	if err != nil {
 		return err
 	}
-	cmd := pwsh.NewCommand("Set-CsSite").String("Identity", name)
-	if route == "" {
-		cmd.Null(param)
-	} else {
-		cmd.String(param, route)
-	}
-	script, err := cmd.Script()
+	script, err := routeScript(name, param, route)
 	if err != nil {
 		return err
 	}

@@ -71,18 +71,11 @@ type StopOptions struct {
 // Runs: Stop-CsWindowsService -ComputerName <computer> [-Name <name>] [-Graceful] [-NoWait]
 // (one statement per name).
 func (s *ServicesService) Stop(ctx context.Context, computer string, opts *StopOptions) error {
-	var o StopOptions
-	if opts != nil {
-		o = *opts
+	script, err := StopScript(computer, opts)
+	if err != nil {
+		return err
 	}
-	return s.control(ctx, "Stop-CsWindowsService", computer, o.Names, func(c *pwsh.Command) {
-		if o.Graceful {
-			c.Switch("Graceful")
-		}
-		if o.NoWait {
-			c.Switch("NoWait")
-		}
-	})
+	return s.client.run(ctx, "Stop-CsWindowsService", script, nil)
 }
 
 // Start starts the named Lync services on computer, or all of them when no
@@ -91,34 +84,9 @@ func (s *ServicesService) Stop(ctx context.Context, computer string, opts *StopO
 //
 // Runs: Start-CsWindowsService -ComputerName <computer> [-Name <name>] (one statement per name).
 func (s *ServicesService) Start(ctx context.Context, computer string, names ...string) error {
-	return s.control(ctx, "Start-CsWindowsService", computer, names, func(*pwsh.Command) {})
-}
-
-func (s *ServicesService) control(ctx context.Context, cmdlet, computer string, names []string, opts func(*pwsh.Command)) error {
-	computer, err := parseFQDN("computer", computer)
+	script, err := StartScript(computer, names...)
 	if err != nil {
 		return err
 	}
-	all := len(names) == 0
-	if all {
-		names = []string{""}
-	}
-	scripts := make([]string, 0, len(names))
-	for _, n := range names {
-		cmd := pwsh.NewCommand(cmdlet).String("ComputerName", computer)
-		if !all {
-			n, err := ParseServiceName(n)
-			if err != nil {
-				return err
-			}
-			cmd.String("Name", n)
-		}
-		opts(cmd)
-		script, err := cmd.Script()
-		if err != nil {
-			return err
-		}
-		scripts = append(scripts, script)
-	}
-	return s.client.run(ctx, cmdlet, pwsh.Join(scripts...), nil)
+	return s.client.run(ctx, "Start-CsWindowsService", script, nil)
 }
