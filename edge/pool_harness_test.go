@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/xmppfed/edgefailover/edge"
+	"github.com/xmppfed/edgefailover/internal/lynclab"
 	"github.com/xmppfed/edgefailover/lync"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
 )
@@ -71,22 +72,9 @@ func newLab(t testing.TB, n int, edits ...func(*lynctest.Config)) *lynctest.Depl
 	return d
 }
 
-// labEndpoint reaches host through the deployment's dialer, over HTTPS
-// verified with its CA or over plain HTTP.
+// labEndpoint reaches host of d (see lynclab.Endpoint).
 func labEndpoint(d *lynctest.Deployment, host string, https bool) lync.Endpoint {
-	user, pass := d.Credentials()
-	ep := lync.Endpoint{
-		Host:             host,
-		PlainHTTP:        !https,
-		AllowUnencrypted: !https,
-		Credentials:      lync.Credentials{Username: user, Password: lync.Password(pass)},
-		Dial:             d.DialContext,
-		OperationTimeout: time.Second,
-	}
-	if https {
-		ep.TLS.RootCAs = d.CertPool()
-	}
-	return ep
+	return lynclab.Endpoint(d, host, https)
 }
 
 // labClient dials host with the real WinRM client; the test closes it.

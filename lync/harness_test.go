@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xmppfed/edgefailover/internal/lynclab"
 	"github.com/xmppfed/edgefailover/lync"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
 )
@@ -82,22 +83,9 @@ func newDeployment(t testing.TB, cfg lynctest.Config) *lynctest.Deployment {
 	return d
 }
 
-// endpoint reaches host of d through its dialer, over HTTPS (verified with
-// the deployment's CA) or plain HTTP.
+// endpoint reaches host of d (see lynclab.Endpoint).
 func endpoint(d *lynctest.Deployment, host string, https bool) lync.Endpoint {
-	user, pass := d.Credentials()
-	ep := lync.Endpoint{
-		Host:             host,
-		PlainHTTP:        !https,
-		AllowUnencrypted: !https,
-		Credentials:      lync.Credentials{Username: user, Password: lync.Password(pass)},
-		Dial:             d.DialContext,
-		OperationTimeout: time.Second,
-	}
-	if https {
-		ep.TLS.RootCAs = d.CertPool()
-	}
-	return ep
+	return lynclab.Endpoint(d, host, https)
 }
 
 func newRunner(t testing.TB, ep lync.Endpoint, opts *lync.Options) *lync.WinRM {

@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/xmppfed/edgefailover/internal/lynclab"
 	"github.com/xmppfed/edgefailover/lync"
-	"github.com/xmppfed/edgefailover/lync/lynctest"
 )
 
 // Management returns a lync client for the management shell of the Front
@@ -79,15 +79,7 @@ func (l *Lab) dial(ctx context.Context, fqdn string) (*lync.Client, error) {
 		return nil, ErrClosed
 	}
 	key := h.FQDN()
-	user, pass := l.deploy.Credentials()
-	c, err := lync.Dial(lync.Endpoint{
-		Host:             key,
-		Port:             lynctest.HTTPPort,
-		PlainHTTP:        true,
-		AllowUnencrypted: true,
-		Dial:             l.deploy.DialContext,
-		Credentials:      lync.Credentials{Username: user, Password: lync.Password(pass)},
-	}, nil)
+	c, err := lync.Dial(lynclab.Endpoint(l.deploy, key, false), nil)
 	if err != nil {
 		return nil, fmt.Errorf("failovertest: client for %s: %w", key, err)
 	}

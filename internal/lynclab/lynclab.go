@@ -1,0 +1,32 @@
+// Package lynclab connects lync clients to a lynctest deployment: the one
+// place that knows how a real client reaches a fake host (its dialer, its
+// credentials, its CA). Test support for this module; lynctest itself cannot
+// import lync.
+package lynclab
+
+import (
+	"time"
+
+	"github.com/xmppfed/edgefailover/lync"
+	"github.com/xmppfed/edgefailover/lync/lynctest"
+)
+
+// Endpoint reaches host of d through d's dialer with d's credentials, over
+// HTTPS verified with d's CA, or over plain HTTP when https is false. The
+// one-second OperationTimeout keeps long polls short (lynctest caps them
+// lower anyway).
+func Endpoint(d *lynctest.Deployment, host string, https bool) lync.Endpoint {
+	user, pass := d.Credentials()
+	ep := lync.Endpoint{
+		Host:             host,
+		PlainHTTP:        !https,
+		AllowUnencrypted: !https,
+		Credentials:      lync.Credentials{Username: user, Password: lync.Password(pass)},
+		Dial:             d.DialContext,
+		OperationTimeout: time.Second,
+	}
+	if https {
+		ep.TLS.RootCAs = d.CertPool()
+	}
+	return ep
+}
