@@ -48,15 +48,6 @@ func selectItems(v any) bool {
 // valueText renders a value the way PowerShell names an argument in messages.
 func valueText(v any) string {
 	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case bool:
-		if x {
-			return "True"
-		}
-		return "False"
 	case word:
 		return string(x)
 	case []any, list:
@@ -64,5 +55,5 @@ func valueText(v any) string {
 	case calcProp:
 		return "System.Collections.Hashtable"
 	}
-	return toString(v)
+	return toString(v) // nil, strings and booleans as [string] renders them
 }
