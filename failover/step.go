@@ -45,9 +45,6 @@ type Step struct {
 	inPlace func(ctx context.Context) (bool, error)
 }
 
-// Undoable reports whether the step has something to undo once it completed.
-func (s *Step) Undoable() bool { return s.undo != nil }
-
 // Progress is handed to a running step so that it can report per-server
 // progress; it turns calls into Events.
 type Progress struct {

@@ -49,12 +49,6 @@ func main() {
 	os.Exit(code)
 }
 
-// run is the program as a function, for tests: no stdin, the process's
-// environment.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	return (&app{env: os.LookupEnv}).run(ctx, args, stdout, stderr)
-}
-
 // app is one run's outside world.
 type app struct {
 	stdin io.Reader // nil: no prompt possible

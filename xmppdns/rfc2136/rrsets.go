@@ -82,11 +82,6 @@ func minus(a, b []dns.RR) []dns.RR {
 	return out
 }
 
-// sameRRset reports whether a and b hold the same data (TTL ignored).
-func sameRRset(a, b []dns.RR) bool {
-	return len(minus(a, b)) == 0 && len(minus(b, a)) == 0
-}
-
 // withTTL returns copies of rrs with the given TTL.
 func withTTL(rrs []dns.RR, ttl uint32) []dns.RR {
 	out := copies(rrs)
