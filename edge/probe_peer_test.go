@@ -89,6 +89,20 @@ func checkS2SPeer(t *testing.T, addr, domain string, roots *x509.CertPool) {
 			t.Errorf("stream = %+v", res.Stream)
 		}
 	})
+	t.Run("no from", func(t *testing.T) {
+		// Prosody 0.12 (as configured here: dialback allowed, no secure
+		// auth) still offers its features to a stream without 'from'; the
+		// double must neither refuse it nor answer differently.
+		cfg := cfg
+		cfg.Dial = stripFrom
+		res, err := edge.Probe(testCtx(t), addr, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f := res.Features; res.StreamError != nil || f == nil || !f.StartTLS || !f.Dialback {
+			t.Errorf("stream error %+v features %+v failure %v", res.StreamError, f, res.Failure)
+		}
+	})
 	t.Run("no version, no features", func(t *testing.T) {
 		// Prosody 0.12 answers a header without version with a header
 		// without version and then waits (for dialback): no features, no
@@ -105,21 +119,35 @@ func checkS2SPeer(t *testing.T, addr, domain string, roots *x509.CertPool) {
 	})
 }
 
+// stripFrom dials a connection that removes from='...' from what the probe
+// writes: a stream that does not say where it comes from.
+func stripFrom(ctx context.Context, network, addr string) (net.Conn, error) {
+	return dialRewriting(ctx, network, addr, " from='probe.example'", "")
+}
+
 // stripVersion dials a connection that removes version='1.0' from what the
 // probe writes, to play a pre-1.0 server.
 func stripVersion(ctx context.Context, network, addr string) (net.Conn, error) {
+	return dialRewriting(ctx, network, addr, " version='1.0'>", ">")
+}
+
+func dialRewriting(ctx context.Context, network, addr, old, new string) (net.Conn, error) {
 	var d net.Dialer
 	c, err := d.DialContext(ctx, network, addr)
 	if err != nil {
 		return nil, err
 	}
-	return versionStripper{c}, nil
+	return rewriter{c, []byte(old), []byte(new)}, nil
 }
 
-type versionStripper struct{ net.Conn }
+// rewriter replaces the first occurrence of old in each write.
+type rewriter struct {
+	net.Conn
+	old, new []byte
+}
 
-func (v versionStripper) Write(b []byte) (int, error) {
-	if _, err := v.Conn.Write(bytes.Replace(b, []byte(" version='1.0'>"), []byte(">"), 1)); err != nil {
+func (r rewriter) Write(b []byte) (int, error) {
+	if _, err := r.Conn.Write(bytes.Replace(b, r.old, r.new, 1)); err != nil {
 		return 0, err
 	}
 	return len(b), nil
