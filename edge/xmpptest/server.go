@@ -74,10 +74,12 @@ func NewUnstartedServer(cfg Config) (*Server, error) {
 }
 
 // Start binds the listener and serves. The first Start takes a free port of
-// 127.0.0.1; later ones bind the same address again, so clients configured
+// 127.0.0.1, below the ephemeral range where the system says which that is
+// (so that outgoing connections cannot take it while the server is
+// stopped); later ones bind the same address again, so clients configured
 // with Addr reach the server across a Stop/Start cycle. It fails with
-// ErrRunning, ErrClosed, or the listen error (the port may have been taken in
-// between).
+// ErrRunning, ErrClosed, or the listen error (another listener may have
+// taken the port in between).
 func (s *Server) Start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -87,13 +89,15 @@ func (s *Server) Start() error {
 	case s.ln != nil:
 		return ErrRunning
 	}
-	addr := s.addr
-	if addr == "" {
-		addr = "127.0.0.1:0"
+	var ln net.Listener
+	var err error
+	if s.addr == "" {
+		ln, err = listenFirst()
+	} else {
+		ln, err = net.Listen("tcp", s.addr)
 	}
-	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("xmpptest: listen on %s: %w", addr, err)
+		return fmt.Errorf("xmpptest: listen on %s: %w", s.addr, err)
 	}
 	s.ln = ln
 	s.addr = ln.Addr().String()
