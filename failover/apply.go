@@ -30,31 +30,46 @@ type ApplyOptions struct {
 	// Journal, if set, records the apply so that Resume or Rollback can
 	// finish it in another process after a crash: the plan and its
 	// before-states first, then each step's start before its change and its
-	// outcome after. A step whose start cannot be recorded is not run.
+	// outcome after, and each decision (a veto, rolling back). It must be
+	// empty: one journal, one apply. A step whose start cannot be recorded
+	// is not run, and the apply rolls back.
 	Journal Journal
 }
 
 // Apply runs the plan: every step once its dependencies have completed, with
 // independent steps running concurrently up to Concurrency. When a step fails
-// (or is vetoed, or ctx ends), Apply starts no new step, waits for the steps
-// already running, then undoes newest first every step that completed and
-// every failed step that has an undo (it may have failed half-way; undos
-// restore the before-state the plan read and are safe to run when the change
-// did not happen). Every undo is tried; their errors are joined.
+// (or is vetoed, or ctx ends, or the journal cannot record it), Apply starts
+// no new step, waits for the steps already running, then undoes every step
+// that completed and every failed step that has an undo (it may have failed
+// half-way; undos restore the before-state the plan read and are safe to run
+// when the change did not happen), in reverse dependency order: a step is
+// undone before the steps it depends on. Every undo is tried, whether or not
+// the journal can record it; their errors are joined.
 //
 // The returned Report says per step what happened and which State the
 // deployment is in. The error is nil when the plan was applied; otherwise it
-// joins the *StepError of every failed step and of every failed undo.
-// A plan can be applied once.
+// joins the *StepError of every failed step and of every failed undo, and
+// ErrJournalIncomplete when a journal write failed. A plan can be applied
+// once; a journal holds one apply (ErrJournalInUse otherwise, before
+// anything is sent).
 func (p *Plan) Apply(ctx context.Context, opts *ApplyOptions) (*Report, error) {
+	o := applyDefaults(opts)
+	if p.live != nil && o.Journal != nil {
+		recs, err := o.Journal.Records(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("failover: journal: %w", err)
+		}
+		if len(recs) > 0 {
+			return nil, fmt.Errorf("%w: it has %d records, the first of %s", ErrJournalInUse, len(recs), recs[0].Time.Format(time.RFC3339))
+		}
+	}
 	if !p.applied.CompareAndSwap(false, true) {
 		return nil, ErrAlreadyApplied
 	}
-	o := applyDefaults(opts)
-	if _, err := checkGraph(p.Steps); err != nil {
+	e, err := newEngine(p, o, 0)
+	if err != nil {
 		return nil, err
 	}
-	e := newEngine(p, o, 0)
 	if p.live != nil {
 		if err := e.journal(ctx, Record{Kind: RecordPlan, Plan: p.record()}); err != nil {
 			return nil, fmt.Errorf("failover: journal: %w", err)
@@ -68,55 +83,105 @@ func (e *engine) finish(ctx context.Context) (*Report, error) {
 	failures := e.run(ctx)
 	var undoErrs []error
 	if len(failures) > 0 {
-		undoErrs = e.undo(ctx)
+		e.stop(ctx, Record{Kind: RecordRollingBack, Error: failures[0].Error()})
+		undoErrs = e.undo(ctx, e.undoList())
 	}
 	rep := e.report(len(failures) > 0, len(undoErrs) > 0)
-	errs := append(failures, undoErrs...)
-	if err := e.journal(context.WithoutCancel(ctx), Record{Kind: RecordEnd, State: rep.State}); err != nil {
-		errs = append(errs, fmt.Errorf("failover: journal: %w", err))
+	return rep, e.end(ctx, rep, append(failures, undoErrs...))
+}
+
+// end records the end of the apply in State and joins errs with the
+// journal's incompleteness, if a write failed.
+func (e *engine) end(ctx context.Context, rep *Report, errs []error) error {
+	_ = e.journal(context.WithoutCancel(ctx), Record{Kind: RecordEnd, State: rep.State})
+	if err := e.journalErr(); err != nil {
+		errs = append(errs, err)
 	}
-	return rep, errors.Join(errs...)
+	return errors.Join(errs...)
 }
 
 type engine struct {
 	p       *Plan
 	o       ApplyOptions
+	order   []*Step // topological: undo runs it backwards
 	started time.Time
 
-	mu       sync.Mutex
-	reports  map[string]*StepReport
-	done     map[string]bool // completed, by an earlier process (Resume) or this one
-	toUndo   []*Step         // in completion order: completed steps, and failed steps that have an undo
-	emitMu   sync.Mutex
-	eventLog *slog.Logger
+	mu        sync.Mutex
+	reports   map[string]*StepReport
+	done      map[string]bool // completed, by an earlier process (Resume) or this one
+	needsUndo map[string]bool // its change may be in place: completed, failed with an undo, or started by an earlier process
+	emitMu    sync.Mutex
+	eventLog  *slog.Logger
 
-	jmu sync.Mutex
-	seq int // of the last journal record
+	jmu      sync.Mutex
+	seq      int   // of the last journal record
+	stopping bool  // a failure, veto or cancellation was seen: no start may follow
+	jerr     error // the first journal write that failed
 }
 
-func newEngine(p *Plan, o ApplyOptions, seq int) *engine {
-	e := &engine{p: p, o: o, started: time.Now(), reports: make(map[string]*StepReport, len(p.Steps)), done: map[string]bool{}, seq: seq}
+func newEngine(p *Plan, o ApplyOptions, seq int) (*engine, error) {
+	order, err := checkGraph(p.Steps)
+	if err != nil {
+		return nil, err
+	}
+	e := &engine{p: p, o: o, order: order, started: time.Now(), reports: make(map[string]*StepReport, len(p.Steps)),
+		done: map[string]bool{}, needsUndo: map[string]bool{}, seq: seq, eventLog: o.Logger}
 	for _, s := range p.Steps {
 		e.reports[s.ID] = &StepReport{ID: s.ID, Title: s.Title, Outcome: OutcomePending}
 	}
-	e.eventLog = o.Logger
-	return e
+	return e, nil
 }
 
 // journal appends r to the journal, if any, with the next sequence number.
 func (e *engine) journal(ctx context.Context, r Record) error {
+	e.jmu.Lock()
+	defer e.jmu.Unlock()
+	return e.appendLocked(ctx, r)
+}
+
+func (e *engine) appendLocked(ctx context.Context, r Record) error {
 	if e.o.Journal == nil {
 		return nil
 	}
-	e.jmu.Lock()
-	defer e.jmu.Unlock()
 	r.Seq = e.seq + 1
 	r.Time = time.Now().UTC()
 	if err := e.o.Journal.Append(ctx, r); err != nil {
+		if e.jerr == nil {
+			e.jerr = fmt.Errorf("%w: writing its %s record failed: %w", ErrJournalIncomplete, r.Kind, err)
+		}
 		return err
 	}
 	e.seq++
 	return nil
+}
+
+func (e *engine) journalErr() error {
+	e.jmu.Lock()
+	defer e.jmu.Unlock()
+	return e.jerr
+}
+
+// errStopping: a step was about to start after the apply decided to stop.
+var errStopping = errors.New("failover: the apply is stopping")
+
+// start records a step's start, unless the apply is stopping: the journal
+// never holds a start after the decision to roll back.
+func (e *engine) start(ctx context.Context, s *Step) error {
+	e.jmu.Lock()
+	defer e.jmu.Unlock()
+	if e.stopping {
+		return errStopping
+	}
+	return e.appendLocked(ctx, Record{Kind: RecordStart, Step: s.ID})
+}
+
+// stop records a decision (failed, veto, rolling-back) and stops new
+// starts. The decision holds even if it cannot be recorded.
+func (e *engine) stop(ctx context.Context, r Record) {
+	e.jmu.Lock()
+	defer e.jmu.Unlock()
+	e.stopping = true
+	_ = e.appendLocked(context.WithoutCancel(ctx), r)
 }
 
 // run schedules the steps and returns the errors of the steps that failed.
@@ -124,7 +189,7 @@ func (e *engine) run(ctx context.Context) []error {
 	pending := make(map[string]int, len(e.p.Steps))
 	dependents := make(map[string][]*Step)
 	var ready []*Step
-	for _, s := range e.p.Steps {
+	for _, s := range e.order {
 		if e.done[s.ID] {
 			continue
 		}
@@ -161,6 +226,9 @@ func (e *engine) run(ctx context.Context) []error {
 		}
 		r := <-results
 		running--
+		if errors.Is(r.err, errStopping) {
+			continue
+		}
 		if r.err != nil {
 			failures = append(failures, r.err)
 			continue
@@ -176,12 +244,17 @@ func (e *engine) run(ctx context.Context) []error {
 func (e *engine) runStep(ctx context.Context, s *Step) error {
 	if h := e.o.Hooks.Before; h != nil {
 		if err := h(ctx, s); err != nil {
+			e.stop(ctx, Record{Kind: RecordVeto, Step: s.ID, Error: err.Error()})
 			e.setOutcome(s, OutcomeVetoed, err)
 			e.emit(Event{Time: time.Now(), Kind: EventFailed, Step: s.ID, Message: "vetoed", Err: err})
 			return &StepError{Step: s.ID, Phase: PhaseBefore, Err: fmt.Errorf("%w: %w", ErrVetoed, err)}
 		}
 	}
-	if err := e.journal(ctx, Record{Kind: RecordStart, Step: s.ID}); err != nil {
+	if err := e.start(ctx, s); err != nil {
+		if errors.Is(err, errStopping) {
+			return err
+		}
+		e.stop(ctx, Record{Kind: RecordRollingBack, Error: "the start of step " + s.ID + " could not be recorded"})
 		e.setOutcome(s, OutcomeFailed, err)
 		return &StepError{Step: s.ID, Phase: PhaseDo, Err: fmt.Errorf("failover: journal: %w", err)}
 	}
@@ -195,12 +268,13 @@ func (e *engine) runStep(ctx context.Context, s *Step) error {
 	if s.do != nil {
 		err = s.do(ctx, &Progress{step: s.ID, start: start, emit: e.emit})
 	}
-	outcome := Record{Kind: RecordDone, Step: s.ID}
-	if err != nil {
-		outcome = Record{Kind: RecordFailed, Step: s.ID, Error: err.Error()}
+	if err == nil {
+		if jerr := e.journal(context.WithoutCancel(ctx), Record{Kind: RecordDone, Step: s.ID}); jerr != nil {
+			err = fmt.Errorf("failover: journal: %w", jerr)
+		}
 	}
-	if jerr := e.journal(context.WithoutCancel(ctx), outcome); jerr != nil {
-		err = errors.Join(err, fmt.Errorf("failover: journal: %w", jerr))
+	if err != nil {
+		e.stop(ctx, Record{Kind: RecordFailed, Step: s.ID, Error: err.Error()})
 	}
 
 	e.mu.Lock()
@@ -214,7 +288,7 @@ func (e *engine) runStep(ctx context.Context, s *Step) error {
 		rep.Error = err.Error()
 	}
 	if err == nil || s.undo != nil {
-		e.toUndo = append(e.toUndo, s)
+		e.needsUndo[s.ID] = true
 	}
 	e.mu.Unlock()
 
@@ -232,30 +306,44 @@ func (e *engine) runStep(ctx context.Context, s *Step) error {
 	return nil
 }
 
-// undo undoes, newest first, what run recorded, under a context detached from
-// ctx's cancellation and bounded by UndoTimeout. It tries every undo.
-func (e *engine) undo(ctx context.Context) []error {
+// undoList returns the steps that need undoing, in the order to undo them:
+// the reverse of a topological order, so that a step is undone before every
+// step it depends on (never by completion time or journal position).
+func (e *engine) undoList() []*Step {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return reverseTopo(e.order, e.needsUndo)
+}
+
+func reverseTopo(order []*Step, set map[string]bool) []*Step {
+	var out []*Step
+	for i := len(order) - 1; i >= 0; i-- {
+		if s := order[i]; set[s.ID] && s.undo != nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// undo runs the undos of steps, in the order given, under a context detached
+// from ctx's cancellation and bounded by UndoTimeout. It tries every undo,
+// and runs each whether or not the journal can record it: undos are
+// idempotent, and a deployment restored without a record beats one left
+// half-changed.
+func (e *engine) undo(ctx context.Context, steps []*Step) []error {
 	uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.o.UndoTimeout)
 	defer cancel()
 	var errs []error
-	for i := len(e.toUndo) - 1; i >= 0; i-- {
-		s := e.toUndo[i]
-		if s.undo == nil {
-			continue
-		}
+	for _, s := range steps {
 		start := time.Now()
 		e.emit(Event{Time: start, Kind: EventUndoStarted, Step: s.ID, Message: s.Undo})
-		err := e.journal(uctx, Record{Kind: RecordUndo, Step: s.ID})
-		if err == nil {
-			err = s.undo(uctx, &Progress{step: s.ID, start: start, emit: e.emit})
-			outcome := Record{Kind: RecordUndone, Step: s.ID}
-			if err != nil {
-				outcome = Record{Kind: RecordUndoFailed, Step: s.ID, Error: err.Error()}
-			}
-			if jerr := e.journal(uctx, outcome); jerr != nil {
-				err = errors.Join(err, fmt.Errorf("failover: journal: %w", jerr))
-			}
+		_ = e.journal(uctx, Record{Kind: RecordUndo, Step: s.ID})
+		err := s.undo(uctx, &Progress{step: s.ID, start: start, emit: e.emit})
+		outcome := Record{Kind: RecordUndone, Step: s.ID}
+		if err != nil {
+			outcome = Record{Kind: RecordUndoFailed, Step: s.ID, Error: err.Error()}
 		}
+		_ = e.journal(uctx, outcome)
 		e.mu.Lock()
 		rep := e.reports[s.ID]
 		if err != nil {
@@ -263,6 +351,7 @@ func (e *engine) undo(ctx context.Context) []error {
 			rep.UndoErr = err.Error()
 		} else {
 			rep.Outcome = OutcomeUndone
+			rep.UndoErr = ""
 		}
 		e.mu.Unlock()
 		if err != nil {

@@ -41,7 +41,7 @@ func build(c Config, l *live) *Plan {
 		}
 		routeID = add(routeStep(c, "route/"+c.Site, 3, c.Site, l.routeParam, l.siteRoute, target, []string{pre}))
 		for i, srv := range servers {
-			start := add(startStep(c, srv, "all Stopped", []string{stops[i], routeID}))
+			start := add(startStep(c, srv, allStopped(l.services[srv.FQDN()]), []string{stops[i], routeID}))
 			serviceSteps = append(serviceSteps, start)
 			replicaSteps = append(replicaSteps, add(replicationStep(c, srv.FQDN(), []string{start})))
 		}
@@ -51,7 +51,7 @@ func build(c Config, l *live) *Plan {
 		for _, srv := range servers {
 			svcs := l.services[srv.FQDN()]
 			if _, all := running(svcs); !all {
-				serviceSteps = append(serviceSteps, add(startStep(c, srv, describe(svcs), []string{pre})))
+				serviceSteps = append(serviceSteps, add(startStep(c, srv, svcs, []string{pre})))
 			}
 		}
 	}

@@ -90,16 +90,16 @@ func TestInspectAfterCrash(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	status := map[string]failover.StepStatus{}
+	status := map[string]failover.StepState{}
 	for _, s := range r.Steps {
-		status[s.ID] = s.Status
+		status[s.ID] = s.State
 	}
 	// With Concurrency 1 the steps run in plan order: preflight, stop, route.
-	want := map[string]failover.StepStatus{
-		"preflight":                failover.StatusCompleted,
-		"stop/edge2a.contoso.com":  failover.StatusCompleted,
-		"route/Site2":              failover.StatusUnknown,
-		"start/edge2a.contoso.com": failover.StatusNotStarted,
+	want := map[string]failover.StepState{
+		"preflight":                failover.StepDone,
+		"stop/edge2a.contoso.com":  failover.StepDone,
+		"route/Site2":              failover.StepStarted,
+		"start/edge2a.contoso.com": failover.StepNotStarted,
 	}
 	for id, st := range want {
 		if status[id] != st {
@@ -107,7 +107,7 @@ func TestInspectAfterCrash(t *testing.T) {
 		}
 	}
 	text := r.String()
-	for _, s := range []string{"interrupted", "XMPP route of site Site2: EdgeServer:edgepool2.contoso.com", "services of edge2a.contoso.com: 7 Stopped"} {
+	for _, s := range []string{"interrupted while applying", "XMPP route of site Site2: EdgeServer:edgepool2.contoso.com", "services of edge2a.contoso.com: 7 Stopped"} {
 		if !strings.Contains(text, s) {
 			t.Errorf("report lacks %q:\n%s", s, text)
 		}

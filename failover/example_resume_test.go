@@ -2,7 +2,6 @@ package failover_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log"
 	"os"
@@ -12,21 +11,23 @@ import (
 	"github.com/xmppfed/edgefailover/failover/failovertest"
 )
 
-// lostJournal stands for a journal whose disk went away (or whose process
-// lost its session) right after the route change was announced: every later
-// record fails, so the apply stops where it is, undoing nothing.
-type lostJournal struct {
+// dyingJournal stands for a process that dies right after announcing the
+// route change: the record is on disk, then nothing more happens (the
+// Append never returns, as nothing returns in a killed process).
+type dyingJournal struct {
 	*failover.FileJournal
-	lost bool
+	dead chan struct{} // closed when the process "dies"
 }
 
-func (j *lostJournal) Append(ctx context.Context, r failover.Record) error {
-	if j.lost {
-		return errors.New("journal disk gone")
+func (j *dyingJournal) Append(ctx context.Context, r failover.Record) error {
+	if err := j.FileJournal.Append(ctx, r); err != nil {
+		return err
 	}
-	err := j.FileJournal.Append(ctx, r)
-	j.lost = r.Kind == failover.RecordStart && r.Step == "route/Site2"
-	return err
+	if r.Kind == failover.RecordStart && r.Step == "route/Site2" {
+		close(j.dead)
+		select {} // the process is gone
+	}
+	return nil
 }
 
 // An apply is interrupted half-way; a new process opens the same journal,
@@ -58,10 +59,11 @@ func ExampleResume() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	_, err = plan.Apply(ctx, &failover.ApplyOptions{Journal: &lostJournal{FileJournal: fj}, Concurrency: 1})
-	fmt.Println("first apply failed:", err != nil)
-	plan.Close()
-	fj.Close()
+	dying := &dyingJournal{FileJournal: fj, dead: make(chan struct{})}
+	go plan.Apply(ctx, &failover.ApplyOptions{Journal: dying, Concurrency: 1})
+	<-dying.dead
+	fmt.Println("first process died")
+	fj.Close() // a killed process's lock goes too (a real one leaves a stale lock: JournalOptions.TakeOver)
 
 	// Second process: what does the journal say, then resume.
 	fj, err = failover.OpenJournal(path, nil)
@@ -73,8 +75,9 @@ func ExampleResume() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	fmt.Println(r.Apply, "-", r.Next)
 	for _, s := range r.Steps[:4] {
-		fmt.Printf("%-11s %s\n", s.Status, s.ID)
+		fmt.Printf("%-11s %s\n", s.State, s.ID)
 	}
 	resumed, report, err := failover.Resume(ctx, fj, cfg, nil)
 	if err != nil {
@@ -83,10 +86,11 @@ func ExampleResume() {
 	defer resumed.Close()
 	fmt.Println("resumed:", report.State)
 	// Output:
-	// first apply failed: true
-	// completed   preflight
-	// completed   stop/edge2a.contoso.com
-	// unknown     route/Site2
-	// not started start/edge2a.contoso.com
+	// first process died
+	// applying - Resume finishes the apply; Rollback restores the before-state
+	// done        preflight
+	// done        stop/edge2a.contoso.com
+	// started     route/Site2
+	// not-started start/edge2a.contoso.com
 	// resumed: applied
 }

@@ -8,34 +8,24 @@ import (
 	"github.com/xmppfed/edgefailover/xmppdns"
 )
 
-// StepStatus is what a journal says of one step.
-type StepStatus string
-
-// The statuses of a step in a journal.
-const (
-	StatusNotStarted StepStatus = "not started"
-	StatusCompleted  StepStatus = "completed"
-	StatusFailed     StepStatus = "failed"
-	StatusUnknown    StepStatus = "unknown" // started, no outcome: it may be half-done
-	StatusUndone     StepStatus = "undone"
-	StatusUndoFailed StepStatus = "undo failed"
-	StatusUndoing    StepStatus = "undo unknown" // undo started, no outcome
-)
-
-// Recovery is what a program prints after a crash: what the journal says of
-// each step, and the state each touched resource is in now.
+// Recovery is what a program prints after a crash: where the apply and each
+// step stand by the state table, what Resume and Rollback would do, and the
+// state each touched resource is in now.
 type Recovery struct {
 	Plan      string           `json:"plan"`
-	Ended     bool             `json:"ended"`
-	State     State            `json:"state,omitempty"` // when Ended
+	Apply     ApplyState       `json:"apply"`
+	State     State            `json:"state,omitempty"` // of the last end record, when Apply is ApplyEnded
+	Cause     string           `json:"cause,omitempty"` // why it rolls back, when it does or did
+	Next      string           `json:"next"`            // what to run now, in words
 	Steps     []RecoveredStep  `json:"steps"`
 	Resources []ResourceStatus `json:"resources"`
 }
 
 // RecoveredStep is one step as the journal tells it.
 type RecoveredStep struct {
-	ID     string     `json:"id"`
-	Status StepStatus `json:"status"`
+	ID      string       `json:"id"`
+	State   StepState    `json:"state"`
+	History []RecordKind `json:"history,omitempty"` // its records, oldest first
 }
 
 // ResourceStatus is a resource a plan changes: before and after as planned,
@@ -57,9 +47,12 @@ func Inspect(ctx context.Context, j Journal, cfg Config) (*Recovery, error) {
 		return nil, err
 	}
 	defer p.Close()
-	r := &Recovery{Plan: js.plan.Name, Ended: js.ended, State: js.end}
+	r := &Recovery{Plan: js.plan.Name, Apply: js.apply, Cause: js.cause, Next: next(js)}
+	if js.apply == ApplyEnded {
+		r.State = js.end
+	}
 	for _, s := range p.Steps {
-		r.Steps = append(r.Steps, RecoveredStep{ID: s.ID, Status: js.steps[s.ID].status()})
+		r.Steps = append(r.Steps, RecoveredStep{ID: s.ID, State: js.steps[s.ID], History: js.history[s.ID]})
 	}
 	c, l := p.cfg, p.live
 	site, err := c.Management.Sites.Get(ctx, c.Site)
@@ -108,35 +101,37 @@ func Inspect(ctx context.Context, j Journal, cfg Config) (*Recovery, error) {
 	return r, nil
 }
 
-func (l *stepLog) status() StepStatus {
+// next says what an operator can run on a journal in its state.
+func next(js *journalState) string {
 	switch {
-	case l.undoing && l.undoFailed:
-		return StatusUndoFailed
-	case l.undoing:
-		return StatusUndoing
-	case l.done:
-		return StatusCompleted
-	case l.failed:
-		return StatusFailed
-	case l.started:
-		return StatusUnknown
-	case l.last > 0:
-		return StatusUndone // an undone step's log is reset, its last record kept
+	case js.apply == ApplyApplying:
+		return "Resume finishes the apply; Rollback restores the before-state"
+	case js.apply == ApplyRollingBack:
+		return "Rollback finishes the undo (Resume refuses: the apply was rolling back)"
+	case js.end == StateInconsistent:
+		return "clear the cause of the failed undos, then Rollback restores the before-state"
+	case js.end == StateApplied:
+		return "nothing (Rollback would undo the failover)"
 	}
-	return StatusNotStarted
+	return "nothing: the deployment is in its before-state"
 }
 
 // String renders the recovery report for people.
 func (r *Recovery) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Journal of %q: ", r.Plan)
-	if r.Ended {
+	switch r.Apply {
+	case ApplyEnded:
 		fmt.Fprintf(&b, "ended %s\n", r.State)
-	} else {
-		b.WriteString("interrupted\n")
+	default:
+		fmt.Fprintf(&b, "interrupted while %s\n", r.Apply)
 	}
+	if r.Cause != "" {
+		fmt.Fprintf(&b, "Rolling back because: %s\n", r.Cause)
+	}
+	fmt.Fprintf(&b, "Next: %s\n", r.Next)
 	for _, s := range r.Steps {
-		fmt.Fprintf(&b, "  %-13s %s\n", s.Status, s.ID)
+		fmt.Fprintf(&b, "  %-12s %s\n", s.State, s.ID)
 	}
 	b.WriteString("Resources now:\n")
 	for _, x := range r.Resources {

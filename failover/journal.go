@@ -28,6 +28,23 @@ var (
 	// ErrPlanEnded: the journal's apply ended (applied or rolled back);
 	// there is nothing to resume.
 	ErrPlanEnded = errors.New("failover: the journal's apply has ended")
+	// ErrRollingBack: the journal's apply was rolling back (a step failed
+	// or was vetoed, the apply was cancelled, or an operator began a
+	// Rollback) when it stopped. Resume never rolls such an apply forward:
+	// run Rollback to finish the undo.
+	ErrRollingBack = errors.New("failover: the journal's apply was rolling back: run Rollback")
+	// ErrJournalInUse: Apply was given a journal that already holds
+	// records (of another apply). Every apply needs a journal of its own;
+	// finish that one with Resume or Rollback, or open a new file.
+	ErrJournalInUse = errors.New("failover: the journal already holds an apply")
+	// ErrJournalIncomplete: a journal write failed during the apply, so the
+	// journal lacks some of its records. The apply went on without them (a
+	// failed write rolls the apply back, and undos run whether or not they
+	// could be recorded); the Report, not the journal, says where the
+	// deployment stands. A Rollback from that journal is safe (undos are
+	// idempotent and restore the before-state it recorded); a Resume is not,
+	// since the journal may lack the decision to roll back.
+	ErrJournalIncomplete = errors.New("failover: the journal is incomplete")
 )
 
 // Journal records an apply so that it can be resumed or rolled back by
@@ -43,19 +60,25 @@ type Journal interface {
 	Records(ctx context.Context) ([]Record, error)
 }
 
-// RecordKind says what a record announces.
+// RecordKind says what a record announces: a step's transition or a
+// decision of the apply. The state table in the package doc says which
+// record may follow which.
 type RecordKind string
 
-// The kinds of records, in the order an apply writes them.
+// The kinds of records.
 const (
-	RecordPlan       RecordKind = "plan"        // the plan and the state it read; written before any change
-	RecordStart      RecordKind = "start"       // a step is about to make its change
-	RecordDone       RecordKind = "done"        // the step completed
-	RecordFailed     RecordKind = "failed"      // the step failed
-	RecordUndo       RecordKind = "undo"        // an undo is about to run
-	RecordUndone     RecordKind = "undone"      // the undo completed
-	RecordUndoFailed RecordKind = "undo-failed" // the undo failed
-	RecordEnd        RecordKind = "end"         // the apply ended in State
+	RecordPlan        RecordKind = "plan"         // the plan and the state it read; written before any change
+	RecordStart       RecordKind = "start"        // a step is about to make its change
+	RecordDone        RecordKind = "done"         // the step completed
+	RecordFailed      RecordKind = "failed"       // the step failed (the apply rolls back)
+	RecordVeto        RecordKind = "veto"         // a Before hook refused the step (the apply rolls back)
+	RecordRollingBack RecordKind = "rolling-back" // the apply decided to roll back; Error says why
+	RecordRollback    RecordKind = "rollback"     // an operator's Rollback began
+	RecordResume      RecordKind = "resume"       // an operator's Resume began
+	RecordUndo        RecordKind = "undo"         // an undo is about to run
+	RecordUndone      RecordKind = "undone"       // the undo completed
+	RecordUndoFailed  RecordKind = "undo-failed"  // the undo failed
+	RecordEnd         RecordKind = "end"          // the apply ended in State
 )
 
 // Record is one line of a journal.
@@ -63,8 +86,8 @@ type Record struct {
 	Seq   int         `json:"seq"`
 	Time  time.Time   `json:"time"`
 	Kind  RecordKind  `json:"kind"`
-	Step  string      `json:"step,omitempty"`
-	Error string      `json:"error,omitempty"`
+	Step  string      `json:"step,omitempty"`  // with the records of a step's transitions and a veto
+	Error string      `json:"error,omitempty"` // why: of failed, veto, rolling-back and undo-failed
 	State State       `json:"state,omitempty"` // with RecordEnd
 	Plan  *PlanRecord `json:"plan,omitempty"`  // with RecordPlan
 }

@@ -10,6 +10,7 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"sync"
 )
@@ -49,7 +50,8 @@ type JournalOptions struct {
 
 // OpenJournal opens (creating it if needed) the journal at path and locks
 // it. The lock lives in path+".lock" and names its holder (process, host,
-// time).
+// time). The directory is synced after the lock file and the journal exist,
+// so that a power loss right after OpenJournal cannot lose their names.
 func OpenJournal(path string, opts *JournalOptions) (*FileJournal, error) {
 	var o JournalOptions
 	if opts != nil {
@@ -60,6 +62,12 @@ func OpenJournal(path string, opts *JournalOptions) (*FileJournal, error) {
 		return nil, err
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err == nil {
+		err = syncDir(filepath.Dir(path))
+		if err != nil {
+			f.Close()
+		}
+	}
 	if err != nil {
 		lk.release()
 		return nil, err

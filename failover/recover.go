@@ -2,80 +2,9 @@ package failover
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 )
-
-// stepLog is what a journal says of one step.
-type stepLog struct {
-	started, done, failed, undoing, undone, undoFailed bool
-	last                                               int // seq of its newest record
-}
-
-// journalState is a journal folded into per-step facts.
-type journalState struct {
-	plan  *PlanRecord
-	steps map[string]*stepLog
-	ended bool
-	end   State
-	seq   int
-}
-
-func foldJournal(recs []Record) (*journalState, error) {
-	if len(recs) == 0 {
-		return nil, ErrJournalEmpty
-	}
-	if recs[0].Kind != RecordPlan || recs[0].Plan == nil {
-		return nil, journalErr("the first record is %q, not the plan", recs[0].Kind)
-	}
-	js := &journalState{plan: recs[0].Plan, steps: map[string]*stepLog{}}
-	for _, s := range js.plan.Steps {
-		js.steps[s.ID] = &stepLog{}
-	}
-	for _, r := range recs[1:] {
-		js.seq = r.Seq
-		if r.Kind == RecordEnd {
-			js.ended, js.end = true, r.State
-			continue
-		}
-		if js.ended {
-			// A Rollback after an ended apply continues the same journal.
-			js.ended = false
-		}
-		l := js.steps[r.Step]
-		if l == nil {
-			return nil, journalErr("record %d names step %q, which the plan does not have", r.Seq, r.Step)
-		}
-		switch r.Kind {
-		case RecordStart:
-			l.started, l.done, l.failed = true, false, false
-		case RecordDone, RecordFailed:
-			if !l.started {
-				return nil, journalErr("record %d: step %s has an outcome but never started", r.Seq, r.Step)
-			}
-			l.done, l.failed = r.Kind == RecordDone, r.Kind == RecordFailed
-		case RecordUndo:
-			if !l.started {
-				return nil, journalErr("record %d: step %s is undone but never started", r.Seq, r.Step)
-			}
-			l.undoing, l.undone, l.undoFailed = true, false, false
-		case RecordUndone, RecordUndoFailed:
-			if !l.undoing {
-				return nil, journalErr("record %d: step %s has an undo outcome but no undo", r.Seq, r.Step)
-			}
-			l.undone, l.undoFailed = r.Kind == RecordUndone, r.Kind == RecordUndoFailed
-			if l.undone {
-				*l = stepLog{last: l.last}
-			}
-		default:
-			return nil, journalErr("record %d has unknown kind %q", r.Seq, r.Kind)
-		}
-		l.last = r.Seq
-	}
-	js.seq = recs[len(recs)-1].Seq
-	return js, nil
-}
 
 // replan rebuilds, from a journal and the config, the plan that wrote it:
 // the same steps with the same before-states, with fresh clients.
@@ -155,14 +84,20 @@ func sameSet(a, b []string) bool {
 	return slices.Equal(a, b)
 }
 
-// Resume finishes, in a new process, an apply that a journal recorded: it
-// rebuilds the plan from the journal and the config (which must be the one
-// the journal was written with), checks that every completed change is still
-// in place (ErrStalePlan otherwise), and runs the steps that did not
-// complete, the interrupted ones included (every step's change is safe to
-// repeat). On failure it undoes, newest first, what this and the earlier
-// process did. Resuming an apply that ended returns ErrPlanEnded; resuming
-// twice is safe.
+// Resume finishes, in a new process, an apply that a journal recorded and
+// that was still applying when its process stopped: it rebuilds the plan
+// from the journal and the config (which must be the one the journal was
+// written with), checks that every completed change is still in place
+// (ErrStalePlan otherwise, before any change), and runs the steps that did
+// not complete. A step that started and has no outcome may be half-done: it
+// is run again (every step is idempotent) and, if the resumed apply fails
+// before it does, undone. On failure Resume undoes, in reverse dependency
+// order, what this and the earlier process did.
+//
+// Resume never rolls forward an apply that was rolling back (a step had
+// failed or been vetoed, the apply was cancelled, or a Rollback began):
+// that is ErrRollingBack, and Rollback finishes it. Resuming an apply that
+// ended is ErrPlanEnded. Neither changes anything.
 //
 // The journal gets the records of the resumed run; opts.Journal is ignored.
 // Close the returned plan.
@@ -171,45 +106,60 @@ func Resume(ctx context.Context, j Journal, cfg Config, opts *ApplyOptions) (*Pl
 	if err != nil {
 		return nil, nil, err
 	}
-	if js.ended {
+	switch js.apply {
+	case ApplyEnded:
 		return p, nil, fmt.Errorf("%w: it ended %s", ErrPlanEnded, js.end)
-	}
-	for id, l := range js.steps {
-		if l.undoing {
-			return p, nil, fmt.Errorf("%w: a rollback started (step %s): run Rollback", ErrPlanEnded, id)
-		}
+	case ApplyRollingBack:
+		return p, nil, fmt.Errorf("%w (%s)", ErrRollingBack, js.cause)
 	}
 	o := applyDefaults(opts)
 	o.Journal = j
 	p.applied.Store(true)
-	e := newEngine(p, o, js.seq)
-	for _, id := range doneOrder(js) {
-		s := p.Step(id)
-		if s.inPlace != nil {
-			ok, err := s.inPlace(ctx)
-			if err != nil {
-				return p, nil, &StepError{Step: id, Phase: PhaseDo, Err: err}
+	e, err := newEngine(p, o, js.seq)
+	if err != nil {
+		return p, nil, err
+	}
+	for _, s := range e.order {
+		switch resumeOf(js.steps[s.ID]) {
+		case resumeRefuse:
+			return p, nil, journalErr("step %s is %s in an apply that is applying", s.ID, js.steps[s.ID])
+		case resumeRerun:
+			e.needsUndo[s.ID] = true
+		case resumeKeep:
+			if s.inPlace != nil {
+				ok, err := s.inPlace(ctx)
+				if err != nil {
+					return p, nil, &StepError{Step: s.ID, Phase: PhaseDo, Err: err}
+				}
+				if !ok {
+					return p, nil, &StepError{Step: s.ID, Phase: PhaseDo, Err: fmt.Errorf("%w: the change of step %s is no longer in place", ErrStalePlan, s.ID)}
+				}
 			}
-			if !ok {
-				return p, nil, &StepError{Step: id, Phase: PhaseDo, Err: fmt.Errorf("%w: the change of step %s is no longer in place", ErrStalePlan, id)}
-			}
+			e.done[s.ID] = true
+			e.needsUndo[s.ID] = true
+			e.reports[s.ID].Outcome = OutcomeDone
 		}
-		e.done[id] = true
-		e.reports[id].Outcome = OutcomeDone
-		e.toUndo = append(e.toUndo, s)
+	}
+	if err := e.journal(ctx, Record{Kind: RecordResume}); err != nil {
+		return p, nil, fmt.Errorf("failover: journal: %w", err)
 	}
 	rep, err := e.finish(ctx)
 	return p, rep, err
 }
 
-// Rollback restores, newest first, the before-state of every step a journal
-// says started and was not undone yet: completed, failed, and interrupted
-// (possibly half-done) ones, in a new process after a crash as well as after
-// an ended apply. It tries every undo and joins their errors. Rolling back
-// twice is safe: the second run finds nothing left to undo.
+// Rollback restores the before-state of every step a journal says was
+// touched and is not known to be undone: completed, failed, interrupted
+// (possibly half-done) ones, and those whose undo failed or was interrupted;
+// and it undoes again an undone step when a step that depends on it is
+// undone now. Undos run in reverse dependency order. It works in a new
+// process after a crash as well as after an ended apply (an inconsistent
+// one, once its cause is cleared, or an applied one, to go back). It tries
+// every undo, whether or not the journal can record it, and joins their
+// errors. Rolling back twice is safe: the second run finds nothing left to
+// undo and changes nothing.
 //
-// The journal gets the undo records; opts.Journal is ignored. Close the
-// returned plan.
+// The journal gets a rollback record and the undo records; opts.Journal is
+// ignored. Close the returned plan.
 func Rollback(ctx context.Context, j Journal, cfg Config, opts *ApplyOptions) (*Plan, *Report, error) {
 	p, js, err := replan(ctx, j, cfg)
 	if err != nil {
@@ -218,43 +168,73 @@ func Rollback(ctx context.Context, j Journal, cfg Config, opts *ApplyOptions) (*
 	o := applyDefaults(opts)
 	o.Journal = j
 	p.applied.Store(true)
-	e := newEngine(p, o, js.seq)
-	type pending struct {
-		s    *Step
-		last int
+	e, err := newEngine(p, o, js.seq)
+	if err != nil {
+		return p, nil, err
 	}
-	var todo []pending
+	set := rollbackSet(e.order, js)
+	changed := false
 	for _, s := range p.Steps {
-		l := js.steps[s.ID]
-		if l.started && s.undo != nil {
-			todo = append(todo, pending{s, l.last})
-		}
-		if l.done {
-			e.reports[s.ID].Outcome = OutcomeDone
+		e.reports[s.ID].Outcome = outcomeOf(js.steps[s.ID])
+		if len(s.Changes) > 0 && js.touched(s.ID) {
+			changed = true
 		}
 	}
-	slices.SortFunc(todo, func(a, b pending) int { return a.last - b.last })
-	for _, t := range todo {
-		e.toUndo = append(e.toUndo, t.s)
-	}
-	undoErrs := e.undo(ctx)
+	e.stop(ctx, Record{Kind: RecordRollback})
+	undoErrs := e.undo(ctx, reverseTopo(e.order, set))
 	rep := e.report(true, len(undoErrs) > 0)
-	if err := e.journal(context.WithoutCancel(ctx), Record{Kind: RecordEnd, State: rep.State}); err != nil {
-		undoErrs = append(undoErrs, err)
+	if changed && rep.State == StateUnchanged {
+		rep.State = StateRolledBack // undone by an earlier run
 	}
-	return p, rep, errors.Join(undoErrs...)
+	return p, rep, e.end(ctx, rep, undoErrs)
 }
 
-// doneOrder lists the steps a journal says completed, oldest first.
-func doneOrder(js *journalState) []string {
-	var ids []string
-	for _, s := range js.plan.Steps {
-		if js.steps[s.ID].done {
-			ids = append(ids, s.ID)
+// rollbackSet is the set of steps Rollback undoes, by the rollback table.
+func rollbackSet(order []*Step, js *journalState) map[string]bool {
+	set := map[string]bool{}
+	for _, s := range order {
+		if s.undo != nil && rollbackOf(js.steps[s.ID]) == rollbackUndo {
+			set[s.ID] = true
 		}
 	}
-	slices.SortFunc(ids, func(a, b string) int { return js.steps[a].last - js.steps[b].last })
-	return ids
+	// An undone step is undone again when a step that depends on it (even
+	// through others) is undone now. Walking the order backwards visits
+	// dependents before what they depend on.
+	byID := make(map[string]*Step, len(order))
+	for _, s := range order {
+		byID[s.ID] = s
+	}
+	marked := map[string]bool{}
+	for i := len(order) - 1; i >= 0; i-- {
+		s := order[i]
+		if !set[s.ID] && !marked[s.ID] {
+			continue
+		}
+		for _, d := range s.DependsOn {
+			marked[d] = true
+			if byID[d].undo != nil && rollbackOf(js.steps[d]) == rollbackIfDependents {
+				set[d] = true
+			}
+		}
+	}
+	return set
+}
+
+func rollbackOf(s StepState) rollbackAction { return rollbackTable[s] }
+
+// outcomeOf is how a report shows a step of an earlier process.
+func outcomeOf(s StepState) Outcome {
+	switch s {
+	case StepDone, StepStarted:
+		return OutcomeDone
+	case StepFailed:
+		return OutcomeFailed
+	case StepUndone:
+		return OutcomeUndone
+	case StepUndoFailed, StepUndoStarted:
+		return OutcomeUndoFailed
+	}
+	return OutcomePending
 }
 
 func applyDefaults(opts *ApplyOptions) ApplyOptions {

@@ -1,0 +1,99 @@
+package failover
+
+import (
+	"fmt"
+	"slices"
+)
+
+// journalState is a journal read through the state table: where each step
+// and the apply stand, and each step's whole history. Nothing is forgotten:
+// an undone step is StepUndone, not "not started".
+type journalState struct {
+	plan    *PlanRecord
+	apply   ApplyState
+	end     State  // of the last end record
+	cause   string // why the apply is rolling back (or rolled back), from the record that decided it
+	steps   map[string]StepState
+	history map[string][]RecordKind // every record of each step, in order
+	seq     int
+}
+
+// foldJournal replays recs through the state table. A record the table
+// does not allow in the state it finds is ErrJournalCorrupt.
+func foldJournal(recs []Record) (*journalState, error) {
+	if len(recs) == 0 {
+		return nil, ErrJournalEmpty
+	}
+	if recs[0].Kind != RecordPlan || recs[0].Plan == nil {
+		return nil, journalErr("the first record is %q, not the plan", recs[0].Kind)
+	}
+	js := &journalState{
+		plan:    recs[0].Plan,
+		apply:   ApplyApplying,
+		steps:   make(map[string]StepState, len(recs[0].Plan.Steps)),
+		history: make(map[string][]RecordKind, len(recs[0].Plan.Steps)),
+		seq:     recs[0].Seq,
+	}
+	for _, s := range js.plan.Steps {
+		js.steps[s.ID] = StepNotStarted
+	}
+	for _, r := range recs[1:] {
+		if err := js.apply1(r); err != nil {
+			return nil, err
+		}
+		js.seq = r.Seq
+	}
+	return js, nil
+}
+
+func (js *journalState) apply1(r Record) error {
+	t := transitionOf(r.Kind)
+	if t == nil {
+		return journalErr("record %d has unknown kind %q", r.Seq, r.Kind)
+	}
+	if !slices.Contains(t.In, js.apply) {
+		return journalErr("record %d (%s) comes when the apply is %s", r.Seq, r.Kind, js.apply)
+	}
+	if t.From != nil {
+		cur, ok := js.steps[r.Step]
+		if !ok {
+			return journalErr("record %d names step %q, which the plan does not have", r.Seq, r.Step)
+		}
+		if !slices.Contains(t.From, cur) {
+			return journalErr("record %d (%s) comes when step %s is %s", r.Seq, r.Kind, r.Step, cur)
+		}
+		if t.To != "" {
+			js.steps[r.Step] = t.To
+		}
+		js.history[r.Step] = append(js.history[r.Step], r.Kind)
+	}
+	if t.Then == ApplyRollingBack && js.apply != ApplyRollingBack {
+		js.cause = recordCause(r)
+	}
+	if t.Then != "" {
+		js.apply = t.Then
+	}
+	if r.Kind == RecordEnd {
+		js.end = r.State
+	}
+	return nil
+}
+
+// recordCause renders why a record moved the apply to rolling back.
+func recordCause(r Record) string {
+	switch r.Kind {
+	case RecordFailed:
+		return fmt.Sprintf("step %s failed: %s", r.Step, r.Error)
+	case RecordVeto:
+		return fmt.Sprintf("step %s was vetoed: %s", r.Step, r.Error)
+	case RecordRollback:
+		return "an operator's Rollback"
+	}
+	return r.Error
+}
+
+// touched reports whether a step's history holds a start: its change may
+// have been made at some point.
+func (js *journalState) touched(id string) bool {
+	return slices.Contains(js.history[id], RecordStart)
+}

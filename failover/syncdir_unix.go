@@ -1,0 +1,19 @@
+//go:build unix
+
+package failover
+
+import (
+	"errors"
+	"os"
+)
+
+// syncDir makes the names of the files created in dir durable (fsync of the
+// directory, as a file's own fsync does not).
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	return errors.Join(err, d.Close())
+}
