@@ -33,6 +33,10 @@ type BIND struct {
 	Algorithm string // dns.HmacSHA256
 	Secret    string // base64 TSIG secret
 	Dir       string // the temporary directory holding the config, zone and journal
+
+	access  string   // the zone's update and transfer clauses; default: the key's
+	options string   // more named.conf options
+	env     []string // named's environment; nil: this process's
 }
 
 // StartBIND starts named (Debian package bind9) with zoneText as the zone
@@ -43,14 +47,25 @@ type BIND struct {
 func StartBIND(t testing.TB, zone, zoneText string) *BIND {
 	t.Helper()
 	named := Require(t, "named", "bind9")
+	return newBIND(t, zone).start(t, named, zoneText)
+}
+
+// newBIND returns the configuration of a server for zone with a fresh key.
+func newBIND(t testing.TB, zone string) *BIND {
+	t.Helper()
 	secret := make([]byte, 32)
 	if _, err := rand.Read(secret); err != nil {
 		t.Fatal(err)
 	}
-	b := &BIND{
+	return &BIND{
 		Zone: dns.Fqdn(strings.ToLower(zone)), KeyName: BINDKeyName, Algorithm: dns.HmacSHA256,
 		Secret: base64.StdEncoding.EncodeToString(secret), Dir: t.TempDir(),
 	}
+}
+
+// start writes the files and starts named, on another port if one was taken.
+func (b *BIND) start(t testing.TB, named, zoneText string) *BIND {
+	t.Helper()
 	var lastErr error
 	for range 3 { // a port found free may be taken before named binds it
 		port, err := freePort()
@@ -76,6 +91,10 @@ func StartBIND(t testing.TB, zone, zoneText string) *BIND {
 func (b *BIND) writeFiles(port int, zoneText string) error {
 	key := fmt.Sprintf("key %q {\n\talgorithm hmac-sha256;\n\tsecret %q;\n};\n", b.KeyName, b.Secret)
 	zoneName := strings.TrimSuffix(b.Zone, ".")
+	access := b.access
+	if access == "" {
+		access = fmt.Sprintf("allow-update { key %[1]q; };\n\tallow-transfer { key %[1]q; };", b.KeyName)
+	}
 	conf := fmt.Sprintf(`include "%[1]s/tsig.key";
 options {
 	directory "%[1]s";
@@ -85,15 +104,14 @@ options {
 	session-keyfile none;
 	recursion no;
 	dnssec-validation no;
-};
+%[5]s};
 controls { };
 zone "%[3]s" {
 	type primary;
 	file "%[3]s.zone";
-	allow-update { key %[4]q; };
-	allow-transfer { key %[4]q; };
+	%[4]s
 };
-`, b.Dir, port, zoneName, b.KeyName)
+`, b.Dir, port, zoneName, access, b.options)
 	files := map[string]string{"tsig.key": key, "named.conf": conf, zoneName + ".zone": zoneText}
 	for name, text := range files {
 		if err := os.WriteFile(filepath.Join(b.Dir, name), []byte(text), 0o600); err != nil {
@@ -119,6 +137,7 @@ func (b *BIND) String() string {
 func (b *BIND) run(named string) (stop func(), err error) {
 	var out bytes.Buffer
 	cmd := exec.Command(named, "-g", "-c", filepath.Join(b.Dir, "named.conf"))
+	cmd.Env = b.env
 	log := &syncWriter{w: &out}
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
