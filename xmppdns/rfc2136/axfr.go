@@ -16,6 +16,10 @@ func (c config) axfr(ctx context.Context, zone string) ([]dns.RR, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	sig, err := c.signer(ctx)
+	if err != nil {
+		return nil, err
+	}
 	deadline := time.Now().Add(c.timeout)
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d
@@ -39,8 +43,7 @@ func (c config) axfr(ctx context.Context, zone string) ([]dns.RR, error) {
 
 	m := new(dns.Msg)
 	m.SetAxfr(zone)
-	m.SetTsig(c.key, c.alg, 300, time.Now().Unix())
-	wire, mac, err := dns.TsigGenerate(m, c.secret, "", false)
+	wire, mac, err := sig.generate(m)
 	if err != nil {
 		return nil, transport(err)
 	}
@@ -68,7 +71,7 @@ func (c config) axfr(ctx context.Context, zone string) ([]dns.RR, error) {
 		if t == nil {
 			return nil, fmt.Errorf("%w: axfr %s from %s: message %d is not signed", ErrResponseSig, zone, c.server, i+1)
 		}
-		if err := dns.TsigVerify(buf[:n], c.secret, mac, i > 0); err != nil {
+		if err := sig.verify(buf[:n], mac, i > 0); err != nil {
 			return nil, fmt.Errorf("%w: axfr %s from %s: %w", ErrResponseSig, zone, c.server, err)
 		}
 		mac = t.MAC

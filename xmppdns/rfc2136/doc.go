@@ -30,4 +30,24 @@
 // without its trailing dot is refused rather than completed with the zone);
 // TXT Data is the unescaped text. TTL 0 is sent as 0. The TSIG secret is redacted whenever the
 // Provider or its Secret is printed, logged or marshalled.
+//
+// # GSS-TSIG (Kerberos)
+//
+// With Provider.Kerberos set, requests are signed with GSS-TSIG (RFC 3645)
+// instead of an HMAC key: what AD-integrated Windows DNS zones require for
+// secure dynamic updates, and what BIND accepts with tkey-gssapi-keytab and
+// an update-policy granting the principal. Credentials come from a password,
+// a keytab or a credential cache ([Kerberos]); the KDC from Kerberos.KDC or
+// a krb5.conf. The first signed call gets a service ticket for the server's
+// SPN and negotiates a security context in one TKEY exchange (the AP-REQ out,
+// the AP-REP back, mutual authentication checked); every later call reuses
+// it until it expires, and a server that forgot it (BADKEY) gets one new
+// negotiation. Writes keep every guarantee above: one UPDATE per call, the
+// same prerequisites, the answer's signature verified (the acceptor's MIC
+// token; an answer carrying the request's own token back is
+// [ErrSignatureEchoed], never taken for success). Failures to get a ticket
+// or a context match [ErrKerberos]; the password is redacted like Secret.
+// The Kerberos exchanges themselves use gokrb5, which takes no context: they
+// run bounded by its network timeouts, and a call returns when its context
+// ends.
 package rfc2136

@@ -29,6 +29,7 @@ var (
 	ErrTransport        = errors.New("rfc2136: no answer from the server")          // network failure or timeout; an update's outcome is unknown
 	ErrResponseSig      = errors.New("rfc2136: the answer's TSIG does not verify")  // a signed request got an unsigned or forged answer
 	ErrNotAuthoritative = errors.New("rfc2136: the answer is not authoritative")    // the server is not authoritative for the zone
+	ErrKerberos         = errors.New("rfc2136: GSS-TSIG negotiation failed")        // no Kerberos ticket or no security context with the server
 )
 
 // RcodeError is a DNS answer with an rcode other than NOERROR (or a TSIG

@@ -35,9 +35,9 @@ func (c config) query(ctx context.Context, name string, qtype uint16) (*dns.Msg,
 				return nil, fmt.Errorf("%w (no retry: %w)", last, err)
 			}
 		}
-		r, err := c.exchange(ctx, m, network, false)
+		r, err := c.exchange(ctx, m, network, nil)
 		if err == nil && r.Truncated && network == "udp" {
-			r, err = c.exchange(ctx, m, "tcp", false)
+			r, err = c.exchange(ctx, m, "tcp", nil)
 		}
 		if err == nil {
 			err = checkRcode("query", c.server, name, r, dns.RcodeSuccess, dns.RcodeNameError)
@@ -67,27 +67,38 @@ func (c config) update(ctx context.Context, m *dns.Msg) error {
 		network = "udp"
 	}
 	// A truncated answer still carries the rcode; resending the update over
-	// TCP could apply it twice, so it is not resent.
-	r, err := c.exchange(ctx, m, network, true)
-	if err != nil {
+	// TCP could apply it twice, so it is not resent. A GSS-TSIG context the
+	// server forgot (BADKEY: refused unread) is negotiated again, once.
+	for attempt := 0; ; attempt++ {
+		s, err := c.signer(ctx)
+		if err != nil {
+			return err
+		}
+		r, err := c.exchange(ctx, m, network, &s)
+		if err == nil {
+			err = checkRcode("update", c.server, m.Question[0].Name, r, dns.RcodeSuccess)
+		}
+		if attempt == 0 && s.staleContext(err) {
+			c.krb.forget(c, s.gss)
+			continue
+		}
 		return err
 	}
-	return checkRcode("update", c.server, m.Question[0].Name, r, dns.RcodeSuccess)
 }
 
-// exchange sends m (signed when sign is set) and returns the answer. It
-// returns the answer even when its TSIG does not verify if the answer
-// carries a TSIG error (the server's unsigned BADSIG/BADKEY/BADTIME reply).
-func (c config) exchange(ctx context.Context, m *dns.Msg, network string, sign bool) (*dns.Msg, error) {
+// exchange sends m (signed with sign when it is not nil) and returns the
+// answer. It returns the answer even when its TSIG does not verify if the
+// answer carries a TSIG error (the server's unsigned BADSIG/BADKEY/BADTIME
+// reply).
+func (c config) exchange(ctx context.Context, m *dns.Msg, network string, sign *signer) (*dns.Msg, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	m = m.Copy()
 	m.Id = dns.Id()
 	cl := &dns.Client{Net: network, Timeout: c.timeout}
-	if sign {
-		cl.TsigSecret = map[string]string{c.key: c.secret}
-		m.SetTsig(c.key, c.alg, 300, time.Now().Unix())
+	if sign != nil {
+		sign.sign(m, cl)
 	}
 	xctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
@@ -107,7 +118,7 @@ func (c config) exchange(ctx context.Context, m *dns.Msg, network string, sign b
 	default:
 		return nil, fmt.Errorf("%w: %s over %s to %s: %w", ErrTransport, m.Question[0].Name, network, c.server, err)
 	}
-	if sign && r.IsTsig() == nil && r.Rcode == dns.RcodeSuccess {
+	if sign != nil && r.IsTsig() == nil && r.Rcode == dns.RcodeSuccess {
 		return nil, fmt.Errorf("%w: %s from %s: a signed request got an unsigned NOERROR answer", ErrResponseSig, m.Question[0].Name, c.server)
 	}
 	return r, nil

@@ -38,6 +38,10 @@ type Provider struct {
 	// Timeout bounds each exchange (default DefaultTimeout); a context
 	// deadline that comes sooner wins.
 	Timeout time.Duration `json:"timeout,omitempty"`
+	// Kerberos, when set, signs with GSS-TSIG (RFC 3645) instead of an HMAC
+	// key; KeyName, Algorithm and Secret must then be empty. Share one
+	// Kerberos value among providers of one server to negotiate once.
+	Kerberos *Kerberos `json:"kerberos,omitempty"`
 }
 
 // Compile-time checks: Provider is a libdns provider.
@@ -48,8 +52,8 @@ var (
 	_ libdns.RecordDeleter  = (*Provider)(nil)
 )
 
-// Secret is a TSIG secret (base64). It prints as "REDACTED" in every format,
-// log record and JSON document.
+// Secret is a secret: a TSIG key's base64 secret or a Kerberos password. It
+// prints as "REDACTED" in every format, log record and JSON document.
 type Secret string
 
 // String returns "REDACTED".
@@ -69,6 +73,9 @@ func (Secret) MarshalJSON() ([]byte, error) { return json.Marshal("REDACTED") }
 
 // String describes the provider without its secret.
 func (p *Provider) String() string {
+	if p.Kerberos != nil {
+		return fmt.Sprintf("rfc2136.Provider{Server:%s Net:%s Kerberos:%s Timeout:%s}", p.Server, p.Net, p.Kerberos, p.Timeout)
+	}
 	return fmt.Sprintf("rfc2136.Provider{Server:%s Net:%s KeyName:%s Algorithm:%s Secret:REDACTED Timeout:%s}",
 		p.Server, p.Net, p.KeyName, p.Algorithm, p.Timeout)
 }
@@ -79,6 +86,9 @@ func (p *Provider) Format(f fmt.State, _ rune) { fmt.Fprint(f, p.String()) }
 
 // LogValue describes the provider for log/slog without its secret.
 func (p *Provider) LogValue() slog.Value {
+	if p.Kerberos != nil {
+		return slog.GroupValue(slog.String("server", p.Server), slog.String("net", p.Net), slog.Any("kerberos", p.Kerberos))
+	}
 	return slog.GroupValue(slog.String("server", p.Server), slog.String("net", p.Net),
 		slog.String("key_name", p.KeyName), slog.String("algorithm", p.Algorithm))
 }
@@ -87,6 +97,8 @@ func (p *Provider) LogValue() slog.Value {
 type config struct {
 	server, net, key, alg, secret string
 	timeout                       time.Duration
+	krb                           *Kerberos // GSS-TSIG instead of key, alg and secret
+	spn                           string    // with krb: the server's principal
 }
 
 // begin validates the provider's fields and the zone of a call.
@@ -115,6 +127,17 @@ func (p *Provider) config() (config, error) {
 	}
 	if c.timeout <= 0 {
 		c.timeout = DefaultTimeout
+	}
+	if p.Kerberos != nil {
+		if p.KeyName != "" || p.Algorithm != "" || p.Secret != "" {
+			return c, invalid("config", "Kerberos", "KeyName, Algorithm and Secret must be empty with Kerberos (GSS-TSIG)")
+		}
+		spn, err := p.Kerberos.check(c.server)
+		if err != nil {
+			return c, err
+		}
+		c.krb, c.spn = p.Kerberos, spn
+		return c, nil
 	}
 	if _, ok := dns.IsDomainName(p.KeyName); !ok || strings.Trim(p.KeyName, ".") == "" {
 		return c, invalid("config", p.KeyName, "KeyName must be a domain name")

@@ -44,6 +44,9 @@ func runSuiteErrors(t *testing.T, tg target) {
 		}
 	})
 	t.Run("wrong secret is BADSIG, unknown key BADKEY, nothing written", func(t *testing.T) {
+		if tg.p.Kerberos != nil {
+			t.Skip("HMAC keys only; TestGSSTSIGCredentialSources covers GSS-TSIG failures")
+		}
 		wrong := *tg.p
 		wrong.Secret = "d3JvbmctYnV0LXZhbGlkLWJhc2U2NA=="
 		_, err := wrong.SetRecords(ctx, tg.zone, []libdns.Record{addr("sig", "192.0.2.1", 60)})

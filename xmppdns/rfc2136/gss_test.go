@@ -1,0 +1,114 @@
+package rfc2136_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/libdns/libdns"
+	"github.com/miekg/dns"
+	"github.com/xmppfed/edgefailover/internal/testpeer"
+	"github.com/xmppfed/edgefailover/xmppdns/rfc2136"
+)
+
+const (
+	gssRealm    = "EXAMPLE.TEST"
+	gssUser     = "xmpp-update"
+	gssPassword = "test-realm-password"
+)
+
+// gssLab is a KDC and a BIND that takes GSS-TSIG updates from gssUser.
+type gssLab struct {
+	kdc  *testpeer.KDC
+	bind *testpeer.BIND
+	spn  string
+}
+
+func startGSSLab(t testing.TB, zoneText string) gssLab {
+	t.Helper()
+	kdc := testpeer.StartKDC(t, gssRealm)
+	kdc.AddUser(t, gssUser, gssPassword)
+	kdc.AddUser(t, "nobody", gssPassword) // a valid principal the policy does not grant
+	b, g := testpeer.StartBINDKerberos(t, "example.test", zoneText, kdc, gssUser)
+	return gssLab{kdc: kdc, bind: b, spn: g.SPN}
+}
+
+// provider returns a provider signing as user with password.
+func (l gssLab) provider(user string) *rfc2136.Provider {
+	return &rfc2136.Provider{Server: l.bind.Addr, Kerberos: &rfc2136.Kerberos{
+		Realm: gssRealm, Username: user, Password: gssPassword, KDC: l.kdc.Addr, SPN: l.spn}}
+}
+
+func TestSuiteBINDGSSTSIG(t *testing.T) {
+	l := startGSSLab(t, bulkZoneText())
+	p := l.provider(gssUser)
+	runSuite(t, target{p: p, zone: "example.test.", addr: l.bind.Addr})
+	n, tkeys := rfc2136.KerberosStats(p.Kerberos)
+	t.Logf("GSS-TSIG suite: %d context(s) negotiated, %d TKEY round trip(s)", n, tkeys)
+	if n != 1 || tkeys != 1 {
+		t.Errorf("negotiated %d contexts in %d TKEY round trips, want one context in one round trip", n, tkeys)
+	}
+}
+
+func TestGSSTSIGCredentialSources(t *testing.T) {
+	l := startGSSLab(t, suiteZoneText)
+	ctx := context.Background()
+	write := func(t *testing.T, k *rfc2136.Kerberos, name string) error {
+		k.Realm, k.KDC, k.SPN = gssRealm, l.kdc.Addr, l.spn
+		p := &rfc2136.Provider{Server: l.bind.Addr, Kerberos: k}
+		_, err := p.SetRecords(ctx, "example.test.", []libdns.Record{addr(name, "192.0.2.1", 60)})
+		return err
+	}
+	tg := target{zone: "example.test.", addr: l.bind.Addr}
+	t.Run("password", func(t *testing.T) {
+		if err := write(t, &rfc2136.Kerberos{Username: gssUser, Password: gssPassword}, "pw"); err != nil {
+			t.Fatal(err)
+		}
+		wantServer(t, tg, "pw", dns.TypeA, "pw.example.test.\t60\tIN\tA\t192.0.2.1")
+	})
+	t.Run("credential cache", func(t *testing.T) {
+		cc := l.kdc.Kinit(t, gssUser, gssPassword)
+		if err := write(t, &rfc2136.Kerberos{CCache: "FILE:" + cc}, "cc"); err != nil {
+			t.Fatal(err)
+		}
+		wantServer(t, tg, "cc", dns.TypeA, "cc.example.test.\t60\tIN\tA\t192.0.2.1")
+	})
+	t.Run("keytab", func(t *testing.T) {
+		// A second granted principal, since ktadd gives it new random keys.
+		kt := l.kdc.AddService(t, "xmpp-update/host.example.test")
+		err := write(t, &rfc2136.Kerberos{Username: "xmpp-update/host.example.test", Keytab: kt}, "kt")
+		if !errors.Is(err, rfc2136.ErrRefused) {
+			t.Fatalf("a principal the update-policy does not grant: %v, want REFUSED", err)
+		}
+		wantServer(t, tg, "kt", dns.TypeA)
+		kt = l.kdc.Keytab(t, gssUser)
+		if err := write(t, &rfc2136.Kerberos{Username: gssUser, Keytab: kt}, "kt"); err != nil {
+			t.Fatal(err)
+		}
+		wantServer(t, tg, "kt", dns.TypeA, "kt.example.test.\t60\tIN\tA\t192.0.2.1")
+	})
+	t.Run("wrong password is ErrKerberos, nothing sent to the server", func(t *testing.T) {
+		err := write(t, &rfc2136.Kerberos{Username: "nobody", Password: "wrong"}, "bad")
+		if !errors.Is(err, rfc2136.ErrKerberos) {
+			t.Fatalf("wrong password: %v", err)
+		}
+		wantServer(t, tg, "bad", dns.TypeA)
+	})
+	t.Run("a principal not granted is REFUSED", func(t *testing.T) {
+		err := write(t, &rfc2136.Kerberos{Username: "nobody", Password: gssPassword}, "nobody")
+		var rc *rfc2136.RcodeError
+		if !errors.Is(err, rfc2136.ErrRefused) || !errors.As(err, &rc) || rc.TSIGError != 0 {
+			t.Fatalf("not granted: %v", err)
+		}
+		wantServer(t, tg, "nobody", dns.TypeA)
+	})
+	t.Run("an SPN the KDC does not know is ErrKerberos", func(t *testing.T) {
+		k := &rfc2136.Kerberos{Username: gssUser, Password: gssPassword}
+		k.Realm, k.KDC = gssRealm, l.kdc.Addr
+		p := &rfc2136.Provider{Server: l.bind.Addr, Kerberos: k} // default SPN DNS/127.0.0.1
+		_, err := p.SetRecords(ctx, "example.test.", []libdns.Record{addr("spn", "192.0.2.1", 60)})
+		if !errors.Is(err, rfc2136.ErrKerberos) {
+			t.Fatalf("unknown SPN: %v", err)
+		}
+	})
+}
