@@ -83,15 +83,17 @@ type Config struct {
 	// it answers with the w:TimedOut fault; the request's own
 	// OperationTimeout applies when it is shorter. Default 1s.
 	MaxOperationTimeout time.Duration
-	// MaxShellsPerUser is the WinRM quota of open shells per host (default
-	// 30, Windows' default): one more Create gets the w:QuotaLimit fault, so a
-	// client that leaks shells fails here as it would on a real host.
+	// MaxShellsPerUser is the WinRM quota of open shells per user and host
+	// (winrm/config/winrs MaxShellsPerUser; default 30, Windows' default):
+	// one more Create by that user gets the w:QuotaLimit fault, so a client
+	// that leaks shells fails here as it would on a real host.
 	MaxShellsPerUser int
-	// ShellIdleTimeout, if positive, ends a shell that received no request
-	// for that long (WinRS IdleTimeout; Windows' default is 2 hours): the next
-	// request on it gets the w:InvalidSelectors fault (the expiry is found
-	// when a request names the shell). A client that keeps
-	// polling Receive keeps its shell alive. Default 0: never.
+	// ShellIdleTimeout ends a shell that has had no request for that long
+	// (winrm/config/winrs IdleTimeout; default 2 hours, Windows' default). A
+	// Receive being held counts as activity, so a client that keeps polling
+	// keeps its shell; an expired shell no longer counts against the quota,
+	// and a request naming it gets the w:InvalidSelectors fault. Expiry is
+	// found whenever the host is asked (any request, Host.ShellCount).
 	ShellIdleTimeout time.Duration
 	// OnServiceChange, if set, is called after every service state change.
 	OnServiceChange func(ServiceEvent)

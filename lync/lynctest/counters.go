@@ -10,6 +10,14 @@ type Counters struct {
 	Unauthorized int
 	// Shells counts shells created.
 	Shells int
+	// ShellsDeleted counts shells ended by a client's Delete.
+	ShellsDeleted int
+	// ShellsExpired counts shells ended by the idle timeout
+	// (Config.ShellIdleTimeout).
+	ShellsExpired int
+	// QuotaFaults counts Creates refused with w:QuotaLimit
+	// (Config.MaxShellsPerUser).
+	QuotaFaults int
 	// Processes counts powershell.exe (and cmd.exe) processes started.
 	Processes int
 	// ModuleImports counts imports of the Lync module that really loaded it
@@ -56,6 +64,9 @@ func (c *Counters) add(o Counters) {
 	}
 	c.Unauthorized += o.Unauthorized
 	c.Shells += o.Shells
+	c.ShellsDeleted += o.ShellsDeleted
+	c.ShellsExpired += o.ShellsExpired
+	c.QuotaFaults += o.QuotaFaults
 	c.Processes += o.Processes
 	c.ModuleImports += o.ModuleImports
 	c.Scripts += o.Scripts

@@ -9,6 +9,13 @@ import (
 	"time"
 )
 
+// Defaults of a Windows host's WinRS configuration (Config.MaxShellsPerUser,
+// Config.ShellIdleTimeout).
+const (
+	DefaultMaxShellsPerUser = 30
+	DefaultShellIdleTimeout = 2 * time.Hour
+)
+
 // Default credentials (Config.Username, Config.Password).
 const (
 	DefaultUsername = `CONTOSO\lyncadmin`
@@ -87,11 +94,14 @@ func New(cfg Config) (*Deployment, error) {
 	if d.pass == "" {
 		d.pass = DefaultPassword
 	}
-	if d.idleTimeout = cfg.ShellIdleTimeout; d.idleTimeout < 0 {
+	switch d.idleTimeout = cfg.ShellIdleTimeout; {
+	case d.idleTimeout < 0:
 		return nil, badConfig("negative shell idle timeout")
+	case d.idleTimeout == 0:
+		d.idleTimeout = DefaultShellIdleTimeout
 	}
 	if d.maxShells = cfg.MaxShellsPerUser; d.maxShells <= 0 {
-		d.maxShells = 30
+		d.maxShells = DefaultMaxShellsPerUser
 	}
 	if err := cfg.Latency.validate(); err != nil {
 		return nil, err

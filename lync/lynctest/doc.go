@@ -34,8 +34,11 @@
 // Limits of a real host are kept, so that a client that would fail on
 // Windows fails here: cmd.exe's 8191-character command line (an
 // -EncodedCommand frame line holds about 1,700 characters of script), the
-// shell quota per user (Config.MaxShellsPerUser), module imports that last
-// only for the process (and, without -Global, only for the script).
+// WinRS shell quota per user (Config.MaxShellsPerUser, 30) and idle timeout
+// (Config.ShellIdleTimeout, 2 hours), so that a client that does not delete
+// its shells is locked out here as on Windows (Counters.QuotaFaults,
+// Host.ShellCount), module imports that last only for the process (and,
+// without -Global, only for the script).
 //
 // Config.OnServiceChange, OnRouteChange and OnReplication let a harness follow
 // the deployment (bring an XMPP listener up or down with the services or the

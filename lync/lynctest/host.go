@@ -54,32 +54,8 @@ func (h *Host) Addr() string { return h.httpAddr }
 // certificate covers the FQDN and 127.0.0.1.
 func (h *Host) TLSAddr() string { return h.httpsAddr }
 
-// ShellCount returns the number of open shells on the host.
-func (h *Host) ShellCount() int {
-	h.d.mu.Lock()
-	defer h.d.mu.Unlock()
-	return len(h.shells)
-}
-
 func normFQDN(s string) string { return strings.ToLower(strings.TrimSuffix(s, ".")) }
 
 func tlsConfig(cert tls.Certificate) *tls.Config {
 	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-}
-
-// DropShells ends every shell of the host and the processes in them, as a
-// WinRS idle timeout or a restart of the WinRM service would: later requests
-// on those shells get the w:InvalidSelectors fault ("shell was not found").
-// It returns the number of shells dropped.
-func (h *Host) DropShells() int {
-	h.d.mu.Lock()
-	shells := h.shells
-	h.shells = map[string]*shell{}
-	h.d.mu.Unlock()
-	for _, sh := range shells {
-		for _, p := range sh.procs {
-			p.cancel()
-		}
-	}
-	return len(shells)
 }

@@ -16,13 +16,6 @@ const exitTerminated = -1073741510
 // response stays under the client's MaxEnvelopeSize.
 const maxChunk = 48 << 10
 
-// shell is one WinRS shell of a host.
-type shell struct {
-	id       string
-	procs    map[string]*process
-	lastUsed time.Time // time of the last request on the shell
-}
-
 // process is a command started in a shell: its stdin queue, its pending
 // output and its exit state.
 type process struct {

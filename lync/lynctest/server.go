@@ -52,6 +52,7 @@ func (hd *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		write(w, h.fault(faultBadRequest, ""))
 		return
 	}
+	req.user, _, _ = r.BasicAuth()
 	action := req.action()
 	if action == "" {
 		write(w, h.fault(faultBadAction.with(req.Header.Action), req.Header.MessageID))

@@ -30,8 +30,10 @@ const (
 	maxBodyOctets = 1 << 20
 )
 
-// request is the part of a WS-Man request the fake host reads.
+// request is the part of a WS-Man request the fake host reads, and the
+// user who sent it.
 type request struct {
+	user   string
 	Header struct {
 		Action           string `xml:"http://schemas.xmlsoap.org/ws/2004/08/addressing Action"`
 		MessageID        string `xml:"http://schemas.xmlsoap.org/ws/2004/08/addressing MessageID"`

@@ -173,6 +173,40 @@ func TestShellQuota(t *testing.T) {
 	if _, err := c.CreateShell(); err != nil || h.ShellCount() != 2 {
 		t.Fatalf("after closing one: %v, %d shells", err, h.ShellCount())
 	}
+	if cnt := h.Counters(); cnt.QuotaFaults != 1 || cnt.ShellsDeleted != 1 || cnt.Shells != 3 {
+		t.Errorf("quota faults=%d deleted=%d created=%d, want 1, 1, 3", cnt.QuotaFaults, cnt.ShellsDeleted, cnt.Shells)
+	}
+}
+
+// TestIdleShellFreesQuota: a shell past its idle timeout is ended by the
+// host and no longer counts against the quota, although no request named it.
+func TestIdleShellFreesQuota(t *testing.T) {
+	t.Parallel()
+	cfg := testConfig()
+	cfg.MaxShellsPerUser = 1
+	cfg.ShellIdleTimeout = 20 * time.Millisecond
+	d := start(t, cfg)
+	h := d.Host("edge01.contoso.com")
+	c := client(t, d, h.FQDN(), false, "")
+	if _, err := c.CreateShell(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if n := h.ShellCount(); n != 0 {
+		t.Fatalf("%d shells open past the idle timeout", n)
+	}
+	sh, err := c.CreateShell()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := sh.ExecuteWithContext(ctx, "powershell.exe -NoProfile -NonInteractive -Command -"); err != nil {
+		t.Fatalf("second shell after the first expired: %v", err)
+	}
+	if cnt := h.Counters(); cnt.ShellsExpired != 1 || cnt.QuotaFaults != 0 {
+		t.Errorf("expired=%d quota faults=%d, want 1 and 0", cnt.ShellsExpired, cnt.QuotaFaults)
+	}
 }
 
 func TestShellIdleTimeout(t *testing.T) {

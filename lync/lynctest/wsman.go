@@ -32,54 +32,28 @@ func (h *Host) fault(f soapFault, relatesTo string) reply {
 func (h *Host) serveAction(ctx context.Context, action string, r *request) reply {
 	d, rel := h.d, r.Header.MessageID
 	if action == ActionCreate {
-		d.mu.Lock()
-		if len(h.shells) >= d.maxShells {
-			d.mu.Unlock()
-			return h.fault(faultQuota.with(strconv.Itoa(d.maxShells)), rel)
+		sh, quota := h.createShell(r.user)
+		if sh == nil {
+			return h.fault(faultQuota.with(strconv.Itoa(quota)), rel)
 		}
-		sh := &shell{id: newUUID(), procs: map[string]*process{}, lastUsed: time.Now()}
-		h.shells[sh.id] = sh
-		h.counters.Shells++
-		d.mu.Unlock()
 		body := `<x:ResourceCreated><a:Address>` + esc(strings.TrimSpace(r.Header.ResourceURI)) + `</a:Address>` +
 			`<a:ReferenceParameters><w:ResourceURI>` + uriShellCmd + `</w:ResourceURI><w:SelectorSet>` +
 			`<w:Selector Name="ShellId">` + sh.id + `</w:Selector></w:SelectorSet></a:ReferenceParameters></x:ResourceCreated>` +
 			`<rsp:Shell><rsp:ShellId>` + sh.id + `</rsp:ShellId><rsp:ResourceUri>` + uriShellCmd + `</rsp:ResourceUri>` +
-			`<rsp:Owner>` + esc(d.user) + `</rsp:Owner><rsp:ClientIP>127.0.0.1</rsp:ClientIP>` +
-			`<rsp:IdleTimeOut>PT7200.000S</rsp:IdleTimeOut><rsp:InputStreams>stdin</rsp:InputStreams>` +
+			`<rsp:Owner>` + esc(sh.owner) + `</rsp:Owner><rsp:ClientIP>127.0.0.1</rsp:ClientIP>` +
+			`<rsp:IdleTimeOut>` + xsDuration(d.idleTimeout) + `</rsp:IdleTimeOut><rsp:InputStreams>stdin</rsp:InputStreams>` +
 			`<rsp:OutputStreams>stdout stderr</rsp:OutputStreams></rsp:Shell>`
 		return okReply(uriTransfer+"CreateResponse", rel, body)
 	}
 	sid := r.shellID()
-	d.mu.Lock()
-	sh := h.shells[sid]
-	var expired *shell
-	if now := time.Now(); sh != nil {
-		if d.idleTimeout > 0 && now.Sub(sh.lastUsed) > d.idleTimeout {
-			delete(h.shells, sid) // WinRS IdleTimeout: the shell is gone
-			sh, expired = nil, sh
-		} else {
-			sh.lastUsed = now
-		}
-	}
-	d.mu.Unlock()
-	if expired != nil {
-		for _, p := range expired.procs {
-			p.cancel()
-		}
-	}
+	sh := h.useShell(sid)
 	if sh == nil {
 		return h.fault(faultNoShell.with(sid), rel)
 	}
+	defer h.doneWithShell(sh)
 	switch action {
 	case ActionDelete:
-		d.mu.Lock()
-		delete(h.shells, sid)
-		procs := sh.procs
-		d.mu.Unlock()
-		for _, p := range procs {
-			p.cancel()
-		}
+		h.deleteShell(sh)
 		return okReply(uriTransfer+"DeleteResponse", rel, "")
 	case ActionCommand:
 		if r.Body.CommandLine == nil {
