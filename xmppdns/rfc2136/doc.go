@@ -7,6 +7,10 @@
 // Compared with the libdns semantics it implements exactly:
 //
 //   - Reads need no zone-transfer rights: GetRRset asks for one RRset.
+//     Only authoritative answers are taken, except the referral that
+//     answers the NS set of a delegation (a zone cut below the apex): its
+//     authority section holds that set when its owner is the name asked, so
+//     delegations are read, extended and deleted like any RRset.
 //     GetRecords (the whole zone) needs AXFR rights for the key and returns
 //     an error matching ErrListUnsupported when the server refuses.
 //   - Every SetRecords, AppendRecords and DeleteRecords call is one atomic

@@ -18,7 +18,9 @@ const tsigRoom = 200
 const readAttempts = 3
 
 // query asks (name, qtype) with RD=0 and returns the authoritative answer
-// (NOERROR or NXDOMAIN). Over UDP a truncated answer is asked again over TCP.
+// (NOERROR or NXDOMAIN), or the referral that answers the NS set of a
+// delegation (see isReferral). Over UDP a truncated answer is asked again
+// over TCP.
 func (c config) query(ctx context.Context, name string, qtype uint16) (*dns.Msg, error) {
 	m := new(dns.Msg)
 	m.SetQuestion(name, qtype)
@@ -42,7 +44,7 @@ func (c config) query(ctx context.Context, name string, qtype uint16) (*dns.Msg,
 		if err == nil {
 			err = checkRcode("query", c.server, name, r, dns.RcodeSuccess, dns.RcodeNameError)
 		}
-		if err == nil && !r.Authoritative {
+		if err == nil && !r.Authoritative && !isReferral(r, name, qtype) {
 			return nil, fmt.Errorf("%w: %s %s at %s", ErrNotAuthoritative, name, dns.TypeToString[qtype], c.server)
 		}
 		if err == nil {

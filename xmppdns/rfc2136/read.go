@@ -35,15 +35,20 @@ func (p *Provider) GetRRset(ctx context.Context, zone, name, rtype string) ([]li
 	return fromDNSAll(z, rrs), nil
 }
 
-// rrset returns the records of (owner, qtype) from the answer section; with
-// qtype ANY, every record of owner.
+// rrset returns the records of (owner, qtype) from the answer section (the
+// authority section of a referral for owner's NS set); with qtype ANY, every
+// record of owner.
 func (c config) rrset(ctx context.Context, owner string, qtype uint16) ([]dns.RR, error) {
 	r, err := c.query(ctx, owner, qtype)
 	if err != nil {
 		return nil, err
 	}
+	section := r.Answer
+	if isReferral(r, owner, qtype) {
+		section = r.Ns // the delegation's NS set, the zone's own data
+	}
 	var out []dns.RR
-	for _, rr := range r.Answer {
+	for _, rr := range section {
 		h := rr.Header()
 		if h.Class == dns.ClassINET && dns.CanonicalName(h.Name) == owner && (qtype == dns.TypeANY || h.Rrtype == qtype) {
 			out = append(out, rr)

@@ -2,6 +2,7 @@ package rfc2136_test
 
 import (
 	"context"
+	"errors"
 	"net/netip"
 	"strings"
 	"testing"
@@ -144,6 +145,37 @@ func runSuite(t *testing.T, tg target) {
 		wantRecords(t, got, "@ 1m0s TXT apex text")
 		if ns, _ := p.GetRRset(ctx, z, "@", "NS"); len(ns) == 0 {
 			t.Fatal("apex NS deleted")
+		}
+	})
+	t.Run("a delegation's NS set is read from the referral, extended and deleted", func(t *testing.T) {
+		p, z := tg.p, tg.zone
+		ns := func(target string) libdns.Record {
+			return libdns.NS{Name: "deleg", TTL: 300 * time.Second, Target: target}
+		}
+		mustSet(t, p, z, ns("ns1.example.org."))
+		got, err := p.GetRRset(ctx, z, "deleg", "NS")
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantRecords(t, got, "deleg 5m0s NS ns1.example.org.")
+		if got, err := p.AppendRecords(ctx, z, []libdns.Record{ns("ns2.example.org.")}); err != nil || len(got) != 1 {
+			t.Fatalf("append to the delegation: %v %v", got, err)
+		}
+		if _, err := p.GetRRset(ctx, z, "www.deleg", "A"); !errors.Is(err, rfc2136.ErrNotAuthoritative) {
+			t.Fatalf("a name below the cut: %v, want ErrNotAuthoritative", err)
+		}
+		got, err = p.DeleteRecords(ctx, z, []libdns.Record{ns("ns1.example.org.")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantRecords(t, got, "deleg 5m0s NS ns1.example.org.")
+		got, err = p.DeleteRecords(ctx, z, []libdns.Record{libdns.RR{Name: "deleg"}}) // any type: read by ANY
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantRecords(t, got, "deleg 5m0s NS ns2.example.org.")
+		if got, err := p.GetRRset(ctx, z, "deleg", "NS"); err != nil || len(got) != 0 {
+			t.Fatalf("after deleting the delegation: %v %v", got, err)
 		}
 	})
 	runSuiteConditional(t, tg)
