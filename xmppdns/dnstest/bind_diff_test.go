@@ -102,6 +102,14 @@ func TestSameAnswersAsBIND(t *testing.T) {
 		{"AXFR of a zone not served", qry("example.org.", dns.TypeAXFR), &key},
 		{"unsigned AXFR of a zone not served", qry("example.org.", dns.TypeAXFR), nil},
 		{"AXFR of a name below the apex", qry("a.example.test.", dns.TypeAXFR), &key},
+		{"delegation", upd(func(m *dns.Msg) {
+			m.Insert([]dns.RR{x("sub.example.test. 300 IN NS ns.sub.example.test."), x("ns.sub.example.test. 300 IN A 192.0.2.53")})
+		}), &key},
+		{"query delegation NS", qry("sub.example.test.", dns.TypeNS), nil},
+		{"query delegation ANY", qry("sub.example.test.", dns.TypeANY), nil},
+		{"query below the delegation", qry("www.sub.example.test.", dns.TypeA), nil},
+		{"query glue", qry("ns.sub.example.test.", dns.TypeA), nil},
+		{"query DS at the delegation", qry("sub.example.test.", dns.TypeDS), nil},
 		{"unknown opcode", func() *dns.Msg { m := qry(zone, dns.TypeSOA)(); m.Opcode = dns.OpcodeStatus; return m }, nil},
 	}
 	for _, st := range steps {

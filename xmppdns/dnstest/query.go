@@ -22,6 +22,9 @@ func (s *Server) query(r, resp *dns.Msg, network string, signed bool) {
 		return
 	}
 	v := s.view(z)
+	if q.Qtype != dns.TypeAXFR && q.Qtype != dns.TypeIXFR && referral(v, z.origin, name, q.Qtype, resp) {
+		return
+	}
 	resp.Authoritative = true
 	answered := false
 	switch q.Qtype {
@@ -99,4 +102,24 @@ func glue(v *version, origin string, ns []dns.RR) []dns.RR {
 		}
 	}
 	return out
+}
+
+// referral answers a name at or below a zone cut (an NS RRset below the
+// apex) as BIND does: not authoritative, no answer, the cut's NS set in the
+// authority section and its in-zone addresses as glue. DS at the cut is
+// the parent's own data and is answered normally.
+func referral(v *version, origin, name string, qtype uint16, resp *dns.Msg) bool {
+	for n := name; n != origin && dns.IsSubDomain(origin, n); {
+		if ns := v.sets[rrKey{n, dns.TypeNS}]; len(ns) > 0 && !(n == name && qtype == dns.TypeDS) {
+			resp.Ns = copyRRs(ns)
+			resp.Extra = glue(v, origin, ns)
+			return true
+		}
+		i, end := dns.NextLabel(n, 0)
+		if end {
+			break
+		}
+		n = n[i:]
+	}
+	return false
 }
