@@ -34,9 +34,10 @@ type BIND struct {
 	Secret    string // base64 TSIG secret
 	Dir       string // the temporary directory holding the config, zone and journal
 
-	access  string   // the zone's update and transfer clauses; default: the key's
-	options string   // more named.conf options
-	env     []string // named's environment; nil: this process's
+	access      string   // the zone's update and transfer clauses; default: the key's
+	options     string   // more named.conf options
+	zoneOptions string   // more zone clause statements
+	env         []string // named's environment; nil: this process's
 }
 
 // StartBIND starts named (Debian package bind9) with zoneText as the zone
@@ -48,6 +49,23 @@ func StartBIND(t testing.TB, zone, zoneText string) *BIND {
 	t.Helper()
 	named := Require(t, "named", "bind9")
 	return newBIND(t, zone).start(t, named, zoneText)
+}
+
+// BINDOptions adjusts what StartBINDWith configures.
+type BINDOptions struct {
+	// ZoneOptions are more statements for the zone clause, e.g.
+	// "check-integrity no;" so that updates may add an MX or SRV whose
+	// in-zone target has no address (libdnstest's fixtures do).
+	ZoneOptions string
+}
+
+// StartBINDWith is StartBIND with options.
+func StartBINDWith(t testing.TB, zone, zoneText string, o BINDOptions) *BIND {
+	t.Helper()
+	named := Require(t, "named", "bind9")
+	b := newBIND(t, zone)
+	b.zoneOptions = o.ZoneOptions
+	return b.start(t, named, zoneText)
 }
 
 // newBIND returns the configuration of a server for zone with a fresh key.
@@ -110,8 +128,9 @@ zone "%[3]s" {
 	type primary;
 	file "%[3]s.zone";
 	%[4]s
+	%[6]s
 };
-`, b.Dir, port, zoneName, access, b.options)
+`, b.Dir, port, zoneName, access, b.options, b.zoneOptions)
 	files := map[string]string{"tsig.key": key, "named.conf": conf, zoneName + ".zone": zoneText}
 	for name, text := range files {
 		if err := os.WriteFile(filepath.Join(b.Dir, name), []byte(text), 0o600); err != nil {
