@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -49,10 +50,11 @@ const readConcurrency = 8
 // concurrent changes to the same RRsets are detected (ErrConflict), not
 // merged.
 type Zone struct {
-	name       string
-	provider   Provider
-	defaultTTL time.Duration
-	log        *slog.Logger
+	name         string
+	provider     Provider
+	providerName string
+	defaultTTL   time.Duration
+	log          *slog.Logger
 }
 
 // ZoneOption configures a Zone.
@@ -87,6 +89,18 @@ func WithLogger(l *slog.Logger) ZoneOption {
 	}
 }
 
+// WithProviderName names the provider in Guarantees (and so in a dry run)
+// instead of its Go package name: "cloudflare (account 2)".
+func WithProviderName(name string) ZoneOption {
+	return func(z *Zone) error {
+		if strings.TrimSpace(name) == "" {
+			return inputErr("provider name", name, "must not be empty")
+		}
+		z.providerName = name
+		return nil
+	}
+}
+
 // NewZone returns a Zone for the absolute zone name (e.g. "contoso.com.")
 // served by p. It sends nothing.
 func NewZone(name string, p Provider, opts ...ZoneOption) (*Zone, error) {
@@ -97,7 +111,7 @@ func NewZone(name string, p Provider, opts ...ZoneOption) (*Zone, error) {
 	if p == nil {
 		return nil, inputErr("provider", "nil", "a provider is required")
 	}
-	z := &Zone{name: zn, provider: p, defaultTTL: 300 * time.Second, log: slog.New(slog.DiscardHandler)}
+	z := &Zone{name: zn, provider: p, providerName: providerName(p), defaultTTL: 300 * time.Second, log: slog.New(slog.DiscardHandler)}
 	for _, o := range opts {
 		if err := o(z); err != nil {
 			return nil, err
