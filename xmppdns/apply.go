@@ -20,27 +20,33 @@ type BatchConditionalSetter interface {
 }
 
 // Apply writes a planned change and reads it back. It never overwrites an
-// RRset that changed since the plan read it:
+// RRset that changed since the plan read it, when the provider can write
+// conditionally (Guarantees says which case applies):
 //
 //   - with a BatchConditionalSetter, the whole change is one conditional
-//     write;
-//   - with a ConditionalSetter, each RRset is one conditional write (a
-//     failure midway leaves the earlier RRsets written: restore
-//     ch.Before() to undo them);
+//     write (conditional and atomic);
+//   - with a ConditionalSetter, each RRset is one conditional write, new and
+//     changed RRsets first, deletions last (conditional, not atomic);
 //   - otherwise Apply reads the RRsets, returns a *ConflictError if any
-//     differs from the plan, and writes all of them with one SetRecords
-//     (plus one DeleteRecords when RRsets go away); a change made by someone
-//     else between that read and the write is not detected.
+//     differs from the plan, and writes: first the records to add, with
+//     AppendRecords when the provider has it (each RRset then holds its old
+//     and new records together), then one SetRecords that replaces the
+//     RRsets that lose records or change TTL (all of them, without
+//     AppendRecords), then one DeleteRecords for the RRsets that go away. A
+//     change made by someone else between that read and the write is not
+//     detected (not conditional).
+//
+// New records are thus written before old ones are removed: a failure
+// between calls leaves every RRset holding its new records, its old ones, or
+// both, so federation stays reachable. Such a failure is a *PartialError
+// (matching ErrPartial and the provider's error) that says what each RRset
+// holds, as read right after it; when nothing changed, the provider's error
+// is returned as it is. Restore(ctx, ch.Before()) undoes whatever landed.
 //
 // After a write that succeeded, every RRset is read back; one that does not
 // hold the planned records gives a *NotAppliedError. TTLs are not compared
 // on read-back, since providers may raise them. An empty change writes
 // nothing.
-//
-// When a write fails, the zone may hold part of the change unless the
-// provider writes atomically (libdns promises atomicity only "if possible"):
-// Restore(ctx, ch.Before()) undoes whatever landed, since it is planned
-// against what the zone holds then.
 func (z *Zone) Apply(ctx context.Context, ch *Change) error {
 	if err := z.checkChange(ch); err != nil {
 		return err
@@ -58,10 +64,14 @@ func (z *Zone) Apply(ctx context.Context, ch *Change) error {
 		}
 		err = z.conflict(ctx, ch.Corrections, p.SetRecordsIf(ctx, z.name, exp, recs))
 	case ConditionalSetter:
-		for _, c := range ch.Corrections {
+		cs := deletionsLast(ch.Corrections)
+		for i, c := range cs {
 			rel := libdns.RelativeName(c.New.Name, z.name)
 			e := p.SetRRsetIf(ctx, z.name, rel, c.New.Type, c.Old.toLibdns(z.name), c.New.toLibdns(z.name))
 			if err = z.conflict(ctx, []Correction{c}, e); err != nil {
+				if i > 0 {
+					err = z.leftBehind(ctx, cs, err)
+				}
 				break
 			}
 		}
@@ -110,12 +120,21 @@ func (z *Zone) conflict(ctx context.Context, cs []Correction, err error) error {
 }
 
 func (z *Zone) readCompareWrite(ctx context.Context, cs []Correction) error {
-	var set, del []libdns.Record
+	_, canAppend := z.provider.(libdns.RecordAppender)
+	var add, set, del []libdns.Record
 	for _, c := range cs {
-		if c.New.Exists() {
-			set = append(set, c.New.toLibdns(z.name)...)
-		} else {
+		switch {
+		case !c.New.Exists():
 			del = append(del, libdns.RR{Name: libdns.RelativeName(c.Old.Name, z.name), Type: c.Old.Type})
+		case !canAppend:
+			set = append(set, c.New.toLibdns(z.name)...)
+		default:
+			extra := c.New.clone()
+			extra.Data = slices.DeleteFunc(extra.Data, func(d string) bool { return slices.Contains(c.Old.Data, d) })
+			add = append(add, extra.toLibdns(z.name)...)
+			if c.Old.Exists() && (c.Old.TTL != c.New.TTL || slices.ContainsFunc(c.Old.Data, func(d string) bool { return !slices.Contains(c.New.Data, d) })) {
+				set = append(set, c.New.toLibdns(z.name)...)
+			}
 		}
 	}
 	deleter, canDelete := z.provider.(libdns.RecordDeleter)
@@ -131,17 +150,44 @@ func (z *Zone) readCompareWrite(ctx context.Context, cs []Correction) error {
 			return &ConflictError{Zone: z.name, Expected: c.Old, Found: cur[i]}
 		}
 	}
-	if len(set) > 0 {
-		if _, err := z.provider.SetRecords(ctx, z.name, set); err != nil {
-			return fmt.Errorf("xmppdns: writing zone %s: %w", z.name, err)
-		}
+	calls := []struct {
+		what string
+		recs []libdns.Record
+		call func(context.Context, string, []libdns.Record) ([]libdns.Record, error)
+	}{
+		{"adding to", add, func(ctx context.Context, zone string, r []libdns.Record) ([]libdns.Record, error) {
+			return z.provider.(libdns.RecordAppender).AppendRecords(ctx, zone, r)
+		}},
+		{"writing", set, z.provider.SetRecords},
+		{"deleting from", del, func(ctx context.Context, zone string, r []libdns.Record) ([]libdns.Record, error) {
+			return deleter.DeleteRecords(ctx, zone, r)
+		}},
 	}
-	if len(del) > 0 {
-		if _, err := deleter.DeleteRecords(ctx, z.name, del); err != nil {
-			return fmt.Errorf("xmppdns: deleting from zone %s: %w", z.name, err)
+	for _, c := range calls {
+		if len(c.recs) == 0 {
+			continue
+		}
+		if _, err := c.call(ctx, z.name, c.recs); err != nil {
+			return z.leftBehind(ctx, cs, fmt.Errorf("xmppdns: %s zone %s: %w", c.what, z.name, err))
 		}
 	}
 	return nil
+}
+
+// deletionsLast returns cs with the RRsets that go away moved to the end,
+// so that new records are written before old ones are removed.
+func deletionsLast(cs []Correction) []Correction {
+	out := slices.Clone(cs)
+	slices.SortStableFunc(out, func(a, b Correction) int {
+		switch {
+		case a.Op == OpDelete && b.Op != OpDelete:
+			return 1
+		case a.Op != OpDelete && b.Op == OpDelete:
+			return -1
+		}
+		return 0
+	})
+	return out
 }
 
 func (z *Zone) readBack(ctx context.Context, cs []Correction) error {

@@ -24,6 +24,22 @@
 // [Zone.Restore] save and put back exactly the RRsets a change touches;
 // [Change.Before] is that snapshot.
 //
+// # Guarantees per provider
+//
+// What a write promises depends on the provider, and [Zone.Guarantees]
+// says it as data before anything is sent ([Guarantees]: conditional, i.e.
+// no lost update; atomic, i.e. one message), with a sentence a dry run can
+// print per zone. The rfc2136 provider is both. Third-party libdns
+// providers (cloudflare, route53, digitalocean, libdns/rfc2136) implement
+// no optional interface: with them a write is read-compare-write, so a
+// change landing between the check and the write is overwritten, and it
+// takes several calls. Apply then orders them so that a failure between
+// calls leaves federation reachable: records are added first (with
+// libdns.RecordAppender, each RRset briefly holds old and new records),
+// RRsets are replaced next, RRsets that go away are deleted last. A failure
+// that left part of the change is a [PartialError] saying what each RRset
+// holds.
+//
 // Input is validated before anything is sent, with an [InputError]: names
 // outside the zone, relative SRV targets, port 0, a "." target mixed with
 // others, an SRV set with no target, TTLs out of [MinTTL, MaxTTL].

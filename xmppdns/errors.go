@@ -19,6 +19,9 @@ var (
 	// ErrNotApplied is matched by every *NotAppliedError: the provider
 	// reported success but the read-back does not show the new RRset.
 	ErrNotApplied = errors.New("xmppdns: provider did not apply the change")
+	// ErrPartial is matched by every *PartialError: a provider that cannot
+	// write a change in one message applied only part of it.
+	ErrPartial = errors.New("xmppdns: change partly written")
 	// ErrServiceNotAvailable is returned by Resolver.Candidates when the
 	// domain publishes a single SRV record with the target "." (RFC 2782:
 	// the service is decidedly not available at this domain).

@@ -31,15 +31,18 @@ import (
 //
 // Test hooks: lie makes writes report success without storing anything;
 // beforeWrite runs inside every write before it takes effect (to simulate
-// someone else's change); failWrites makes writes fail; calls counts the
-// calls per method.
+// someone else's change); failWrites makes writes fail; failOn fails the
+// calls it returns an error for (method, and the RRset type for
+// SetRRsetIf); calls counts the calls per method and order lists them.
 type memProvider struct {
 	mu          sync.Mutex
 	zones       map[string][]libdns.RR
 	lie         bool
 	beforeWrite func(p *memProvider)
 	failWrites  error // returned by every write, which then changes nothing
+	failOn      func(method, rtype string) error
 	calls       map[string]int
+	order       []string
 }
 
 var (
@@ -83,12 +86,24 @@ func (p *memProvider) put(zone string, recs ...libdns.Record) {
 }
 
 func (p *memProvider) check(ctx context.Context, method, zone string, recs []libdns.Record) ([]libdns.RR, error) {
+	return p.checkType(ctx, method, "", zone, recs)
+}
+
+func (p *memProvider) checkType(ctx context.Context, method, rtype, zone string, recs []libdns.Record) ([]libdns.RR, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	p.calls[method]++
+	if method != "GetRecords" {
+		p.order = append(p.order, strings.TrimSpace(method+" "+rtype))
+	}
 	if method != "GetRecords" && p.failWrites != nil {
 		return nil, p.failWrites
+	}
+	if p.failOn != nil {
+		if err := p.failOn(method, rtype); err != nil {
+			return nil, err
+		}
 	}
 	if _, ok := p.zones[zone]; !ok {
 		return nil, fmt.Errorf("memProvider: no zone %q", zone)
@@ -214,7 +229,7 @@ func (p condProvider) GetRRset(ctx context.Context, zone, name, rtype string) ([
 func (p condProvider) SetRRsetIf(ctx context.Context, zone, name, rtype string, expected, records []libdns.Record) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if _, err := p.check(ctx, "SetRRsetIf", zone, records); err != nil {
+	if _, err := p.checkType(ctx, "SetRRsetIf", rtype, zone, records); err != nil {
 		return err
 	}
 	if p.beforeWrite != nil {
@@ -243,4 +258,31 @@ func (p condProvider) SetRRsetIf(ctx context.Context, zone, name, rtype string, 
 	p.zones[zone] = slices.DeleteFunc(p.zones[zone], func(x libdns.RR) bool { return x.Name == name && x.Type == rtype })
 	p.putLocked(zone, records...)
 	return nil
+}
+
+// appendProvider adds libdns.RecordAppender to memProvider: a provider
+// with the four libdns interfaces and none of the optional ones.
+type appendProvider struct{ *memProvider }
+
+var _ libdns.RecordAppender = appendProvider{}
+
+// AppendRecords adds the records whose data is not present yet (an RRset
+// keeps its TTL, as libdns documents) and returns them.
+func (p appendProvider) AppendRecords(ctx context.Context, zone string, recs []libdns.Record) ([]libdns.Record, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	rrs, err := p.check(ctx, "AppendRecords", zone, recs)
+	if err != nil {
+		return nil, err
+	}
+	var added []libdns.RR
+	for _, rr := range rrs {
+		if !slices.ContainsFunc(p.zones[zone], func(x libdns.RR) bool { return x.Name == rr.Name && x.Type == rr.Type && x.Data == rr.Data }) {
+			added = append(added, rr)
+		}
+	}
+	if !p.lie {
+		p.zones[zone] = append(p.zones[zone], added...)
+	}
+	return parsed(added), nil
 }
