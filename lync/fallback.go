@@ -58,7 +58,7 @@ func (w *WinRM) process(ctx context.Context, inner string) (json.RawMessage, err
 	if err != nil {
 		return nil, inputError("script", "", "too long for one -EncodedCommand process", err)
 	}
-	bt := &boundTransport{p: w.p, ctx: ctx}
+	bt := newBoundTransport(ctx, w.p)
 	fail := func(op string, err error) (json.RawMessage, error) {
 		if cerr := ctx.Err(); cerr != nil {
 			return nil, &TransportError{Host: w.ep.Host, Op: op, Err: cerr}

@@ -87,7 +87,7 @@ func (w *WinRM) openSession(ctx context.Context) (*session, error) {
 	sctx, cancel := context.WithCancelCause(context.Background())
 	s := &session{w: w, ctx: sctx, cancel: cancel, marker: marker, stderr: &tailBuffer{max: 4096},
 		stdout: make(chan []byte, 16), done: make(chan struct{}), lastUsed: time.Now()}
-	s.bt = &boundTransport{p: w.p, ctx: sctx}
+	s.bt = newBoundTransport(sctx, w.p)
 	stop := context.AfterFunc(ctx, func() { cancel(ctx.Err()) })
 	defer stop()
 	fail := func(op string, err error) (*session, error) {

@@ -49,7 +49,7 @@ func (w *WinRM) deleteShell(id string) {
 func (w *WinRM) deleteShellNow(id string) {
 	ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
 	defer cancel()
-	bt := &boundTransport{p: w.p, ctx: ctx}
+	bt := newBoundTransport(ctx, w.p)
 	wc, err := w.newClient(bt)
 	if err == nil {
 		err = wc.NewShell(id).Close()

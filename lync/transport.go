@@ -20,17 +20,6 @@ import (
 // maxBody bounds what is read of one HTTP answer.
 const maxBody = 8 << 20
 
-// Long-poll backoff: a Receive answered w:TimedOut sooner than fastPoll is
-// suspicious (a real host holds the poll for OperationTimeout), so the next
-// poll waits pollBackoffMin, doubling up to pollBackoffMax. This bounds the
-// request rate of a host that faults instantly (masterzen/winrm re-polls in
-// a tight loop otherwise).
-const (
-	fastPoll       = 50 * time.Millisecond
-	pollBackoffMin = 10 * time.Millisecond
-	pollBackoffMax = time.Second
-)
-
 // poster sends WS-Management requests of one endpoint. It is shared by all
 // sessions of a runner and safe for concurrent use.
 type poster struct {
@@ -53,17 +42,24 @@ func newPoster(ep Endpoint, log *slog.Logger) *poster {
 
 // boundTransport is the winrm.Transporter of one winrm.Client. Every request
 // runs under ctx (the session's or the call's), so cancelling ctx aborts the
-// requests in flight and fails the later ones at once.
+// requests in flight and fails the later ones at once. It paces the Receive
+// loop (longpoll.go) and remembers the CommandId the host gave, so that the
+// command can be terminated by another client.
 type boundTransport struct {
-	p   *poster
-	ctx context.Context
+	p    *poster
+	ctx  context.Context
+	pace *pacer
 
-	mu       sync.Mutex
-	fast     int   // consecutive fast w:TimedOut answers
-	firstErr error // first error other than the long poll: the root cause
+	mu        sync.Mutex
+	firstErr  error  // first error other than the long poll: the root cause
+	commandID string // from the CommandResponse
 }
 
 var _ winrm.Transporter = (*boundTransport)(nil)
+
+func newBoundTransport(ctx context.Context, p *poster) *boundTransport {
+	return &boundTransport{p: p, ctx: ctx, pace: newPacer(p.ep.OperationTimeout)}
+}
 
 // Transport implements winrm.Transporter; the HTTP transport is already built.
 func (t *boundTransport) Transport(*winrm.Endpoint) error { return nil }
@@ -91,44 +87,48 @@ func (t *boundTransport) Post(_ *winrm.Client, msg *soap.SoapMessage) (string, e
 	action := wsmanAction(body)
 	start := time.Now()
 	out, err := t.p.post(t.ctx, action, body)
-	var f *WSManFault
-	if action == "Receive" && errors.As(err, &f) && f.TimedOut() {
-		return "", t.longPoll(f, time.Since(start))
+	if action == "Receive" {
+		return t.received(out, err, time.Since(start))
 	}
 	t.mu.Lock()
-	t.fast = 0
 	if err != nil && t.firstErr == nil {
 		t.firstErr = err
 	}
+	if err == nil && action == "Command" && t.commandID == "" {
+		t.commandID, _ = winrm.ParseExecuteCommandResponse(out)
+	}
 	t.mu.Unlock()
-	if err != nil && action == "Receive" {
-		return "", &opaqueError{err}
+	if err == nil && (action == "Send" || action == "Command") {
+		t.pace.reset(true)
 	}
 	return out, err
 }
 
-// longPoll waits the backoff a fast w:TimedOut deserves, under ctx.
-func (t *boundTransport) longPoll(f *WSManFault, took time.Duration) error {
-	t.mu.Lock()
-	var wait time.Duration
-	if took < fastPoll {
-		wait = pollBackoffMin << min(t.fast, 10)
-		wait = min(wait, pollBackoffMax)
-		t.fast++
-	} else {
-		t.fast = 0
-	}
-	t.mu.Unlock()
-	if wait > 0 {
-		timer := time.NewTimer(wait)
-		defer timer.Stop()
-		select {
-		case <-timer.C:
-		case <-t.ctx.Done():
-			return &opaqueError{&TransportError{Host: t.p.ep.Host, Op: "Receive", Err: t.ctx.Err()}}
+// received handles the answer of a Receive that took took: output goes to
+// the loop at once, a w:TimedOut or an empty answer after the pause it
+// deserves, and a failure hidden from the loop (opaqueError).
+func (t *boundTransport) received(out string, err error, took time.Duration) (string, error) {
+	var f *WSManFault
+	timedOut := errors.As(err, &f) && f.TimedOut()
+	if err != nil && !timedOut {
+		t.mu.Lock()
+		if t.firstErr == nil {
+			t.firstErr = err
 		}
+		t.mu.Unlock()
+		return "", &opaqueError{err}
 	}
-	return &longPollError{f}
+	if !timedOut && hasOutput(out) {
+		t.pace.reset(false)
+		return out, nil
+	}
+	if perr := t.pace.pause(t.ctx, took); perr != nil {
+		return "", &opaqueError{&TransportError{Host: t.p.ep.Host, Op: "Receive", Err: perr}}
+	}
+	if timedOut {
+		return "", &longPollError{f}
+	}
+	return out, nil
 }
 
 // err returns the first failure other than a long poll, or nil.
@@ -136,6 +136,13 @@ func (t *boundTransport) err() error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.firstErr
+}
+
+// command returns the CommandId of the command started through t, or "".
+func (t *boundTransport) command() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.commandID
 }
 
 // post sends one request and checks the answer: 401 gives ErrUnauthorized,

@@ -137,19 +137,34 @@ func TestPostStatusMapping(t *testing.T) {
 	}
 }
 
+// emptyReceive is a ReceiveResponse without output: the command still runs.
+const emptyReceive = `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:rsp="http://schemas.microsoft.com/wbem/wsman/1/windows/shell"><s:Body>` +
+	`<rsp:ReceiveResponse><rsp:CommandState CommandId="cmd" State="http://schemas.microsoft.com/wbem/wsman/1/windows/shell/CommandState/Running"></rsp:CommandState></rsp:ReceiveResponse>` +
+	`</s:Body></s:Envelope>`
+
 // TestReceiveNeverSpins drives the bound transport the way the masterzen
-// Receive loop does (poll again at once on an "OperationTimeout" error)
-// against hosts that fault instantly, and counts the requests.
+// Receive loop does (poll again at once on an "OperationTimeout" error or an
+// answer without output) against hosts that answer instantly, and counts
+// the requests.
 func TestReceiveNeverSpins(t *testing.T) {
 	t.Parallel()
-	for _, sub := range []string{"TimedOut", "InternalError"} {
-		t.Run(sub, func(t *testing.T) {
+	tests := []struct {
+		name   string
+		status int
+		body   string
+	}{
+		{"TimedOut", 500, strings.ReplaceAll(testFault, "%SUB%", "TimedOut")},
+		{"empty answer", 200, emptyReceive},
+		{"InternalError", 500, strings.ReplaceAll(testFault, "%SUB%", "InternalError")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv, n := faultServer(t, 500, "application/soap+xml", strings.ReplaceAll(testFault, "%SUB%", sub))
+			srv, n := faultServer(t, tt.status, "application/soap+xml", tt.body)
 			w := testRunner(t, testEndpoint(t, srv))
 			ctx, cancel := context.WithTimeout(t.Context(), 1500*time.Millisecond)
 			defer cancel()
-			bt := &boundTransport{p: w.p, ctx: ctx}
+			bt := newBoundTransport(ctx, w.p)
 			wc, err := w.newClient(bt)
 			if err != nil {
 				t.Fatal(err)
@@ -159,22 +174,27 @@ func TestReceiveNeverSpins(t *testing.T) {
 			loops := 0
 			for {
 				loops++
-				_, err := bt.Post(wc, req)
+				out, err := bt.Post(wc, req)
+				if err == nil && out == emptyReceive {
+					continue // the winrm loop polls again: the command runs
+				}
 				if err == nil || !strings.Contains(err.Error(), "OperationTimeout") {
 					break // the winrm loop ends the command here
 				}
 			}
 			got := n.Load()
-			if sub == "TimedOut" {
-				// 1.5s of instant TimedOut answers with 10ms..1s backoff: about 10 polls.
-				if got > 20 {
-					t.Errorf("%d requests in 1.5s: the long poll spins", got)
+			if tt.name == "InternalError" {
+				if got != 1 || loops != 1 {
+					t.Errorf("requests = %d, loops = %d; a fault other than TimedOut must end the loop at once", got, loops)
 				}
-				if ctx.Err() == nil {
-					t.Errorf("loop ended before the deadline")
-				}
-			} else if got != 1 || loops != 1 {
-				t.Errorf("requests = %d, loops = %d; a fault other than TimedOut must end the loop at once", got, loops)
+				return
+			}
+			// 1.5s of instant answers with 50ms..1s backoff: about 6 polls.
+			if got > 12 {
+				t.Errorf("%d requests in 1.5s: the long poll spins", got)
+			}
+			if ctx.Err() == nil {
+				t.Errorf("loop ended before the deadline")
 			}
 		})
 	}
