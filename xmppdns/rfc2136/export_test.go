@@ -1,7 +1,11 @@
 package rfc2136
 
-// KerberosStats returns how many contexts k negotiated and how many TKEY
-// queries it sent (tests and benchmarks report them).
-func KerberosStats(k *Kerberos) (negotiations, tkeys int64) {
-	return k.stats.negotiations.Load(), k.stats.tkeys.Load()
+// ForgetOnServer renames k's negotiated contexts so that the server no
+// longer knows them, as after a server restart: its next answer is BADKEY.
+func ForgetOnServer(k *Kerberos) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for _, g := range k.sessions {
+		g.keyName = "forgotten." + g.keyName
+	}
 }

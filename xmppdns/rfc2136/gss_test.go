@@ -43,7 +43,8 @@ func TestSuiteBINDGSSTSIG(t *testing.T) {
 	l := startGSSLab(t, bulkZoneText())
 	p := l.provider(gssUser)
 	runSuite(t, target{p: p, zone: "example.test.", addr: l.bind.Addr})
-	n, tkeys := rfc2136.KerberosStats(p.Kerberos)
+	st := p.Kerberos.Stats()
+	n, tkeys := st.Negotiations, st.TKEYExchanges
 	t.Logf("GSS-TSIG suite: %d context(s) negotiated, %d TKEY round trip(s)", n, tkeys)
 	if n != 1 || tkeys != 1 {
 		t.Errorf("negotiated %d contexts in %d TKEY round trips, want one context in one round trip", n, tkeys)
@@ -111,4 +112,17 @@ func TestGSSTSIGCredentialSources(t *testing.T) {
 			t.Fatalf("unknown SPN: %v", err)
 		}
 	})
+}
+
+func TestGSSTSIGRenegotiatesAContextTheServerForgot(t *testing.T) {
+	l := startGSSLab(t, suiteZoneText)
+	p := l.provider(gssUser)
+	mustSet(t, p, "example.test.", addr("first", "192.0.2.1", 60))
+	rfc2136.ForgetOnServer(p.Kerberos)
+	mustSet(t, p, "example.test.", addr("second", "192.0.2.2", 60))
+	if st := p.Kerberos.Stats(); st.Negotiations != 2 || st.TKEYExchanges != 2 {
+		n, tkeys := st.Negotiations, st.TKEYExchanges
+		t.Fatalf("%d negotiations, %d TKEY exchanges; want 2 and 2 (one renegotiation after BADKEY)", n, tkeys)
+	}
+	wantServer(t, target{zone: "example.test.", addr: l.bind.Addr}, "second", dns.TypeA, "second.example.test.\t60\tIN\tA\t192.0.2.2")
 }

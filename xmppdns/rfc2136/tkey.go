@@ -20,11 +20,22 @@ const tkeyLifetime = time.Hour
 // mutual authentication needs one (AP-REQ, AP-REP).
 const tkeyRounds = 3
 
-// gssStats counts what the Kerberos configuration cost, for tests and
-// benchmarks.
+// gssStats counts what the Kerberos configuration cost.
 type gssStats struct {
 	negotiations atomic.Int64 // contexts negotiated
 	tkeys        atomic.Int64 // TKEY queries sent
+}
+
+// KerberosStats counts the GSS-TSIG negotiations of a Kerberos value.
+type KerberosStats struct {
+	Negotiations  int64 // security contexts established
+	TKEYExchanges int64 // TKEY queries sent (one per context with Kerberos)
+}
+
+// Stats returns the negotiations so far, for metrics: more than one per
+// server and ticket lifetime means contexts are being lost.
+func (k *Kerberos) Stats() KerberosStats {
+	return KerberosStats{Negotiations: k.stats.negotiations.Load(), TKEYExchanges: k.stats.tkeys.Load()}
 }
 
 // gssKey names a cached context: one per server and SPN.
