@@ -81,7 +81,9 @@ func (c *Client) Prepare(ctx context.Context) error {
 	return err
 }
 
-// Close closes the runner when it is an io.Closer.
+// Close closes the runner when it is an io.Closer. For the *WinRM of Dial
+// that ends the call in flight (it returns ErrClosed) and deletes every
+// shell the runner opened, within CloseTimeout.
 func (c *Client) Close() error {
 	if cl, ok := c.runner.(io.Closer); ok {
 		return cl.Close()

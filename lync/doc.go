@@ -10,16 +10,37 @@
 // `powershell.exe -NoProfile -NonInteractive -Command -`, the SkypeForBusiness
 // or Lync module detected and imported once), feeds it one framed line per
 // script over stdin (docs/wire.md), and serializes the scripts of the host.
-// The session is rebuilt after a transport error, a call whose context ended
-// mid-script, or an idle period. When a persistent session cannot start, each
-// script runs as its own `-EncodedCommand` process ([ModeAuto]).
+// The session is rebuilt on the next call after a transport error, a call
+// whose context ended mid-script, or an idle period (Options.IdleTimeout).
+//
+// The fallback rule: [ModeAuto] runs one `-EncodedCommand` process per
+// script only when the persistent mode itself cannot work on the host, which
+// a [*PersistentError] says with its [PersistentReason]: the `-Command -`
+// process ended before answering its first script ([PersistentExited]), or
+// answered none within Options.StartTimeout ([PersistentSilent]). It then
+// tries a persistent session again after 10 minutes. Nothing else makes it
+// fall back: a fault of the moment (an HTTP 500 or another WSManFault on
+// Create, Command, Send or Receive, a reset, a timeout) fails that call with
+// [ErrSessionBroken], and the next call builds a new persistent session.
 //
 // Every request goes through a transport decorator that turns HTTP 401 into
-// [ErrUnauthorized] and other non-200 answers into a [*WSManFault], treats the
-// w:TimedOut fault of a Receive as the normal long poll, and backs off when a
-// host answers it instantly, so that a broken host can never make the client
-// spin. Every call has a deadline ([Options].CallTimeout when ctx has none)
-// and returns by it.
+// [ErrUnauthorized] and other non-200 answers into a [*WSManFault], and
+// treats the w:TimedOut fault of a Receive as the normal long poll. Long
+// polls are paced by the time they were meant to last: one that comes back
+// without output before half the OperationTimeout makes the next wait, from
+// 50 ms doubling up to 1 s (or a quarter of the OperationTimeout, if longer),
+// and a Send ends the wait, so an idle session costs at most a few requests
+// per OperationTimeout whatever the host does, and a new script's result is
+// not delayed. Every call has a deadline ([Options].CallTimeout when ctx has
+// none) and returns by it.
+//
+// [WinRM.Close] ends everything the runner opened within [CloseTimeout]
+// (5 s): the call in flight returns [ErrClosed], the command is terminated
+// (a Signal) and its shell deleted, also when the session is broken or the
+// host does not answer the Signal. Every per-script process's shell is
+// deleted when its script ends. A Windows host allows 30 shells per user and
+// keeps an undeleted one for 2 hours, so a Client that is not closed can
+// lock its account out of the host: always Close it.
 //
 // # Resources
 //
@@ -40,4 +61,13 @@
 // FullyQualifiedErrorId and category, never by text. Transport failures are
 // [*TransportError] values wrapping the cause. Passwords redact themselves
 // ([Password]) and are never logged.
+//
+// Which errors a caller may retry: one that matches [ErrSessionBroken] (the
+// next call builds a new session; a script that was cut off may or may not
+// have run, so read the state before repeating a change), and
+// context.DeadlineExceeded of the caller's own deadline, with a longer one.
+// Retrying does not help with [ErrUnauthorized] (a 401: fix the
+// credentials), [ErrClosed], [ErrInvalidInput], a [*PersistentError] (use
+// ModeAuto or ModePerScript), [ErrProtocol], or a [*CmdletError] (the host's
+// answer).
 package lync

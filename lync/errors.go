@@ -25,10 +25,14 @@ var (
 	ErrModuleNotFound = errors.New("lync: management shell module not found")
 	// ErrServiceOperation: a Windows service would not stop or start.
 	ErrServiceOperation = errors.New("lync: service operation failed")
-	// ErrUnauthorized: the host answered HTTP 401.
+	// ErrUnauthorized: the host answered HTTP 401 (wrong credentials, or
+	// an account the host does not accept). It never matches
+	// ErrSessionBroken: a new session would be refused as well.
 	ErrUnauthorized = errors.New("lync: unauthorized")
-	// ErrSessionBroken: the persistent PowerShell session ended or stopped
-	// answering; the next call builds a new one.
+	// ErrSessionBroken: the session (or per-script process) met a transport
+	// failure that a new one may not meet (a WSManFault, a reset, a process
+	// that ended, a host that stopped answering); the next call builds a new
+	// one, so the call may be retried.
 	ErrSessionBroken = errors.New("lync: session broken")
 	// ErrRouteNotApplied: Set-CsSite returned but the route read back differs.
 	ErrRouteNotApplied = errors.New("lync: XMPP route not applied")
@@ -39,7 +43,7 @@ var (
 	// ErrNoResult: the host ran the script but wrote no result (see
 	// HostError); its stderr usually says why.
 	ErrNoResult = errors.New("lync: no result from host")
-	// ErrClosed: the runner was closed.
+	// ErrClosed: the runner was closed, before or during the call.
 	ErrClosed = errors.New("lync: runner closed")
 )
 

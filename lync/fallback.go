@@ -68,9 +68,9 @@ func (w *WinRM) process(ctx context.Context, inner string) (json.RawMessage, err
 		}
 		var te *TransportError
 		if errors.As(err, &te) {
-			return nil, te
+			op, err = te.Op, te.Err
 		}
-		return nil, &TransportError{Host: w.ep.Host, Op: op, Err: err}
+		return nil, &TransportError{Host: w.ep.Host, Op: op, Err: brokenCause(err)}
 	}
 	wc, err := w.newClient(bt)
 	if err != nil {
@@ -80,7 +80,7 @@ func (w *WinRM) process(ctx context.Context, inner string) (json.RawMessage, err
 	if err != nil {
 		return fail("Create", err)
 	}
-	defer w.deleteShell(id)
+	defer func() { w.deleteShell(id, bt.command()) }()
 	cmd, err := shell.ExecuteWithContext(ctx, line)
 	if err != nil {
 		return fail("Command", err)

@@ -24,9 +24,9 @@ func TestFaults(t *testing.T) {
 	}{
 		{"401", lynctest.Fault{Kind: lynctest.FaultUnauthorized}, func(err error) bool { return errors.Is(err, lync.ErrUnauthorized) }, 3, false},
 		{"soap fault on Create", lynctest.Fault{Kind: lynctest.FaultSOAP, Action: lynctest.ActionCreate}, isFault(500), 3, false},
-		// The persistent command is refused: ModeAuto falls back, whose own
-		// Command is refused as well.
-		{"soap fault on Command", lynctest.Fault{Kind: lynctest.FaultSOAP, Action: lynctest.ActionCommand}, isFault(500), 8, false},
+		// A refused Command is a fault of the moment, not a reason to fall
+		// back: Create, Command, and the Delete of the shell.
+		{"soap fault on Command", lynctest.Fault{Kind: lynctest.FaultSOAP, Action: lynctest.ActionCommand}, isFault(500), 3, false},
 		{"soap fault on Receive", lynctest.Fault{Kind: lynctest.FaultSOAP, Action: lynctest.ActionReceive}, isFault(500), 10, true},
 		{"soap fault on Send", lynctest.Fault{Kind: lynctest.FaultSOAP, Action: lynctest.ActionSend}, isFault(500), 10, true},
 		{"reset", lynctest.Fault{Kind: lynctest.FaultReset}, isTransport, 10, false},

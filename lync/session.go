@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/masterzen/winrm"
@@ -15,12 +16,10 @@ import (
 // stdinChunk bounds one Send (REFERENCE.md §2: keep writes at or under 100 KB).
 const stdinChunk = 64 << 10
 
-// closeTimeout bounds the polite end of a session or a shell deletion.
-const closeTimeout = 5 * time.Second
-
 // session is one persistent `powershell.exe -Command -` on one shell
-// (REFERENCE.md §2). Its requests run under ctx, which ends when the session
-// is closed or broken; a call whose context ends mid-script breaks it.
+// (REFERENCE.md §2). Its requests run under ctx, a child of the runner's
+// life, which ends when the session is closed or broken; a call whose
+// context ends mid-script breaks it.
 type session struct {
 	w        *WinRM
 	ctx      context.Context
@@ -31,21 +30,19 @@ type session struct {
 	cmd      *winrm.Command
 	marker   *pwsh.Marker
 	stdout   chan []byte   // closed when stdout ends
+	pumped   chan struct{} // closed when pump returned
 	done     chan struct{} // closed when the command ended
 	stderr   *tailBuffer
 	lastUsed time.Time
+	endOnce  sync.Once
+	endErr   error
 }
 
-// startError marks a session that could not start for a reason a
-// one-process-per-script run may not share (ModeAuto then falls back).
-type startError struct{ err error }
-
-func (e *startError) Error() string { return e.err.Error() }
-func (e *startError) Unwrap() error { return e.err }
-
 // session returns the open session, rebuilding it when broken or idle. In
-// ModeAuto a session that cannot start switches the runner to fallback.
-// Called with w.sem held.
+// ModeAuto a *PersistentError (the persistent mode cannot work on this
+// host) switches the runner to one process per script; any other failure
+// is returned, and the next call builds a new session. Called with w.sem
+// held.
 func (w *WinRM) session(ctx context.Context) (*session, error) {
 	if s := w.sess; s != nil {
 		if !s.broken() && time.Since(s.lastUsed) < w.opts.IdleTimeout {
@@ -55,13 +52,11 @@ func (w *WinRM) session(ctx context.Context) (*session, error) {
 		w.drop(s)
 	}
 	s, err := w.openSession(ctx)
-	var se *startError
-	if errors.As(err, &se) {
-		if w.opts.Mode == ModeAuto {
-			w.log.Warn("persistent session cannot start; running one process per script", "err", se.err)
-			w.fellBack = time.Now()
-		}
-		return nil, se.err
+	var pe *PersistentError
+	if errors.As(err, &pe) && w.opts.Mode == ModeAuto {
+		w.log.Warn("persistent session cannot work on this host; running one process per script",
+			"reason", pe.Reason.String(), "err", pe.Err)
+		w.fellBack, w.fallback = time.Now(), pe
 	}
 	if err != nil {
 		return nil, err
@@ -75,8 +70,7 @@ func (w *WinRM) drop(s *session) {
 	if w.sess == s {
 		w.sess = nil
 	}
-	w.wg.Add(1)
-	go func() { defer w.wg.Done(); s.close() }()
+	w.background(func(ctx context.Context) { _ = s.end(ctx) })
 }
 
 func (w *WinRM) openSession(ctx context.Context) (*session, error) {
@@ -84,9 +78,9 @@ func (w *WinRM) openSession(ctx context.Context) (*session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lync: frame marker: %w", err)
 	}
-	sctx, cancel := context.WithCancelCause(context.Background())
+	sctx, cancel := context.WithCancelCause(w.life)
 	s := &session{w: w, ctx: sctx, cancel: cancel, marker: marker, stderr: &tailBuffer{max: 4096},
-		stdout: make(chan []byte, 16), done: make(chan struct{}), lastUsed: time.Now()}
+		stdout: make(chan []byte, 16), pumped: make(chan struct{}), done: make(chan struct{}), lastUsed: time.Now()}
 	s.bt = newBoundTransport(sctx, w.p)
 	stop := context.AfterFunc(ctx, func() { cancel(ctx.Err()) })
 	defer stop()
@@ -94,7 +88,7 @@ func (w *WinRM) openSession(ctx context.Context) (*session, error) {
 		err = s.failure(ctx, op, err)
 		cancel(err)
 		if s.shellID != "" {
-			w.deleteShell(s.shellID)
+			w.deleteShell(s.shellID, s.bt.command())
 		}
 		return nil, err
 	}
@@ -106,11 +100,10 @@ func (w *WinRM) openSession(ctx context.Context) (*session, error) {
 		return fail("Create", err)
 	}
 	if s.cmd, err = s.shell.ExecuteWithContext(sctx, pwsh.PersistentCommandLine); err != nil {
-		var f *WSManFault
-		if _, err = fail("Command", err); errors.As(err, &f) && ctx.Err() == nil {
-			return nil, &startError{err} // the host refused the long-lived command
-		}
-		return nil, err
+		// A refused Command is a fault of the moment (an HTTP 500, a
+		// WSManFault), not proof that `-Command -` cannot work here: the
+		// next call tries a new session.
+		return fail("Command", err)
 	}
 	w.log.Debug("session started", "shell", s.shellID)
 	go s.pump()
@@ -118,8 +111,8 @@ func (w *WinRM) openSession(ctx context.Context) (*session, error) {
 	go func() { _, _ = io.Copy(s.stderr, s.cmd.Stderr); close(stderrDone) }()
 	go s.watch(stderrDone)
 
-	// The first result proves the session works; until then a failure that is
-	// not the caller's makes ModeAuto fall back.
+	// The first result proves the session works; until then, a process that
+	// ends or stays silent shows that the persistent mode cannot work here.
 	sctxStart, cancelStart := context.WithTimeout(ctx, w.opts.StartTimeout)
 	defer cancelStart()
 	if w.module == "" {
@@ -140,17 +133,21 @@ func (w *WinRM) openSession(ctx context.Context) (*session, error) {
 	return s, nil
 }
 
-// startFailed ends s after a failed start and says whether to fall back.
+// startFailed ends s after a failed start. The error is a *PersistentError
+// when the process itself failed (it exited, or gave no result within
+// StartTimeout while the caller still had time); transport errors, the
+// caller's deadline and host answers (module missing, import failed) are
+// returned as they are.
 func (s *session) startFailed(ctx context.Context, err error) (*session, error) {
 	s.cancel(err)
-	s.w.deleteShell(s.shellID)
-	// Fall back only when the process itself failed: it exited, or gave no
-	// result within StartTimeout. Transport errors, the caller's deadline and
-	// host answers (module missing, import failed) are returned as they are.
+	s.w.background(func(ctx context.Context) { _ = s.end(ctx) })
 	var he *HostError
-	startTimeout := errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil
-	if errors.As(err, &he) || startTimeout {
-		return nil, &startError{err}
+	switch {
+	case errors.As(err, &he):
+		return nil, &PersistentError{Host: s.w.ep.Host, Reason: PersistentExited, Err: he}
+	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
+		return nil, &PersistentError{Host: s.w.ep.Host, Reason: PersistentSilent,
+			Err: fmt.Errorf("no result within StartTimeout %v", s.w.opts.StartTimeout)}
 	}
 	return nil, err
 }

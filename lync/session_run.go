@@ -30,6 +30,7 @@ func (s *session) broken() bool { return s.ctx.Err() != nil }
 // over it keeps reading and drops the output, so that the Receive loop,
 // which writes into an unbuffered pipe, can always finish.
 func (s *session) pump() {
+	defer close(s.pumped)
 	defer close(s.stdout)
 	for {
 		buf := make([]byte, 32<<10)
@@ -113,7 +114,8 @@ func (s *session) ended() error {
 
 // failure builds the error of a failed operation: the caller's context
 // error if it ended, else the transport's last error, as a *TransportError
-// that also matches ErrSessionBroken.
+// that also matches ErrSessionBroken unless a new session would fail the
+// same way (see brokenCause).
 func (s *session) failure(ctx context.Context, op string, err error) error {
 	if cerr := ctx.Err(); cerr != nil {
 		return &TransportError{Host: s.w.ep.Host, Op: op, Err: cerr}
@@ -129,29 +131,33 @@ func (s *session) failure(ctx context.Context, op string, err error) error {
 	if errors.As(err, &te) {
 		err = te.Err
 	}
-	if errors.Is(err, ErrSessionBroken) {
-		return &TransportError{Host: s.w.ep.Host, Op: op, Err: err}
-	}
-	return &TransportError{Host: s.w.ep.Host, Op: op, Err: fmt.Errorf("%w: %w", ErrSessionBroken, err)}
+	return &TransportError{Host: s.w.ep.Host, Op: op, Err: brokenCause(err)}
 }
 
-// close ends the session politely (stdin EOF, signal, delete shell) within
-// closeTimeout, then cancels its requests.
-func (s *session) close() {
-	if !s.broken() {
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			_ = s.cmd.Stdin.Close()
-			_ = s.cmd.Close()
-			_ = s.shell.Close()
-		}()
-		select {
-		case <-done:
-		case <-time.After(closeTimeout):
-		}
-		s.cancel(ErrClosed)
-		return
+// brokenCause marks err as a broken session, which the next call rebuilds,
+// unless a rebuild cannot help: refused credentials (ErrUnauthorized) or a
+// closed runner (ErrClosed).
+func brokenCause(err error) error {
+	if errors.Is(err, ErrSessionBroken) || errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrClosed) {
+		return err
 	}
-	s.w.deleteShellNow(s.shellID)
+	return fmt.Errorf("%w: %w", ErrSessionBroken, err)
+}
+
+// end ends the session once: its requests stop (its context ends, cause
+// ErrClosed unless it broke before), its command is terminated and its shell
+// deleted under ctx, and its goroutines are waited for until ctx ends. It
+// returns the error of the Delete.
+func (s *session) end(ctx context.Context) error {
+	s.endOnce.Do(func() {
+		s.cancel(ErrClosed)
+		s.endErr = s.w.endShell(ctx, s.shellID, s.bt.command())
+		for _, ch := range []<-chan struct{}{s.done, s.pumped} {
+			select {
+			case <-ch:
+			case <-ctx.Done():
+			}
+		}
+	})
+	return s.endErr
 }

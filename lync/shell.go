@@ -38,25 +38,38 @@ func (w *WinRM) createShell(wc *winrm.Client, bt *boundTransport) (*winrm.Shell,
 	return wc.NewShell(id), id, nil
 }
 
-// deleteShell deletes a shell in the background, within closeTimeout.
-func (w *WinRM) deleteShell(id string) {
-	w.wg.Add(1)
-	go func() { defer w.wg.Done(); w.deleteShellNow(id) }()
+// deleteShell ends a shell (and its command, when cmdID is known) in the
+// background (see background).
+func (w *WinRM) deleteShell(id, cmdID string) {
+	w.background(func(ctx context.Context) { _ = w.endShell(ctx, id, cmdID) })
 }
 
-// deleteShellNow deletes a shell, within closeTimeout; failures are logged
-// only (the host ends idle shells itself).
-func (w *WinRM) deleteShellNow(id string) {
-	ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
-	defer cancel()
+// endShell terminates command cmdID, when known, and deletes shell id, under
+// ctx and on a client of its own, so that it works whatever state the
+// session is in. The Signal gets at most signalShare, so that a host that
+// hangs on it still gets the Delete. It returns the Delete's error, also
+// logged (the host ends a shell it keeps after its IdleTimeout).
+func (w *WinRM) endShell(ctx context.Context, id, cmdID string) error {
 	bt := newBoundTransport(ctx, w.p)
 	wc, err := w.newClient(bt)
-	if err == nil {
-		err = wc.NewShell(id).Close()
-	}
 	if err != nil {
-		w.log.Debug("deleting shell failed", "shell", id, "err", err)
+		return err
 	}
+	if cmdID != "" {
+		sctx, cancel := context.WithTimeout(ctx, signalShare)
+		sbt := newBoundTransport(sctx, w.p)
+		req := winrm.NewSignalRequest(w.p.url, id, cmdID, &wc.Parameters)
+		if _, err := sbt.Post(wc, req); err != nil {
+			w.log.Debug("terminating command failed", "shell", id, "err", err)
+		}
+		req.Free()
+		cancel()
+	}
+	if err := wc.NewShell(id).Close(); err != nil {
+		w.log.Debug("deleting shell failed", "shell", id, "err", err)
+		return err
+	}
+	return nil
 }
 
 // tailBuffer keeps the last max bytes written to it; safe for concurrent use.

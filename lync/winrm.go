@@ -18,9 +18,11 @@ type Mode int
 // Modes of a *WinRM.
 const (
 	// ModeAuto opens a persistent session and falls back to one process per
-	// script when the session cannot start (the default).
+	// script only when the persistent mode cannot work on the host (a
+	// *PersistentError; see the package doc). The default.
 	ModeAuto Mode = iota
-	// ModePersistent uses the persistent session only.
+	// ModePersistent uses the persistent session only; on a host where it
+	// cannot work, calls fail with a *PersistentError.
 	ModePersistent
 	// ModePerScript runs every script as its own -EncodedCommand process.
 	ModePerScript
@@ -54,8 +56,10 @@ type Options struct {
 // WinRM is the Runner of one Windows host over WS-Management
 // (github.com/masterzen/winrm): a persistent PowerShell session with the
 // management shell module imported once, or one process per script as a
-// fallback. It is safe for concurrent use; scripts of one *WinRM run one at a
-// time. Close it when done.
+// fallback (see the package doc for when). It is safe for concurrent use;
+// scripts of one *WinRM run one at a time. Close it when done: Close ends
+// the call in flight and deletes every shell the runner opened, within
+// CloseTimeout.
 type WinRM struct {
 	ep   Endpoint
 	opts Options
@@ -63,14 +67,23 @@ type WinRM struct {
 	log  *slog.Logger
 	sem  chan struct{} // one script at a time
 
+	life       context.Context // ends with Close, cause ErrClosed; parent of every session
+	endLife    context.CancelCauseFunc
+	cleanup    context.Context // ends at Close's deadline; bounds every clean-up
+	endCleanup context.CancelFunc
+
 	// guarded by sem
 	sess     *session
-	marker   *pwsh.Marker // markers of per-script processes
-	module   string       // detected module, kept across sessions
-	fellBack time.Time    // when ModeAuto last gave up on a persistent session
-	closed   bool
+	marker   *pwsh.Marker     // markers of per-script processes
+	module   string           // detected module, kept across sessions
+	fellBack time.Time        // when ModeAuto last gave up on a persistent session
+	fallback *PersistentError // why
 
-	wg sync.WaitGroup // background shell deletions
+	mu        sync.Mutex
+	waiting   bool           // Close waits for bg: clean-ups run synchronously
+	bg        sync.WaitGroup // background clean-ups (shell deletions)
+	closeOnce sync.Once
+	closeErr  error
 }
 
 var _ Runner = (*WinRM)(nil)
@@ -105,30 +118,42 @@ func NewWinRM(ep Endpoint, opts *Options) (*WinRM, error) {
 		return nil, inputError("Mode", "", "unknown mode", nil)
 	}
 	log := o.Logger.With("host", ep.Host)
-	return &WinRM{ep: ep, opts: o, p: newPoster(ep, log), log: log, sem: make(chan struct{}, 1)}, nil
+	w := &WinRM{ep: ep, opts: o, p: newPoster(ep, log), log: log, sem: make(chan struct{}, 1)}
+	w.life, w.endLife = context.WithCancelCause(context.Background())
+	w.cleanup, w.endCleanup = context.WithCancel(context.Background())
+	return w, nil
 }
 
 // Host returns the host name of the endpoint.
 func (w *WinRM) Host() string { return w.ep.Host }
 
-// acquire takes the per-host lock under ctx and gives ctx a deadline.
-func (w *WinRM) acquire(ctx context.Context) (context.Context, context.CancelFunc, error) {
-	cancel := context.CancelFunc(func() {})
+// acquire takes the per-host lock under ctx. The context it returns has a
+// deadline (CallTimeout when ctx has none) and ends when the runner is
+// closed; release gives the lock back.
+func (w *WinRM) acquire(ctx context.Context) (_ context.Context, release func(), _ error) {
+	if w.life.Err() != nil {
+		return nil, nil, w.errClosed("run")
+	}
+	cctx, cancel := context.WithCancelCause(ctx)
+	stop := context.AfterFunc(w.life, func() { cancel(ErrClosed) })
+	end := func() { stop(); cancel(nil) }
 	if _, ok := ctx.Deadline(); !ok {
-		ctx, cancel = context.WithTimeout(ctx, w.opts.CallTimeout)
+		var cancelTimeout context.CancelFunc
+		cctx, cancelTimeout = context.WithTimeout(cctx, w.opts.CallTimeout)
+		end = func() { cancelTimeout(); stop(); cancel(nil) }
 	}
 	select {
 	case w.sem <- struct{}{}:
-	case <-ctx.Done():
-		cancel()
-		return nil, nil, &TransportError{Host: w.ep.Host, Op: "wait for session", Err: ctx.Err()}
+	case <-cctx.Done():
+		end()
+		return nil, nil, w.closedOr(&TransportError{Host: w.ep.Host, Op: "wait for session", Err: cctx.Err()})
 	}
-	if w.closed {
+	if w.life.Err() != nil {
 		<-w.sem
-		cancel()
-		return nil, nil, &TransportError{Host: w.ep.Host, Op: "run", Err: ErrClosed}
+		end()
+		return nil, nil, w.errClosed("run")
 	}
-	return ctx, func() { <-w.sem; cancel() }, nil
+	return cctx, func() { w.release(); end() }, nil
 }
 
 // Run implements Runner.
@@ -138,6 +163,13 @@ func (w *WinRM) Run(ctx context.Context, script string) (json.RawMessage, error)
 		return nil, err
 	}
 	defer release()
+	res, err := w.run(ctx, script)
+	return res, w.closedOr(err)
+}
+
+// run runs script in the persistent session, or as a process of its own
+// when the runner falls back. Called with w.sem held.
+func (w *WinRM) run(ctx context.Context, script string) (json.RawMessage, error) {
 	if w.perScript() {
 		return w.runProcess(ctx, script)
 	}
@@ -166,16 +198,17 @@ func (w *WinRM) Prepare(ctx context.Context) error {
 	defer release()
 	if !w.perScript() {
 		if _, err := w.session(ctx); err == nil || !w.perScript() {
-			return err
+			return w.closedOr(err)
 		}
 	}
 	_, err = w.processModule(ctx)
-	return err
+	return w.closedOr(err)
 }
 
 // UsingFallback reports whether scripts run one process each, because of
-// ModePerScript or because a persistent session could not start (ModeAuto
-// then tries a persistent session again after 10 minutes).
+// ModePerScript or because ModeAuto found that the persistent mode cannot
+// work on this host (a *PersistentError; ModeAuto tries a persistent
+// session again after 10 minutes).
 func (w *WinRM) UsingFallback(ctx context.Context) (bool, error) {
 	_, release, err := w.acquire(ctx)
 	if err != nil {
@@ -183,36 +216,6 @@ func (w *WinRM) UsingFallback(ctx context.Context) (bool, error) {
 	}
 	defer release()
 	return w.perScript(), nil
-}
-
-// retryPersistent is how long ModeAuto runs one process per script after a
-// persistent session failed to start, before it tries one again.
-const retryPersistent = 10 * time.Minute
-
-// perScript reports whether scripts run one process each now. Called with
-// w.sem held.
-func (w *WinRM) perScript() bool {
-	if w.opts.Mode == ModePerScript {
-		return true
-	}
-	return !w.fellBack.IsZero() && time.Since(w.fellBack) < retryPersistent
-}
-
-// Close ends the session (closing stdin, signalling the process and deleting
-// the shell, bounded by a few seconds), waits for background clean-ups and
-// closes idle connections. Later calls fail with ErrClosed.
-func (w *WinRM) Close() error {
-	w.sem <- struct{}{}
-	w.closed = true
-	s := w.sess
-	w.sess = nil
-	<-w.sem
-	if s != nil {
-		s.close()
-	}
-	w.wg.Wait()
-	w.p.client.CloseIdleConnections()
-	return nil
 }
 
 func newMarker(r io.Reader) (*pwsh.Marker, error) { return pwsh.NewMarker(r) }
