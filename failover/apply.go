@@ -34,6 +34,10 @@ type ApplyOptions struct {
 	// empty: one journal, one apply. A step whose start cannot be recorded
 	// is not run, and the apply rolls back.
 	Journal Journal
+
+	// inject, set by this package's tests only, runs every step's change
+	// and undo (run) for fault injection.
+	inject func(ctx context.Context, s *Step, undo bool, run func(context.Context) error) error
 }
 
 // Apply runs the plan: every step once its dependencies have completed, with
@@ -72,7 +76,7 @@ func (p *Plan) Apply(ctx context.Context, opts *ApplyOptions) (*Report, error) {
 	}
 	if p.live != nil {
 		if err := e.journal(ctx, Record{Kind: RecordPlan, Plan: p.record()}); err != nil {
-			return nil, fmt.Errorf("failover: journal: %w", err)
+			return nil, fmt.Errorf("failover: nothing was changed: %w", e.journalErr())
 		}
 	}
 	return e.finish(ctx)
@@ -147,7 +151,12 @@ func (e *engine) appendLocked(ctx context.Context, r Record) error {
 	r.Time = time.Now().UTC()
 	if err := e.o.Journal.Append(ctx, r); err != nil {
 		if e.jerr == nil {
-			e.jerr = fmt.Errorf("%w: writing its %s record failed: %w", ErrJournalIncomplete, r.Kind, err)
+			e.jerr = fmt.Errorf("%w: writing its %s record failed: %w; the report says where the deployment stands, Rollback from this journal is safe, Resume refuses it", ErrJournalIncomplete, r.Kind, err)
+			if m, ok := e.o.Journal.(incompleteMarker); ok {
+				if merr := m.MarkIncomplete(fmt.Sprintf("writing record %d (%s) failed: %v", r.Seq, r.Kind, err)); merr != nil {
+					e.jerr = fmt.Errorf("%w (and marking the journal incomplete failed: %v)", e.jerr, merr)
+				}
+			}
 		}
 		return err
 	}
@@ -264,10 +273,7 @@ func (e *engine) runStep(ctx context.Context, s *Step) error {
 	e.mu.Unlock()
 	e.emit(Event{Time: start, Kind: EventStarted, Step: s.ID, Message: s.Title})
 
-	var err error
-	if s.do != nil {
-		err = s.do(ctx, &Progress{step: s.ID, start: start, emit: e.emit})
-	}
+	err := e.call(ctx, s, false, s.do, &Progress{step: s.ID, start: start, emit: e.emit})
 	if err == nil {
 		if jerr := e.journal(context.WithoutCancel(ctx), Record{Kind: RecordDone, Step: s.ID}); jerr != nil {
 			err = fmt.Errorf("failover: journal: %w", jerr)
@@ -306,6 +312,20 @@ func (e *engine) runStep(ctx context.Context, s *Step) error {
 	return nil
 }
 
+// call runs a step's change or undo (fn may be nil: nothing to do).
+func (e *engine) call(ctx context.Context, s *Step, undo bool, fn func(context.Context, *Progress) error, p *Progress) error {
+	run := func(ctx context.Context) error {
+		if fn == nil {
+			return nil
+		}
+		return fn(ctx, p)
+	}
+	if e.o.inject != nil {
+		return e.o.inject(ctx, s, undo, run)
+	}
+	return run(ctx)
+}
+
 // undoList returns the steps that need undoing, in the order to undo them:
 // the reverse of a topological order, so that a step is undone before every
 // step it depends on (never by completion time or journal position).
@@ -338,7 +358,7 @@ func (e *engine) undo(ctx context.Context, steps []*Step) []error {
 		start := time.Now()
 		e.emit(Event{Time: start, Kind: EventUndoStarted, Step: s.ID, Message: s.Undo})
 		_ = e.journal(uctx, Record{Kind: RecordUndo, Step: s.ID})
-		err := s.undo(uctx, &Progress{step: s.ID, start: start, emit: e.emit})
+		err := e.call(uctx, s, true, s.undo, &Progress{step: s.ID, start: start, emit: e.emit})
 		outcome := Record{Kind: RecordUndone, Step: s.ID}
 		if err != nil {
 			outcome = Record{Kind: RecordUndoFailed, Step: s.ID, Error: err.Error()}

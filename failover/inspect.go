@@ -12,13 +12,14 @@ import (
 // step stand by the state table, what Resume and Rollback would do, and the
 // state each touched resource is in now.
 type Recovery struct {
-	Plan      string           `json:"plan"`
-	Apply     ApplyState       `json:"apply"`
-	State     State            `json:"state,omitempty"` // of the last end record, when Apply is ApplyEnded
-	Cause     string           `json:"cause,omitempty"` // why it rolls back, when it does or did
-	Next      string           `json:"next"`            // what to run now, in words
-	Steps     []RecoveredStep  `json:"steps"`
-	Resources []ResourceStatus `json:"resources"`
+	Plan       string           `json:"plan"`
+	Apply      ApplyState       `json:"apply"`
+	State      State            `json:"state,omitempty"`      // of the last end record, when Apply is ApplyEnded
+	Cause      string           `json:"cause,omitempty"`      // why it rolls back, when it does or did
+	Incomplete string           `json:"incomplete,omitempty"` // why records are missing, when a journal write failed
+	Next       string           `json:"next"`                 // what to run now, in words
+	Steps      []RecoveredStep  `json:"steps"`
+	Resources  []ResourceStatus `json:"resources"`
 }
 
 // RecoveredStep is one step as the journal tells it.
@@ -48,6 +49,14 @@ func Inspect(ctx context.Context, j Journal, cfg Config) (*Recovery, error) {
 	}
 	defer p.Close()
 	r := &Recovery{Plan: js.plan.Name, Apply: js.apply, Cause: js.cause, Next: next(js)}
+	if m, ok := j.(incompleteMarker); ok {
+		if why, bad := m.Incomplete(); bad {
+			r.Incomplete = why
+			if js.apply == ApplyApplying {
+				r.Next = "Rollback restores the before-state (Resume refuses: the journal is incomplete)"
+			}
+		}
+	}
 	if js.apply == ApplyEnded {
 		r.State = js.end
 	}
@@ -128,6 +137,9 @@ func (r *Recovery) String() string {
 	}
 	if r.Cause != "" {
 		fmt.Fprintf(&b, "Rolling back because: %s\n", r.Cause)
+	}
+	if r.Incomplete != "" {
+		fmt.Fprintf(&b, "Incomplete: %s\n", r.Incomplete)
 	}
 	fmt.Fprintf(&b, "Next: %s\n", r.Next)
 	for _, s := range r.Steps {

@@ -60,6 +60,17 @@ type Journal interface {
 	Records(ctx context.Context) ([]Record, error)
 }
 
+// incompleteMarker is a Journal that can remember, outside its records,
+// that some records could not be written (FileJournal is one). The engine
+// marks it at the first failed write; Resume refuses a marked journal,
+// since it may lack the decision to roll back.
+type incompleteMarker interface {
+	MarkIncomplete(cause string) error
+	Incomplete() (string, bool)
+}
+
+var _ incompleteMarker = (*FileJournal)(nil)
+
 // RecordKind says what a record announces: a step's transition or a
 // decision of the apply. The state table in the package doc says which
 // record may follow which.

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -32,10 +33,11 @@ type FileJournal struct {
 	path string
 	lock *fileLock
 
-	mu   sync.Mutex
-	f    *os.File
-	good int64 // offset just past the last intact record
-	n    int   // records read or written
+	mu         sync.Mutex
+	f          *os.File
+	good       int64  // offset just past the last intact record
+	n          int    // records read or written
+	incomplete string // why records are missing, from MarkIncomplete or the marker file
 }
 
 var _ Journal = (*FileJournal)(nil)
@@ -73,6 +75,12 @@ func OpenJournal(path string, opts *JournalOptions) (*FileJournal, error) {
 		return nil, err
 	}
 	j := &FileJournal{path: path, lock: lk, f: f}
+	if b, err := os.ReadFile(path + incompleteSuffix); err == nil {
+		j.incomplete = strings.TrimSpace(string(b))
+		if j.incomplete == "" {
+			j.incomplete = "a journal write failed"
+		}
+	}
 	if _, err := j.scan(); err != nil {
 		f.Close()
 		lk.release()
@@ -128,6 +136,40 @@ func (j *FileJournal) Records(ctx context.Context) ([]Record, error) {
 		return nil, os.ErrClosed
 	}
 	return j.scan()
+}
+
+// incompleteSuffix names the marker file of an incomplete journal.
+const incompleteSuffix = ".incomplete"
+
+// MarkIncomplete records, outside the journal's records, that some could
+// not be written: in memory, and in the file path+".incomplete" (best
+// effort: on a full disk that can fail too, which the error says). The
+// mark stays for good; Resume refuses a journal so marked.
+func (j *FileJournal) MarkIncomplete(cause string) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.incomplete = cause
+	f, err := os.OpenFile(j.path+incompleteSuffix, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = f.WriteString(cause + "\n")
+	if err == nil {
+		err = f.Sync()
+	}
+	err = errors.Join(err, f.Close())
+	if err == nil {
+		err = syncDir(filepath.Dir(j.path))
+	}
+	return err
+}
+
+// Incomplete returns why records are missing from the journal, if
+// MarkIncomplete said so (in this process or an earlier one).
+func (j *FileJournal) Incomplete() (string, bool) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.incomplete, j.incomplete != ""
 }
 
 // Close releases the lock and closes the file.

@@ -96,8 +96,10 @@ func sameSet(a, b []string) bool {
 //
 // Resume never rolls forward an apply that was rolling back (a step had
 // failed or been vetoed, the apply was cancelled, or a Rollback began):
-// that is ErrRollingBack, and Rollback finishes it. Resuming an apply that
-// ended is ErrPlanEnded. Neither changes anything.
+// that is ErrRollingBack, and Rollback finishes it. Nor does it resume from
+// a journal marked incomplete (ErrJournalIncomplete: see FileJournal.
+// MarkIncomplete). Resuming an apply that ended is ErrPlanEnded. None of
+// these changes anything.
 //
 // The journal gets the records of the resumed run; opts.Journal is ignored.
 // Close the returned plan.
@@ -111,6 +113,11 @@ func Resume(ctx context.Context, j Journal, cfg Config, opts *ApplyOptions) (*Pl
 		return p, nil, fmt.Errorf("%w: it ended %s", ErrPlanEnded, js.end)
 	case ApplyRollingBack:
 		return p, nil, fmt.Errorf("%w (%s)", ErrRollingBack, js.cause)
+	}
+	if m, ok := j.(incompleteMarker); ok {
+		if why, bad := m.Incomplete(); bad {
+			return p, nil, fmt.Errorf("%w (%s): it may lack the decision to roll back: run Rollback", ErrJournalIncomplete, why)
+		}
 	}
 	o := applyDefaults(opts)
 	o.Journal = j
