@@ -71,3 +71,61 @@ func twentyCmdlets(ctx context.Context, c *lync.Client) error {
 	}
 	return nil
 }
+
+// BenchmarkCloseHungCall measures Close with a call in flight whose script
+// hangs on the host: cancel the call, terminate the command, delete the
+// shell. Bounded by lync.CloseTimeout.
+//
+//	go test -run '^$' -bench BenchmarkCloseHungCall -benchtime 20x ./lync
+func BenchmarkCloseHungCall(b *testing.B) {
+	d := newDeployment(b, topology(lynctest.SfB2015, ""))
+	if _, err := d.Inject(lynctest.Fault{Kind: lynctest.FaultHang, Cmdlet: "Get-CsPool"}); err != nil {
+		b.Fatal(err)
+	}
+	h := d.Host(feHost)
+	for b.Loop() {
+		b.StopTimer()
+		w, err := lync.NewWinRM(endpoint(d, feHost, false), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c := lync.NewClient(w, nil)
+		before := h.Counters().Cmdlets["Get-CsPool"]
+		done := make(chan struct{})
+		go func() { _, _ = c.Pools.List(context.Background()); close(done) }()
+		for h.Counters().Cmdlets["Get-CsPool"] == before {
+			time.Sleep(time.Millisecond)
+		}
+		b.StartTimer()
+		_ = w.Close()
+		<-done
+	}
+	if n := h.ShellCount(); n != 0 {
+		b.Errorf("%d shells left", n)
+	}
+}
+
+// BenchmarkCallAfterIdle measures a call on a session that sat idle for
+// 1.5 s against a host answering its long polls with w:TimedOut after 60 ms,
+// so that the poll is in its backoff when the script goes out: the Send
+// ends the pause, and the call costs a round trip, not the backoff.
+//
+//	go test -run '^$' -bench BenchmarkCallAfterIdle -benchtime 3x ./lync
+func BenchmarkCallAfterIdle(b *testing.B) {
+	cfg := topology(lynctest.SfB2015, "")
+	cfg.MaxOperationTimeout = 60 * time.Millisecond
+	d := newDeployment(b, cfg)
+	c := lync.NewClient(newRunner(b, endpoint(d, feHost, false), nil), nil)
+	ctx := context.Background()
+	if err := c.Prepare(ctx); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		b.StopTimer()
+		time.Sleep(1500 * time.Millisecond)
+		b.StartTimer()
+		if _, err := c.Sites.Get(ctx, site1); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

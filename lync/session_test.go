@@ -3,7 +3,6 @@ package lync_test
 import (
 	"context"
 	"errors"
-	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -165,7 +164,6 @@ func TestConcurrentHosts(t *testing.T) {
 // whose deadline passed mid-script) and Close, the client's goroutines end.
 func TestNoGoroutineLeak(t *testing.T) {
 	d := newDeployment(t, topology(lynctest.SfB2015, ""))
-	base := runtime.NumGoroutine()
 	w := newRunner(t, endpoint(d, feHost, false), nil)
 	c := lync.NewClient(w, nil)
 	ctx := t.Context()
@@ -195,12 +193,5 @@ func TestNoGoroutineLeak(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > base && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > base {
-		buf := make([]byte, 1<<20)
-		t.Errorf("%d goroutines after Close, %d before:\n%s", n, base, buf[:runtime.Stack(buf, true)])
-	}
+	checkNoClientGoroutines(t)
 }
