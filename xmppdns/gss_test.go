@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/miekg/dns"
 	"github.com/xmppfed/edgefailover/internal/testpeer"
 	"github.com/xmppfed/edgefailover/xmppdns"
 	"github.com/xmppfed/edgefailover/xmppdns/rfc2136"
@@ -47,12 +46,12 @@ func TestBINDGSSTSIG(t *testing.T) {
 	if g := dz.Guarantees(); !g.Conditional || !g.Atomic {
 		t.Fatalf("Guarantees = %v", g)
 	}
-	before := soaSerial(t, b.Addr)
+	before := b.Serial(t)
 	ch := failoverPlan(t, dz, 2)
 	if err := dz.Apply(ctx, ch); err != nil {
 		t.Fatal(err)
 	}
-	if n := soaSerial(t, b.Addr) - before; n != 1 {
+	if n := b.Serial(t) - before; n != 1 {
 		t.Errorf("%d UPDATEs for the failover, want 1", n)
 	}
 	if _, err := dz.Restore(ctx, ch.Before()); err != nil {
@@ -83,7 +82,7 @@ func BenchmarkFailoverWriteBIND(b *testing.B) {
 				b.Fatal(err)
 			}
 			pools := [2][2]string{{"edgepool2.example.test.", "edgepool1.example.test."}, {"edgepool1.example.test.", "edgepool2.example.test."}}
-			first, round := soaSerial(b, bd.Addr), 0
+			first, round := bd.Serial(b), 0
 			for b.Loop() {
 				ch := planPools(b, dz, 50, pools[round%2][0], pools[round%2][1])
 				if err := dz.Apply(ctx, ch); err != nil {
@@ -91,7 +90,7 @@ func BenchmarkFailoverWriteBIND(b *testing.B) {
 				}
 				round++
 			}
-			b.ReportMetric(float64(soaSerial(b, bd.Addr)-first)/float64(round), "updates/op")
+			b.ReportMetric(float64(bd.Serial(b)-first)/float64(round), "updates/op")
 			if tc.p.Kerberos != nil {
 				b.ReportMetric(float64(tc.p.Kerberos.Stats().TKEYExchanges), "tkeys")
 			}
@@ -120,15 +119,4 @@ func planPools(t testing.TB, dz *xmppdns.Zone, domains int, first, second string
 		t.Fatal(err)
 	}
 	return ch
-}
-
-func soaSerial(t testing.TB, addr string) uint32 {
-	t.Helper()
-	m := new(dns.Msg)
-	m.SetQuestion("example.test.", dns.TypeSOA)
-	r, _, err := (&dns.Client{Net: "tcp"}).Exchange(m, addr)
-	if err != nil || len(r.Answer) != 1 {
-		t.Fatalf("SOA: %v %v", err, r)
-	}
-	return r.Answer[0].(*dns.SOA).Serial
 }

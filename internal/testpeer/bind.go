@@ -154,35 +154,9 @@ func (b *BIND) String() string {
 // runs as root without dropping privileges, and as an ordinary user too,
 // because the directory is the test's own.
 func (b *BIND) run(named string) (stop func(), err error) {
-	var out bytes.Buffer
 	cmd := exec.Command(named, "-g", "-c", filepath.Join(b.Dir, "named.conf"))
 	cmd.Env = b.env
-	log := &syncWriter{w: &out}
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	stop = func() {
-		_ = cmd.Process.Kill()
-		<-exited
-	}
-	deadline := time.Now().Add(bindStartTimeout)
-	for time.Now().Before(deadline) {
-		select {
-		case err := <-exited:
-			exited <- err
-			return nil, fmt.Errorf("named exited (%v): %s", err, log.String())
-		default:
-		}
-		if b.answersSOA() {
-			return stop, nil
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	stop()
-	return nil, errors.New("named did not answer the SOA query in time: " + log.String())
+	return startDaemon(cmd, bindStartTimeout, b.answersSOA, "did not answer the SOA query")
 }
 
 func (b *BIND) answersSOA() bool {
@@ -191,6 +165,19 @@ func (b *BIND) answersSOA() bool {
 	c := &dns.Client{Net: "tcp", Timeout: 200 * time.Millisecond}
 	r, _, err := c.Exchange(m, b.Addr)
 	return err == nil && r.Rcode == dns.RcodeSuccess && len(r.Answer) == 1
+}
+
+// Serial returns the zone's SOA serial: BIND adds one per UPDATE that
+// changes the zone, so tests count UPDATEs with it.
+func (b *BIND) Serial(t testing.TB) uint32 {
+	t.Helper()
+	m := new(dns.Msg)
+	m.SetQuestion(b.Zone, dns.TypeSOA)
+	r, _, err := (&dns.Client{Net: "tcp", Timeout: 2 * time.Second}).Exchange(m, b.Addr)
+	if err != nil || len(r.Answer) != 1 {
+		t.Fatalf("testpeer: SOA of %s: %v %v", b.Zone, err, r)
+	}
+	return r.Answer[0].(*dns.SOA).Serial
 }
 
 // freePort returns a loopback port that was free for both UDP and TCP.

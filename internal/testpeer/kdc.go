@@ -2,7 +2,6 @@ package testpeer
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -118,35 +117,14 @@ func (k *KDC) command(name string, args ...string) *exec.Cmd {
 
 // run starts krb5kdc -n and waits until it accepts TCP connections.
 func (k *KDC) run(kdc string) (stop func(), err error) {
-	var out bytes.Buffer
-	log := &syncWriter{w: &out}
-	cmd := k.command(kdc, "-n", "-r", k.Realm)
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	stop = func() {
-		_ = cmd.Process.Kill()
-		<-exited
-	}
-	deadline := time.Now().Add(kdcStartTimeout)
-	for time.Now().Before(deadline) {
-		select {
-		case err := <-exited:
-			exited <- err
-			return nil, fmt.Errorf("krb5kdc exited (%v): %s", err, log.String())
-		default:
-		}
-		if c, err := net.DialTimeout("tcp", k.Addr, 200*time.Millisecond); err == nil {
+	listening := func() bool {
+		c, err := net.DialTimeout("tcp", k.Addr, 200*time.Millisecond)
+		if err == nil {
 			c.Close()
-			return stop, nil
 		}
-		time.Sleep(20 * time.Millisecond)
+		return err == nil
 	}
-	stop()
-	return nil, errors.New("krb5kdc did not listen in time: " + log.String())
+	return startDaemon(k.command(kdc, "-n", "-r", k.Realm), kdcStartTimeout, listening, "did not listen")
 }
 
 // kadminQuery runs one kadmin.local query.

@@ -64,7 +64,7 @@ func BenchmarkFederationWrite(b *testing.B) {
 		b.Run("bind/"+m.name, func(b *testing.B) {
 			bd := testpeer.StartBIND(b, "example.test", suiteZoneText)
 			p := &rfc2136.Provider{Server: bd.Addr, KeyName: bd.KeyName, Secret: rfc2136.Secret(bd.Secret)}
-			first := serial(b, bd.Addr)
+			first := bd.Serial(b)
 			round := 0
 			for b.Loop() {
 				if err := m.write(p, federationRecords(round)); err != nil {
@@ -73,18 +73,7 @@ func BenchmarkFederationWrite(b *testing.B) {
 				round++
 			}
 			// every UPDATE changes the zone, and BIND adds one to the serial per UPDATE
-			b.ReportMetric(float64(serial(b, bd.Addr)-first)/float64(round), "updates/op")
+			b.ReportMetric(float64(bd.Serial(b)-first)/float64(round), "updates/op")
 		})
 	}
-}
-
-func serial(b *testing.B, addr string) uint32 {
-	b.Helper()
-	m := new(dns.Msg)
-	m.SetQuestion("example.test.", dns.TypeSOA)
-	r, _, err := (&dns.Client{Net: "tcp"}).Exchange(m, addr)
-	if err != nil || len(r.Answer) != 1 {
-		b.Fatalf("SOA: %v %v", err, r)
-	}
-	return r.Answer[0].(*dns.SOA).Serial
 }
