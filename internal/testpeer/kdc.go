@@ -29,7 +29,8 @@ type KDC struct {
 // StartKDC creates a realm database (kdb5_util), starts krb5kdc in the
 // foreground on a loopback port and stops it when the test ends. Its keys are
 // aes256-cts-hmac-sha1-96 and aes128-cts-hmac-sha1-96, as MIT and AD issue
-// by default. It skips the test (or fails it, see Require) when the MIT
+// by default, and aes256-cts-hmac-sha384-192 (RFC 8009) for clients that
+// ask for it. It skips the test (or fails it, see Require) when the MIT
 // tools are not installed.
 func StartKDC(t testing.TB, realm string) *KDC {
 	t.Helper()
@@ -76,7 +77,7 @@ func (k *KDC) writeFiles(port int) error {
   key_stash_file = %[3]s/db/stash
   acl_file = %[3]s/kadm5.acl
   max_life = 10h
-  supported_enctypes = aes256-cts-hmac-sha1-96:normal aes128-cts-hmac-sha1-96:normal
+  supported_enctypes = aes256-cts-hmac-sha1-96:normal aes128-cts-hmac-sha1-96:normal aes256-cts-hmac-sha384-192:normal
  }
 [logging]
  kdc = STDERR

@@ -9,3 +9,14 @@ func ForgetOnServer(k *Kerberos) {
 		g.keyName = "forgotten." + g.keyName
 	}
 }
+
+// SessionEnctypes returns the enctypes of the session key and acceptor
+// subkey of k's contexts (IANA numbers; 0: no subkey).
+func SessionEnctypes(k *Kerberos) (keys [][2]int32) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for _, g := range k.sessions {
+		keys = append(keys, [2]int32{g.key.KeyType, g.peerSubkey.KeyType})
+	}
+	return keys
+}

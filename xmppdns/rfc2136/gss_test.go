@@ -3,6 +3,9 @@ package rfc2136_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/libdns/libdns"
@@ -125,4 +128,37 @@ func TestGSSTSIGRenegotiatesAContextTheServerForgot(t *testing.T) {
 		t.Fatalf("%d negotiations, %d TKEY exchanges; want 2 and 2 (one renegotiation after BADKEY)", n, tkeys)
 	}
 	wantServer(t, target{zone: "example.test.", addr: l.bind.Addr}, "second", dns.TypeA, "second.example.test.\t60\tIN\tA\t192.0.2.2")
+}
+
+// TestGSSTSIGKrb5ConfAndEnctypes signs with each AES enctype the KDC issues,
+// chosen through a krb5.conf file (Kerberos.Krb5Conf): the session key, the
+// acceptor's subkey and the MIC checksums follow it (external-dns#5123 saw
+// MIC checksum mismatches with aes256).
+func TestGSSTSIGKrb5ConfAndEnctypes(t *testing.T) {
+	l := startGSSLab(t, suiteZoneText)
+	etypes := map[string]int32{"aes256-cts-hmac-sha1-96": 18, "aes128-cts-hmac-sha1-96": 17, "aes256-cts-hmac-sha384-192": 20}
+	for i, enctype := range []string{"aes256-cts-hmac-sha1-96", "aes128-cts-hmac-sha1-96", "aes256-cts-hmac-sha384-192"} {
+		t.Run(enctype, func(t *testing.T) {
+			conf := filepath.Join(t.TempDir(), "krb5.conf")
+			text := fmt.Sprintf("[libdefaults]\n default_realm = %[1]s\n dns_lookup_kdc = false\n udp_preference_limit = 1\n"+
+				" default_tkt_enctypes = %[3]s\n default_tgs_enctypes = %[3]s\n permitted_enctypes = %[3]s\n"+
+				"[realms]\n %[1]s = {\n  kdc = %[2]s\n }\n", gssRealm, l.kdc.Addr, enctype)
+			if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			p := &rfc2136.Provider{Server: l.bind.Addr, Kerberos: &rfc2136.Kerberos{
+				Realm: gssRealm, Username: gssUser, Password: gssPassword, Krb5Conf: conf, SPN: l.spn}}
+			name := fmt.Sprintf("enc%d", i)
+			mustSet(t, p, "example.test.", addr(name, "192.0.2.1", 60))
+			if err := p.SetRRsetIf(context.Background(), "example.test.", name, "A",
+				[]libdns.Record{addr(name, "192.0.2.1", 60)}, []libdns.Record{addr(name, "192.0.2.2", 60)}); err != nil {
+				t.Fatal(err)
+			}
+			wantServer(t, target{zone: "example.test.", addr: l.bind.Addr}, name, dns.TypeA, name+".example.test.\t60\tIN\tA\t192.0.2.2")
+			keys := rfc2136.SessionEnctypes(p.Kerberos)
+			if len(keys) != 1 || keys[0][0] != etypes[enctype] || keys[0][1] != etypes[enctype] {
+				t.Fatalf("session key and acceptor subkey enctypes %v, want %d and %d", keys, etypes[enctype], etypes[enctype])
+			}
+		})
+	}
 }

@@ -18,9 +18,11 @@ import (
 const DefaultTimeout = 5 * time.Second
 
 // Provider reads and writes the records of zones on one DNS server through
-// direct queries and RFC 2136 dynamic updates signed with TSIG. Its zero
-// value is not usable: Server, KeyName and Secret are required. A Provider is
-// safe for concurrent use; its fields must not change while it is in use.
+// direct queries and RFC 2136 dynamic updates signed with TSIG: an HMAC key
+// (KeyName, Algorithm, Secret) or GSS-TSIG (Kerberos). Its zero value is not
+// usable: Server and either KeyName and Secret or Kerberos are required. A
+// Provider is safe for concurrent use; its fields must not change while it
+// is in use.
 type Provider struct {
 	// Server is the primary server's address, "host:port" or "host" (port 53).
 	Server string `json:"server"`
