@@ -43,7 +43,8 @@ func gssKey(server, spn string) string { return server + " " + spn }
 
 // context returns a usable security context with c's server, negotiating
 // one (RFC 3645 §3.1: TKEY mode 3) when there is none or it is about to
-// expire.
+// expire. Calls that find none at the same time each negotiate (the server
+// keeps both contexts); the last one is kept for later calls.
 func (k *Kerberos) context(ctx context.Context, c config) (*gssContext, error) {
 	id := gssKey(c.server, c.spn)
 	k.mu.Lock()
