@@ -77,6 +77,9 @@ type Config struct {
 	// Username and Password are the Basic credentials every host accepts.
 	// Defaults: "CONTOSO\\lyncadmin" and "lynctest-Passw0rd".
 	Username, Password string
+	// Accounts are more Basic credentials every host accepts, for tests of
+	// what Windows keeps per user (the shell quota).
+	Accounts []Account
 	// Latency is the initial latency profile (default: none).
 	Latency Latency
 	// MaxOperationTimeout caps how long a Receive without output waits before
@@ -198,7 +201,26 @@ type ServiceEvent struct {
 	From, To ServiceStatus
 }
 
+// Account is one more account of Config.Accounts. %v and logs show its
+// user name only.
+type Account struct {
+	Username, Password string
+}
+
+// String describes the account without its password.
+func (a Account) String() string {
+	return fmt.Sprintf("lynctest.Account{Username: %q, Password: [redacted]}", a.Username)
+}
+
+// GoString is String.
+func (a Account) GoString() string { return a.String() }
+
+// LogValue logs the user name only.
+func (a Account) LogValue() slog.Value { return slog.StringValue(a.Username) }
+
 var (
+	_ fmt.Stringer   = Account{}
+	_ slog.LogValuer = Account{}
 	_ fmt.Stringer   = Config{}
 	_ fmt.GoStringer = Config{}
 	_ slog.LogValuer = Config{}

@@ -29,6 +29,7 @@ type Deployment struct {
 	routeParam      string
 	acceptBare      bool
 	user, pass      string
+	accounts        []Account
 	maxOpTimeout    time.Duration
 	maxShells       int
 	idleTimeout     time.Duration
@@ -94,6 +95,12 @@ func New(cfg Config) (*Deployment, error) {
 	if d.pass == "" {
 		d.pass = DefaultPassword
 	}
+	for _, a := range cfg.Accounts {
+		if a.Username == "" || a.Password == "" {
+			return nil, badConfig("account without user name or password")
+		}
+	}
+	d.accounts = append([]Account{{d.user, d.pass}}, cfg.Accounts...)
 	switch d.idleTimeout = cfg.ShellIdleTimeout; {
 	case d.idleTimeout < 0:
 		return nil, badConfig("negative shell idle timeout")

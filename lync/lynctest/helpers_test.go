@@ -75,6 +75,12 @@ func client(t testing.TB, d *lynctest.Deployment, host string, https bool, passw
 	return clientWithTimeout(t, d, host, https, password, 5*time.Second)
 }
 
+// clientAs is a plain-HTTP client of host with other credentials.
+func clientAs(t testing.TB, d *lynctest.Deployment, host, user, password string) *winrm.Client {
+	t.Helper()
+	return newClient(t, d, host, false, user, password, 5*time.Second)
+}
+
 // clientWithTimeout sets the client's response header timeout.
 func clientWithTimeout(t testing.TB, d *lynctest.Deployment, host string, https bool, password string, timeout time.Duration) *winrm.Client {
 	t.Helper()
@@ -82,6 +88,11 @@ func clientWithTimeout(t testing.TB, d *lynctest.Deployment, host string, https 
 	if password != "" {
 		pass = password
 	}
+	return newClient(t, d, host, https, user, pass, timeout)
+}
+
+func newClient(t testing.TB, d *lynctest.Deployment, host string, https bool, user, pass string, timeout time.Duration) *winrm.Client {
+	t.Helper()
 	params := *winrm.DefaultParameters
 	params.Timeout = "PT60S"
 	params.Dial = func(network, addr string) (net.Conn, error) {

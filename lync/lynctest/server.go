@@ -81,14 +81,19 @@ func (hd *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	write(w, h.serveAction(r.Context(), action, req))
 }
 
+// authorized checks the Basic credentials against every account.
 func (d *Deployment) authorized(r *http.Request) bool {
 	u, p, ok := r.BasicAuth()
 	if !ok {
 		return false
 	}
-	uok := subtle.ConstantTimeCompare([]byte(u), []byte(d.user)) == 1
-	pok := subtle.ConstantTimeCompare([]byte(p), []byte(d.pass)) == 1
-	return uok && pok
+	found := 0
+	for _, a := range d.accounts {
+		uok := subtle.ConstantTimeCompare([]byte(u), []byte(a.Username))
+		pok := subtle.ConstantTimeCompare([]byte(p), []byte(a.Password))
+		found |= uok & pok
+	}
+	return found == 1
 }
 
 func unauthorized(w http.ResponseWriter) {

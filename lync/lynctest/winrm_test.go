@@ -100,8 +100,10 @@ func TestDropShells(t *testing.T) {
 
 func TestConfigRedactsPassword(t *testing.T) {
 	t.Parallel()
-	cfg := lynctest.Config{Password: "s3cret-value"}
-	for _, s := range []string{fmt.Sprint(cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg)} {
+	acct := lynctest.Account{Username: "edge01\\admin", Password: "s3cret-other"}
+	cfg := lynctest.Config{Password: "s3cret-value", Accounts: []lynctest.Account{acct}}
+	for _, s := range []string{fmt.Sprint(cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg),
+		fmt.Sprint(acct), fmt.Sprintf("%+v", acct), fmt.Sprintf("%#v", acct), fmt.Sprint(cfg.Accounts)} {
 		if strings.Contains(s, "s3cret") {
 			t.Errorf("password printed: %s", s)
 		}
@@ -175,6 +177,35 @@ func TestShellQuota(t *testing.T) {
 	}
 	if cnt := h.Counters(); cnt.QuotaFaults != 1 || cnt.ShellsDeleted != 1 || cnt.Shells != 3 {
 		t.Errorf("quota faults=%d deleted=%d created=%d, want 1, 1, 3", cnt.QuotaFaults, cnt.ShellsDeleted, cnt.Shells)
+	}
+}
+
+// TestShellQuotaPerUser: the quota counts the shells of each user apart.
+func TestShellQuotaPerUser(t *testing.T) {
+	t.Parallel()
+	cfg := testConfig()
+	cfg.MaxShellsPerUser = 1
+	cfg.Accounts = []lynctest.Account{{Username: "edge01\\admin", Password: "other-Passw0rd"}}
+	d := start(t, cfg)
+	h := d.Host("edge01.contoso.com")
+	first := client(t, d, h.FQDN(), false, "")
+	other := clientAs(t, d, h.FQDN(), cfg.Accounts[0].Username, cfg.Accounts[0].Password)
+	if _, err := first.CreateShell(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.CreateShell(); err != nil {
+		t.Fatalf("another user's first shell: %v", err)
+	}
+	sh, err := first.CreateShell() // masterzen reads the fault as a shell without ID
+	if err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if _, err = sh.ExecuteWithContext(ctx, "powershell.exe -NoProfile -NonInteractive -Command -"); err == nil {
+			t.Fatal("second shell of one user over a quota of 1 works")
+		}
+	}
+	if cnt := h.Counters(); cnt.QuotaFaults != 1 || h.ShellCount() != 2 {
+		t.Errorf("quota faults=%d open=%d, want 1 and 2", cnt.QuotaFaults, h.ShellCount())
 	}
 }
 
