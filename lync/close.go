@@ -29,15 +29,16 @@ func (w *WinRM) Close() error {
 }
 
 func (w *WinRM) close() error {
-	deadline := time.AfterFunc(CloseTimeout, w.endCleanup)
-	defer deadline.Stop()
+	deadline := time.Now().Add(CloseTimeout)
+	timer := time.AfterFunc(CloseTimeout, w.endCleanup)
+	defer timer.Stop()
 	w.endLife(ErrClosed) // the call in flight and every session end now
 	var err error
 	select {
 	case w.sem <- struct{}{}:
 		if s := w.sess; s != nil {
 			w.sess = nil
-			ctx, cancel := w.cleanupContext()
+			ctx, cancel := context.WithDeadline(context.Background(), deadline)
 			err = s.end(ctx)
 			cancel()
 		}

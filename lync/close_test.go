@@ -127,3 +127,30 @@ func TestCloseBounded(t *testing.T) {
 		})
 	}
 }
+
+// TestCloseHostHangs: a host that answers neither the Signal nor the Delete
+// cannot hold Close past CloseTimeout; Close then says the shell may be left.
+func TestCloseHostHangs(t *testing.T) {
+	t.Parallel()
+	d := newDeployment(t, topology(lynctest.SfB2015, ""))
+	c := newClient(t, d, false, nil)
+	if err := c.Prepare(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []string{lynctest.ActionSignal, lynctest.ActionDelete} {
+		if _, err := d.Inject(lynctest.Fault{Kind: lynctest.FaultHang, Action: a, Host: feHost}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start := time.Now()
+	err := c.Close()
+	took := time.Since(start)
+	t.Logf("Close took %v: %v", took, err)
+	var te *lync.TransportError
+	if !errors.As(err, &te) || te.Op != lynctest.ActionDelete || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Close: err = %v, want the Delete's *TransportError with DeadlineExceeded", err)
+	}
+	if took > lync.CloseTimeout+time.Second {
+		t.Errorf("Close took %v, bound %v", took, lync.CloseTimeout)
+	}
+}
