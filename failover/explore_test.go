@@ -3,6 +3,7 @@ package failover_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -48,24 +49,26 @@ import (
 // (d) a fault-free Resume of an apply that only crashed finishes it.
 func TestExploreSchedules(t *testing.T) {
 	t.Parallel()
-	samples, whole2 := 120, false
-	if testing.Short() {
-		samples = 20
+	// level1: how many level-1 schedules per variant (0: all of them);
+	// samples: how many of levels 2 and 3.
+	level1, samples, whole2 := 0, 120, false
+	if raceEnabled || testing.Short() {
+		level1, samples = 60, 30
 	}
 	switch v := os.Getenv("EDGEFAILOVER_EXPLORE"); {
 	case v == "level2":
-		whole2 = true
+		level1, whole2 = 0, true
 	case v != "":
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			t.Fatalf("EDGEFAILOVER_EXPLORE=%q: want a number of samples or level2", v)
+			t.Fatalf("EDGEFAILOVER_EXPLORE=%q: want a number of samples of levels 2-3 (level 1 whole), or level2", v)
 		}
-		samples = n
+		level1, samples = 0, n
 	}
 	for _, v := range variants() {
 		t.Run(v.Name, func(t *testing.T) {
 			t.Parallel()
-			explore(t, v, samples/len(variants()), whole2)
+			explore(t, v, level1, samples/len(variants()), whole2)
 		})
 	}
 }
@@ -125,13 +128,18 @@ func (ty *tally) add(level int, s schedule, o *outcome) {
 	}
 }
 
-func explore(t *testing.T, v variant, samples int, whole2 bool) {
+func explore(t *testing.T, v variant, level1Max, samples int, whole2 bool) {
 	x := &explorer{v: v}
 	x.reference(t)
 	ty := &tally{}
 	rootOut := x.run(t, schedule{Variant: v.Name})
 	ty.add(0, schedule{Variant: v.Name}, rootOut)
 	level1 := children(schedule{Variant: v.Name}, rootOut.trace)
+	rng := rand.New(rand.NewPCG(20261201, uint64(len(v.Name))))
+	level1Run := level1
+	if level1Max > 0 && level1Max < len(level1) {
+		level1Run = sample(rng, level1, level1Max)
+	}
 
 	type node struct {
 		s   schedule
@@ -159,7 +167,7 @@ func explore(t *testing.T, v variant, samples int, whole2 bool) {
 			}
 		})
 	}
-	runAll("level1", 1, level1)
+	runAll("level1", 1, level1Run)
 	level1Nodes := ran
 	ran = nil
 
@@ -168,7 +176,6 @@ func explore(t *testing.T, v variant, samples int, whole2 bool) {
 	for _, n := range level1Nodes {
 		level2 = append(level2, children(n.s, n.out.trace)...)
 	}
-	rng := rand.New(rand.NewPCG(20261201, uint64(len(v.Name))))
 	if whole2 {
 		runAll("level2", 2, level2)
 	} else {
@@ -192,9 +199,10 @@ func explore(t *testing.T, v variant, samples int, whole2 bool) {
 	if !whole2 {
 		runAll("level3-sample", 3, dedupSchedules(level3))
 	}
+	n2 := len(level2) * len(level1) / max(1, len(level1Run)) // level 2 counted, or scaled up from the level-1 sample
 	est3 := 0
 	if len(level2Nodes) > 0 {
-		est3 = childCount * len(level2) / len(level2Nodes)
+		est3 = childCount * n2 / len(level2Nodes)
 	}
 	ty.mu.Lock()
 	defer ty.mu.Unlock()
@@ -203,12 +211,27 @@ func explore(t *testing.T, v variant, samples int, whole2 bool) {
 		total += ty.explored[i]
 		held += ty.held[i]
 	}
-	t.Logf("%s: schedule space: level 1 %d, level 2 %d, level 3 ≈%d (estimated from %d level-2 runs)", v.Name, len(level1), len(level2), est3, len(level2Nodes))
+	l2 := fmt.Sprint(n2)
+	if len(level1Run) < len(level1) {
+		l2 = "≈" + l2
+	}
+	t.Logf("%s: schedule space: level 1 %d, level 2 %s, level 3 ≈%d (estimated from %d level-2 runs)", v.Name, len(level1), l2, est3, len(level2Nodes))
 	t.Logf("%s: explored %d schedules (level 1 %d of %d, level 2 %d, level 3 %d), %d held, %d broke an invariant",
 		v.Name, total, ty.explored[1], len(level1), ty.explored[2], ty.explored[3], held, total-held)
 	for _, f := range ty.failed {
 		t.Logf("broken: %s", f)
 	}
+}
+
+// sample picks n distinct schedules of ss, in their order.
+func sample(rng *rand.Rand, ss []schedule, n int) []schedule {
+	idx := rng.Perm(len(ss))[:n]
+	slices.Sort(idx)
+	out := make([]schedule, n)
+	for i, j := range idx {
+		out[i] = ss[j]
+	}
+	return out
 }
 
 func dedupSchedules(ss []schedule) []schedule {

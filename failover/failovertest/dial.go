@@ -33,11 +33,44 @@ import (
 // (192.0.2.20:5269), as a remote server would see it; LocalAddr is the real
 // loopback address.
 func (l *Lab) Dial(ctx context.Context, network, addr string) (net.Conn, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
 	if l.isClosed() {
 		return nil, &net.OpError{Op: "dial", Net: network, Err: ErrClosed}
+	}
+	return l.dialer().dial(ctx, network, addr)
+}
+
+// dialer is what Dial needs to know of a lab: its pools' names and
+// addresses, its name servers and zones. A Lab has one; so does a Remote,
+// in another process.
+type dialer struct {
+	pools     []poolAddr
+	servers   []string // name servers, primary first
+	origins   []string // the lab's zones, absolute
+	reconcile func()   // before each dial; nil where the listeners are not ours
+	dnsc      *dns.Client
+}
+
+// poolAddr is a pool as a dialer knows it.
+type poolAddr struct {
+	FQDN       string     `json:"fqdn"`
+	AccessEdge string     `json:"access_edge"`
+	ExternalIP netip.Addr `json:"external_ip"`
+	Listener   string     `json:"listener"` // loopback address of its listener
+	running    func() bool
+}
+
+func (l *Lab) dialer() *dialer {
+	d := &dialer{servers: l.cluster.Addrs(), origins: l.zp.origins, reconcile: l.reconcile, dnsc: l.dnsc}
+	for _, p := range l.pools {
+		d.pools = append(d.pools, poolAddr{FQDN: p.FQDN, AccessEdge: p.AccessEdgeExternalFQDN, ExternalIP: p.ExternalIP,
+			Listener: p.Listener.Addr(), running: p.Listener.Running})
+	}
+	return d
+}
+
+func (d *dialer) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	if network != "tcp" && network != "tcp4" && network != "tcp6" {
 		return nil, &net.OpError{Op: "dial", Net: network, Err: net.UnknownNetworkError(network)}
@@ -50,22 +83,28 @@ func (l *Lab) Dial(ctx context.Context, network, addr string) (net.Conn, error) 
 	if err != nil || port != XMPPPort {
 		return nil, refused(network, addr)
 	}
-	ips, err := l.lookup(ctx, host)
+	ips, err := d.lookup(ctx, host)
 	if err != nil {
 		return nil, err
 	}
-	l.reconcile()
+	if d.reconcile != nil {
+		d.reconcile()
+	}
 	for _, ip := range ips {
-		for _, p := range l.pools {
-			if p.ExternalIP == ip.Unmap() && p.Listener.Running() {
-				var d net.Dialer
-				c, err := d.DialContext(ctx, "tcp", p.Listener.Addr())
-				if err != nil {
-					return nil, err
-				}
-				remote := net.TCPAddrFromAddrPort(netip.AddrPortFrom(p.ExternalIP, XMPPPort))
-				return &labConn{Conn: c, remote: remote}, nil
+		for _, p := range d.pools {
+			if p.ExternalIP != ip.Unmap() || (p.running != nil && !p.running()) {
+				continue
 			}
+			var nd net.Dialer
+			c, err := nd.DialContext(ctx, "tcp", p.Listener)
+			if err != nil {
+				if p.running == nil && errors.Is(err, syscall.ECONNREFUSED) {
+					continue // a remote lab's stopped listener
+				}
+				return nil, err
+			}
+			remote := net.TCPAddrFromAddrPort(netip.AddrPortFrom(p.ExternalIP, XMPPPort))
+			return &labConn{Conn: c, remote: remote}, nil
 		}
 	}
 	return nil, refused(network, addr)
@@ -73,17 +112,17 @@ func (l *Lab) Dial(ctx context.Context, network, addr string) (net.Conn, error) 
 
 // lookup maps host to addresses: an IP literal to itself, a pool or Access
 // Edge FQDN to the pool's external IP, any other name through the lab's DNS.
-func (l *Lab) lookup(ctx context.Context, host string) ([]netip.Addr, error) {
+func (d *dialer) lookup(ctx context.Context, host string) ([]netip.Addr, error) {
 	if ip, err := netip.ParseAddr(host); err == nil {
 		return []netip.Addr{ip}, nil
 	}
 	name := strings.ToLower(strings.TrimSuffix(host, "."))
-	for _, p := range l.pools {
-		if name == p.FQDN || name == p.AccessEdgeExternalFQDN {
+	for _, p := range d.pools {
+		if name == p.FQDN || name == p.AccessEdge {
 			return []netip.Addr{p.ExternalIP}, nil
 		}
 	}
-	if c, err := dnsname.ParseFQDN(name); err != nil || l.zoneOfName(c+".") == "" {
+	if c, err := dnsname.ParseFQDN(name); err != nil || originOf(d.origins, c+".") == "" {
 		// Not a host name, or outside the lab's zones: nothing in the
 		// lab's world has it.
 		return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
@@ -92,7 +131,7 @@ func (l *Lab) lookup(ctx context.Context, host string) ([]netip.Addr, error) {
 	var lastErr error
 	answered := false
 	for _, t := range []uint16{dns.TypeA, dns.TypeAAAA} {
-		got, ok, err := l.query(ctx, dns.Fqdn(name), t)
+		got, ok, err := d.query(ctx, dns.Fqdn(name), t)
 		if err != nil {
 			lastErr = err
 			continue
@@ -114,11 +153,11 @@ func (l *Lab) lookup(ctx context.Context, host string) ([]netip.Addr, error) {
 
 // query asks the lab's name servers in order for (name, t) until one answers
 // NOERROR or NXDOMAIN; ok reports that one did.
-func (l *Lab) query(ctx context.Context, name string, t uint16) (ips []netip.Addr, ok bool, err error) {
+func (d *dialer) query(ctx context.Context, name string, t uint16) (ips []netip.Addr, ok bool, err error) {
 	m := new(dns.Msg)
 	m.SetQuestion(name, t)
-	for _, server := range l.cluster.Addrs() {
-		r, _, xerr := l.dnsc.ExchangeContext(ctx, m, server)
+	for _, server := range d.servers {
+		r, _, xerr := d.dnsc.ExchangeContext(ctx, m, server)
 		if xerr != nil {
 			err = xerr
 			continue

@@ -111,9 +111,11 @@ func (l *Lab) federationKeys() []rrKey {
 
 // zoneOfName returns the origin of the lab zone holding name: the longest
 // origin name lies in.
-func (l *Lab) zoneOfName(name string) string {
+func (l *Lab) zoneOfName(name string) string { return originOf(l.zp.origins, name) }
+
+func originOf(origins []string, name string) string {
 	best := ""
-	for _, o := range l.zp.origins {
+	for _, o := range origins {
 		if (name == o || strings.HasSuffix(name, "."+o)) && len(o) > len(best) {
 			best = o
 		}

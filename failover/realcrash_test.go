@@ -1,0 +1,310 @@
+package failover_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/xmppfed/edgefailover/failover"
+	"github.com/xmppfed/edgefailover/failover/failovertest"
+)
+
+// The environment of the child process of TestRealCrash.
+const (
+	crashEndpointsEnv = "EDGEFAILOVER_CRASH_ENDPOINTS" // file with the lab's Endpoints (JSON)
+	crashJournalEnv   = "EDGEFAILOVER_CRASH_JOURNAL"   // the journal to apply with
+)
+
+// TestRealCrash applies in a child process (this test binary run again)
+// against a lab served by this process on loopback, kills the child with
+// SIGKILL at a random point (after a random number of journal lines, plus a
+// random delay, so inside steps and inside writes too), and recovers from
+// the journal in this process: Resume for even kills, Rollback for odd ones.
+// This goes through the real fsync, flock, stale-lock and torn-line paths,
+// and through a concurrent apply (Concurrency 8), which an in-process crash
+// cannot. After each recovery the lab must be exactly in the after-state
+// (Resume, applied) or the before-state (Rollback, or a Resume that found
+// the apply rolling back and then a Rollback), and a second recovery must
+// change nothing.
+func TestRealCrash(t *testing.T) {
+	if f := os.Getenv(crashEndpointsEnv); f != "" {
+		os.Exit(crashChild(f, os.Getenv(crashJournalEnv)))
+	}
+	t.Parallel()
+	kills := 24
+	if testing.Short() {
+		kills = 8
+	}
+	opts := failovertest.Options{ServersPerPool: 2, Domains: []string{"contoso.com", "fabrikam.com"}}
+
+	// The reference: the after-state, and how many records a whole apply
+	// writes.
+	ref := failovertest.Start(t, opts)
+	before := snapshot(t, ref)
+	refJournal := openJournal(t, filepath.Join(t.TempDir(), "ref.journal"), nil)
+	if rep, err := newPlan(t, forward(ref)).Apply(context.Background(), &failover.ApplyOptions{Journal: refJournal}); err != nil {
+		t.Fatalf("reference apply: %v\n%v", err, rep)
+	}
+	after := snapshot(t, ref)
+	recs, err := refJournal.Records(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := len(recs)
+
+	var killed, recovered, lost, finished atomic.Int32
+	var mu sync.Mutex
+	found := map[string]int{} // what the journal said at recovery
+	t.Cleanup(func() {
+		t.Logf("real crash: %d kills (%d after the apply had finished), %d recovered, %d states lost; a whole apply writes %d records; journals found %v",
+			killed.Load(), finished.Load(), recovered.Load(), lost.Load(), lines, found)
+	})
+	rng := rand.New(rand.NewPCG(20261201, 11))
+	for i := range kills {
+		target, delay := rng.IntN(lines), time.Duration(rng.IntN(3000))*time.Microsecond
+		t.Run(fmt.Sprintf("kill%02d-after-%d-records", i, target), func(t *testing.T) {
+			t.Parallel()
+			lab := failovertest.Start(t, opts)
+			if diff := cmp.Diff(before, snapshot(t, lab)); diff != "" {
+				t.Fatalf("a new lab differs from the reference:\n%s", diff)
+			}
+			dir := t.TempDir()
+			journal := filepath.Join(dir, "failover.journal")
+			done := runChild(t, lab, dir, journal, target, delay)
+			killed.Add(1)
+			if done {
+				finished.Add(1)
+			}
+			state := journalState(lab, journal)
+			mu.Lock()
+			found[state]++
+			mu.Unlock()
+			ok := recoverFrom(t, lab, journal, i%2 == 0, before, after)
+			if ok {
+				recovered.Add(1)
+			} else {
+				lost.Add(1)
+			}
+		})
+	}
+}
+
+// runChild starts the child apply and kills it once the journal holds
+// target records and delay has passed. It reports whether the child had
+// finished by itself first.
+func runChild(t *testing.T, lab *failovertest.Lab, dir, journal string, target int, delay time.Duration) bool {
+	t.Helper()
+	b, err := json.Marshal(lab.Endpoints())
+	if err != nil {
+		t.Fatal(err)
+	}
+	endpoints := filepath.Join(dir, "endpoints.json")
+	if err := os.WriteFile(endpoints, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestRealCrash$", "-test.count=1")
+	cmd.Env = append(os.Environ(), crashEndpointsEnv+"="+endpoints, crashJournalEnv+"="+journal)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	deadline := time.After(60 * time.Second)
+	for {
+		if n, _ := countLines(journal); n >= target {
+			break
+		}
+		select {
+		case err := <-exited:
+			t.Fatalf("the child ended before writing %d records: %v\n%s", target, err, out.String())
+		case <-deadline:
+			_ = cmd.Process.Kill()
+			t.Fatalf("the child wrote fewer than %d records in 60 s\n%s", target, out.String())
+		case <-time.After(200 * time.Microsecond):
+		}
+	}
+	time.Sleep(delay)
+	_ = cmd.Process.Signal(syscall.SIGKILL)
+	err = <-exited
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			return false
+		}
+	}
+	if err != nil {
+		t.Fatalf("the child failed: %v\n%s", err, out.String())
+	}
+	return true // it had finished
+}
+
+// journalState says what a killed child's journal holds, for the figures.
+func journalState(lab *failovertest.Lab, journal string) string {
+	if j, err := failover.OpenJournal(journal, nil); err == nil {
+		// No stale lock: the child died before it locked the journal.
+		j.Close()
+		return "never locked"
+	} else if !errors.Is(err, failover.ErrStaleLock) {
+		return "lock: " + err.Error()
+	}
+	j, err := failover.OpenJournal(journal, &failover.JournalOptions{TakeOver: true})
+	if err != nil {
+		return "unopenable"
+	}
+	defer j.Close()
+	r, err := failover.Inspect(context.Background(), j, forward(lab))
+	switch {
+	case errors.Is(err, failover.ErrJournalEmpty):
+		return "empty"
+	case err != nil:
+		return "unreadable"
+	case r.Apply == failover.ApplyEnded:
+		return "ended-" + string(r.State)
+	}
+	return string(r.Apply)
+}
+
+func countLines(path string) (int, error) {
+	b, err := os.ReadFile(path)
+	return bytes.Count(b, []byte("\n")), err
+}
+
+// recoverFrom runs Resume (or Rollback) on the killed child's journal, as
+// a new process would, and checks the lab. It reports whether the lab
+// ended exactly before or after, as the recovery said.
+func recoverFrom(t *testing.T, lab *failovertest.Lab, journal string, resume bool, before, after failovertest.State) bool {
+	t.Helper()
+	ctx := context.Background()
+	j, err := failover.OpenJournal(journal, &failover.JournalOptions{TakeOver: true})
+	if err != nil {
+		t.Errorf("open the killed child's journal: %v", err)
+		return false
+	}
+	defer j.Close()
+	atKill := snapshot(t, lab)
+	ok := true
+	want := before
+	if resume {
+		p, rep, err := failover.Resume(ctx, j, forward(lab), nil)
+		if p != nil {
+			p.Close()
+		}
+		switch {
+		case err == nil && rep.State == failover.StateApplied:
+			want = after
+		case errors.Is(err, failover.ErrPlanEnded):
+			want = atKill // the child ended it: nothing to do
+		case errors.Is(err, failover.ErrJournalEmpty):
+			want = before // killed before the plan record: nothing was changed
+		case errors.Is(err, failover.ErrRollingBack):
+			p, rep, err := failover.Rollback(ctx, j, forward(lab), nil)
+			if p != nil {
+				p.Close()
+			}
+			if err != nil {
+				t.Errorf("Rollback after ErrRollingBack: %v\n%v", err, rep)
+				ok = false
+			}
+		case rep != nil && rep.State == failover.StateRolledBack:
+		default:
+			t.Errorf("Resume: %v\n%v", err, rep)
+			ok = false
+		}
+	} else {
+		p, rep, err := failover.Rollback(ctx, j, forward(lab), nil)
+		if p != nil {
+			p.Close()
+		}
+		if err != nil && !errors.Is(err, failover.ErrJournalEmpty) {
+			t.Errorf("Rollback: %v\n%v", err, rep)
+			ok = false
+		}
+	}
+	now := snapshot(t, lab)
+	if !cmp.Equal(now, before) && !cmp.Equal(now, after) {
+		t.Errorf("the lab is neither before nor after (-before +now):\n%s", cmp.Diff(before, now))
+		return false
+	}
+	if diff := cmp.Diff(want, now); diff != "" {
+		t.Errorf("the lab is not what the recovery said (-want +now):\n%s", diff)
+		ok = false
+	}
+	// A second recovery changes nothing.
+	p, _, _ := failover.Rollback(ctx, j, forward(lab), nil)
+	if p != nil {
+		p.Close()
+	}
+	if resume && cmp.Equal(now, after) {
+		// Rolling back an applied failover undoes it: that is a change the
+		// operator asked for, not a repeat. Check a second Resume instead.
+		if diff := cmp.Diff(before, snapshot(t, lab)); diff != "" {
+			t.Errorf("Rollback of the resumed apply did not restore the before-state:\n%s", diff)
+			ok = false
+		}
+		return ok
+	}
+	if diff := cmp.Diff(now, snapshot(t, lab)); diff != "" {
+		t.Errorf("a second recovery changed the lab:\n%s", diff)
+		ok = false
+	}
+	return ok
+}
+
+// crashChild is the child process: it applies the forward plan to the lab
+// of the parent with the given journal. The parent kills it; if it is not
+// killed first, it reports the state and exits 0.
+func crashChild(endpointsFile, journal string) int {
+	fail := func(err error) int {
+		fmt.Fprintln(os.Stderr, "child:", err)
+		return 3
+	}
+	b, err := os.ReadFile(endpointsFile)
+	if err != nil {
+		return fail(err)
+	}
+	var e failovertest.Endpoints
+	if err := json.Unmarshal(b, &e); err != nil {
+		return fail(err)
+	}
+	r, err := failovertest.Connect(e)
+	if err != nil {
+		return fail(err)
+	}
+	defer r.Close()
+	ctx := context.Background()
+	cfg, err := r.FailoverConfig(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	p, err := failover.New(ctx, cfg)
+	if err != nil {
+		return fail(err)
+	}
+	defer p.Close()
+	j, err := failover.OpenJournal(journal, nil)
+	if err != nil {
+		return fail(err)
+	}
+	defer j.Close()
+	rep, err := p.Apply(ctx, &failover.ApplyOptions{Journal: j})
+	if err != nil {
+		return fail(fmt.Errorf("%w\n%v", err, rep))
+	}
+	fmt.Println(rep.State)
+	return 0
+}

@@ -1,0 +1,35 @@
+package lynclab
+
+import (
+	"context"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/xmppfed/edgefailover/lync"
+)
+
+// RemoteEndpoint reaches host, one of a lynctest deployment served by
+// another process, over plain HTTP at the loopback address addrs gives for
+// it, with the deployment's credentials: what Endpoint gives in the
+// deployment's own process.
+func RemoteEndpoint(host string, addrs map[string]string, user, pass string) lync.Endpoint {
+	var d net.Dialer
+	return lync.Endpoint{
+		Host:             host,
+		PlainHTTP:        true,
+		AllowUnencrypted: true,
+		Credentials:      lync.Credentials{Username: user, Password: lync.Password(pass)},
+		Dial: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			name, _, err := net.SplitHostPort(addr)
+			if err != nil {
+				return nil, err
+			}
+			if a, ok := addrs[strings.ToLower(strings.TrimSuffix(name, "."))]; ok {
+				addr = a
+			}
+			return d.DialContext(ctx, network, addr)
+		},
+		OperationTimeout: time.Second,
+	}
+}
