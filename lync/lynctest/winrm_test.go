@@ -226,17 +226,13 @@ func TestIdleShellFreesQuota(t *testing.T) {
 	if n := h.ShellCount(); n != 0 {
 		t.Fatalf("%d shells open past the idle timeout", n)
 	}
-	sh, err := c.CreateShell()
-	if err != nil {
+	// masterzen reads a QuotaLimit fault as a shell without ID: count instead
+	// (the new shell may expire too before a command reaches it).
+	if _, err := c.CreateShell(); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if _, err := sh.ExecuteWithContext(ctx, "powershell.exe -NoProfile -NonInteractive -Command -"); err != nil {
-		t.Fatalf("second shell after the first expired: %v", err)
-	}
-	if cnt := h.Counters(); cnt.ShellsExpired != 1 || cnt.QuotaFaults != 0 {
-		t.Errorf("expired=%d quota faults=%d, want 1 and 0", cnt.ShellsExpired, cnt.QuotaFaults)
+	if cnt := h.Counters(); cnt.Shells != 2 || cnt.ShellsExpired != 1 || cnt.QuotaFaults != 0 {
+		t.Errorf("created=%d expired=%d quota faults=%d, want 2, 1, 0", cnt.Shells, cnt.ShellsExpired, cnt.QuotaFaults)
 	}
 }
 
