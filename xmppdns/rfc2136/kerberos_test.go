@@ -37,7 +37,22 @@ func TestKerberosConfigIsValidated(t *testing.T) {
 			if !errors.Is(err, rfc2136.ErrInvalid) {
 				t.Fatalf("got %v, want ErrInvalid", err)
 			}
+			if err := tc.p.Validate(); !errors.Is(err, rfc2136.ErrInvalid) {
+				t.Fatalf("Validate: %v, want ErrInvalid", err)
+			}
 		})
+	}
+}
+
+func TestValidateAcceptsBothWaysToSign(t *testing.T) {
+	t.Parallel()
+	for _, p := range []*rfc2136.Provider{
+		{Server: "ns1.example.test", KeyName: "k.", Secret: "c2VjcmV0"},
+		{Server: "192.0.2.53:53", Kerberos: &rfc2136.Kerberos{Realm: "EXAMPLE.TEST", CCache: "/tmp/cc", SPN: "DNS/ns1.example.test"}},
+	} {
+		if err := p.Validate(); err != nil {
+			t.Errorf("%v: %v", p, err)
+		}
 	}
 }
 

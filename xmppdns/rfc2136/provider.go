@@ -95,6 +95,14 @@ func (p *Provider) LogValue() slog.Value {
 		slog.String("key_name", p.KeyName), slog.String("algorithm", p.Algorithm))
 }
 
+// Validate checks the provider's fields as every call does, without sending
+// anything, so that a program can refuse a bad configuration before its dry
+// run. Errors match ErrInvalid.
+func (p *Provider) Validate() error {
+	_, err := p.config()
+	return err
+}
+
 // config is a validated copy of the provider's settings.
 type config struct {
 	server, net, key, alg, secret string
