@@ -99,7 +99,8 @@ func sameSet(a, b []string) bool {
 // that is ErrRollingBack, and Rollback finishes it. Nor does it resume from
 // a journal marked incomplete (ErrJournalIncomplete: see FileJournal.
 // MarkIncomplete). Resuming an apply that ended is ErrPlanEnded. None of
-// these changes anything.
+// these changes anything. An apply that ended inconsistent gives an error
+// matching both ErrPlanEnded and ErrRollingBack: its undo is unfinished.
 //
 // The journal gets the records of the resumed run; opts.Journal is ignored.
 // Close the returned plan.
@@ -110,6 +111,10 @@ func Resume(ctx context.Context, j Journal, cfg Config, opts *ApplyOptions) (*Pl
 	}
 	switch js.apply {
 	case ApplyEnded:
+		if js.end == StateInconsistent {
+			// Its undo is unfinished: ErrRollingBack too.
+			return p, nil, fmt.Errorf("%w: it ended inconsistent (%w)", ErrPlanEnded, ErrRollingBack)
+		}
 		return p, nil, fmt.Errorf("%w: it ended %s", ErrPlanEnded, js.end)
 	case ApplyRollingBack:
 		return p, nil, fmt.Errorf("%w (%s)", ErrRollingBack, js.cause)
@@ -148,7 +153,7 @@ func Resume(ctx context.Context, j Journal, cfg Config, opts *ApplyOptions) (*Pl
 		}
 	}
 	if err := e.journal(ctx, Record{Kind: RecordResume}); err != nil {
-		return p, nil, fmt.Errorf("failover: journal: %w", err)
+		return p, nil, fmt.Errorf("failover: nothing was changed: %w", e.journalErr())
 	}
 	rep, err := e.finish(ctx)
 	return p, rep, err

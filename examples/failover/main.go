@@ -27,9 +27,12 @@
 // journal.
 //
 // Exit codes: 0 done (plan printed, applied, resumed or rolled back);
-// 1 the plan could not be built (preflight) or applying failed (the report
-// says whether it was rolled back); 2 bad input (flags, config file,
-// missing secret): nothing was sent; 3 not confirmed: nothing was changed.
+// 1 failed before changing anything (the plan could not be built, or the
+// journal's apply has ended); 2 bad input (flags, config file, missing
+// secret): nothing was sent; 3 not confirmed: nothing was changed; 4 the
+// apply failed and every change was undone: the deployment is as before;
+// 5 inconsistent: an undo failed, or the journal's apply was rolling back
+// (a resume refuses it): clear the cause, then run rollback.
 package main
 
 import (

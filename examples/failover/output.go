@@ -42,10 +42,20 @@ func report(w io.Writer, asJSON bool, plan *failover.Plan, rep *failover.Report,
 		fmt.Fprintf(w, "\n%s", rep)
 	}
 	if err != nil {
-		return fmt.Errorf("%s (state %s; journal %s): %w", rep.Plan, rep.State, journal, err)
+		return &stateError{state: rep.State, err: fmt.Errorf("%s (state %s; journal %s): %w", rep.Plan, rep.State, journal, err)}
 	}
 	return nil
 }
+
+// stateError is a failed apply, resume or rollback, with the state the
+// report left the deployment in: it chooses the exit code.
+type stateError struct {
+	state failover.State
+	err   error
+}
+
+func (e *stateError) Error() string { return e.err.Error() }
+func (e *stateError) Unwrap() error { return e.err }
 
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)

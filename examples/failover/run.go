@@ -15,10 +15,12 @@ import (
 
 // Exit codes.
 const (
-	exitOK       = 0
-	exitFailed   = 1
-	exitBadInput = 2
-	exitDeclined = 3
+	exitOK           = 0
+	exitFailed       = 1 // failed before changing anything (preflight, a refused resume)
+	exitBadInput     = 2 // nothing was sent
+	exitDeclined     = 3 // nothing was changed
+	exitRolledBack   = 4 // failed, and every change was undone: the deployment is as before
+	exitInconsistent = 5 // an undo failed, or the journal says a rollback is unfinished: run rollback
 )
 
 type options struct {
@@ -43,8 +45,11 @@ preflight, verification and rollback). Secrets come from the environment
 variables the config names (credentials.password_env, dns_providers.*.secret_env)
 or a prompt; a config holding a secret in clear is refused. See README.md.
 
-Exit codes: 0 done, 1 preflight or apply failed, 2 bad input (nothing sent),
-3 not confirmed (nothing changed).
+Exit codes: 0 done; 1 failed before any change (preflight, or a journal
+resume refuses); 2 bad input (nothing sent); 3 not confirmed (nothing
+changed); 4 failed and rolled back cleanly (the deployment is as before);
+5 inconsistent: an undo failed or a rollback is unfinished: clear the cause,
+then run "failover rollback".
 
 flags:
 `
@@ -103,6 +108,18 @@ func (a *app) run(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	case errors.As(err, &in):
 		fmt.Fprintf(stderr, "failover: bad input: %v\nnothing was sent.\n", err)
 		return exitBadInput
+	case errors.Is(err, failover.ErrRollingBack), errors.Is(err, failover.ErrJournalIncomplete) && o.sub == "resume":
+		fmt.Fprintf(stderr, "failover: %v\nthe deployment may be half-changed: run \"failover rollback -config %s\"\n", err, o.config)
+		return exitInconsistent
+	}
+	var se *stateError
+	switch {
+	case errors.As(err, &se) && se.state == failover.StateRolledBack:
+		fmt.Fprintf(stderr, "failover: %v\nevery change was undone: the deployment is as before.\n", err)
+		return exitRolledBack
+	case errors.As(err, &se) && se.state == failover.StateInconsistent:
+		fmt.Fprintf(stderr, "failover: %v\nthe deployment is inconsistent: clear the cause of the failed undos, then run \"failover rollback -config %s\"\n", err, o.config)
+		return exitInconsistent
 	default:
 		fmt.Fprintf(stderr, "failover: %v\n", err)
 		return exitFailed
