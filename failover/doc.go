@@ -35,6 +35,73 @@
 // where each resource stands now, Resume finishes it, Rollback restores the
 // before-state, each in a new process and each safe to run twice.
 //
+// # Recovery is a state machine
+//
+// The journal records every transition of every step and every decision of
+// the apply; it is never folded into a summary that forgets: an undone step
+// is "undone", not "not started". The states of a step (StepState) and of
+// an apply (ApplyState), and the records that move between them, are one
+// table in states.go; a record the table does not allow where it comes is
+// ErrJournalCorrupt. "step in" is the state the step a record names must be
+// in, "apply in" the state the apply must be in; the record moves them to
+// "step to" and "apply to" (- leaves a state as it is):
+//
+//	record        step in                      step to       apply in                apply to
+//	start         not-started, started         started       applying                -
+//	done          started                      done          applying, rolling-back  -
+//	failed        started                      failed        applying, rolling-back  rolling-back
+//	veto          any                          -             applying, rolling-back  rolling-back
+//	rolling-back  (no step)                    -             applying, rolling-back  rolling-back
+//	rollback      (no step)                    -             any                     rolling-back
+//	resume        (no step)                    -             applying                -
+//	undo          any but not-started          undo-started  rolling-back            -
+//	undone        undo-started                 undone        rolling-back            -
+//	undo-failed   undo-started                 undo-failed   rolling-back            -
+//	end           (no step)                    -             applying, rolling-back  ended
+//
+// A start is never written after the decision to roll back (a failed
+// record, a veto, a rolling-back record with its cause, or an operator's
+// rollback record); a step that was running then still records its end.
+// What Resume (of an applying journal) and Rollback do with each step, by
+// its state: "run again" because a started step may be half-done (it is on
+// the undo list at once, and every step is idempotent: stopping stopped
+// services, setting the route it already has, a DNS write already in
+// place); "keep" after checking that its change is still in place
+// (ErrStalePlan otherwise, before any change):
+//
+//	state         Resume       Rollback
+//	not-started   run          nothing
+//	started       run again    undo
+//	done          keep         undo
+//	failed        -            undo
+//	undo-started  -            undo
+//	undone        -            undo if a dependent is undone now
+//	undo-failed   -            undo
+//
+// An undone step is undone again when a step that depends on it is undone
+// now, since that undo may undo part of its own (undoing a start stops the
+// services that the undone stop had started again).
+//
+// Resume runs only an applying journal: a rolling-back one is
+// ErrRollingBack (run Rollback), an ended one ErrPlanEnded (and also
+// ErrRollingBack when it ended inconsistent), one marked incomplete
+// ErrJournalIncomplete. Rollback runs on any journal. Inspect reads any
+// and says what to run next. Every undo order, in Apply, Resume and
+// Rollback, is the reverse of a topological order of the plan: a step is
+// undone before the steps it depends on, never by time or journal position.
+// Undos run even when the journal cannot record them (a full disk): the
+// apply then returns ErrJournalIncomplete with its report, and marks the
+// journal incomplete so that no later Resume rolls it forward.
+//
+// Every undo of a service step restores each service's before-state (a
+// service Stopped before stays Stopped, a Running one is running again), for
+// both strategies. A server whose services an undo started loads the
+// configuration its CMS replica holds at that moment: in the Runbook
+// strategy the route is set back before the stop step's undo starts the
+// services, but the undo does not wait for the old route to replicate, so a
+// server whose replica lags may load the new route until its next restart;
+// services an undo leaves running (never stopped) keep what they had loaded.
+//
 // Package failover/failovertest builds a complete simulated deployment to
 // rehearse all of this in tests and drills.
 package failover
