@@ -80,7 +80,14 @@ func (w *WinRM) process(ctx context.Context, inner string) (json.RawMessage, err
 	if err != nil {
 		return fail("Create", err)
 	}
-	defer func() { w.deleteShell(id, bt.command()) }()
+	exited := false // the process ended by itself: no terminate Signal needed
+	defer func() {
+		cmdID := bt.command()
+		if exited {
+			cmdID = ""
+		}
+		w.deleteShell(id, cmdID)
+	}()
 	cmd, err := shell.ExecuteWithContext(ctx, line)
 	if err != nil {
 		return fail("Command", err)
@@ -95,6 +102,7 @@ func (w *WinRM) process(ctx context.Context, inner string) (json.RawMessage, err
 	if ctx.Err() != nil || bt.err() != nil {
 		return fail("Receive", ErrSessionBroken)
 	}
+	exited = true
 	res, err := pwsh.ParseFrame(stdout.Bytes(), marker)
 	if errors.Is(err, pwsh.ErrNoFrame) {
 		text, derr := pwsh.DecodeCLIXML(stderr.Bytes())
