@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/xmppfed/edgefailover/examples/internal/labfaults"
 	"github.com/xmppfed/edgefailover/failover"
 	"github.com/xmppfed/edgefailover/failover/failovertest"
 )
@@ -119,11 +120,11 @@ func (d *drill) forward(ctx context.Context) (*failover.Plan, *recorder, error) 
 	}
 
 	if d.o.fault != "" {
-		if err := faults[d.o.fault].inject(d.lab); err != nil {
+		if err := labfaults.Inject(d.lab, d.o.fault); err != nil {
 			plan.Close()
 			return nil, nil, fmt.Errorf("injecting %s: %w", d.o.fault, err)
 		}
-		d.printf("\nfault injected: %s (%s)\n", d.o.fault, faults[d.o.fault].help)
+		d.printf("\nfault injected: %s (%s)\n", d.o.fault, labfaults.Describe(d.o.fault))
 	}
 	// The before-state of Apply: taken after the fault, since some faults
 	// are someone else's change that a rollback must leave in place.
@@ -144,7 +145,7 @@ func (d *drill) forward(ctx context.Context) (*failover.Plan, *recorder, error) 
 	d.sum.FailedSteps = failedSteps(rep)
 	d.printf("\nfailover failed: %v\n", err)
 	if rep.State == failover.StateRolledBack || rep.State == failover.StateUnchanged {
-		clearFaults(d.lab)
+		labfaults.Clear(d.lab)
 		if err := d.settle(ctx); err != nil {
 			d.printf("%v\n", err)
 		}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/xmppfed/edgefailover/examples/internal/labfaults"
 	"github.com/xmppfed/edgefailover/failover"
 	"github.com/xmppfed/edgefailover/failover/failovertest"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
@@ -32,21 +33,6 @@ type options struct {
 	scale    float64
 	json     bool
 	quiet    bool
-}
-
-// realistic is a latency profile with real-world-ish figures of a Windows
-// host running the Lync management shell; Scale shrinks it for a drill.
-func realistic(scale float64) lynctest.Latency {
-	return lynctest.Latency{
-		RoundTrip:    20 * time.Millisecond,
-		ProcessStart: time.Second,
-		ModuleImport: 3 * time.Second,
-		ServiceStop:  5 * time.Second,
-		GracefulStop: 30 * time.Second,
-		ServiceStart: 8 * time.Second,
-		Replication:  10 * time.Second,
-		Scale:        scale,
-	}
 }
 
 // parseFlags parses args; a nil options with exitOK means -h was asked for.
@@ -78,7 +64,7 @@ start), 2 bad flags.
 flags:
 `)
 		fs.PrintDefaults()
-		fmt.Fprintf(w, "\nfaults (-fault):\n%s", faultHelp())
+		fmt.Fprintf(w, "\nfaults (-fault):\n%s", labfaults.Help())
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -94,7 +80,7 @@ flags:
 	switch {
 	case fs.NArg() > 0:
 		return bad("unexpected argument %q", fs.Arg(0))
-	case o.fault != "" && faults[o.fault].inject == nil:
+	case o.fault != "" && !labfaults.Known(o.fault):
 		return bad("unknown fault %q", o.fault)
 	case strategy != string(failover.Runbook) && strategy != string(failover.Rolling):
 		return bad("-strategy must be runbook or rolling, not %q", strategy)
@@ -113,7 +99,7 @@ flags:
 func (o *options) labOptions() failovertest.Options {
 	lo := failovertest.Options{ServersPerPool: o.servers}
 	if o.latency == "realistic" {
-		lo.Latency = realistic(o.scale)
+		lo.Latency = labfaults.Realistic(o.scale)
 	}
 	return lo
 }
@@ -125,7 +111,7 @@ func (o *options) timeouts() failover.Timeouts {
 	t := failovertest.LabTimeouts()
 	var l lynctest.Latency
 	if o.latency == "realistic" {
-		l = realistic(o.scale)
+		l = labfaults.Realistic(o.scale)
 	}
 	room := func(d time.Duration) time.Duration {
 		return 2*time.Second + 3*time.Duration(float64(d)*o.scale)

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/xmppfed/edgefailover/edge"
-	"github.com/xmppfed/edgefailover/edge/xmpptest"
 	"github.com/xmppfed/edgefailover/failover/failovertest"
 	"github.com/xmppfed/edgefailover/lync"
 )
@@ -59,21 +58,6 @@ func (d *drill) remoteView(ctx context.Context) {
 	default:
 		a := res.Answer()
 		d.printf("remote view of %s: %s answered at %s, probe ok: %s\n", dom, a.Addr, a.Result.RemoteAddr, yes(a.Result.OK()))
-	}
-}
-
-// clearFaults ends every injected fault, so that the lab's state after a
-// rollback can be compared with its state before Apply.
-func clearFaults(lab *failovertest.Lab) {
-	lab.Deployment().ClearFaults()
-	for _, s := range lab.DNS().Servers() {
-		s.ClearFaults()
-	}
-	for _, s := range lab.DNS().Secondaries {
-		s.SetLag(lab.Options().SecondaryLag)
-	}
-	for _, p := range lab.Pools() {
-		p.Listener.SetFault(xmpptest.FaultNone)
 	}
 }
 

@@ -28,7 +28,12 @@ import (
 // Connect there. The credentials are the lab's own, made up when it
 // started; they are redacted when Endpoints is printed all the same.
 type Endpoints struct {
-	Hosts       map[string]string `json:"hosts"` // WinRM host FQDN -> 127.0.0.1:port (plain HTTP)
+	Hosts map[string]string `json:"hosts"` // WinRM host FQDN -> 127.0.0.1:port (plain HTTP)
+	// TLSHosts are the same hosts' HTTPS listeners (127.0.0.1:port), whose
+	// certificates name the host FQDN and chain to WinRMCA: what a
+	// production config reaches (port 5986, verified).
+	TLSHosts    map[string]string `json:"tls_hosts,omitempty"`
+	WinRMCA     string            `json:"winrm_ca,omitempty"` // PEM: the deployment's CA of the HTTPS listeners
 	Username    string            `json:"username"`
 	Password    string            `json:"password"`
 	DNS         rfc2136Endpoint   `json:"dns"`
@@ -69,6 +74,8 @@ func (l *Lab) Endpoints() Endpoints {
 	user, pass := l.deploy.Credentials()
 	e := Endpoints{
 		Hosts:       map[string]string{},
+		TLSHosts:    map[string]string{},
+		WinRMCA:     string(l.deploy.CACertPEM()),
 		Username:    user,
 		Password:    pass,
 		DNS:         rfc2136Endpoint{Server: l.prov.Server, KeyName: l.prov.KeyName, Algorithm: l.prov.Algorithm, Secret: string(l.prov.Secret)},
@@ -79,6 +86,7 @@ func (l *Lab) Endpoints() Endpoints {
 	}
 	for _, h := range l.deploy.Hosts() {
 		e.Hosts[h.FQDN()] = h.Addr()
+		e.TLSHosts[h.FQDN()] = h.TLSAddr()
 	}
 	for _, d := range l.Domains() {
 		e.Domains = append(e.Domains, domainZone{Name: d, Zone: l.zp.of[d]})

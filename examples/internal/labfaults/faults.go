@@ -1,6 +1,11 @@
-package main
+// Package labfaults names the faults a failovertest lab can be broken
+// with, for examples/drill (-fault) and examples/lab (-fault, and the
+// fault subcommand from a second terminal): one table, so that the two
+// programs offer the same faults under the same names.
+package labfaults
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -14,8 +19,8 @@ import (
 	"github.com/xmppfed/edgefailover/xmppdns/dnstest"
 )
 
-// fault is a named fault the drill injects into the lab after printing the
-// plan and before applying it, to show a rollback.
+// fault is a named fault injected into a lab (the drill does it after
+// printing the plan and before applying it, to show a rollback).
 type fault struct {
 	help   string
 	inject func(lab *failovertest.Lab) error
@@ -79,8 +84,26 @@ var faults = map[string]fault{
 	}},
 }
 
-// faultNames returns the names of faults, sorted.
-func faultNames() []string {
+// ErrUnknown is matched by the error of Inject for a name not in Names.
+var ErrUnknown = errors.New("labfaults: unknown fault")
+
+// Inject breaks lab with the named fault.
+func Inject(lab *failovertest.Lab, name string) error {
+	f, ok := faults[name]
+	if !ok {
+		return fmt.Errorf("%w %q: use one of %s", ErrUnknown, name, strings.Join(Names(), ", "))
+	}
+	return f.inject(lab)
+}
+
+// Known reports whether name is a fault of Names.
+func Known(name string) bool { _, ok := faults[name]; return ok }
+
+// Describe returns the one-line description of a fault ("" if unknown).
+func Describe(name string) string { return faults[name].help }
+
+// Names returns the names of the faults, sorted.
+func Names() []string {
 	var ns []string
 	for n := range faults {
 		ns = append(ns, n)
@@ -89,11 +112,44 @@ func faultNames() []string {
 	return ns
 }
 
-// faultHelp lists the faults for -h.
-func faultHelp() string {
+// Help lists the faults, one a line, for -h.
+func Help() string {
 	var b strings.Builder
-	for _, n := range faultNames() {
+	for _, n := range Names() {
 		fmt.Fprintf(&b, "  %-18s %s\n", n, faults[n].help)
 	}
 	return b.String()
+}
+
+// Clear ends every injected fault (lynctest faults, DNS faults, secondary
+// lag back to the lab's option, listener faults), so that the lab's state
+// after a rollback can be compared with its state before Apply.
+func Clear(lab *failovertest.Lab) {
+	lab.Deployment().ClearFaults()
+	for _, s := range lab.DNS().Servers() {
+		s.ClearFaults()
+	}
+	for _, s := range lab.DNS().Secondaries {
+		s.SetLag(lab.Options().SecondaryLag)
+	}
+	for _, p := range lab.Pools() {
+		p.Listener.SetFault(xmpptest.FaultNone)
+	}
+}
+
+// Realistic is a latency profile with real-world-ish figures of a Windows
+// host running the Lync management shell (REFERENCE: process start 1 s,
+// module import 3 s, an Edge's services stop in 5 s and start in 8 s, CMS
+// replication 10 s); scale shrinks it for a drill or a rehearsal.
+func Realistic(scale float64) lynctest.Latency {
+	return lynctest.Latency{
+		RoundTrip:    20 * time.Millisecond,
+		ProcessStart: time.Second,
+		ModuleImport: 3 * time.Second,
+		ServiceStop:  5 * time.Second,
+		GracefulStop: 30 * time.Second,
+		ServiceStart: 8 * time.Second,
+		Replication:  10 * time.Second,
+		Scale:        scale,
+	}
 }
