@@ -82,6 +82,11 @@ type EdgeService struct {
 	InternalInterfaceFQDN  string
 	XmppListeningPort      int // 0 when XMPP is not enabled
 	XmppInternalPort       int // Front End to Edge (MTLS), usually 23456
+	// Version is the service's Version in the topology (REFERENCE.md §1):
+	// 6 for Lync Server 2013 and 7 for Skype for Business Server 2015 as
+	// lynctest has them; 8 for Skype for Business Server 2019 is assumed
+	// (unconfirmed). 0 when the host does not report it.
+	Version int
 }
 
 type edgeJSON struct {
@@ -92,6 +97,7 @@ type edgeJSON struct {
 	InternalInterfaceFqdn  string
 	XmppListeningPort      int
 	XmppInternalPort       int
+	Version                int
 }
 
 // EdgeServices returns the Edge Server services, all of them or those of
@@ -115,6 +121,7 @@ func (s *PoolsService) EdgeServices(ctx context.Context, pool string) ([]EdgeSer
 		pwsh.Property{Name: "InternalInterfaceFqdn", Cast: pwsh.CastString},
 		pwsh.Property{Name: "XmppListeningPort", Cast: pwsh.CastInt},
 		pwsh.Property{Name: "XmppInternalPort", Cast: pwsh.CastInt},
+		pwsh.Property{Name: "Version", Cast: pwsh.CastInt},
 	).Script()
 	if err != nil {
 		return nil, err
@@ -127,7 +134,7 @@ func (s *PoolsService) EdgeServices(ctx context.Context, pool string) ([]EdgeSer
 	for i, e := range out {
 		list[i] = EdgeService{Identity: e.Identity, PoolFQDN: e.PoolFqdn, SiteID: e.SiteID,
 			AccessEdgeExternalFQDN: e.AccessEdgeExternalFqdn, InternalInterfaceFQDN: e.InternalInterfaceFqdn,
-			XmppListeningPort: e.XmppListeningPort, XmppInternalPort: e.XmppInternalPort}
+			XmppListeningPort: e.XmppListeningPort, XmppInternalPort: e.XmppInternalPort, Version: e.Version}
 	}
 	return list, nil
 }

@@ -27,6 +27,7 @@ func (d *Deployment) registry() map[string]*cmdletDef {
 	defs = append(defs, poolCmdlets()...)
 	defs = append(defs, serviceCmdlets()...)
 	defs = append(defs, replicationCmdlets()...)
+	defs = append(defs, federationCmdlets()...)
 	m := make(map[string]*cmdletDef, len(defs))
 	for _, c := range defs {
 		m[strings.ToLower(c.name)] = c

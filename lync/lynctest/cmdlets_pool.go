@@ -92,7 +92,7 @@ func (d *Deployment) serviceObject(p *poolState, n int) *psObject {
 	site := d.siteByName(p.site)
 	common := []any{"Identity", psIdentity(roleName(p.role) + ":" + p.fqdn), "PoolFqdn", p.fqdn,
 		"SiteId", psIdentity("Site:" + p.site), "ServiceId", itoa(site.id) + "-" + roleName(p.role) + "-" + itoa(n),
-		"Role", roleName(p.role), "Version", int64(versionNumber(d.product))}
+		"Role", roleName(p.role), "Version", int64(d.fed.version)}
 	if p.role != Edge {
 		return newObject("Microsoft.Rtc.Management.Xds.DisplayRegistrar", common...)
 	}

@@ -114,6 +114,9 @@ type Config struct {
 	// replication) and by the Deployment's setters are reported
 	// asynchronously.
 	OnReplication func(ReplicaEvent)
+	// Federation holds certificates, Access Edge configuration, XMPP
+	// partners, the topology version and reachability (federation.go).
+	Federation FederationConfig
 }
 
 // Site is a Lync site.

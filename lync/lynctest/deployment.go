@@ -40,6 +40,7 @@ type Deployment struct {
 	start           time.Time
 
 	cmdlets map[string]*cmdletDef // by lower-case name; read-only after New
+	fed     *federation           // federation.go; guarded by mu
 
 	mu          sync.Mutex // guards everything below and the state of every Host
 	sites       []*siteState
@@ -121,6 +122,11 @@ func New(cfg Config) (*Deployment, error) {
 	if err := d.buildTopology(cfg); err != nil {
 		return nil, err
 	}
+	fed, err := d.newFederation(cfg.Federation)
+	if err != nil {
+		return nil, err
+	}
+	d.fed = fed
 	ca, err := newTestCA()
 	if err != nil {
 		return nil, err
