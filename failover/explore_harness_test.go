@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -604,6 +605,14 @@ func (x *explorer) run(t *testing.T, s schedule) *outcome {
 	if final != "before" && final != "after" {
 		out.violate("the lab ends %s", final)
 	}
+	// (e) Once the journal holds a decision to roll back (a failed step, a
+	// veto, a rolling-back or rollback record), nothing rolls the failover
+	// forward again: the lab ends in the before-state. (A decision the
+	// process died before recording binds nobody: the next process sees an
+	// apply still applying, and may finish it.)
+	if d := decision(journal); d != "" && final != "before" {
+		out.violate("the journal records a decision to roll back (%s), but the lab ends %s", d, final)
+	}
 	// (c) The journal stays readable, and a second Resume or Rollback
 	// changes nothing.
 	if _, err := inspect(journal, cfg); err != nil && !errors.Is(err, failover.ErrJournalEmpty) {
@@ -636,6 +645,28 @@ func (x *explorer) run(t *testing.T, s schedule) *outcome {
 		}
 	}
 	return out
+}
+
+// decision returns the first record of a journal that decides to roll
+// back (or shows that a decision was taken), or "".
+func decision(journal string) string {
+	f, err := os.Open(journal)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	recs, _, err := failover.ParseJournal(f)
+	if err != nil {
+		return ""
+	}
+	for _, r := range recs {
+		switch r.Kind {
+		case failover.RecordFailed, failover.RecordVeto, failover.RecordRollingBack, failover.RecordRollback,
+			failover.RecordUndo: // an undo runs only after a decision, recorded or not
+			return fmt.Sprintf("record %d: %s %s", r.Seq, r.Kind, r.Step)
+		}
+	}
+	return ""
 }
 
 func procOf(label string) int {
