@@ -9,6 +9,7 @@ require (
 	github.com/libdns/libdns v1.1.1
 	github.com/masterzen/winrm v0.0.0-20240702205601-3fad6e106085
 	github.com/miekg/dns v1.1.73
+	golang.org/x/term v0.45.0
 )
 
 require (

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
 	"net/netip"
 	"slices"
@@ -19,6 +20,7 @@ import (
 // deployment holds the clients a config opened; close releases them.
 type deployment struct {
 	cfg     failover.Config
+	zones   []zoneGuarantees // in the order of the config
 	mu      sync.Mutex
 	clients []*lync.Client
 }
@@ -35,40 +37,57 @@ func (d *deployment) close() {
 // build turns the file into a failover.Config: it reads the secrets (from
 // the environment or a prompt) and creates clients, but sends nothing.
 func build(ctx context.Context, fc *fileConfig, con *setup.Console, opts *lync.Options) (*deployment, error) {
-	if err := fc.check(); err != nil {
+	reg := providers()
+	if err := fc.check(reg); err != nil {
 		return nil, err
+	}
+	log := opts.Logger
+	// Files first (CA files are loaded by check and verify): a bad path
+	// fails before anyone is asked for a secret.
+	ver, err := verify(fc.Verify, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := fc.Management.LoadFiles(); err != nil {
+		return nil, badInput("management: %v", err)
+	}
+	if err := fc.EdgeServers.LoadFiles(); err != nil {
+		return nil, badInput("edge_servers: %v", err)
 	}
 	cred, err := fc.Credentials.Resolve(ctx, con)
 	if err != nil {
 		return nil, &inputError{err}
 	}
-	providers := map[string]xmppdns.Provider{}
+	provs := map[string]xmppdns.Provider{}
+	popts := map[string][]xmppdns.ZoneOption{}
 	for _, name := range slices.Sorted(maps.Keys(fc.DNSProviders)) { // prompts in a stable order
-		prov, err := fc.DNSProviders[name].Provider(ctx, con)
+		prov, zo, err := fc.DNSProviders[name].Provider(ctx, con, reg)
 		if err != nil {
 			return nil, badInput("dns_providers.%s: %v", name, err)
 		}
-		providers[name] = prov
+		provs[name], popts[name] = prov, zo
 	}
+	d := &deployment{}
 	zones := map[string]*xmppdns.Zone{}
 	zone := func(z zoneConfig) (*xmppdns.Zone, error) {
 		key := z.Provider + " " + z.Zone
 		if zn, ok := zones[key]; ok {
 			return zn, nil
 		}
-		zn, err := xmppdns.NewZone(z.Zone, providers[z.Provider])
+		zn, err := xmppdns.NewZone(z.Zone, provs[z.Provider], popts[z.Provider]...)
 		if err != nil {
 			return nil, badInput("zone %s: %v", z.Zone, err)
 		}
 		zones[key] = zn
+		d.zones = append(d.zones, zoneGuarantees{Zone: z.Zone, Provider: z.Provider, Guarantees: zn.Guarantees()})
 		return zn, nil
 	}
 
-	d := &deployment{}
 	mep, err := fc.Management.Endpoint(fc.Management.Host, false, cred)
 	if err != nil {
 		return nil, badInput("management: %v", err)
 	}
+	mep.Dial = setup.LogDial(log, mep.Host, fc.Management.Scheme(), mep.Dial)
 	mgmt, err := lync.Dial(mep, opts)
 	if err != nil {
 		return nil, badInput("management: %v", err)
@@ -101,6 +120,7 @@ func build(ctx context.Context, fc *fileConfig, con *setup.Console, opts *lync.O
 		if err != nil {
 			return nil, err
 		}
+		ep.Dial = setup.LogDial(log, ep.Host, fc.EdgeServers.Scheme(), ep.Dial)
 		cl, err := lync.Dial(ep, opts)
 		if err != nil {
 			return nil, err
@@ -125,16 +145,14 @@ func build(ctx context.Context, fc *fileConfig, con *setup.Console, opts *lync.O
 	for _, a := range fc.Addresses {
 		c.Addresses = append(c.Addresses, netip.MustParseAddr(a)) // checked by check
 	}
-	if c.Verify, err = verify(fc.Verify); err != nil {
-		return nil, err
-	}
+	c.Verify = ver
 	d.cfg = c
 	return d, nil
 }
 
 // verify builds the verification settings. Without resolvers in the file,
 // the system's (/etc/resolv.conf) are used.
-func verify(v verifyConfig) (failover.Verify, error) {
+func verify(v verifyConfig, log *slog.Logger) (failover.Verify, error) {
 	resolvers := v.Resolvers
 	if len(resolvers) == 0 {
 		rs, err := xmppdns.ResolvConf("/etc/resolv.conf")
@@ -147,7 +165,7 @@ func verify(v verifyConfig) (failover.Verify, error) {
 		Authoritative: &xmppdns.Authoritative{Resolvers: resolvers, Addrs: v.Nameservers, NoIPv6: v.NoIPv6},
 		Resolver:      &xmppdns.Resolver{Servers: resolvers},
 		ProbeFrom:     v.ProbeFrom,
-		ProbeDial:     setup.ProbeDialer(resolvers, v.ProbeConnect),
+		ProbeDial:     setup.LogDial(log, "5269 probe", "xmpp-5269", setup.ProbeDialer(resolvers, v.ProbeConnect)),
 	}
 	if !v.NoStartTLS {
 		out.ProbeTLS = &tls.Config{}
@@ -168,4 +186,11 @@ func newError(err error) error {
 		return &inputError{err}
 	}
 	return fmt.Errorf("building the plan: %w", err)
+}
+
+// zoneGuarantees is what a zone's provider guarantees, for the dry run.
+type zoneGuarantees struct {
+	Zone       string             `json:"zone"`
+	Provider   string             `json:"provider"` // the dns_providers key
+	Guarantees xmppdns.Guarantees `json:"guarantees"`
 }

@@ -88,7 +88,7 @@ func badInput(format string, a ...any) error { return &inputError{fmt.Errorf(for
 
 // check validates everything that needs no secret and no network, so that
 // bad input fails before a prompt or a packet.
-func (c *fileConfig) check() error {
+func (c *fileConfig) check(reg setup.Registry) error {
 	if err := c.Management.Check(false); err != nil {
 		return badInput("management: %v", err)
 	}
@@ -107,7 +107,7 @@ func (c *fileConfig) check() error {
 		}
 	}
 	for name, p := range c.DNSProviders {
-		if err := p.Check(); err != nil {
+		if err := p.Check(reg); err != nil {
 			return badInput("dns_providers.%s: %v", name, err)
 		}
 	}
@@ -146,6 +146,14 @@ func (c *fileConfig) check() error {
 	}
 	if err := setup.CheckConnect(c.Verify.ProbeConnect); err != nil {
 		return badInput("verify.probe_connect: %v", err)
+	}
+	for _, r := range c.Verify.Resolvers {
+		if err := setup.CheckAddrPort(r); err != nil {
+			return badInput("verify.resolvers: %v", err)
+		}
+	}
+	if err := setup.CheckNameservers(c.Verify.Nameservers); err != nil {
+		return badInput("verify.nameservers: %v", err)
 	}
 	return nil
 }

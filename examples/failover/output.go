@@ -14,11 +14,18 @@ import (
 )
 
 // openJournal opens the journal; fresh says it is for a new apply, which
-// refuses a journal that already records one.
-func openJournal(ctx context.Context, path string, fresh bool) (*failover.FileJournal, error) {
+// refuses a journal that already records one. resume and rollback (not
+// fresh) exist to recover from a dead process: they take over a lock its
+// holder left when it died (failover.JournalOptions.TakeOver never takes
+// one held by a live process: that is ErrLocked).
+func openJournal(ctx context.Context, path string, fresh bool, stderr io.Writer) (*failover.FileJournal, error) {
 	j, err := failover.OpenJournal(path, nil)
+	if errors.Is(err, failover.ErrStaleLock) && !fresh {
+		fmt.Fprintf(stderr, "failover: %v: taking it over\n", err)
+		j, err = failover.OpenJournal(path, &failover.JournalOptions{TakeOver: true})
+	}
 	if errors.Is(err, failover.ErrStaleLock) {
-		return nil, fmt.Errorf("journal %s: %w (the process that held it died; check nothing else runs, then remove %s.lock)", path, err, path)
+		return nil, fmt.Errorf("journal %s: %w (the process that held it died: run \"failover resume\" or \"failover rollback\", which take the lock over)", path, err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("journal %s: %w", path, err)
@@ -82,3 +89,15 @@ func progress(w io.Writer) func(failover.Event) {
 }
 
 func timeDur(d setup.Duration) time.Duration { return time.Duration(d) }
+
+// writeGuarantees says, per zone, whether the provider's writes are
+// conditional and atomic (xmppdns.Guarantees), after the dry run.
+func writeGuarantees(w io.Writer, zones []zoneGuarantees) {
+	if len(zones) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nDNS guarantees:")
+	for _, z := range zones {
+		fmt.Fprintf(w, "  %s (dns_providers.%s) %s\n", z.Zone, z.Provider, z.Guarantees)
+	}
+}

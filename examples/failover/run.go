@@ -66,7 +66,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, int) {
 	fs.BoolVar(&o.yes, "yes", false, "do not ask for confirmation")
 	fs.BoolVar(&o.failback, "failback", false, "fail back: swap target_pool/site with replaced_pool/replaced_site (computed from live state)")
 	fs.BoolVar(&o.json, "json", false, "print the plan and report as JSON")
-	fs.StringVar(&o.journal, "journal", "", "journal `file` (default: the config's \"journal\" member, or FILE.journal)")
+	fs.StringVar(&o.journal, "journal", "", "journal `file` (default: the config's \"journal\" member, or FILE.journal; with -failback, either with .failback appended)")
 	fs.BoolVar(&o.verbose, "v", false, "log what the SDK reads and does (cmdlets, DNS, events) to stderr; secrets are redacted")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usage)
@@ -167,7 +167,7 @@ func (a *app) do(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 		ap.Hooks.Event = progress(stdout)
 	}
 	if o.sub != "" {
-		return a.recover(ctx, o, con, dep.cfg, journal, ap, stdout)
+		return a.recover(ctx, o, con, dep.cfg, journal, ap, stdout, stderr)
 	}
 
 	plan, err := failover.New(ctx, dep.cfg)
@@ -176,10 +176,11 @@ func (a *app) do(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 	}
 	defer plan.Close()
 	if o.json && !o.apply {
-		return writeJSON(stdout, map[string]any{"plan": plan})
+		return writeJSON(stdout, map[string]any{"plan": plan, "dns_guarantees": dep.zones})
 	}
 	if !o.json {
 		fmt.Fprint(stdout, plan)
+		writeGuarantees(stdout, dep.zones)
 	}
 	if !o.apply {
 		if !o.json {
@@ -197,7 +198,7 @@ func (a *app) do(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 	if !o.yes && !con.Confirm(ctx, fmt.Sprintf("\nApply %q now?", plan.Name)) {
 		return errDeclined
 	}
-	j, err := openJournal(ctx, journal, true)
+	j, err := openJournal(ctx, journal, true, stderr)
 	if err != nil {
 		return err
 	}
@@ -211,11 +212,11 @@ func (a *app) do(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 }
 
 // recover runs resume or rollback from the journal.
-func (a *app) recover(ctx context.Context, o *options, con *setup.Console, cfg failover.Config, journal string, ap *failover.ApplyOptions, stdout io.Writer) error {
+func (a *app) recover(ctx context.Context, o *options, con *setup.Console, cfg failover.Config, journal string, ap *failover.ApplyOptions, stdout, stderr io.Writer) error {
 	if !o.yes && !con.Confirm(ctx, fmt.Sprintf("%s the apply recorded in %s now?", o.sub, journal)) {
 		return errDeclined
 	}
-	j, err := openJournal(ctx, journal, false)
+	j, err := openJournal(ctx, journal, false, stderr)
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,7 @@ func TestSampleConfig(t *testing.T) {
 	if err := setup.LoadJSON("config.sample.json", &fc); err != nil {
 		t.Fatal(err)
 	}
-	if err := fc.check(); err != nil {
+	if err := fc.check(providers()); err != nil {
 		t.Fatal(err)
 	}
 	back, err := fc.swap()

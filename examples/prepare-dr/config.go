@@ -19,23 +19,33 @@ const (
 )
 
 // config is the -config file; flags given on the command line override it.
+// Its members are those of examples/failover: "dns_providers" names the
+// providers and each domain says which one serves its zone.
 type config struct {
-	DNS     setup.DNSProvider `json:"dns_provider"`
-	Domains []domain          `json:"domains"`
-	Targets []string          `json:"targets,omitempty"` // SRV targets in order of preference
-	TTL     setup.Duration    `json:"ttl,omitempty"`
-	Hosts   []string          `json:"hosts,omitempty"` // hosts whose A/AAAA TTL -ttl lowers
+	DNSProviders map[string]setup.DNSProvider `json:"dns_providers"`
+	// DNSProvider is the single provider of earlier versions: still read
+	// (as dns_providers {"default": ...}), with a deprecation warning.
+	DNSProvider *setup.DNSProvider `json:"dns_provider,omitempty"`
+	Domains     []domain           `json:"domains"`
+	Targets     []string           `json:"targets,omitempty"` // SRV targets in order of preference
+	TTL         setup.Duration     `json:"ttl,omitempty"`
+	Hosts       []string           `json:"hosts,omitempty"` // hosts whose A/AAAA TTL -ttl lowers
 }
 
 type domain struct {
-	Name string `json:"name"`
-	Zone string `json:"zone"` // absolute
+	Name     string `json:"name"`
+	Zone     string `json:"zone"`               // absolute
+	Provider string `json:"provider,omitempty"` // a key of dns_providers; default: the only one
 }
 
+// defaultProvider names the provider built from flags or dns_provider.
+const defaultProvider = "default"
+
 type options struct {
-	cfg   config
-	apply bool
-	json  bool
+	cfg     config
+	apply   bool
+	json    bool
+	timeout time.Duration
 }
 
 const usage = `usage: prepare-dr [flags]
@@ -43,7 +53,8 @@ const usage = `usage: prepare-dr [flags]
 Writes the prioritized SRV set (the runbook's disaster-recovery tip) for every
 SIP domain and/or lowers TTLs ahead of a maintenance window, through RFC 2136
 dynamic updates signed with TSIG. Dry run by default; -apply writes.
-The TSIG secret comes from the environment variable named by -secret-env.
+The TSIG secret comes from the environment variable named by -secret-env
+(or, with -config, the variables the file names). See prepare-dr.sample.json.
 
 Exit codes: 0 done, 1 DNS failure, 2 bad input (nothing sent).
 
@@ -56,7 +67,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, int) {
 	o := &options{}
 	var file, server, key, alg, secretEnv, domains, targets, hosts string
 	var ttl time.Duration
-	fs.StringVar(&file, "config", "", "JSON `file` with dns_provider, domains, targets, ttl, hosts (flags override it)")
+	fs.StringVar(&file, "config", "", "JSON `file` with dns_providers, domains, targets, ttl, hosts (flags override it; see prepare-dr.sample.json)")
 	fs.StringVar(&server, "server", "", "primary DNS server `host:port` that takes signed updates")
 	fs.StringVar(&key, "key-name", "", "TSIG key `name`, e.g. xmpp-update.")
 	fs.StringVar(&alg, "algorithm", "", "TSIG algorithm: hmac-sha256 (default), hmac-sha384, hmac-sha512")
@@ -67,6 +78,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, int) {
 	fs.StringVar(&hosts, "hosts", "", "`hosts` whose A/AAAA records get -ttl (e.g. xmpp.contoso.com)")
 	fs.BoolVar(&o.apply, "apply", false, "write the changes (default: print them only)")
 	fs.BoolVar(&o.json, "json", false, "print the changes as JSON")
+	fs.DurationVar(&o.timeout, "timeout", 2*time.Minute, "bound of the whole run (reads, writes, read-back)")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), usage); fs.PrintDefaults() }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -87,20 +99,35 @@ func parseFlags(args []string, stderr io.Writer) (*options, int) {
 		}
 	}
 	c := &o.cfg
-	set := func(dst *string, v string) {
-		if v != "" {
-			*dst = v
+	if c.DNSProvider != nil {
+		if c.DNSProviders != nil {
+			return bad(errors.New("dns_provider and dns_providers: keep dns_providers only"))
 		}
+		fmt.Fprintln(stderr, "prepare-dr: warning: the config member dns_provider is deprecated: use \"dns_providers\": {\"default\": {...}}, as examples/failover does")
+		c.DNSProviders = map[string]setup.DNSProvider{defaultProvider: *c.DNSProvider}
+		c.DNSProvider = nil
 	}
-	set(&c.DNS.Server, server)
-	set(&c.DNS.KeyName, key)
-	set(&c.DNS.Algorithm, alg)
-	set(&c.DNS.SecretEnv, secretEnv)
-	if c.DNS.Type == "" {
-		c.DNS.Type = "rfc2136"
-	}
-	if c.DNS.SecretEnv == "" {
-		c.DNS.SecretEnv = "EDGEFAILOVER_TSIG_SECRET"
+	if server != "" || key != "" || alg != "" || secretEnv != "" || len(c.DNSProviders) == 0 {
+		if len(c.DNSProviders) > 1 {
+			return bad(errors.New("-server, -key-name, -algorithm and -secret-env need a config with at most one provider"))
+		}
+		name, p := defaultProvider, setup.DNSProvider{Type: "rfc2136"}
+		for n, v := range c.DNSProviders {
+			name, p = n, v
+		}
+		set := func(dst *string, v string) {
+			if v != "" {
+				*dst = v
+			}
+		}
+		set(&p.Server, server)
+		set(&p.KeyName, key)
+		set(&p.Algorithm, alg)
+		set(&p.SecretEnv, secretEnv)
+		if p.SecretEnv == "" && p.Auth != "gss-tsig" {
+			p.SecretEnv = "EDGEFAILOVER_TSIG_SECRET"
+		}
+		c.DNSProviders = map[string]setup.DNSProvider{name: p}
 	}
 	if domains != "" {
 		c.Domains = nil
@@ -118,10 +145,16 @@ func parseFlags(args []string, stderr io.Writer) (*options, int) {
 	if hosts != "" {
 		c.Hosts = splitList(hosts)
 	}
+	if ttl < 0 {
+		return bad(fmt.Errorf("-ttl %v is negative", ttl))
+	}
 	if ttl != 0 {
 		c.TTL = setup.Duration(ttl)
 	}
-	if err := c.check(); err != nil {
+	if o.timeout <= 0 {
+		return bad(errors.New("-timeout must be positive"))
+	}
+	if err := c.check(providers()); err != nil {
 		return bad(err)
 	}
 	return o, exitOK
@@ -137,16 +170,33 @@ func splitList(s string) []string {
 	return out
 }
 
-func (c *config) check() error {
-	if err := c.DNS.Check(); err != nil {
-		return fmt.Errorf("dns provider: %v", err)
+func (c *config) check(reg setup.Registry) error {
+	for name, p := range c.DNSProviders {
+		if err := p.Check(reg); err != nil {
+			return fmt.Errorf("dns_providers.%s: %v", name, err)
+		}
 	}
 	if len(c.Domains) == 0 {
 		return errors.New("no SIP domain: give -domains domain=zone,...")
 	}
-	for _, d := range c.Domains {
+	for i := range c.Domains {
+		d := &c.Domains[i]
+		if _, err := setup.ParseHost(d.Name); err != nil {
+			return fmt.Errorf("domain %q: %v", d.Name, err)
+		}
 		if !strings.HasSuffix(d.Zone, ".") {
 			return fmt.Errorf("zone %q of %s must be absolute (end with a dot)", d.Zone, d.Name)
+		}
+		if _, err := setup.ParseHost(d.Zone); err != nil {
+			return fmt.Errorf("zone %q of %s: %v", d.Zone, d.Name, err)
+		}
+		if d.Provider == "" && len(c.DNSProviders) == 1 {
+			for n := range c.DNSProviders {
+				d.Provider = n
+			}
+		}
+		if _, ok := c.DNSProviders[d.Provider]; !ok {
+			return fmt.Errorf("domain %s: provider %q is not in dns_providers", d.Name, d.Provider)
 		}
 	}
 	if len(c.Targets) == 0 && c.TTL == 0 {

@@ -14,15 +14,23 @@
 //
 //	prepare-dr -server NS:PORT -key-name KEY -domains contoso.com=contoso.com. \
 //	    -targets xmpp1.contoso.com,xmpp2.contoso.com [-ttl 60s] [-hosts xmpp.contoso.com] [-apply] [-json]
-//	prepare-dr -config prepare-dr.json [-apply] [-json]
+//	prepare-dr -config prepare-dr.json [-apply] [-json] [-timeout 2m]
 //
-// The TSIG secret comes from the environment variable named by -secret-env
-// (default EDGEFAILOVER_TSIG_SECRET), never from a flag or the file. Dry run
-// by default: the changes are printed and nothing is written; -apply writes
-// them (one atomic, conditional UPDATE per zone) and reads them back.
+// The config file (prepare-dr.sample.json in this folder) uses the members
+// of examples/failover: "dns_providers" (rfc2136 with "auth": "tsig" or
+// "gss-tsig", or a type registered in providers.go) and "domains" naming
+// each one's zone and provider; the single "dns_provider" of earlier
+// versions is still read, with a deprecation warning. Secrets come from the
+// environment variables the file (or -secret-env, default
+// EDGEFAILOVER_TSIG_SECRET) names, never from a flag or the file. Dry run
+// by default: the changes are printed with what each zone's provider
+// guarantees, and nothing is written; -apply writes them (with rfc2136, one
+// atomic, conditional UPDATE per zone) and reads them back. -timeout bounds
+// the whole run.
 //
 // Exit codes: 0 done (dry run printed, or applied); 1 a DNS read or write
-// failed; 2 bad input (nothing was sent).
+// failed; 2 bad input (flags, config, a missing or malformed secret, a
+// negative TTL): nothing was sent.
 package main
 
 import (

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,25 +27,42 @@ func runEnv(ctx context.Context, args []string, stdout, stderr io.Writer, env se
 	if o == nil {
 		return code
 	}
+	ctx, cancel := context.WithTimeout(ctx, o.timeout)
+	defer cancel()
 	con := setup.NewConsole(nil, stderr, env)
-	prov, err := o.cfg.DNS.Provider(ctx, con)
-	if err != nil {
-		fmt.Fprintf(stderr, "prepare-dr: bad input: %v\nnothing was sent.\n", err)
-		return exitBadInput
+	reg := providers()
+	provs := map[string]xmppdns.Provider{}
+	popts := map[string][]xmppdns.ZoneOption{}
+	for _, name := range slices.Sorted(maps.Keys(o.cfg.DNSProviders)) {
+		p, zo, err := o.cfg.DNSProviders[name].Provider(ctx, con, reg)
+		if err != nil {
+			fmt.Fprintf(stderr, "prepare-dr: bad input: dns_providers.%s: %v\nnothing was sent.\n", name, err)
+			return exitBadInput
+		}
+		provs[name], popts[name] = p, zo
 	}
-	zones := map[string]*xmppdns.Zone{}
+	zones := map[string]*xmppdns.Zone{} // by provider and zone
 	desired := map[string][]xmppdns.Desired{}
 	var order []string
-	add := func(zone string, d xmppdns.Desired) error {
-		if zones[zone] == nil {
-			z, err := xmppdns.NewZone(zone, prov)
-			if err != nil {
-				return err
-			}
-			zones[zone] = z
-			order = append(order, zone)
+	zoneOf := func(provider, name string) (*xmppdns.Zone, string, error) {
+		key := provider + " " + name
+		if z := zones[key]; z != nil {
+			return z, key, nil
 		}
-		desired[zone] = append(desired[zone], d)
+		z, err := xmppdns.NewZone(name, provs[provider], popts[provider]...)
+		if err != nil {
+			return nil, "", err
+		}
+		zones[key] = z
+		order = append(order, key)
+		return z, key, nil
+	}
+	add := func(provider, zone string, d xmppdns.Desired) error {
+		_, key, err := zoneOf(provider, zone)
+		if err != nil {
+			return err
+		}
+		desired[key] = append(desired[key], d)
 		return nil
 	}
 	ttl := time.Duration(o.cfg.TTL)
@@ -53,6 +72,7 @@ func runEnv(ctx context.Context, args []string, stdout, stderr io.Writer, env se
 		for _, t := range o.cfg.Targets {
 			abs = append(abs, dnsname.Absolute(t))
 		}
+		var err error
 		if records, err = xmppdns.Prioritized(abs...); err != nil {
 			fmt.Fprintf(stderr, "prepare-dr: bad input: %v\nnothing was sent.\n", err)
 			return exitBadInput
@@ -61,7 +81,7 @@ func runEnv(ctx context.Context, args []string, stdout, stderr io.Writer, env se
 	for _, d := range o.cfg.Domains {
 		recs := records
 		if recs == nil { // -ttl only: keep the records, change the TTL
-			z, err := zoneOf(zones, prov, d.Zone)
+			z, _, err := zoneOf(d.Provider, d.Zone)
 			if err != nil {
 				return fail(stderr, exitBadInput, err)
 			}
@@ -75,21 +95,21 @@ func runEnv(ctx context.Context, args []string, stdout, stderr io.Writer, env se
 			}
 			recs = set.Records
 		}
-		if err := add(d.Zone, xmppdns.SRVSet{Domain: d.Name, TTL: ttl, Records: recs}); err != nil {
+		if err := add(d.Provider, d.Zone, xmppdns.SRVSet{Domain: d.Name, TTL: ttl, Records: recs}); err != nil {
 			return fail(stderr, exitBadInput, err)
 		}
 	}
 	for _, h := range o.cfg.Hosts {
-		zone := ""
+		zone, prov := "", ""
 		for _, d := range o.cfg.Domains {
 			if dnsname.IsSubdomain(h, d.Zone) && len(d.Zone) > len(zone) {
-				zone = d.Zone
+				zone, prov = d.Zone, d.Provider
 			}
 		}
 		if zone == "" {
 			return fail(stderr, exitBadInput, fmt.Errorf("host %s lies in none of the zones given", h))
 		}
-		z, err := zoneOf(zones, prov, zone)
+		z, _, err := zoneOf(prov, zone)
 		if err != nil {
 			return fail(stderr, exitBadInput, err)
 		}
@@ -100,14 +120,14 @@ func runEnv(ctx context.Context, args []string, stdout, stderr io.Writer, env se
 		if len(set.IPs) == 0 {
 			return fail(stderr, exitFailed, fmt.Errorf("host %s has no A or AAAA record", h))
 		}
-		if err := add(zone, xmppdns.AddrSet{Host: h, TTL: ttl, IPs: set.IPs}); err != nil {
+		if err := add(prov, zone, xmppdns.AddrSet{Host: h, TTL: ttl, IPs: set.IPs}); err != nil {
 			return fail(stderr, exitBadInput, err)
 		}
 	}
 
 	var changes []*xmppdns.Change
-	for _, zone := range order {
-		ch, err := zones[zone].Plan(ctx, desired[zone]...)
+	for _, key := range order {
+		ch, err := zones[key].Plan(ctx, desired[key]...)
 		if err != nil {
 			code := exitFailed
 			if errors.Is(err, xmppdns.ErrInvalidInput) {
@@ -118,11 +138,13 @@ func runEnv(ctx context.Context, args []string, stdout, stderr io.Writer, env se
 		changes = append(changes, ch)
 	}
 	if !o.json {
-		for _, ch := range changes {
+		for i, ch := range changes {
 			fmt.Fprint(stdout, ch)
 			if !strings.HasSuffix(ch.String(), "\n") {
 				fmt.Fprintln(stdout)
 			}
+			prov, zone, _ := strings.Cut(order[i], " ")
+			fmt.Fprintf(stdout, "  %s (dns_providers.%s) %s\n", zone, prov, zones[order[i]].Guarantees())
 		}
 	}
 	if o.apply {
@@ -131,7 +153,8 @@ func runEnv(ctx context.Context, args []string, stdout, stderr io.Writer, env se
 				continue
 			}
 			if err := zones[order[i]].Apply(ctx, ch); err != nil {
-				return fail(stderr, exitFailed, fmt.Errorf("zone %s: %w (zones before it were written)", order[i], err))
+				_, zone, _ := strings.Cut(order[i], " ")
+				return fail(stderr, exitFailed, fmt.Errorf("zone %s: %w (zones before it were written)", zone, err))
 			}
 		}
 	}
@@ -150,13 +173,6 @@ func runEnv(ctx context.Context, args []string, stdout, stderr io.Writer, env se
 		fmt.Fprintln(stdout, "dry run: nothing was written. Write it with -apply.")
 	}
 	return exitOK
-}
-
-func zoneOf(zones map[string]*xmppdns.Zone, p xmppdns.Provider, name string) (*xmppdns.Zone, error) {
-	if z := zones[name]; z != nil {
-		return z, nil
-	}
-	return xmppdns.NewZone(name, p)
 }
 
 func fail(stderr io.Writer, code int, err error) int {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/xmppfed/edgefailover/examples/internal/setup"
 	"github.com/xmppfed/edgefailover/failover/failovertest"
 )
 
@@ -130,21 +131,46 @@ func TestConfigFile(t *testing.T) {
 	}
 	prov := map[string]any{"type": "rfc2136", "server": p.Server, "key_name": p.KeyName, "secret_env": "TEST_TSIG"}
 	cfg := map[string]any{
-		"dns_provider": prov,
-		"domains":      []any{map[string]any{"name": "contoso.com", "zone": "contoso.com."}},
-		"targets":      []string{"access2.contoso.com", "access1.contoso.com"},
+		"dns_providers": map[string]any{"lab": prov},
+		"domains":       []any{map[string]any{"name": "contoso.com", "zone": "contoso.com.", "provider": "lab"}},
+		"targets":       []string{"access2.contoso.com", "access1.contoso.com"},
 	}
 	code, out, errs := runPrep(env, "-config", write("ok.json", cfg), "-apply")
-	if code != exitOK {
+	if code != exitOK || strings.Contains(errs, "deprecated") || !strings.Contains(out, "rfc2136: conditional and atomic") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}
+	// The old member still works, with a deprecation warning.
+	old := map[string]any{"dns_provider": prov, "domains": []any{map[string]any{"name": "contoso.com", "zone": "contoso.com."}}, "ttl": "5m"}
+	if code, out, errs := runPrep(env, "-config", write("old.json", old)); code != exitOK || !strings.Contains(errs, "dns_provider is deprecated") {
+		t.Errorf("dns_provider: exit %d\n%s\n%s", code, out, errs)
+	}
+	cfg["dns_provider"] = prov
+	if code, _, errs := runPrep(env, "-config", write("both.json", cfg)); code != exitBadInput || !strings.Contains(errs, "keep dns_providers only") {
+		t.Errorf("both members: exit %d\n%s", code, errs)
+	}
+	delete(cfg, "dns_provider")
 	st, _ := lab.Snapshot(context.Background())
 	if got := st.DNS["_xmpp-server._tcp.contoso.com. SRV"]; len(got) != 2 || !strings.HasSuffix(got[0], "10 0 5269 access2.contoso.com.") {
 		t.Errorf("SRV set %v", got)
 	}
 	prov["secret"] = string(p.Secret)
 	code, _, errs = runPrep(env, "-config", write("leak.json", cfg))
-	if code != exitBadInput || !strings.Contains(errs, "dns_provider.secret") || strings.Contains(errs, string(p.Secret)) {
+	if code != exitBadInput || !strings.Contains(errs, "dns_providers.lab.secret") || strings.Contains(errs, string(p.Secret)) {
 		t.Errorf("secret in file: exit %d\n%s", code, errs)
+	}
+}
+
+// The sample config loads and passes every check that needs no network.
+func TestSampleConfig(t *testing.T) {
+	t.Parallel()
+	var c config
+	if err := setup.LoadJSON("prepare-dr.sample.json", &c); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.check(providers()); err != nil {
+		t.Fatal(err)
+	}
+	if c.Domains[1].Provider != "ad" || c.DNSProviders["ad"].Auth != "gss-tsig" {
+		t.Errorf("sample: %+v", c)
 	}
 }

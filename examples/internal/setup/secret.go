@@ -19,9 +19,11 @@ var ErrNoSecret = errors.New("secret not available")
 type Env func(name string) (string, bool)
 
 // Console asks the operator for secrets and confirmations, one prompt at a
-// time (it is not safe for concurrent use). On a terminal,
-// secrets are read with echo off; otherwise a line is read from In (a pipe:
-// `printf '%s\n' "$PASS" | prog ...`).
+// time (it is not safe for concurrent use). On a terminal (any OS),
+// secrets are read with echo off; otherwise one line is read from In (a
+// pipe: `printf '%s\n' "$PASS" | prog ...`), and an empty one (/dev/null,
+// cron, systemd, CI) is an ErrNoSecret error naming the environment
+// variable to set.
 type Console struct {
 	In  io.Reader // os.Stdin in programs
 	Out io.Writer // where prompts go (stderr)
@@ -39,11 +41,7 @@ func NewConsole(in io.Reader, out io.Writer, env Env) *Console {
 // terminal reports whether In is a terminal.
 func (c *Console) terminal() (*os.File, bool) {
 	f, ok := c.In.(*os.File)
-	if !ok {
-		return nil, false
-	}
-	st, err := f.Stat()
-	return f, err == nil && st.Mode()&os.ModeCharDevice != 0
+	return f, ok && isTerminal(f)
 }
 
 func (c *Console) line(ctx context.Context) (string, error) {
@@ -117,7 +115,7 @@ func (c *Console) Secret(ctx context.Context, env, what string) (string, error) 
 		return "", fmt.Errorf("%s: reading it: %w: %w", what, err, ErrNoSecret)
 	}
 	if s == "" {
-		return "", fmt.Errorf("%s: set the environment variable %s or answer the prompt: %w", what, env, ErrNoSecret)
+		return "", fmt.Errorf("%s: set the environment variable %s (stdin gave no answer): %w", what, env, ErrNoSecret)
 	}
 	return s, nil
 }

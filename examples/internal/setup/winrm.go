@@ -22,21 +22,25 @@ type WinRM struct {
 	Port int    `json:"port,omitempty"` // default 5986 (HTTPS) or 5985 (plain_http)
 	// PlainHTTP selects http:// (5985): credentials then travel unencrypted
 	// and AllowUnencrypted must be set too. Labs only.
-	PlainHTTP        bool   `json:"plain_http,omitempty"`
-	AllowUnencrypted bool   `json:"allow_unencrypted,omitempty"`
-	CAFile           string `json:"ca_file,omitempty"`     // PEM roots for the host's certificate; default: system roots
-	ServerName       string `json:"server_name,omitempty"` // name checked in the certificate; default the host
-	Auth             string `json:"auth,omitempty"`        // basic (default), ntlm, kerberos
-	Kerberos         *struct {
-		Realm      string `json:"realm"`
-		ConfigPath string `json:"config_path"`
-		CCachePath string `json:"ccache_path,omitempty"`
-		SPN        string `json:"spn,omitempty"`
-	} `json:"kerberos,omitempty"`
+	PlainHTTP        bool           `json:"plain_http,omitempty"`
+	AllowUnencrypted bool           `json:"allow_unencrypted,omitempty"`
+	CAFile           string         `json:"ca_file,omitempty"`     // PEM roots for the host's certificate; default: system roots
+	ServerName       string         `json:"server_name,omitempty"` // name checked in the certificate; default the host
+	Auth             string         `json:"auth,omitempty"`        // basic (default), ntlm, kerberos
+	Kerberos         *WinRMKerberos `json:"kerberos,omitempty"`
 	// Addresses map a host name to the "ip:port" to connect to instead of
 	// resolving it (like curl --resolve): jump hosts, NAT, labs.
 	Addresses        map[string]string `json:"addresses,omitempty"`
 	OperationTimeout Duration          `json:"operation_timeout,omitempty"` // WS-Man long poll; default 60s
+}
+
+// WinRMKerberos configures "auth": "kerberos" (a domain account; see
+// lync.Kerberos).
+type WinRMKerberos struct {
+	Realm      string `json:"realm"`
+	ConfigPath string `json:"config_path"`
+	CCachePath string `json:"ccache_path,omitempty"`
+	SPN        string `json:"spn,omitempty"`
 }
 
 // Credentials name the WinRM account. The password comes from the
@@ -94,9 +98,21 @@ func (w WinRM) Check(template bool) error {
 		if _, err := ParseHost(h); err != nil {
 			return fmt.Errorf("addresses: %q: %v", h, err)
 		}
-		if _, _, err := net.SplitHostPort(a); err != nil {
-			return fmt.Errorf("addresses[%s]: %q is not ip:port", h, a)
+		if err := CheckServer(a); err != nil || !strings.Contains(a, ":") {
+			return fmt.Errorf("addresses[%s]: %q is not host:port", h, a)
 		}
+	}
+	return nil
+}
+
+// LoadFiles reads the files w names (the CA file), so that a program can
+// fail on a bad path before it asks for a secret.
+func (w WinRM) LoadFiles() error {
+	if w.CAFile == "" {
+		return nil
+	}
+	if _, err := LoadCertPool(w.CAFile); err != nil {
+		return fmt.Errorf("ca_file: %v", err)
 	}
 	return nil
 }
@@ -108,7 +124,7 @@ func (w WinRM) auth() (lync.AuthMethod, error) {
 	case "ntlm":
 		return lync.AuthNTLM, nil
 	case "kerberos":
-		if w.Kerberos == nil {
+		if w.Kerberos == nil || w.Kerberos.Realm == "" {
 			return 0, fmt.Errorf("auth kerberos needs a kerberos member (realm, config_path)")
 		}
 		return lync.AuthKerberos, nil
