@@ -19,26 +19,41 @@
 //
 //	check -domains contoso.com,fabrikam.com [-resolvers ip:port,...] [-ns host=ip:port,...]
 //	    [-expect-host xmpp.contoso.com] [-expect-addr 192.0.2.20] [-probe-from DOMAIN]
-//	    [-ca-file PEM] [-timeout 30s] [-json]
+//	    [-ca-file PEM] [-timeout 30s] [-json] [-v]
 //	    [-mgmt fe01.contoso.com -user 'CONTOSO\lyncadmin' -site Site2 -expect-pool edgepool2.contoso.com]
+//	    [-mgmt-auth basic|ntlm|kerberos -mgmt-realm CONTOSO.COM]
+//
+// Independent checks (each domain's remote view and SRV set, the SRV
+// targets' addresses, the route, each server's services and replica) run
+// concurrently, each within its own -timeout budget, and each is reported
+// ok, FAIL, or NOT RUN with the reason (a check it depends on failed, or
+// an interrupt). Bad input (a resolver that is not ip:port, an -ns
+// override that is not host=ip:port, a missing password...) is refused
+// before anything is sent.
 //
 // The WinRM password comes from the environment variable named by
 // -password-env (default EDGEFAILOVER_WINRM_PASSWORD), never from a flag.
 // Nothing is changed: every check only reads.
 //
-// Exit codes: 0 healthy (every check passed); 1 unhealthy (some check
-// failed, listed); 2 bad input or usage.
+// Exit codes: 0 healthy (every check passed); 1 unhealthy (a check failed:
+// a finding, listed); 2 bad input or usage (nothing was sent); 3
+// interrupted before every check ran, none failed.
+//
+// The code lives in examples/internal/checkcmd so that the rehearsal test
+// of examples/failover runs it too.
 package main
 
 import (
 	"context"
 	"os"
 	"os/signal"
+
+	"github.com/xmppfed/edgefailover/examples/internal/checkcmd"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	code := checkcmd.Run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }

@@ -1,10 +1,11 @@
-package main
+package checkcmd
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
 	"encoding/pem"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,7 +48,7 @@ func labArgs(t *testing.T, lab *failovertest.Lab) ([]string, func(string) (strin
 
 func runCheck(env func(string) (string, bool), args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
-	code := runEnv(context.Background(), args, &out, &errb, env)
+	code := RunEnv(context.Background(), args, &out, &errb, env)
 	return code, out.String(), errb.String()
 }
 
@@ -56,7 +57,7 @@ func TestHealthyThenBroken(t *testing.T) {
 	lab := failovertest.Start(t, failovertest.Options{})
 	args, env := labArgs(t, lab)
 	code, out, errs := runCheck(env, args...)
-	if code != exitHealthy {
+	if code != ExitHealthy {
 		t.Fatalf("healthy lab: exit %d\n%s\n%s", code, out, errs)
 	}
 	for _, want := range []string{"remote/contoso.com", "remote/fabrikam.com", "dns/SRV _xmpp-server._tcp.fabrikam.com.", "dns/A xmpp.contoso.com.", "route/Site1", "services/edge1b.contoso.com", "replica/edge1a.contoso.com", "names ok, chain ok", "healthy:"} {
@@ -71,7 +72,7 @@ func TestHealthyThenBroken(t *testing.T) {
 		Healthy bool
 		Checks  []result
 	}
-	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != exitHealthy || !doc.Healthy || len(doc.Checks) < 8 {
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != ExitHealthy || !doc.Healthy || len(doc.Checks) < 8 {
 		t.Fatalf("-json: exit %d, %v, %d checks\n%s", code, err, len(doc.Checks), out)
 	}
 	if !strings.Contains(out, `"candidates"`) || !strings.Contains(out, `"probe"`) {
@@ -86,10 +87,10 @@ func TestHealthyThenBroken(t *testing.T) {
 		}
 	}
 	code, out, errs = runCheck(env, args...)
-	if code != exitUnhealthy {
+	if code != ExitUnhealthy {
 		t.Fatalf("broken lab: exit %d\n%s\n%s", code, out, errs)
 	}
-	for _, want := range []string{"FAIL  remote/contoso.com", "FAIL  services/edge1a.contoso.com", "RTCSRV Stopped", "UNHEALTHY"} {
+	for _, want := range []string{"FAIL     remote/contoso.com", "FAIL     services/edge1a.contoso.com", "RTCSRV Stopped", "UNHEALTHY"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q\n%s", want, out)
 		}
@@ -102,7 +103,7 @@ func TestWrongExpectation(t *testing.T) {
 	args, env := labArgs(t, lab)
 	// Federation runs on pool 1 (192.0.2.10); expecting pool 2 is unhealthy.
 	code, out, _ := runCheck(env, append(args, "-expect-addr", "192.0.2.20", "-site", failovertest.TargetSite, "-expect-pool", failovertest.TargetPool)...)
-	if code != exitUnhealthy || !strings.Contains(out, "not at an expected address") || !strings.Contains(out, "FAIL  route/Site2") {
+	if code != ExitUnhealthy || !strings.Contains(out, "not at an expected address") || !strings.Contains(out, "FAIL     route/Site2") {
 		t.Errorf("exit %d\n%s", code, out)
 	}
 }
@@ -125,11 +126,51 @@ func TestBadInput(t *testing.T) {
 		{append(r, "extra"), "unexpected argument"},
 	} {
 		code, _, errs := runCheck(none, tc.args...)
-		if code != exitBadInput || !strings.Contains(errs, tc.want) {
+		if code != ExitBadInput || !strings.Contains(errs, tc.want) {
 			t.Errorf("%v: exit %d, want 2 and %q:\n%s", tc.args, code, tc.want, errs)
 		}
 	}
-	if code, _, errs := runCheck(none, "-h"); code != exitHealthy || !strings.Contains(errs, "Exit codes") {
+	if code, _, errs := runCheck(none, "-h"); code != ExitHealthy || !strings.Contains(errs, "Exit codes") {
 		t.Errorf("-h: exit %d\n%s", code, errs)
+	}
+}
+
+// A silent resolver costs the remote view its own budget only: the
+// management checks still run and pass, the SRV check that needs the
+// resolution is "not run" with why, and -v logs each connection attempt.
+func TestSilentResolverDoesNotStarveTheOthers(t *testing.T) {
+	t.Parallel()
+	lab := failovertest.Start(t, failovertest.Options{ServersPerPool: 1, Domains: []string{"contoso.com"}})
+	silent, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	args, env := labArgs(t, lab)
+	for i, a := range args {
+		if a == "-resolvers" {
+			args[i+1] = silent.LocalAddr().String()
+		}
+		if a == "-timeout" {
+			args[i+1] = "300ms"
+		}
+	}
+	code, out, errs := runCheck(env, append(args, "-v")...)
+	if code != ExitUnhealthy {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	for _, want := range []string{
+		"FAIL     remote/contoso.com", "NOT RUN  dns/SRV _xmpp-server._tcp.contoso.com.",
+		"ok       route/Site1", "ok       services/edge1a.contoso.com", "ok       replica/edge1a.contoso.com",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q\n%s", want, out)
+		}
+	}
+	if !strings.Contains(errs, "msg=connected host="+failovertest.ManagementHost+" scheme=winrm-http") || !strings.Contains(errs, "elapsed=") {
+		t.Errorf("-v did not log the WinRM connection:\n%s", errs)
+	}
+	if strings.Contains(errs, "lynctest-Passw0rd") {
+		t.Errorf("-v logged the password:\n%s", errs)
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package checkcmd
 
 import (
 	"crypto/x509"
@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/xmppfed/edgefailover/examples/internal/setup"
@@ -16,9 +18,10 @@ import (
 
 // Exit codes.
 const (
-	exitHealthy   = 0
-	exitUnhealthy = 1
-	exitBadInput  = 2
+	ExitHealthy    = 0 // every check passed
+	ExitUnhealthy  = 1 // a check failed: a finding
+	ExitBadInput   = 2 // bad flags or secret: nothing was sent
+	ExitIncomplete = 3 // interrupted: no check failed, some did not run
 )
 
 type options struct {
@@ -33,6 +36,8 @@ type options struct {
 	noTLS      bool
 	timeout    time.Duration
 	json       bool
+	verbose    bool
+	log        *slog.Logger // with -v
 
 	mgmt        setup.WinRM
 	user        string
@@ -46,9 +51,12 @@ const usage = `usage: check -domains D[,D...] [flags]
 Checks XMPP federation of SIP domains: the remote view (SRV resolution and a
 5269 probe with STARTTLS and certificate names), DNS on every authoritative
 server, and, with -mgmt, the site's XMPP route and the pool's services.
-Reads only. The WinRM password comes from the variable named by -password-env.
+Reads only. Independent checks run concurrently, each within -timeout; each
+is reported ok, FAIL, or NOT RUN with why (a check it depends on failed).
+The WinRM password comes from the variable named by -password-env.
 
-Exit codes: 0 healthy, 1 unhealthy, 2 bad input or usage.
+Exit codes: 0 healthy; 1 unhealthy (a check failed); 2 bad input or usage
+(nothing sent); 3 interrupted before every check ran (none failed).
 
 flags:
 `
@@ -67,14 +75,20 @@ func parseFlags(args []string, stderr io.Writer) (*options, int) {
 	fs.StringVar(&o.probeFrom, "probe-from", "edgefailover.invalid", "`domain` the probe claims to come from")
 	fs.StringVar(&caFile, "ca-file", "", "PEM `file` of roots the Edge certificate must chain to (default: system roots)")
 	fs.BoolVar(&o.noTLS, "no-starttls", false, "probe without STARTTLS")
-	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "bound of the whole check")
+	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "budget of each check (they run concurrently)")
+	fs.BoolVar(&o.verbose, "v", false, "log each connection attempt and its outcome (host, scheme, elapsed) to stderr; secrets are redacted")
 	fs.BoolVar(&o.json, "json", false, "print the results as JSON")
 	fs.StringVar(&o.mgmt.Host, "mgmt", "", "management host `fqdn` (Front End) for the route and services checks")
 	fs.IntVar(&o.mgmt.Port, "mgmt-port", 0, "WinRM port (default 5986, or 5985 with -mgmt-http)")
 	fs.BoolVar(&o.mgmt.PlainHTTP, "mgmt-http", false, "WinRM over plain HTTP: credentials unencrypted (labs only)")
 	fs.StringVar(&mgmtAddr, "mgmt-address", "", "`ip:port` to connect to instead of resolving -mgmt")
 	fs.StringVar(&o.mgmt.CAFile, "mgmt-ca-file", "", "PEM `file` of roots for the WinRM certificate")
-	fs.StringVar(&o.mgmt.Auth, "mgmt-auth", "basic", "WinRM authentication: basic or ntlm")
+	fs.StringVar(&o.mgmt.Auth, "mgmt-auth", "basic", "WinRM authentication: basic (local accounts), ntlm or kerberos (domain accounts)")
+	var krb setup.WinRMKerberos
+	fs.StringVar(&krb.Realm, "mgmt-realm", "", "Kerberos `realm` of -mgmt-auth kerberos, e.g. CONTOSO.COM")
+	fs.StringVar(&krb.ConfigPath, "mgmt-krb5-conf", "/etc/krb5.conf", "krb5.conf `file` of -mgmt-auth kerberos")
+	fs.StringVar(&krb.CCachePath, "mgmt-ccache", "", "credential cache `file` (kinit) of -mgmt-auth kerberos, instead of the password")
+	fs.StringVar(&krb.SPN, "mgmt-spn", "", "service principal of -mgmt-auth kerberos (default HTTP/<mgmt>)")
 	fs.StringVar(&o.user, "user", "", "WinRM `user`, e.g. CONTOSO\\lyncadmin")
 	fs.StringVar(&o.passwordEnv, "password-env", "EDGEFAILOVER_WINRM_PASSWORD", "environment `variable` holding the WinRM password")
 	fs.StringVar(&o.site, "site", "", "`site` whose XMPP route must point at -expect-pool")
@@ -82,15 +96,18 @@ func parseFlags(args []string, stderr io.Writer) (*options, int) {
 	fs.Usage = func() { fmt.Fprint(fs.Output(), usage); fs.PrintDefaults() }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return nil, exitHealthy
+			return nil, ExitHealthy
 		}
-		return nil, exitBadInput
+		return nil, ExitBadInput
+	}
+	if strings.EqualFold(o.mgmt.Auth, "kerberos") {
+		o.mgmt.Kerberos = &krb
 	}
 	if err := o.fill(fs, domains, resolvers, ns, connect, addrs, caFile, mgmtAddr); err != nil {
-		fmt.Fprintf(stderr, "check: bad input: %v\n", err)
-		return nil, exitBadInput
+		fmt.Fprintf(stderr, "check: bad input: %v\nnothing was sent.\n", err)
+		return nil, ExitBadInput
 	}
-	return o, exitHealthy
+	return o, ExitHealthy
 }
 
 func (o *options) fill(fs *flag.FlagSet, domains, resolvers, ns, connect, addrs, caFile, mgmtAddr string) error {
@@ -106,6 +123,11 @@ func (o *options) fill(fs *flag.FlagSet, domains, resolvers, ns, connect, addrs,
 		}
 	}
 	o.resolvers = setup.SplitList(resolvers)
+	for _, r := range o.resolvers {
+		if err := setup.CheckAddrPort(r); err != nil {
+			return fmt.Errorf("-resolvers: %v", err)
+		}
+	}
 	if len(o.resolvers) == 0 {
 		rs, err := xmppdns.ResolvConf("/etc/resolv.conf")
 		if err != nil || len(rs) == 0 {
@@ -115,6 +137,9 @@ func (o *options) fill(fs *flag.FlagSet, domains, resolvers, ns, connect, addrs,
 	}
 	var err error
 	if o.ns, err = setup.SplitPairs(ns); err != nil {
+		return fmt.Errorf("-ns: %v", err)
+	}
+	if err := setup.CheckNameservers(o.ns); err != nil {
 		return fmt.Errorf("-ns: %v", err)
 	}
 	if o.connect, err = setup.SplitPairs(connect); err != nil {
@@ -151,6 +176,9 @@ func (o *options) fill(fs *flag.FlagSet, domains, resolvers, ns, connect, addrs,
 	}
 	o.mgmt.AllowUnencrypted = o.mgmt.PlainHTTP
 	if mgmtAddr != "" {
+		if err := setup.CheckServer(mgmtAddr); err != nil || !strings.Contains(mgmtAddr, ":") {
+			return fmt.Errorf("-mgmt-address %q: must be ip:port", mgmtAddr)
+		}
 		o.mgmt.Addresses = map[string]string{o.mgmt.Host: mgmtAddr}
 	}
 	if err := o.mgmt.Check(false); err != nil {

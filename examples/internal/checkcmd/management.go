@@ -1,9 +1,10 @@
-package main
+package checkcmd
 
 import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/xmppfed/edgefailover/examples/internal/setup"
 	"github.com/xmppfed/edgefailover/lync"
@@ -11,6 +12,9 @@ import (
 
 // dialManagement creates the management client (nothing is sent yet).
 func (c *checker) dialManagement(ctx context.Context, con *setup.Console) (*lync.Client, error) {
+	if err := c.o.mgmt.LoadFiles(); err != nil { // before the prompt
+		return nil, fmt.Errorf("-mgmt-ca-file: %v", err)
+	}
 	cred, err := setup.Credentials{Username: c.o.user, PasswordEnv: c.o.passwordEnv}.Resolve(ctx, con)
 	if err != nil {
 		return nil, err
@@ -19,56 +23,98 @@ func (c *checker) dialManagement(ctx context.Context, con *setup.Console) (*lync
 	if err != nil {
 		return nil, err
 	}
-	return lync.Dial(ep, nil)
+	ep.Dial = setup.LogDial(c.o.log, ep.Host, c.o.mgmt.Scheme(), ep.Dial)
+	return lync.Dial(ep, &lync.Options{Logger: c.o.log})
 }
 
-// management checks the site's XMPP route and the services and replicas of
-// every server of the expected pool, through the management host.
-func (c *checker) management(ctx context.Context) {
+// management checks the site's XMPP route and, concurrently, the services
+// and replicas of every server of the expected pool, through the
+// management host; each call has its own budget.
+func (c *checker) management(ctx context.Context) []result {
 	cl := c.mgmtClient.(*lync.Client)
-	want := "EdgeServer:" + c.o.expectPool
-	r := result{Check: "route/" + c.o.site}
-	if site, err := cl.Sites.Get(ctx, c.o.site); err != nil {
-		r.Detail = err.Error()
-	} else {
-		r.OK = strings.EqualFold(site.XmppRoute, want)
-		r.Detail = fmt.Sprintf("XMPP route %q, expected %q", site.XmppRoute, want)
-	}
-	c.add(r)
-
-	pool, err := cl.Pools.Get(ctx, c.o.expectPool)
-	if err != nil {
-		c.add(result{Check: "pool/" + c.o.expectPool, Detail: err.Error()})
-		return
-	}
-	for _, srv := range pool.Computers {
-		r := result{Check: "services/" + srv}
-		svcs, err := cl.Services.List(ctx, srv)
-		if err != nil {
-			r.Detail = err.Error()
-			c.add(r)
-			continue
+	var wg sync.WaitGroup
+	var route result
+	wg.Go(func() {
+		want := "EdgeServer:" + c.o.expectPool
+		name := "route/" + c.o.site
+		bctx, cancel := c.budget(ctx)
+		defer cancel()
+		site, err := cl.Sites.Get(bctx, c.o.site)
+		switch {
+		case err != nil:
+			route = c.callFailed(ctx, name, err)
+		case strings.EqualFold(site.XmppRoute, want):
+			route = ok(name, fmt.Sprintf("XMPP route %q", site.XmppRoute), nil)
+		default:
+			route = failed(name, fmt.Sprintf("XMPP route %q, expected %q", site.XmppRoute, want), nil)
 		}
+	})
+	bctx, cancel := c.budget(ctx)
+	pool, err := cl.Pools.Get(bctx, c.o.expectPool)
+	cancel()
+	if err != nil {
+		wg.Wait()
+		why := "the pool's servers are unknown: pool/" + c.o.expectPool + " failed"
+		return []result{route, c.callFailed(ctx, "pool/"+c.o.expectPool, err),
+			notRun("services/"+c.o.expectPool, why), notRun("replica/"+c.o.expectPool, why)}
+	}
+	per := make([][]result, len(pool.Computers))
+	for i, srv := range pool.Computers {
+		wg.Go(func() { per[i] = c.server(ctx, cl, srv) })
+	}
+	wg.Wait()
+	out := []result{route}
+	for _, rs := range per {
+		out = append(out, rs...)
+	}
+	return out
+}
+
+// server checks the services and the CMS replica of one server.
+func (c *checker) server(ctx context.Context, cl *lync.Client, srv string) []result {
+	name := "services/" + srv
+	var svcRes result
+	bctx, cancel := c.budget(ctx)
+	svcs, err := cl.Services.List(bctx, srv)
+	cancel()
+	if err != nil {
+		svcRes = c.callFailed(ctx, name, err)
+	} else {
 		var notRunning []string
 		for _, s := range svcs {
 			if s.Status != lync.ServiceRunning {
 				notRunning = append(notRunning, s.Name+" "+string(s.Status))
 			}
 		}
-		r.OK = len(svcs) > 0 && len(notRunning) == 0
-		r.Detail = fmt.Sprintf("%d Lync services", len(svcs))
+		detail := fmt.Sprintf("%d Lync services", len(svcs))
 		if len(notRunning) > 0 {
-			r.Detail += ", not running: " + strings.Join(notRunning, ", ")
+			detail += ", not running: " + strings.Join(notRunning, ", ")
 		}
-		c.add(r)
-
-		rr := result{Check: "replica/" + srv}
-		if st, err := cl.Replication.Status(ctx, srv); err != nil {
-			rr.Detail = err.Error()
+		if len(svcs) > 0 && len(notRunning) == 0 {
+			svcRes = ok(name, detail, nil)
 		} else {
-			rr.OK = st.UpToDate
-			rr.Detail = fmt.Sprintf("CMS replica up to date: %t (last report %s)", st.UpToDate, st.LastStatusReport)
+			svcRes = failed(name, detail, nil)
 		}
-		c.add(rr)
 	}
+	rname := "replica/" + srv
+	bctx, cancel = c.budget(ctx)
+	st, err := cl.Replication.Status(bctx, srv)
+	cancel()
+	var rep result
+	switch {
+	case err != nil:
+		rep = c.callFailed(ctx, rname, err)
+	case st.UpToDate:
+		rep = ok(rname, fmt.Sprintf("CMS replica up to date (last report %s)", st.LastStatusReport), nil)
+	default:
+		rep = failed(rname, fmt.Sprintf("CMS replica not up to date (last report %s)", st.LastStatusReport), nil)
+	}
+	return []result{svcRes, rep}
+}
+
+func (c *checker) callFailed(ctx context.Context, name string, err error) result {
+	if ctx.Err() != nil {
+		return notRun(name, "interrupted")
+	}
+	return failed(name, c.why(ctx, err), nil)
 }
