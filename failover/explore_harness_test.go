@@ -167,6 +167,8 @@ type process struct {
 	events []event
 	fj     *failover.FileJournal
 
+	grave   <-chan struct{} // closed once the schedule's test has ended
+
 	mu      sync.Mutex
 	trace   []site
 	jfull   bool // a journal fault fired: every later write fails
@@ -178,10 +180,6 @@ type process struct {
 // scheduled there, if any.
 func (p *process) reach(step string, at point) (fault, bool) {
 	p.mu.Lock()
-	if p.dead {
-		p.mu.Unlock()
-		select {} // a dead process does nothing more
-	}
 	defer p.mu.Unlock()
 	s := site{Proc: p.idx, Step: step, At: at}
 	if n := len(p.trace); n == 0 || p.trace[n-1] != s {
@@ -195,8 +193,11 @@ func (p *process) reach(step string, at point) (fault, bool) {
 	return 0, false
 }
 
-// die stops the calling goroutine for good, as the end of a process
-// stops all of its goroutines. Every later call of the process blocks too.
+// die stops the calling goroutine, as the end of a process stops all of
+// its goroutines, until the schedule's test has ended and closed the lab;
+// then it returns, and every call of the dead process fails at once
+// (errDead), so that its goroutines end and free what they hold without
+// touching anything alive.
 func (p *process) die() {
 	p.mu.Lock()
 	if !p.dead {
@@ -204,7 +205,19 @@ func (p *process) die() {
 		close(p.crashed)
 	}
 	p.mu.Unlock()
-	select {}
+	<-p.grave
+}
+
+// gone reports whether the process is dead; a call of a dead process waits
+// as die does.
+func (p *process) gone() bool {
+	p.mu.Lock()
+	dead := p.dead
+	p.mu.Unlock()
+	if dead {
+		<-p.grave
+	}
+	return dead
 }
 
 func (p *process) fires(step string, at point, fs ...fault) (fault, bool) {
@@ -222,6 +235,9 @@ func (p *process) fires(step string, at point, fs ...fault) (fault, bool) {
 
 // Append implements failover.Journal with the journal faults.
 func (p *process) Append(ctx context.Context, r failover.Record) error {
+	if p.gone() {
+		return errDead
+	}
 	step, at := r.Step, ptRecord
 	switch r.Kind {
 	case failover.RecordStart:
@@ -231,6 +247,7 @@ func (p *process) Append(ctx context.Context, r failover.Record) error {
 	case failover.RecordUndo:
 		if _, ok := p.fires(step, ptUndoBefore, fCrash); ok {
 			p.die()
+			return errDead
 		}
 		at = ptUndoStarted
 	case failover.RecordUndone, failover.RecordUndoFailed:
@@ -241,6 +258,7 @@ func (p *process) Append(ctx context.Context, r failover.Record) error {
 	f, ok := p.fires(step, at, fCrashPre, fJournal, fCrash)
 	if ok && f == fCrashPre {
 		p.die()
+		return errDead
 	}
 	p.mu.Lock()
 	if ok && f == fJournal {
@@ -256,6 +274,7 @@ func (p *process) Append(ctx context.Context, r failover.Record) error {
 	}
 	if ok && f == fCrash && at != ptStarted && at != ptUndoStarted {
 		p.die() // crashes after the start of a change are the inject's
+		return errDead
 	}
 	return nil
 }
@@ -268,10 +287,14 @@ func (p *process) Incomplete() (string, bool)        { return p.fj.Incomplete() 
 
 // before is the Before hook: vetoes and crashes before a step.
 func (p *process) before(ctx context.Context, s *failover.Step) error {
+	if p.gone() {
+		return errDead
+	}
 	f, ok := p.fires(s.ID, ptBefore, fVeto, fCrash)
 	switch {
 	case ok && f == fCrash:
 		p.die()
+		return errDead
 	case ok:
 		return errors.New("vetoed by the exploration")
 	}
@@ -285,9 +308,13 @@ func (p *process) inject(ctx context.Context, step string, undo bool, run func(c
 	if undo {
 		pre, post, errFault = ptUndoStarted, ptUndone, fUndoErr
 	}
+	if p.gone() {
+		return errDead
+	}
 	if f, ok := p.fires(step, pre, fCrash, errFault); ok {
 		if f == fCrash {
 			p.die()
+			return errDead
 		}
 		return fmt.Errorf("injected %s before the change", f)
 	}
@@ -298,6 +325,7 @@ func (p *process) inject(ctx context.Context, step string, undo bool, run func(c
 		return err
 	case f == fCrash:
 		p.die()
+		return errDead
 	}
 	return errors.Join(err, fmt.Errorf("injected %s after the change", f))
 }
@@ -353,11 +381,12 @@ func (p *process) run(t *testing.T, journal string, takeOver bool, op func(*fail
 	o := &failover.ApplyOptions{Concurrency: 1, Hooks: failover.Hooks{Before: p.before}}
 	failover.Inject(o, func(ctx context.Context, step string, undo bool, run func(context.Context) error) error {
 		if !undo && strings.Contains(step, "/") && isServiceStep(step) {
-			if f, ok := p.peek(step, ptChanged); ok && f == fHalfCrash {
+			if f, ok := p.peek(step, ptChanged); ok && f == fHalfCrash && !p.gone() {
 				p.reach(step, ptStarted)
 				_ = halfDo(p.lab, step)(ctx)
 				p.reach(step, ptChanged)
 				p.die()
+				return errDead
 			}
 		}
 		return p.inject(ctx, step, undo, run)
@@ -470,6 +499,10 @@ func (x *explorer) reference(t *testing.T) {
 func (x *explorer) run(t *testing.T, s schedule) *outcome {
 	ctx := context.Background()
 	out := &outcome{}
+	// Registered before the lab, so run after its Close: the dead
+	// processes of the schedule wake up to a closed lab.
+	grave := make(chan struct{})
+	t.Cleanup(func() { close(grave) })
 	lab, cfg := x.lab(t)
 	journal := filepath.Join(t.TempDir(), "failover.journal")
 	if diff := cmp.Diff(x.st.before, x.snap(t, lab)); diff != "" {
@@ -532,7 +565,7 @@ func (x *explorer) run(t *testing.T, s schedule) *outcome {
 
 	proc := 0
 	newProc := func() *process {
-		p := &process{idx: proc, lab: lab, events: eventsOf(proc)}
+		p := &process{idx: proc, lab: lab, events: eventsOf(proc), grave: grave}
 		proc++
 		return p
 	}
