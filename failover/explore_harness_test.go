@@ -167,7 +167,7 @@ type process struct {
 	events []event
 	fj     *failover.FileJournal
 
-	grave   <-chan struct{} // closed once the schedule's test has ended
+	grave <-chan struct{} // closed once the schedule's test has ended
 
 	mu      sync.Mutex
 	trace   []site
