@@ -1,0 +1,99 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xmppfed/edgefailover/examples/internal/labfiles"
+	"github.com/xmppfed/edgefailover/failover/failovertest"
+)
+
+// Every bad input of issue 16's list is exit 2 with nothing sent: no
+// WS-Man request, no DNS message, no connection to a listener — against
+// the config examples/lab writes (HTTPS, CA files, env vars).
+func TestBadInputTableSendsNoPacket(t *testing.T) {
+	t.Parallel()
+	lab := failovertest.Start(t, failovertest.Options{ServersPerPool: 1})
+	files, err := labfiles.Write(t.TempDir(), lab.Endpoints())
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := os.ReadFile(files.Failover)
+	if err != nil {
+		t.Fatal(err)
+	}
+	devnull, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devnull.Close()
+	type cfg = map[string]any
+	sub := func(c cfg, k string) cfg { return c[k].(cfg) }
+	lp := func(c cfg) cfg { return sub(sub(c, "dns_providers"), "lab") }
+	cases := []struct {
+		name  string
+		edit  func(c cfg, env map[string]string)
+		stdin *os.File
+		want  string
+	}{
+		{"resolver not ip:port", func(c cfg, _ map[string]string) { sub(c, "verify")["resolvers"] = []any{"notanip"} }, nil, "verify.resolvers"},
+		{"resolver port 0", func(c cfg, _ map[string]string) { sub(c, "verify")["resolvers"] = []any{"127.0.0.1:0"} }, nil, "verify.resolvers"},
+		{"name-server override not an address", func(c cfg, _ map[string]string) {
+			sub(c, "verify")["nameservers"] = cfg{"ns1.contoso.com.": "foo"}
+		}, nil, "verify.nameservers"},
+		{"negative TTL", func(c cfg, _ map[string]string) { c["srv_ttl"] = "-5s" }, nil, "negative"},
+		{"DNS server port 0", func(c cfg, _ map[string]string) { lp(c)["server"] = "127.0.0.1:0" }, nil, "port must be 1 to 65535"},
+		{"DNS server not a name", func(c cfg, _ map[string]string) { lp(c)["server"] = "ns 1:53" }, nil, "server"},
+		{"TSIG secret not base64", func(_ cfg, e map[string]string) { e[labfiles.TSIGEnv] = "not base64!" }, nil, "not base64"},
+		{"gss-tsig without kerberos", func(c cfg, _ map[string]string) { lp(c)["auth"] = "gss-tsig" }, nil, "kerberos"},
+		{"gss-tsig with a TSIG key", func(c cfg, _ map[string]string) {
+			lp(c)["auth"] = "gss-tsig"
+			lp(c)["kerberos"] = cfg{"realm": "CONTOSO.COM", "username": "svc", "password_env": "KRB_PW"}
+		}, nil, "key_name, algorithm and secret_env"},
+		{"unknown provider type", func(c cfg, _ map[string]string) { lp(c)["type"] = "cloudflare" }, nil, `type "cloudflare"`},
+		{"WinRM address override not host:port", func(c cfg, _ map[string]string) {
+			sub(c, "edge_servers")["addresses"] = cfg{"edge2a.contoso.com": "foo"}
+		}, nil, "addresses"},
+		{"CA file missing, loaded before the prompt", func(c cfg, e map[string]string) {
+			sub(c, "management")["ca_file"] = "/nonexistent/ca.pem"
+			delete(e, labfiles.PasswordEnv)
+		}, devnull, "ca_file"},
+		{"no password, stdin is /dev/null", func(_ cfg, e map[string]string) { delete(e, labfiles.PasswordEnv) }, devnull, labfiles.PasswordEnv},
+		{"no TSIG secret, no stdin", func(_ cfg, e map[string]string) { delete(e, labfiles.TSIGEnv) }, nil, labfiles.TSIGEnv},
+	}
+	for _, tc := range cases {
+		// Not parallel: the lab's counters must not move.
+		var c cfg
+		if err := json.Unmarshal(base, &c); err != nil {
+			t.Fatal(err)
+		}
+		env := labfiles.Env(lab.Endpoints())
+		tc.edit(c, env)
+		b, _ := json.Marshal(c)
+		path := filepath.Join(t.TempDir(), "failover.json")
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		a := &app{env: func(k string) (string, bool) { v, ok := env[k]; return v, ok }}
+		if tc.stdin != nil {
+			a.stdin = tc.stdin
+		}
+		before := labfiles.Packets(lab)
+		var out, errb bytes.Buffer
+		code := a.run(context.Background(), []string{"-config", path, "-apply", "-yes"}, &out, &errb)
+		if code != exitBadInput || !strings.Contains(errb.String(), tc.want) || !strings.Contains(errb.String(), "nothing was sent") {
+			t.Errorf("%s: exit %d, want 2 and %q:\n%s%s", tc.name, code, tc.want, out.String(), errb.String())
+		}
+		if tc.name == "CA file missing, loaded before the prompt" && strings.Contains(errb.String(), "password") {
+			t.Errorf("%s: asked for the password before loading the CA:\n%s", tc.name, errb.String())
+		}
+		if n := labfiles.Packets(lab) - before; n != 0 {
+			t.Errorf("%s: %d packets reached the lab", tc.name, n)
+		}
+	}
+}
