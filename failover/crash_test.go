@@ -3,13 +3,9 @@ package failover_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"path/filepath"
 	"sync"
-	"sync/atomic"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/xmppfed/edgefailover/failover"
 	"github.com/xmppfed/edgefailover/failover/failovertest"
@@ -107,73 +103,4 @@ func reopen(t *testing.T, path string) *failover.FileJournal {
 		t.Fatalf("opening a dead process's journal: %v, want ErrStaleLock", err)
 	}
 	return openJournal(t, path, &failover.JournalOptions{TakeOver: true})
-}
-
-// TestCrashMatrix kills an apply at every boundary of every step, then in a
-// new "process" resumes it (the deployment ends failed over) or rolls it
-// back (the deployment ends exactly as it was).
-func TestCrashMatrix(t *testing.T) {
-	t.Parallel()
-	opts := failovertest.Options{ServersPerPool: 1, Domains: []string{"contoso.com"}}
-	probe := failovertest.Start(t, opts)
-	steps := newPlan(t, forward(probe)).Steps
-
-	var tried, recovered, lost atomic.Int32
-	t.Cleanup(func() {
-		t.Logf("crash matrix: %d crash points tried, %d recovered, %d states lost", tried.Load(), recovered.Load(), lost.Load())
-	})
-	for _, s := range steps {
-		for _, at := range []crashPoint{beforeStart, beforeChange, beforeOutcome, afterOutcome} {
-			for _, then := range []string{"resume", "rollback"} {
-				t.Run(fmt.Sprintf("%s/%s/%s", s.ID, at, then), func(t *testing.T) {
-					t.Parallel()
-					tried.Add(1)
-					lab := failovertest.Start(t, opts)
-					before := snapshot(t, lab)
-					path := crash(t, lab, s.ID, at)
-					j := reopen(t, path)
-					ctx := context.Background()
-					if then == "resume" {
-						p, rep, err := failover.Resume(ctx, j, forward(lab), nil)
-						if p != nil {
-							defer p.Close()
-						}
-						st := snapshot(t, lab)
-						if err != nil || rep.State != failover.StateApplied || !failedOver(st) {
-							lost.Add(1)
-							t.Fatalf("Resume: %v\n%v\n%+v", err, rep, st)
-						}
-						if _, _, err := failover.Resume(ctx, j, forward(lab), nil); !errors.Is(err, failover.ErrPlanEnded) {
-							t.Errorf("second Resume: %v, want ErrPlanEnded", err)
-						}
-					} else {
-						for i := range 2 { // rolling back twice is safe
-							p, rep, err := failover.Rollback(ctx, j, forward(lab), nil)
-							if p != nil {
-								p.Close()
-							}
-							if err != nil {
-								lost.Add(1)
-								t.Fatalf("Rollback %d: %v\n%v", i+1, err, rep)
-							}
-							if diff := cmp.Diff(before, snapshot(t, lab)); diff != "" {
-								lost.Add(1)
-								t.Fatalf("Rollback %d did not restore the lab (-before +after):\n%s\n%v", i+1, diff, rep)
-							}
-						}
-					}
-					recovered.Add(1)
-				})
-			}
-		}
-	}
-}
-
-// failedOver reports whether the lab serves federation from the target pool.
-func failedOver(s failovertest.State) bool {
-	if s.Routes[failovertest.TargetSite] != "EdgeServer:"+failovertest.TargetPool || !s.Listeners[failovertest.TargetPool] {
-		return false
-	}
-	a := s.DNS["xmpp.contoso.com. A"]
-	return len(a) == 1 && a[0] == "xmpp.contoso.com. 300 IN A 192.0.2.20"
 }
