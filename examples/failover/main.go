@@ -12,19 +12,25 @@
 // The config file (see README.md and config.sample.json in this folder)
 // names the management host's WinRM endpoint, how to reach the Edge servers,
 // the site and pools, the SIP domains and their zones with the DNS provider
-// (RFC 2136 with TSIG), the federation host, SRV policy, TTLs, strategy,
-// timeouts and how to verify. It never holds a secret: the WinRM password and
-// the TSIG secrets come from the environment variables the file names, or
-// from a prompt (echo off on a Unix terminal; a line of stdin otherwise). A
-// file that holds a password or secret in clear is refused.
+// (RFC 2136 with TSIG or GSS-TSIG, or a libdns provider registered in
+// providers.go), the federation host, SRV policy, TTLs, strategy, timeouts
+// and how to verify. It never holds a secret: the WinRM password and the DNS
+// secrets come from the environment variables the file names, or from a
+// prompt after every file is loaded (echo off on a terminal, any OS; one line
+// of stdin otherwise, an empty one being bad input). A file that holds a
+// password or secret in clear is refused.
+//
+// The dry run ends with each zone's DNS guarantees (conditional, atomic).
+// -v logs each connection attempt (host, scheme, elapsed, outcome).
 //
 // Without -apply nothing changes: the program builds the plan from live state
 // (read-only cmdlets and DNS queries) and prints it. With -apply it asks for
 // confirmation (unless -yes), records every step in a journal (file named by
-// -journal, the file's "journal" member, or FILE.journal; FILE.journal.failback
-// for -failback), applies, verifies, and undoes everything on failure. After
-// a crash, `resume` finishes the apply and `rollback` undoes it, from the
-// journal.
+// -journal, the file's "journal" member, or FILE.journal; with -failback, the
+// member's value or FILE.journal with ".failback" appended), applies,
+// verifies, and undoes everything on failure. After a crash, `resume`
+// finishes the apply and `rollback` undoes it, from the journal, taking over
+// the lock the dead process left.
 //
 // Exit codes: 0 done (plan printed, applied, resumed or rolled back);
 // 1 failed before changing anything (the plan could not be built, or the

@@ -14,18 +14,16 @@ import (
 )
 
 // openJournal opens the journal; fresh says it is for a new apply, which
-// refuses a journal that already records one. resume and rollback (not
-// fresh) exist to recover from a dead process: they take over a lock its
-// holder left when it died (failover.JournalOptions.TakeOver never takes
-// one held by a live process: that is ErrLocked).
+// refuses a journal that already records one. A lock left by a process
+// that died (a kill -9) is taken over (failover.JournalOptions.TakeOver
+// never takes one held by a live process: that is ErrLocked): resume and
+// rollback exist to recover from such a death, and a new apply only
+// proceeds when the journal records nothing.
 func openJournal(ctx context.Context, path string, fresh bool, stderr io.Writer) (*failover.FileJournal, error) {
 	j, err := failover.OpenJournal(path, nil)
-	if errors.Is(err, failover.ErrStaleLock) && !fresh {
+	if errors.Is(err, failover.ErrStaleLock) {
 		fmt.Fprintf(stderr, "failover: %v: taking it over\n", err)
 		j, err = failover.OpenJournal(path, &failover.JournalOptions{TakeOver: true})
-	}
-	if errors.Is(err, failover.ErrStaleLock) {
-		return nil, fmt.Errorf("journal %s: %w (the process that held it died: run \"failover resume\" or \"failover rollback\", which take the lock over)", path, err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("journal %s: %w", path, err)

@@ -42,8 +42,10 @@ const usage = `usage:
 
 Fails XMPP federation over to the config's target pool (runbook steps 1-7 with
 preflight, verification and rollback). Secrets come from the environment
-variables the config names (credentials.password_env, dns_providers.*.secret_env)
-or a prompt; a config holding a secret in clear is refused. See README.md.
+variables the config names (credentials.password_env, dns_providers.*.secret_env,
+dns_providers.*.kerberos.password_env) or a prompt; a config holding a secret in
+clear is refused. The dry run ends with each zone's DNS guarantees. resume and
+rollback take over a journal lock left by a dead process. See README.md.
 
 Exit codes: 0 done; 1 failed before any change (preflight, or a journal
 resume refuses); 2 bad input (nothing sent); 3 not confirmed (nothing
@@ -230,8 +232,14 @@ func (a *app) recover(ctx context.Context, o *options, con *setup.Console, cfg f
 		defer plan.Close()
 	}
 	if rep == nil {
-		if errors.Is(err, failover.ErrInvalidConfig) {
+		switch {
+		case errors.Is(err, failover.ErrInvalidConfig):
 			return &inputError{err}
+		case errors.Is(err, failover.ErrJournalEmpty) && o.sub == "rollback":
+			fmt.Fprintf(stdout, "%s records no plan: the apply ended before it changed anything; nothing to roll back.\n", journal)
+			return nil
+		case errors.Is(err, failover.ErrJournalEmpty):
+			return fmt.Errorf("%s: %w: the apply ended before it changed anything; move %s away and apply again", o.sub, err, journal)
 		}
 		return fmt.Errorf("%s: %w", o.sub, err)
 	}

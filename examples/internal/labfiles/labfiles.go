@@ -8,6 +8,7 @@ package labfiles
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -136,6 +137,8 @@ func Env(e failovertest.Endpoints) map[string]string {
 }
 
 // Write writes every file into dir (created if need be) and returns them.
+// It removes the journal of an earlier lab (and its lock): it recorded an
+// apply against a deployment that no longer exists.
 func Write(dir string, e failovertest.Endpoints) (*Files, error) {
 	if len(e.TLSHosts) == 0 || e.WinRMCA == "" {
 		return nil, fmt.Errorf("labfiles: the endpoints have no HTTPS hosts or CA")
@@ -151,6 +154,11 @@ func Write(dir string, e failovertest.Endpoints) (*Files, error) {
 	f := &Files{Dir: abs, Failover: p(FailoverFile), PrepareDR: p(PrepareDRFile), Check: p(CheckFile),
 		EnvFile: p(EnvFile), Journal: p(JournalFile), Env: Env(e)}
 	f.CheckArgs = CheckArgs(e, p(WinRMCAFile), p(XMPPCAFile))
+	for _, old := range []string{f.Journal, f.Journal + ".lock", f.Journal + ".failback", f.Journal + ".failback.lock"} {
+		if err := os.Remove(old); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, err
+		}
+	}
 	var env strings.Builder
 	for _, k := range sortedKeys(f.Env) {
 		fmt.Fprintf(&env, "export %s='%s'\n", k, f.Env[k]) // base64 and lab passwords hold no quote
