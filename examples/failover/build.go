@@ -58,6 +58,12 @@ func build(ctx context.Context, fc *fileConfig, con *setup.Console, opts *lync.O
 	if err != nil {
 		return nil, &inputError{err}
 	}
+	edgeCred := cred
+	if fc.EdgeCredentials != nil {
+		if edgeCred, err = fc.EdgeCredentials.Resolve(ctx, con); err != nil {
+			return nil, badInput("edge_credentials: %v", err)
+		}
+	}
 	provs := map[string]xmppdns.Provider{}
 	popts := map[string][]xmppdns.ZoneOption{}
 	for _, name := range slices.Sorted(maps.Keys(fc.DNSProviders)) { // prompts in a stable order
@@ -116,7 +122,7 @@ func build(ctx context.Context, fc *fileConfig, con *setup.Console, opts *lync.O
 		},
 	}
 	c.OpenServer = func(ctx context.Context, fqdn string) (*lync.Client, error) {
-		ep, err := fc.EdgeServers.Endpoint(fqdn, true, cred)
+		ep, err := fc.EdgeServers.Endpoint(fqdn, true, edgeCred)
 		if err != nil {
 			return nil, err
 		}

@@ -16,6 +16,11 @@ type fileConfig struct {
 	Management  setup.WinRM       `json:"management"`
 	EdgeServers setup.WinRM       `json:"edge_servers"`
 	Credentials setup.Credentials `json:"credentials"`
+	// EdgeCredentials is the account of the Edge servers when it is not
+	// Credentials: Edge servers in a perimeter network are usually not
+	// domain members, so a local account (".\\edgeadmin", the same name and
+	// password on each) over Basic. Default: Credentials.
+	EdgeCredentials *setup.Credentials `json:"edge_credentials,omitempty"`
 
 	Site       string `json:"site"`
 	TargetPool string `json:"target_pool"`
@@ -97,6 +102,9 @@ func (c *fileConfig) check(reg setup.Registry) error {
 	}
 	if c.Credentials.PasswordEnv == "" {
 		return badInput("credentials.password_env is required")
+	}
+	if c.EdgeCredentials != nil && c.EdgeCredentials.PasswordEnv == "" {
+		return badInput("edge_credentials.password_env is required")
 	}
 	if _, err := lync.ParseSiteName(c.Site); err != nil {
 		return badInput("site: %v", err)

@@ -1,4 +1,8 @@
-// Package readme holds the test that keeps the README's Go snippets honest:
-// each must be, verbatim, the body of an Example function that `go test`
-// compiles and runs (and whose // Output: it checks).
+// Package readme holds the tests that keep the docs honest: each Go
+// snippet of the README must be, verbatim, the body of an Example function
+// that `go test` compiles and runs (and whose // Output: it checks); each
+// command of docs/admin-guide.md and the READMEs that runs an example
+// program must pass flags and subcommands the program's -h lists; the
+// guide's exit-code table must match every program's -h; and the guide's
+// JSON fragments must use members the failover config declares.
 package readme
