@@ -18,11 +18,7 @@ import (
 // the config examples/lab writes (HTTPS, CA files, env vars).
 func TestBadInputTableSendsNoPacket(t *testing.T) {
 	t.Parallel()
-	lab := failovertest.Start(t, failovertest.Options{ServersPerPool: 1})
-	files, err := labfiles.Write(t.TempDir(), lab.Endpoints())
-	if err != nil {
-		t.Fatal(err)
-	}
+	lab, files := labfiles.Start(t, failovertest.Options{ServersPerPool: 1})
 	base, err := os.ReadFile(files.Failover)
 	if err != nil {
 		t.Fatal(err)
@@ -63,7 +59,7 @@ func TestBadInputTableSendsNoPacket(t *testing.T) {
 			sub(c, "management")["ca_file"] = "/nonexistent/ca.pem"
 			delete(e, labfiles.PasswordEnv)
 		}, devnull, "ca_file"},
-		{"no password, stdin is /dev/null", func(_ cfg, e map[string]string) { delete(e, labfiles.PasswordEnv) }, devnull, labfiles.PasswordEnv},
+		{"no password, stdin is /dev/null", func(_ cfg, e map[string]string) { delete(e, labfiles.PasswordEnv) }, devnull, "set the environment variable " + labfiles.PasswordEnv},
 		{"no TSIG secret, no stdin", func(_ cfg, e map[string]string) { delete(e, labfiles.TSIGEnv) }, nil, labfiles.TSIGEnv},
 	}
 	for _, tc := range cases {
@@ -83,17 +79,19 @@ func TestBadInputTableSendsNoPacket(t *testing.T) {
 		if tc.stdin != nil {
 			a.stdin = tc.stdin
 		}
-		before := labfiles.Packets(lab)
 		var out, errb bytes.Buffer
-		code := a.run(context.Background(), []string{"-config", path, "-apply", "-yes"}, &out, &errb)
+		var code int
+		sent := labfiles.Sent(lab, func() {
+			code = a.run(context.Background(), []string{"-config", path, "-apply", "-yes"}, &out, &errb)
+		})
 		if code != exitBadInput || !strings.Contains(errb.String(), tc.want) || !strings.Contains(errb.String(), "nothing was sent") {
 			t.Errorf("%s: exit %d, want 2 and %q:\n%s%s", tc.name, code, tc.want, out.String(), errb.String())
 		}
 		if tc.name == "CA file missing, loaded before the prompt" && strings.Contains(errb.String(), "password") {
 			t.Errorf("%s: asked for the password before loading the CA:\n%s", tc.name, errb.String())
 		}
-		if n := labfiles.Packets(lab) - before; n != 0 {
-			t.Errorf("%s: %d packets reached the lab", tc.name, n)
+		if sent != 0 {
+			t.Errorf("%s: %d packets reached the lab", tc.name, sent)
 		}
 	}
 }

@@ -16,11 +16,7 @@ import (
 // host still answers and the Edge servers refuse (401).
 func TestEdgeCredentials(t *testing.T) {
 	t.Parallel()
-	lab := failovertest.Start(t, failovertest.Options{ServersPerPool: 1, Domains: []string{"contoso.com"}})
-	files, err := labfiles.Write(t.TempDir(), lab.Endpoints())
-	if err != nil {
-		t.Fatal(err)
-	}
+	lab, files := labfiles.Start(t, failovertest.Options{ServersPerPool: 1, Domains: []string{"contoso.com"}})
 	var c map[string]any
 	b, _ := os.ReadFile(files.Failover)
 	if err := json.Unmarshal(b, &c); err != nil {

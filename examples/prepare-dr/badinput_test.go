@@ -15,11 +15,7 @@ import (
 // (nor to anything else of the lab).
 func TestBadInputTableSendsNoPacket(t *testing.T) {
 	t.Parallel()
-	lab := failovertest.Start(t, failovertest.Options{ServersPerPool: 1})
-	files, err := labfiles.Write(t.TempDir(), lab.Endpoints())
-	if err != nil {
-		t.Fatal(err)
-	}
+	lab, files := labfiles.Start(t, failovertest.Options{ServersPerPool: 1})
 	cfgFile := func(edit func(map[string]any)) string {
 		c := labfiles.PrepareDR(lab.Endpoints())
 		edit(c)
@@ -58,13 +54,16 @@ func TestBadInputTableSendsNoPacket(t *testing.T) {
 		if env == nil {
 			env = files.Env
 		}
-		before := labfiles.Packets(lab)
-		code, out, errs := runPrep(func(k string) (string, bool) { v, ok := env[k]; return v, ok }, tc.args...)
+		var code int
+		var out, errs string
+		sent := labfiles.Sent(lab, func() {
+			code, out, errs = runPrep(func(k string) (string, bool) { v, ok := env[k]; return v, ok }, tc.args...)
+		})
 		if code != exitBadInput || !strings.Contains(errs, tc.want) {
 			t.Errorf("%s: exit %d, want 2 and %q:\n%s%s", tc.name, code, tc.want, out, errs)
 		}
-		if n := labfiles.Packets(lab) - before; n != 0 {
-			t.Errorf("%s: %d packets reached the lab", tc.name, n)
+		if sent != 0 {
+			t.Errorf("%s: %d packets reached the lab", tc.name, sent)
 		}
 	}
 	// The lab's own file works: a dry run that reads.

@@ -13,11 +13,7 @@ import (
 // anyone at night.
 func TestBadInputTableSendsNoPacket(t *testing.T) {
 	t.Parallel()
-	lab := failovertest.Start(t, failovertest.Options{ServersPerPool: 1})
-	files, err := labfiles.Write(t.TempDir(), lab.Endpoints())
-	if err != nil {
-		t.Fatal(err)
-	}
+	lab, files := labfiles.Start(t, failovertest.Options{ServersPerPool: 1})
 	set := func(args []string, flag, v string) []string {
 		out := append([]string(nil), args...)
 		for i, a := range out {
@@ -52,13 +48,16 @@ func TestBadInputTableSendsNoPacket(t *testing.T) {
 		if env == nil {
 			env = files.Env
 		}
-		before := labfiles.Packets(lab)
-		code, out, errs := runCheck(func(k string) (string, bool) { v, ok := env[k]; return v, ok }, tc.args...)
+		var code int
+		var out, errs string
+		sent := labfiles.Sent(lab, func() {
+			code, out, errs = runCheck(func(k string) (string, bool) { v, ok := env[k]; return v, ok }, tc.args...)
+		})
 		if code != ExitBadInput || !strings.Contains(errs, tc.want) || !strings.Contains(errs, "nothing was sent") {
 			t.Errorf("%s: exit %d, want 2 and %q:\n%s%s", tc.name, code, tc.want, out, errs)
 		}
-		if n := labfiles.Packets(lab) - before; n != 0 {
-			t.Errorf("%s: %d packets reached the lab", tc.name, n)
+		if sent != 0 {
+			t.Errorf("%s: %d packets reached the lab", tc.name, sent)
 		}
 	}
 }

@@ -1,6 +1,10 @@
 package labfiles
 
-import "github.com/xmppfed/edgefailover/failover/failovertest"
+import (
+	"testing"
+
+	"github.com/xmppfed/edgefailover/failover/failovertest"
+)
 
 // Packets counts what reached the lab: WS-Man requests (401s included),
 // DNS messages on every name server, and connections to the XMPP
@@ -15,4 +19,24 @@ func Packets(lab *failovertest.Lab) int {
 		n += int(p.Listener.Stats().Connections)
 	}
 	return n
+}
+
+// Sent runs f and returns how many packets (see Packets) reached lab
+// meanwhile.
+func Sent(lab *failovertest.Lab, f func()) int {
+	before := Packets(lab)
+	f()
+	return Packets(lab) - before
+}
+
+// Start is failovertest.Start plus Write into a temporary directory of t:
+// a lab for a program's test, with the files examples/lab would write.
+func Start(t testing.TB, opts failovertest.Options) (*failovertest.Lab, *Files) {
+	t.Helper()
+	lab := failovertest.Start(t, opts)
+	files, err := Write(t.TempDir(), lab.Endpoints())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lab, files
 }

@@ -111,6 +111,9 @@ func (c *Console) Secret(ctx context.Context, env, what string) (string, error) 
 	} else {
 		s, err = c.line(ctx)
 	}
+	if errors.Is(err, io.EOF) {
+		s, err = "", nil // no line at all (/dev/null): the same as an empty one
+	}
 	if err != nil {
 		return "", fmt.Errorf("%s: reading it: %w: %w", what, err, ErrNoSecret)
 	}
