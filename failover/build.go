@@ -8,7 +8,8 @@ import (
 // build turns what New read into the plan's step graph. It reads nothing:
 // the same live state always gives the same plan.
 func build(c Config, l *live) *Plan {
-	p := &Plan{Name: "fail XMPP federation over to " + c.TargetPool, Strategy: c.Strategy, pool: l.pool, cfg: c, live: l}
+	p := &Plan{Name: "fail XMPP federation over to " + c.TargetPool, Strategy: c.Strategy, pool: l.pool, cfg: c, live: l,
+		Findings: l.findings}
 	add := func(s *Step) string { p.Steps = append(p.Steps, s); return s.ID }
 	target := l.edge.Identity
 	if target == "" {
@@ -87,12 +88,19 @@ func build(c Config, l *live) *Plan {
 		if c.SRV == SRVPrioritized {
 			want = c.PoolHosts[c.TargetPool]
 		}
+		var remote []string
 		for _, d := range c.Domains {
 			deps := []string{probe, dnsDone[d.Zone.Name()], dnsDone[c.FederationZone.Name()]}
-			add(verifyRemoteStep(c, d, want, l.addrs, dedup(deps)))
+			remote = append(remote, add(verifyRemoteStep(c, d, want, l.addrs, dedup(deps))))
+		}
+		if c.Verify.IMReceiver != "" {
+			add(verifyIMStep(c, remote))
 		}
 	} else {
 		p.Notes = append(p.Notes, "the remote view is not verified: Config.Verify.Resolver is not set")
+		if c.Verify.IMReceiver != "" {
+			add(verifyIMStep(c, append([]string{probe}, serviceSteps...)))
+		}
 	}
 	return p
 }

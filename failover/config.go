@@ -63,6 +63,32 @@ type Verify struct {
 	// ProbeDial opens the probe's TCP connections (an outside vantage point,
 	// a proxy, or a test dialer). Default: a net.Dialer.
 	ProbeDial edge.DialFunc
+	// IMReceiver, when set, adds the end-to-end check after the remote view:
+	// Test-CsXmppIM on the management host sends an IM through the XMPP
+	// gateway of IMPool to this XMPP user (user@domain of a partner).
+	IMReceiver string
+	// IMPool is the Front End pool (Test-CsXmppIM -TargetFqdn) whose XMPP
+	// gateway the IM crosses; required with IMReceiver.
+	IMPool string
+	// IMSender is the SIP address the IM comes from (-UserSipAddress,
+	// "sip:user@domain"); default: the pool's health monitoring test user.
+	IMSender string
+}
+
+// Preflight tunes the checks New runs on the target pool before the first
+// change (see Check). The zero value runs every check but reachability.
+type Preflight struct {
+	// CertificateWindow: a certificate that expires within it is a
+	// warning (an expired one an error). Default DefaultCertificateWindow
+	// (14 days).
+	CertificateWindow time.Duration
+	// CheckReachability adds CheckReachability: the management host (a
+	// Front End) connects to the internal XMPP port of every target server.
+	CheckReachability bool
+	// AcceptWarnings names the checks whose warnings the caller accepts:
+	// they are shown (Plan.Findings, the dry run) and do not stop New. A
+	// warning of any other check refuses the plan like an error.
+	AcceptWarnings []Check
 }
 
 // Config describes a failover. New reads the live state it names and builds
@@ -122,6 +148,8 @@ type Config struct {
 	Timeouts Timeouts
 	// Verify configures the last steps.
 	Verify Verify
+	// Preflight tunes the checks New runs before the first change.
+	Preflight Preflight
 	// Logger receives what New reads (default: none). Apply has its own.
 	Logger *slog.Logger
 }

@@ -23,6 +23,9 @@ type PreflightError struct {
 	Check string // e.g. "target pool", "site", "Edge server edge2a.contoso.com"
 	Fix   string // what the operator should do
 	Err   error  // the cause, e.g. a *lync.CmdletError or *edge.PoolError
+	// Findings are every finding of the preflight checks when they refused
+	// the plan (Err then matches ErrPreflightFindings); nil otherwise.
+	Findings []Finding
 }
 
 func (e *PreflightError) Error() string {
@@ -52,6 +55,7 @@ type live struct {
 	services      map[string][]lync.Service // per target server, before
 	addrs         []netip.Addr
 	zones         []zoneChange // one per zone, in config order
+	findings      []Finding    // of the preflight checks (preflight.go)
 }
 
 type zoneChange struct {
@@ -64,7 +68,12 @@ type zoneChange struct {
 // returns, the target pool's servers have open sessions with the Lync module
 // imported, so that the outage starts with the first change, not with slow
 // preparation. Any failed check gives a *PreflightError (or a *ConfigError for
-// bad input, before anything is sent).
+// bad input, before anything is sent). The checks of the target pool's
+// certificates, Access Edge configuration, XMPP partners, product version
+// and (with Preflight.CheckReachability) internal port run concurrently
+// once the sessions are open; their Findings are in Plan.Findings, or in
+// PreflightError.Findings when an error, or a warning the caller did not
+// accept (Preflight.AcceptWarnings), refused the plan.
 //
 // The plan holds the clients New opened for the target servers; Close it
 // when done.
@@ -122,6 +131,10 @@ func read(ctx context.Context, c Config) (l *live, err error) {
 	l.pool = pool
 	if res, err := pool.Prepare(ctx); err != nil {
 		return nil, &PreflightError{Check: "Edge servers of " + c.TargetPool, Fix: "every server must answer over WinRM and import the Lync module; see which failed", Err: firstErr(res, err)}
+	}
+	l.findings = runChecks(ctx, c, l)
+	if err := findingsError(l.findings); err != nil {
+		return nil, err
 	}
 	res, err := pool.Status(ctx)
 	if err != nil {

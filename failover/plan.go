@@ -31,6 +31,9 @@ type Plan struct {
 	Strategy Strategy // how the target servers are restarted
 	Steps    []*Step  // in a topological order
 	Notes    []string // what the plan does not do, e.g. a verification that is not configured
+	// Findings are the results of the preflight checks New ran (every one
+	// passed, or is a warning the caller accepted).
+	Findings []Finding
 
 	pool    *edge.Pool // the target servers' clients, opened by New
 	cfg     Config     // normalized
@@ -81,13 +84,15 @@ func (p *Plan) Counts() map[ChangeKind]int {
 }
 
 // MarshalJSON renders the plan for programs: name, strategy, whether it has
-// changes, and every step with its changes and commands.
+// changes, the preflight findings, and every step with its changes and
+// commands.
 func (p *Plan) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
-		Name       string   `json:"name"`
-		Strategy   Strategy `json:"strategy"`
-		HasChanges bool     `json:"has_changes"`
-		Notes      []string `json:"notes,omitempty"`
-		Steps      []*Step  `json:"steps"`
-	}{p.Name, p.Strategy, p.HasChanges(), p.Notes, p.Steps})
+		Name       string    `json:"name"`
+		Strategy   Strategy  `json:"strategy"`
+		HasChanges bool      `json:"has_changes"`
+		Notes      []string  `json:"notes,omitempty"`
+		Findings   []Finding `json:"findings,omitempty"`
+		Steps      []*Step   `json:"steps"`
+	}{p.Name, p.Strategy, p.HasChanges(), p.Notes, p.Findings, p.Steps})
 }

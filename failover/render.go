@@ -6,8 +6,8 @@ import (
 	"strings"
 )
 
-// String renders the plan as text, the dry run: one block per step with its
-// dependencies, its changes (+ create, ± modify old -> new, - delete,
+// String renders the plan as text, the dry run: the preflight checks with
+// their results, then one block per step with its dependencies, its changes (+ create, ± modify old -> new, - delete,
 // = ensure) and the exact commands it will run.
 func (p *Plan) String() string {
 	var b strings.Builder
@@ -29,6 +29,7 @@ func (p *Plan) WriteText(w io.Writer) error {
 	for _, n := range p.Notes {
 		fmt.Fprintf(&b, "Note: %s.\n", n)
 	}
+	writeFindings(&b, p.Findings)
 	for i, s := range p.Steps {
 		b.WriteByte('\n')
 		fmt.Fprintf(&b, "%2d. %s", i+1, s.ID)

@@ -37,8 +37,11 @@ func configErr(field, reason string, err error) error {
 	return &ConfigError{Field: field, Reason: reason, Err: err}
 }
 
-// normalize checks every field of c and returns a copy with names in
-// canonical form and defaults filled in.
+// normalize checks every field of c, before anything is read or sent, and
+// returns a copy with names in canonical form and defaults filled in. The
+// fields that have no invalid value are Graceful, Logger,
+// Verify.ProbeDial and Preflight.CheckReachability (TestConfigFieldsValidated
+// keeps that list honest).
 func (c Config) normalize() (Config, error) {
 	var err error
 	if c.Management == nil {
@@ -118,39 +121,44 @@ func (c Config) normalize() (Config, error) {
 	} else if !dnsname.IsSubdomain(c.FederationHost, c.FederationZone.Name()) {
 		return c, configErr("FederationZone", "does not hold FederationHost", nil)
 	}
-	for i, a := range c.Addresses {
-		if !a.IsValid() || a.IsUnspecified() {
-			return c, configErr(fmt.Sprintf("Addresses[%d]", i), "not a usable address", nil)
-		}
+	if err := checkAddrs(c.Addresses); err != nil {
+		return c, err
 	}
+	// PoolHosts is checked whatever the policy: a typo is a typo.
+	var hosts map[string]string
+	if c.PoolHosts != nil {
+		hosts = make(map[string]string, len(c.PoolHosts))
+	}
+	for pool, host := range c.PoolHosts {
+		p, err := dnsname.ParseFQDN(pool)
+		if err != nil {
+			return c, configErr("PoolHosts", "key is not a valid pool FQDN", err)
+		}
+		h, err := dnsname.ParseFQDN(host)
+		if err != nil {
+			return c, configErr("PoolHosts["+p+"]", "not a valid host FQDN", err)
+		}
+		hosts[p] = h
+	}
+	c.PoolHosts = hosts
 	switch c.SRV {
 	case "":
 		c.SRV = SRVSingle
 	case SRVSingle:
 	case SRVPrioritized:
-		hosts := make(map[string]string, len(c.PoolHosts))
-		for pool, host := range c.PoolHosts {
-			p, err := dnsname.ParseFQDN(pool)
-			if err != nil {
-				return c, configErr("PoolHosts", "key is not a valid pool FQDN", err)
-			}
-			h, err := dnsname.ParseFQDN(host)
-			if err != nil {
-				return c, configErr("PoolHosts["+p+"]", "not a valid host FQDN", err)
-			}
-			hosts[p] = h
-		}
 		for _, p := range []string{c.TargetPool, c.ReplacedPool} {
 			if p != "" && hosts[p] == "" {
 				return c, configErr("PoolHosts", "SRVPrioritized needs the federation host of pool "+p, nil)
 			}
 		}
-		c.PoolHosts = hosts
 	default:
 		return c, configErr("SRV", fmt.Sprintf("unknown policy %q", c.SRV), nil)
 	}
-	if c.SRVTTL < 0 || c.AddrTTL < 0 {
-		return c, configErr("SRVTTL/AddrTTL", "negative TTL", nil)
+	if err := checkTTL("SRVTTL", c.SRVTTL); err != nil {
+		return c, err
+	}
+	if err := checkTTL("AddrTTL", c.AddrTTL); err != nil {
+		return c, err
 	}
 	switch c.Strategy {
 	case "":
@@ -159,8 +167,14 @@ func (c Config) normalize() (Config, error) {
 	default:
 		return c, configErr("Strategy", fmt.Sprintf("unknown strategy %q", c.Strategy), nil)
 	}
-	if c.Verify.ProbeFrom == "" {
-		c.Verify.ProbeFrom = "edgefailover.invalid"
+	if c.Verify, err = c.Verify.normalize(); err != nil {
+		return c, err
+	}
+	if c.Preflight, err = c.Preflight.normalize(); err != nil {
+		return c, err
+	}
+	if err := c.Timeouts.check(); err != nil {
+		return c, err
 	}
 	c.Timeouts = c.Timeouts.withDefaults()
 	return c, nil

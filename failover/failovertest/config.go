@@ -26,7 +26,8 @@ func LabTimeouts() failover.Timeouts {
 // FailoverConfig returns the failover.Config that moves XMPP federation from
 // SourcePool to TargetPool (route on TargetSite), wired to the lab: its
 // management client, its server clients, its zones, and verification through
-// its name servers and listeners with STARTTLS. Change fields before New
+// its name servers and listeners with STARTTLS, and every preflight check
+// (reachability of 23456 included). Change fields before New
 // (Strategy, SRV policy, Timeouts...).
 func (l *Lab) FailoverConfig(ctx context.Context) (failover.Config, error) {
 	return l.config(ctx, TargetSite, TargetPool, SourceSite, SourcePool)
@@ -58,6 +59,7 @@ func (l *Lab) config(ctx context.Context, site, target, replacedSite, replaced s
 		Domains:        doms,
 		FederationHost: FederationHost,
 		Timeouts:       LabTimeouts(),
+		Preflight:      failover.Preflight{CheckReachability: true},
 		Verify: failover.Verify{
 			Authoritative: l.Authoritative(),
 			Resolver:      l.Resolver(),

@@ -72,6 +72,12 @@ func New(opts Options) (*Lab, error) {
 	l.mu.Lock()
 	l.deploy = d
 	l.mu.Unlock()
+	for _, f := range o.PreflightFaults {
+		if err := l.BreakPreflight(f); err != nil {
+			l.Close()
+			return nil, err
+		}
+	}
 	l.reconcile()
 	l.mu.Lock()
 	lerr := l.listenErr

@@ -47,6 +47,10 @@ type Options struct {
 	// zone; any other domain is a zone of its own. Default
 	// ["contoso.com", "fabrikam.com"]: two domains in two zones.
 	Domains []string
+	// PreflightFaults are field causes the lab starts with, each making
+	// failover.New refuse (or warn about) TargetPool; see BreakPreflight.
+	// Default: none, every preflight check passes.
+	PreflightFaults []PreflightFault
 }
 
 // withDefaults validates o and returns it with the defaults filled in and
@@ -103,5 +107,9 @@ func (o Options) withDefaults() (Options, error) {
 		domains[i] = c
 	}
 	o.Domains = domains
+	if err := checkPreflightFaults(o.PreflightFaults); err != nil {
+		return o, err
+	}
+	o.PreflightFaults = append([]PreflightFault(nil), o.PreflightFaults...)
 	return o, nil
 }

@@ -81,6 +81,7 @@ func lyncConfig(o Options, specs []poolSpec) lynctest.Config {
 			FQDN: FrontEndPool, Site: SourceSite, Role: lynctest.FrontEnd,
 			Servers: []lynctest.Server{{FQDN: ManagementHost}},
 		}},
+		Federation: federation(o, specs),
 	}
 	for _, s := range specs {
 		p := lynctest.Pool{FQDN: s.fqdn, Site: s.site, Role: lynctest.Edge, AccessEdgeExternalFQDN: s.access}

@@ -1,0 +1,181 @@
+package failover_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/miekg/dns"
+
+	"github.com/xmppfed/edgefailover/failover"
+	"github.com/xmppfed/edgefailover/failover/failovertest"
+)
+
+// changes counts what a plan could have changed in the lab: route writes,
+// service stops and starts, and DNS updates on the primary.
+func changes(lab *failovertest.Lab) (route, stops, starts, updates int) {
+	c := lab.Deployment().Counters().Cmdlets
+	return c["Set-CsSite"], c["Stop-CsWindowsService"], c["Start-CsWindowsService"], lab.DNS().Primary.Count(dns.OpcodeUpdate)
+}
+
+func assertUnchanged(t *testing.T, lab *failovertest.Lab, before failovertest.State) {
+	t.Helper()
+	if r, stops, starts, u := changes(lab); r+stops+starts+u != 0 {
+		t.Errorf("changes: %d route writes, %d service stops, %d starts, %d DNS updates; want none", r, stops, starts, u)
+	}
+	if diff := cmp.Diff(before, snapshot(t, lab)); diff != "" {
+		t.Errorf("the lab changed (-before +after):\n%s", diff)
+	}
+}
+
+// TestPreflightRefusesFieldCauses: each field cause of a failed failover
+// is found by New before the first change, with 0 changes and 0 service
+// stops, as a finding of the expected check and severity.
+func TestPreflightRefusesFieldCauses(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		fault failovertest.PreflightFault
+		check failover.Check
+		sev   failover.Severity
+		text  string
+	}{
+		{failovertest.FaultMissingSAN, failover.CheckCertificate, failover.SeverityError, "does not cover fabrikam.com"},
+		{failovertest.FaultExpiredCert, failover.CheckCertificate, failover.SeverityError, "expired on"},
+		{failovertest.FaultExpiringCert, failover.CheckCertificate, failover.SeverityWarning, "within 14 days"},
+		{failovertest.FaultFederationOff, failover.CheckAccessEdge, failover.SeverityError, "AllowFederatedUsers is False"},
+		{failovertest.FaultNoPartners, failover.CheckPartners, failover.SeverityWarning, "no XMPP allowed partner"},
+		{failovertest.FaultSfB2019, failover.CheckVersion, failover.SeverityError, "no XMPP gateway or proxy"},
+		{failovertest.FaultPort23456, failover.CheckReachability, failover.SeverityError, "not reachable"},
+	} {
+		t.Run(string(tc.fault), func(t *testing.T) {
+			t.Parallel()
+			lab := failovertest.Start(t, failovertest.Options{PreflightFaults: []failovertest.PreflightFault{tc.fault}})
+			before := snapshot(t, lab)
+			p, err := failover.New(context.Background(), forward(lab))
+			if err == nil {
+				p.Close()
+				t.Fatal("New accepted the plan")
+			}
+			var pe *failover.PreflightError
+			if !errors.As(err, &pe) || !errors.Is(err, failover.ErrPreflightFindings) || !errors.Is(err, failover.ErrPreflight) {
+				t.Fatalf("err = %v, want a *PreflightError matching ErrPreflightFindings", err)
+			}
+			var hit *failover.Finding
+			for i, f := range pe.Findings {
+				if f.Check == tc.check && f.Severity == tc.sev && strings.Contains(f.Message, tc.text) {
+					hit = &pe.Findings[i]
+				}
+			}
+			if hit == nil || hit.Fix == "" {
+				t.Fatalf("no %s %s finding with %q and a fix in %v", tc.sev, tc.check, tc.text, pe.Findings)
+			}
+			if pe.Fix == "" || !strings.Contains(err.Error(), string(tc.check)) {
+				t.Errorf("error %q does not name the check or a fix", err)
+			}
+			assertUnchanged(t, lab, before)
+		})
+	}
+}
+
+// TestPreflightAcceptedWarnings: a warning the caller accepts is shown in
+// the dry run and JSON and does not stop New; an error cannot be accepted.
+func TestPreflightAcceptedWarnings(t *testing.T) {
+	t.Parallel()
+	lab := failovertest.Start(t, failovertest.Options{PreflightFaults: []failovertest.PreflightFault{
+		failovertest.FaultNoPartners, failovertest.FaultExpiringCert}})
+	cfg := forward(lab)
+	cfg.Preflight.AcceptWarnings = []failover.Check{failover.CheckPartners}
+	if _, err := failover.New(context.Background(), cfg); !errors.Is(err, failover.ErrPreflightFindings) {
+		t.Fatalf("New with one warning not accepted: err = %v", err)
+	}
+	cfg.Preflight.AcceptWarnings = append(cfg.Preflight.AcceptWarnings, failover.CheckCertificate)
+	p := newPlan(t, cfg)
+	text := p.String()
+	for _, want := range []string{"[warning, accepted] xmpp-partners Global: no XMPP allowed partner",
+		"[warning, accepted] certificate edge2a.contoso.com: the Access Edge external certificate expires on"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("dry run lacks %q:\n%s", want, text)
+		}
+	}
+	raw, _ := json.Marshal(p)
+	if !strings.Contains(string(raw), `"accepted":true`) {
+		t.Errorf("JSON lacks accepted findings: %s", raw)
+	}
+
+	lab.Deployment().SetAllowFederatedUsers(false)
+	cfg.Preflight.AcceptWarnings = []failover.Check{failover.CheckAccessEdge, failover.CheckPartners, failover.CheckCertificate}
+	if _, err := failover.New(context.Background(), cfg); !errors.Is(err, failover.ErrPreflightFindings) {
+		t.Fatalf("an error was accepted like a warning: err = %v", err)
+	}
+}
+
+// TestPreflightDryRunListsChecks: the dry run of a healthy lab lists every
+// check with its result, and the JSON carries them as data.
+func TestPreflightDryRunListsChecks(t *testing.T) {
+	t.Parallel()
+	lab := failovertest.Start(t, failovertest.Options{})
+	p := newPlan(t, forward(lab))
+	text := p.String()
+	for _, want := range []string{
+		"Preflight checks:",
+		"[ok] version edgepool2.contoso.com: Skype for Business Server 2015 (Version 7): XMPP federation supported",
+		"[ok] certificate edge2a.contoso.com: covers xmpp.contoso.com, contoso.com, fabrikam.com; valid until",
+		"[ok] certificate edge2b.contoso.com:",
+		"[ok] access-edge Global: AllowFederatedUsers is True",
+		"[ok] xmpp-partners Global: XMPP allowed partners (1): jabber.example",
+		"[ok] reachability edge2a.contoso.com:23456: reachable from the management host",
+		"[ok] reachability edge2b.contoso.com:23456:",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("dry run lacks %q:\n%s", want, text)
+		}
+	}
+	var out struct {
+		Findings []failover.Finding `json:"findings"`
+	}
+	raw, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Findings) != 7 {
+		t.Fatalf("JSON has %d findings, want 7: %s", len(out.Findings), raw)
+	}
+	c := out.Findings[1].Certificate
+	if c == nil || len(c.Chain) != 2 || c.Chain[1] != c.Issuer || len(c.Missing) != 0 || c.NotAfter.IsZero() {
+		t.Errorf("certificate data = %+v", c)
+	}
+}
+
+// TestVerifyXmppIM: with a receiver named, the plan ends with Test-CsXmppIM
+// after the remote view, and its result is reported.
+func TestVerifyXmppIM(t *testing.T) {
+	t.Parallel()
+	lab := failovertest.Start(t, failovertest.Options{})
+	cfg := forward(lab)
+	cfg.Verify.IMReceiver = failovertest.PartnerUser
+	cfg.Verify.IMPool = failovertest.FrontEndPool
+	p := newPlan(t, cfg)
+	s := p.Step("verify/xmpp-im")
+	if s == nil || len(s.DependsOn) != 2 || !strings.HasPrefix(s.DependsOn[0], "verify/remote/") ||
+		!strings.Contains(strings.Join(s.Commands, ""), "Test-CsXmppIM -TargetFqdn 'fepool1.contoso.com' -Receiver 'alice@jabber.example'") {
+		t.Fatalf("step = %+v", s)
+	}
+	var got []string
+	rep, err := p.Apply(context.Background(), &failover.ApplyOptions{Hooks: failover.Hooks{Event: func(e failover.Event) {
+		if e.Step == "verify/xmpp-im" && e.Kind == failover.EventProgress {
+			got = append(got, e.Message)
+		}
+	}}})
+	if err != nil || rep.Step("verify/xmpp-im").Outcome != failover.OutcomeDone {
+		t.Fatalf("Apply: %v\n%s", err, rep)
+	}
+	if len(got) != 1 || !strings.Contains(got[0], "Result Success") {
+		t.Errorf("progress = %q", got)
+	}
+}
