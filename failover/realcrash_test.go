@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/xmppfed/edgefailover/failover"
 	"github.com/xmppfed/edgefailover/failover/failovertest"
+	"github.com/xmppfed/edgefailover/lync/lynctest"
 )
 
 // The environment of the child process of TestRealCrash.
@@ -35,7 +37,8 @@ const (
 // the journal in this process: Resume for even kills, Rollback for odd ones.
 // This goes through the real fsync, flock, stale-lock and torn-line paths,
 // and through a concurrent apply (Concurrency 8), which an in-process crash
-// cannot. After each recovery the lab must be exactly in the after-state
+// cannot. Every third child meets a start that fails late and rolls back,
+// so that kills land in its undo too. After each recovery the lab must be exactly in the after-state
 // (Resume, applied) or the before-state (Rollback, or a Resume that found
 // the apply rolling back and then a Rollback), and a second recovery must
 // change nothing.
@@ -51,39 +54,58 @@ func TestRealCrash(t *testing.T) {
 	opts := failovertest.Options{ServersPerPool: 2, Domains: []string{"contoso.com", "fabrikam.com"}}
 
 	// The reference: the after-state, and how many records a whole apply
-	// writes.
+	// writes, and one that fails late (the second server will not start)
+	// and rolls back.
 	ref := failovertest.Start(t, opts)
 	before := snapshot(t, ref)
-	refJournal := openJournal(t, filepath.Join(t.TempDir(), "ref.journal"), nil)
-	if rep, err := newPlan(t, forward(ref)).Apply(context.Background(), &failover.ApplyOptions{Journal: refJournal}); err != nil {
-		t.Fatalf("reference apply: %v\n%v", err, rep)
-	}
-	after := snapshot(t, ref)
-	recs, err := refJournal.Records(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := len(recs)
+	after, lines := reference(t, ref, false)
+	_, failLines := reference(t, failovertest.Start(t, opts), true)
 
 	var killed, recovered, lost, finished atomic.Int32
 	var mu sync.Mutex
 	found := map[string]int{} // what the journal said at recovery
 	t.Cleanup(func() {
-		t.Logf("real crash: %d kills (%d after the apply had finished), %d recovered, %d states lost; a whole apply writes %d records; journals found %v",
-			killed.Load(), finished.Load(), recovered.Load(), lost.Load(), lines, found)
+		t.Logf("real crash: %d kills (%d after the apply had finished), %d recovered, %d states lost; a whole apply writes %d records, a failing one %d; journals found %v",
+			killed.Load(), finished.Load(), recovered.Load(), lost.Load(), lines, failLines, found)
 	})
-	rng := rand.New(rand.NewPCG(20261201, 11))
+	// A fixed seed, so that a failure repeats; EDGEFAILOVER_CRASH_SEED
+	// tries other kill points.
+	seed := uint64(20261201)
+	if v := os.Getenv("EDGEFAILOVER_CRASH_SEED"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			t.Fatalf("EDGEFAILOVER_CRASH_SEED=%q: want a number", v)
+		}
+		seed = n
+	}
+	t.Logf("kill points from seed %d", seed)
+	rng := rand.New(rand.NewPCG(seed, 11))
 	for i := range kills {
-		target, delay := rng.IntN(lines), time.Duration(rng.IntN(3000))*time.Microsecond
-		t.Run(fmt.Sprintf("kill%02d-after-%d-records", i, target), func(t *testing.T) {
+		// Every third child meets a failing step and rolls back: its
+		// kills land in the undo too.
+		failing := i%3 == 2
+		n := lines
+		if failing {
+			n = failLines
+		}
+		target, delay := rng.IntN(n), time.Duration(rng.IntN(3000))*time.Microsecond
+		name := fmt.Sprintf("kill%02d-after-%d-records", i, target)
+		if failing {
+			name += "-of-a-failing-apply"
+		}
+		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			lab := failovertest.Start(t, opts)
 			if diff := cmp.Diff(before, snapshot(t, lab)); diff != "" {
 				t.Fatalf("a new lab differs from the reference:\n%s", diff)
 			}
+			if failing {
+				injectLateFailure(t, lab)
+			}
 			dir := t.TempDir()
 			journal := filepath.Join(dir, "failover.journal")
 			done := runChild(t, lab, dir, journal, target, delay)
+			lab.Deployment().ClearFaults() // the recovery runs with the cause cleared
 			killed.Add(1)
 			if done {
 				finished.Add(1)
@@ -100,6 +122,38 @@ func TestRealCrash(t *testing.T) {
 			}
 		})
 	}
+}
+
+// injectLateFailure makes the second target server refuse its first start:
+// the apply fails after most of its changes and rolls back.
+func injectLateFailure(t *testing.T, lab *failovertest.Lab) {
+	t.Helper()
+	if _, err := lab.Deployment().Inject(lynctest.Fault{Kind: lynctest.FaultCmdletError, Host: "edge2b.contoso.com", Cmdlet: "Start-CsWindowsService", Nth: 1}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// reference applies in this process with a journal and returns the lab's
+// state after and the number of records written.
+func reference(t *testing.T, lab *failovertest.Lab, failing bool) (failovertest.State, int) {
+	t.Helper()
+	if failing {
+		injectLateFailure(t, lab)
+	}
+	j := openJournal(t, filepath.Join(t.TempDir(), "ref.journal"), nil)
+	rep, err := newPlan(t, forward(lab)).Apply(context.Background(), &failover.ApplyOptions{Journal: j})
+	if want := failover.StateApplied; failing {
+		if want = failover.StateRolledBack; rep == nil || rep.State != want {
+			t.Fatalf("reference apply with a failing start: %v\n%v", err, rep)
+		}
+	} else if err != nil || rep.State != want {
+		t.Fatalf("reference apply: %v\n%v", err, rep)
+	}
+	recs, err := j.Records(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snapshot(t, lab), len(recs)
 }
 
 // runChild starts the child apply and kills it once the journal holds
@@ -302,9 +356,9 @@ func crashChild(endpointsFile, journal string) int {
 	}
 	defer j.Close()
 	rep, err := p.Apply(ctx, &failover.ApplyOptions{Journal: j})
-	if err != nil {
-		return fail(fmt.Errorf("%w\n%v", err, rep))
+	if rep == nil {
+		return fail(err)
 	}
-	fmt.Println(rep.State)
+	fmt.Println(rep.State, err) // a failing apply ends rolled back: the parent checks
 	return 0
 }

@@ -118,7 +118,8 @@ func TestDryRunChangesNothing(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}
-	for _, want := range []string{"+ CREATE XMPP route of site Site2", "± MODIFY xmpp.contoso.com. A: 192.0.2.10 -> 192.0.2.20", "dry run: nothing was changed"} {
+	for _, want := range []string{"+ CREATE XMPP route of site Site2", "± MODIFY xmpp.contoso.com. A: 192.0.2.10 -> 192.0.2.20", "dry run: nothing was changed",
+		"DNS guarantees:\n  contoso.com. (dns_providers.lab) rfc2136: conditional and atomic"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q\n%s", want, out)
 		}
@@ -136,9 +137,20 @@ func TestDryRunChangesNothing(t *testing.T) {
 			Name  string `json:"name"`
 			Steps []any  `json:"steps"`
 		} `json:"plan"`
+		Guarantees []struct {
+			Zone       string `json:"zone"`
+			Guarantees struct {
+				Provider    string `json:"provider"`
+				Conditional bool   `json:"conditional"`
+				Atomic      bool   `json:"atomic"`
+			} `json:"guarantees"`
+		} `json:"dns_guarantees"`
 	}
 	if err := json.Unmarshal([]byte(out), &doc); code != exitOK || err != nil || len(doc.Plan.Steps) == 0 {
 		t.Errorf("-json: exit %d, %v\n%s", code, err, out)
+	}
+	if len(doc.Guarantees) != 2 || doc.Guarantees[0].Guarantees.Provider != "rfc2136" || !doc.Guarantees[0].Guarantees.Conditional || !doc.Guarantees[0].Guarantees.Atomic {
+		t.Errorf("-json dns_guarantees: %+v", doc.Guarantees)
 	}
 }
 
