@@ -117,11 +117,14 @@ type TLSResult struct {
 	CipherSuiteName   string // tls.CipherSuiteName(CipherSuite)
 	// Chain is the certificate chain the peer sent, leaf first.
 	Chain []CertificateSummary
-	// NamesCoverDomain reports whether the leaf certificate is valid for the
-	// XMPP domain by x509.Certificate.VerifyHostname (DNS names of the
-	// subjectAltName, one left-most wildcard label; XmppAddr and SRV-ID
-	// otherNames are not read). NameError is VerifyHostname's error.
+	// NamesCoverDomain reports whether the leaf certificate proves the XMPP
+	// domain (RFC 6125, RFC 7590): by a DNS-ID (x509.Certificate.VerifyHostname:
+	// dNSNames, one left-most wildcard label), an SRV-ID
+	// "_xmpp-server.<domain>" or an XmppAddr equal to the domain.
+	// NamesMatchedBy says which (MatchDNSID, MatchSRVID, MatchXmppAddr); ""
+	// when none did, and NameError says why.
 	NamesCoverDomain bool
+	NamesMatchedBy   string
 	NameError        error
 	// ChainVerified reports whether the chain verifies against the roots of
 	// ProbeConfig.TLSConfig (system roots when nil) for server
@@ -140,6 +143,8 @@ type CertificateSummary struct {
 	Subject   string // RFC 2253 form
 	Issuer    string
 	DNSNames  []string
+	SRVNames  []string // SRV-IDs (id-on-dnsSRV otherNames), e.g. "_xmpp-server.contoso.com"
+	XmppAddrs []string // XmppAddrs (id-on-xmppAddr otherNames), e.g. "contoso.com"
 	NotBefore time.Time
 	NotAfter  time.Time
 	IsCA      bool

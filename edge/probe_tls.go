@@ -56,10 +56,13 @@ func (p *prober) recordTLS(st tls.ConnectionState, tcfg *tls.Config) {
 	t.Version, t.VersionName = st.Version, tls.VersionName(st.Version)
 	t.CipherSuite, t.CipherSuiteName = st.CipherSuite, tls.CipherSuiteName(st.CipherSuite)
 	for _, c := range st.PeerCertificates {
+		srv, xmpp := certOtherNames(c)
 		t.Chain = append(t.Chain, CertificateSummary{
 			Subject:   c.Subject.String(),
 			Issuer:    c.Issuer.String(),
 			DNSNames:  append([]string(nil), c.DNSNames...),
+			SRVNames:  srv,
+			XmppAddrs: xmpp,
 			NotBefore: c.NotBefore,
 			NotAfter:  c.NotAfter,
 			IsCA:      c.IsCA,
@@ -71,7 +74,7 @@ func (p *prober) recordTLS(st tls.ConnectionState, tcfg *tls.Config) {
 		return
 	}
 	leaf := st.PeerCertificates[0]
-	t.NameError = leaf.VerifyHostname(p.cfg.To)
+	t.NamesMatchedBy, t.NameError = matchDomain(leaf, p.cfg.To)
 	t.NamesCoverDomain = t.NameError == nil
 	opts := x509.VerifyOptions{Roots: tcfg.RootCAs, Intermediates: x509.NewCertPool()}
 	for _, c := range st.PeerCertificates[1:] {

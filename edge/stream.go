@@ -69,6 +69,7 @@ type streamParser struct {
 	lim    Limits
 	depth  int
 	tokens int
+	looked bool // the first byte was checked (checkFirstByte)
 }
 
 func newStreamParser(r io.Reader, lim Limits, firstByte func()) *streamParser {
@@ -91,6 +92,12 @@ func (p *streamParser) readAhead() []byte {
 func (p *streamParser) token() (xml.Token, error) {
 	if p.tokens >= p.lim.MaxTokens {
 		return nil, fmt.Errorf("%w: more than %d XML tokens", ErrLimitExceeded, p.lim.MaxTokens)
+	}
+	if !p.looked {
+		p.looked = true
+		if err := p.checkFirstByte(); err != nil {
+			return nil, err
+		}
 	}
 	tok, err := p.dec.Token()
 	if err != nil {

@@ -22,7 +22,7 @@ type certificates struct {
 // newCertificates makes an ECDSA P-256 CA and a leaf for names, valid from an
 // hour ago for validity. The leaf's chain in tls.Certificate holds the leaf and
 // the CA, as a server sends it.
-func newCertificates(names []string, validity time.Duration) (*certificates, error) {
+func newCertificates(names []string, validity time.Duration, srvNames, xmppAddrs []string) (*certificates, error) {
 	now := time.Now()
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -62,6 +62,14 @@ func newCertificates(names []string, validity time.Duration) (*certificates, err
 		NotAfter:     now.Add(validity),
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
+	}
+	if len(srvNames)+len(xmppAddrs) > 0 {
+		ext, err := subjectAltName(names, srvNames, xmppAddrs)
+		if err != nil {
+			return nil, fmt.Errorf("xmpptest: subjectAltName: %w", err)
+		}
+		leafTmpl.DNSNames = nil
+		leafTmpl.ExtraExtensions = []pkix.Extension{ext}
 	}
 	leafDER, err := x509.CreateCertificate(rand.Reader, leafTmpl, ca, &key.PublicKey, caKey)
 	if err != nil {

@@ -77,6 +77,12 @@ type Config struct {
 	// Domains. Give other names to test a certificate that does not cover the
 	// domain.
 	CertNames []string
+	// CertSRVNames and CertXmppAddrs add otherName entries to the
+	// certificate's subjectAltName: SRV-IDs (RFC 4985 id-on-dnsSRV, e.g.
+	// "_xmpp-server.contoso.com") and XmppAddrs (RFC 6120 id-on-xmppAddr,
+	// e.g. "contoso.com"), which RFC 6125/7590 accept as proof of the XMPP
+	// domain besides DNS names. Default: none.
+	CertSRVNames, CertXmppAddrs []string
 	// CertValidity is how long the generated certificates stay valid.
 	// Default: 24 hours.
 	CertValidity time.Duration

@@ -64,7 +64,7 @@ func NewUnstartedServer(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	certs, err := newCertificates(cfg.CertNames, cfg.CertValidity)
+	certs, err := newCertificates(cfg.CertNames, cfg.CertValidity, cfg.CertSRVNames, cfg.CertXmppAddrs)
 	if err != nil {
 		return nil, err
 	}
