@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/xmppfed/edgefailover/examples/internal/labfiles"
 	"github.com/xmppfed/edgefailover/failover/failovertest"
@@ -34,9 +37,18 @@ func TestBadInputTableSendsNoPacket(t *testing.T) {
 	cases := []struct {
 		name  string
 		edit  func(c cfg, env map[string]string)
-		stdin *os.File
+		stdin io.Reader
 		want  string
 	}{
+		{"injection in site", func(c cfg, _ map[string]string) { c["site"] = "Site2'; Remove-CsSite -Identity 'Site1" }, nil, "site"},
+		{"unicode quote in site", func(c cfg, _ map[string]string) { c["site"] = "Site2\u2019" }, nil, "site"},
+		{"bad pool name", func(c cfg, _ map[string]string) { c["target_pool"] = "edge pool2" }, nil, "TargetPool"},
+		{"unknown member", func(c cfg, _ map[string]string) { c["targetpool"] = "x" }, nil, "targetpool"},
+		{"password in the file", func(c cfg, _ map[string]string) { sub(c, "credentials")["password"] = "hunter2" }, nil, "credentials.password"},
+		{"TSIG secret in the file", func(c cfg, _ map[string]string) { lp(c)["secret"] = "c2VjcmV0" }, nil, "dns_providers.lab.secret"},
+		{"plain http without allow_unencrypted", func(c cfg, _ map[string]string) { sub(c, "management")["plain_http"] = true }, nil, "allow_unencrypted"},
+		{"unknown provider of a domain", func(c cfg, _ map[string]string) { c["domains"].([]any)[0].(cfg)["provider"] = "nope" }, nil, "nope"},
+		{"empty answer to the prompt", func(_ cfg, e map[string]string) { delete(e, labfiles.PasswordEnv) }, strings.NewReader("\n"), "set the environment variable " + labfiles.PasswordEnv},
 		{"resolver not ip:port", func(c cfg, _ map[string]string) { sub(c, "verify")["resolvers"] = []any{"notanip"} }, nil, "verify.resolvers"},
 		{"resolver port 0", func(c cfg, _ map[string]string) { sub(c, "verify")["resolvers"] = []any{"127.0.0.1:0"} }, nil, "verify.resolvers"},
 		{"name-server override not an address", func(c cfg, _ map[string]string) {
@@ -62,6 +74,7 @@ func TestBadInputTableSendsNoPacket(t *testing.T) {
 		{"no password, stdin is /dev/null", func(_ cfg, e map[string]string) { delete(e, labfiles.PasswordEnv) }, devnull, "set the environment variable " + labfiles.PasswordEnv},
 		{"no TSIG secret, no stdin", func(_ cfg, e map[string]string) { delete(e, labfiles.TSIGEnv) }, nil, labfiles.TSIGEnv},
 	}
+	before := snapshot(t, lab)
 	for _, tc := range cases {
 		// Not parallel: the lab's counters must not move.
 		var c cfg
@@ -87,11 +100,17 @@ func TestBadInputTableSendsNoPacket(t *testing.T) {
 		if code != exitBadInput || !strings.Contains(errb.String(), tc.want) || !strings.Contains(errb.String(), "nothing was sent") {
 			t.Errorf("%s: exit %d, want 2 and %q:\n%s%s", tc.name, code, tc.want, out.String(), errb.String())
 		}
+		if strings.Contains(out.String()+errb.String(), "hunter2") || strings.Contains(out.String()+errb.String(), "c2VjcmV0") {
+			t.Errorf("%s: the output shows the secret", tc.name)
+		}
 		if tc.name == "CA file missing, loaded before the prompt" && strings.Contains(errb.String(), "password") {
 			t.Errorf("%s: asked for the password before loading the CA:\n%s", tc.name, errb.String())
 		}
 		if sent != 0 {
 			t.Errorf("%s: %d packets reached the lab", tc.name, sent)
 		}
+	}
+	if diff := cmp.Diff(before, snapshot(t, lab)); diff != "" {
+		t.Errorf("bad input changed the lab:\n%s", diff)
 	}
 }
