@@ -54,17 +54,10 @@ func TestBadInputTableSendsNoPacket(t *testing.T) {
 		if env == nil {
 			env = files.Env
 		}
-		var code int
-		var out, errs string
-		sent := labfiles.Sent(lab, func() {
-			code, out, errs = runPrep(func(k string) (string, bool) { v, ok := env[k]; return v, ok }, tc.args...)
+		labfiles.Refused(t, lab, tc.name, tc.want, func() (int, string) {
+			code, out, errs := runPrep(func(k string) (string, bool) { v, ok := env[k]; return v, ok }, tc.args...)
+			return code, out + errs
 		})
-		if code != exitBadInput || !strings.Contains(errs, tc.want) {
-			t.Errorf("%s: exit %d, want 2 and %q:\n%s%s", tc.name, code, tc.want, out, errs)
-		}
-		if sent != 0 {
-			t.Errorf("%s: %d packets reached the lab", tc.name, sent)
-		}
 	}
 	// The lab's own file works: a dry run that reads.
 	if code, out, errs := runPrep(func(k string) (string, bool) { v, ok := files.Env[k]; return v, ok }, good...); code != exitOK || !strings.Contains(out, "dry run") {

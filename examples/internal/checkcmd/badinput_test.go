@@ -48,16 +48,12 @@ func TestBadInputTableSendsNoPacket(t *testing.T) {
 		if env == nil {
 			env = files.Env
 		}
-		var code int
-		var out, errs string
-		sent := labfiles.Sent(lab, func() {
-			code, out, errs = runCheck(func(k string) (string, bool) { v, ok := env[k]; return v, ok }, tc.args...)
+		labfiles.Refused(t, lab, tc.name, tc.want, func() (int, string) {
+			code, out, errs := runCheck(func(k string) (string, bool) { v, ok := env[k]; return v, ok }, tc.args...)
+			if !strings.Contains(errs, "nothing was sent") {
+				t.Errorf("%s: the error does not say nothing was sent:\n%s", tc.name, errs)
+			}
+			return code, out + errs
 		})
-		if code != ExitBadInput || !strings.Contains(errs, tc.want) || !strings.Contains(errs, "nothing was sent") {
-			t.Errorf("%s: exit %d, want 2 and %q:\n%s%s", tc.name, code, tc.want, out, errs)
-		}
-		if sent != 0 {
-			t.Errorf("%s: %d packets reached the lab", tc.name, sent)
-		}
 	}
 }

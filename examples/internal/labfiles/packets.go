@@ -1,6 +1,7 @@
 package labfiles
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/xmppfed/edgefailover/failover/failovertest"
@@ -39,4 +40,19 @@ func Start(t testing.TB, opts failovertest.Options) (*failovertest.Lab, *Files) 
 		t.Fatal(err)
 	}
 	return lab, files
+}
+
+// Refused runs a program through run, which returns its exit code and
+// what it wrote, and fails t unless it exited 2, said want, and sent
+// nothing to lab: what every bad input must do.
+func Refused(t testing.TB, lab *failovertest.Lab, name, want string, run func() (int, string)) {
+	t.Helper()
+	var code int
+	var out string
+	if sent := Sent(lab, func() { code, out = run() }); sent != 0 {
+		t.Errorf("%s: %d packets reached the lab", name, sent)
+	}
+	if code != 2 || !strings.Contains(out, want) {
+		t.Errorf("%s: exit %d, want 2 and %q in:\n%s", name, code, want, out)
+	}
 }
