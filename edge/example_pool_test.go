@@ -36,17 +36,17 @@ func exampleDeployment(servers ...string) *lynctest.Deployment {
 	return d
 }
 
-// exampleDial returns a client of host over the deployment's dialer. Plain
-// HTTP with Basic authentication is for the lab only; a real host is reached
-// over HTTPS (the zero Endpoint defaults).
+// exampleDial returns a client of host over the deployment's dialer, as a
+// default Windows host takes it: HTTP on 5985 with NTLM, every message
+// encrypted.
 func exampleDial(ctx context.Context, d *lynctest.Deployment, host string) (*lync.Client, error) {
 	user, pass := d.Credentials()
 	return lync.Dial(lync.Endpoint{
-		Host:             host,
-		PlainHTTP:        true,
-		AllowUnencrypted: true,
-		Credentials:      lync.Credentials{Username: user, Password: lync.Password(pass)},
-		Dial:             d.DialContext,
+		Host:        host,
+		PlainHTTP:   true,
+		Auth:        lync.AuthNTLM,
+		Credentials: lync.Credentials{Username: user, Password: lync.Password(pass)},
+		Dial:        d.DialContext,
 	}, nil)
 }
 

@@ -59,7 +59,7 @@ func benchNaive(b *testing.B) time.Duration {
 func naiveRunbook(ctx context.Context, lab *failovertest.Lab, lat lynctest.Latency) (time.Duration, error) {
 	user, pass := lab.Deployment().Credentials()
 	mgmt, err := lync.Dial(lync.Endpoint{
-		Host: failovertest.ManagementHost, Port: lynctest.HTTPPort, PlainHTTP: true, AllowUnencrypted: true,
+		Host: failovertest.ManagementHost, Port: lynctest.HTTPPort, PlainHTTP: true, Auth: lync.AuthNTLM,
 		Dial:        lab.Deployment().DialContext,
 		Credentials: lync.Credentials{Username: user, Password: lync.Password(pass)},
 	}, &lync.Options{Mode: lync.ModePerScript})

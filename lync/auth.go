@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/Azure/go-ntlmssp"
 	krbclient "github.com/jcmturner/gokrb5/v8/client"
 	krbconfig "github.com/jcmturner/gokrb5/v8/config"
 	"github.com/jcmturner/gokrb5/v8/credentials"
@@ -21,42 +20,49 @@ import (
 // certificate authentication.
 const certAuthHeader = "http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/https/mutual"
 
-// newRoundTripper builds the HTTP transport of an endpoint: dialer, TLS and
-// the NTLM negotiator when asked. It is shared by all sessions of a runner.
-func newRoundTripper(e Endpoint) http.RoundTripper {
-	dial := e.Dial
-	if dial == nil {
-		d := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
-		dial = d.DialContext
+// dialer returns the Endpoint's Dial, or a net.Dialer's.
+func dialer(e Endpoint) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	if e.Dial != nil {
+		return e.Dial
 	}
+	d := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+	return d.DialContext
+}
+
+// newRoundTripper builds the HTTP transport of an endpoint (Basic,
+// Kerberos, certificate): dialer and TLS. It is shared by all sessions of a
+// runner. AuthNTLM goes through an ntlmPool instead.
+func newRoundTripper(e Endpoint) http.RoundTripper {
 	t := &http.Transport{
 		Proxy:                 nil, // never from the environment: the library reads no env vars
-		DialContext:           dial,
+		DialContext:           dialer(e),
 		TLSHandshakeTimeout:   30 * time.Second,
 		ResponseHeaderTimeout: e.Timeout,
 		MaxIdleConnsPerHost:   4,
 		IdleConnTimeout:       90 * time.Second,
 	}
 	if !e.PlainHTTP {
-		cfg := &tls.Config{
-			MinVersion:         tls.VersionTLS12,
-			RootCAs:            e.TLS.RootCAs,
-			ServerName:         e.TLS.ServerName,
-			InsecureSkipVerify: e.TLS.InsecureSkipVerify, //nolint:gosec // only when the caller asks
-		}
-		if cfg.ServerName == "" {
-			cfg.ServerName = e.Host
-		}
-		if c := e.TLS.ClientCertificate; c != nil {
-			cfg.Certificates = []tls.Certificate{*c}
-			cfg.Renegotiation = tls.RenegotiateOnceAsClient
-		}
-		t.TLSClientConfig = cfg
-	}
-	if e.Auth == AuthNTLM {
-		return ntlmssp.Negotiator{RoundTripper: t}
+		t.TLSClientConfig = tlsConfig(e)
 	}
 	return t
+}
+
+// tlsConfig is the client TLS configuration of e.
+func tlsConfig(e Endpoint) *tls.Config {
+	cfg := &tls.Config{
+		MinVersion:         tls.VersionTLS12,
+		RootCAs:            e.TLS.RootCAs,
+		ServerName:         e.TLS.ServerName,
+		InsecureSkipVerify: e.TLS.InsecureSkipVerify, //nolint:gosec // only when the caller asks
+	}
+	if cfg.ServerName == "" {
+		cfg.ServerName = e.Host
+	}
+	if c := e.TLS.ClientCertificate; c != nil {
+		cfg.Certificates = []tls.Certificate{*c}
+		cfg.Renegotiation = tls.RenegotiateOnceAsClient
+	}
+	return cfg
 }
 
 // authorizer adds the credentials of one request.
@@ -69,7 +75,7 @@ type authorizer struct {
 
 func (a *authorizer) authorize(_ context.Context, req *http.Request) error {
 	switch a.e.Auth {
-	case AuthBasic, AuthNTLM: // the NTLM negotiator takes the Basic credentials
+	case AuthBasic:
 		req.SetBasicAuth(a.e.Credentials.Username, string(a.e.Credentials.Password))
 	case AuthCertificate:
 		req.Header.Set("Authorization", certAuthHeader)

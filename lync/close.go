@@ -52,7 +52,7 @@ func (w *WinRM) close() error {
 	w.waiting = true
 	w.mu.Unlock()
 	w.bg.Wait()
-	w.p.client.CloseIdleConnections()
+	w.p.closeIdle()
 	return err
 }
 

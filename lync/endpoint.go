@@ -23,16 +23,37 @@ const (
 )
 
 // Endpoint says how to reach the WinRM service of one Windows host. The zero
-// values of its fields give the secure defaults: HTTPS on 5986 with the
-// certificate verified against the system roots and Basic authentication.
+// values of its fields give HTTPS on 5986 with the certificate verified
+// against the system roots and Basic authentication (which Windows allows
+// for local accounts only, and only once enabled).
+//
+// The combinations a Windows host accepts in its default configuration
+// (winrm quickconfig: an HTTP listener on 5985, Basic off,
+// AllowUnencrypted off) and with an HTTPS listener added:
+//
+//	listener      Auth             accounts        on the wire
+//	HTTP 5985     AuthNTLM         domain, local   every message sealed with the NTLM session key (MS-WSMV 2.2.9.1)
+//	HTTPS 5986    AuthNTLM         domain, local   TLS
+//	HTTPS 5986    AuthKerberos     domain          TLS (domain members only: not workgroup Edge servers)
+//	HTTPS 5986    AuthBasic        local only      TLS (Basic must be enabled on the host)
+//	HTTPS 5986    AuthCertificate  mapped local    TLS
+//
+// Over plain HTTP, AuthNTLM always encrypts; AuthBasic and AuthKerberos
+// would send scripts (and Basic the password) in clear, so they are
+// refused unless AllowUnencrypted is set, which works only against a host
+// whose AllowUnencrypted is true as well: an explicit opt-in for labs. A
+// Basic credential with a domain is refused (ErrBasicDomainAccount).
 type Endpoint struct {
 	Host string // FQDN (or IP literal) of the host; required
 	Port int    // default 5986, or 5985 with PlainHTTP
 
-	// PlainHTTP selects http:// (port 5985). Basic and NTLM then send
-	// credentials and scripts unencrypted (ClientNTLM does no message
-	// encryption) and are refused unless AllowUnencrypted is set.
-	PlainHTTP        bool
+	// PlainHTTP selects http:// (port 5985), the only listener of a
+	// default Windows host. With AuthNTLM every message is encrypted.
+	PlainHTTP bool
+	// AllowUnencrypted lets AuthBasic and AuthKerberos run over plain
+	// HTTP, in clear: credentials (Basic), scripts and their output are
+	// readable on the network. Never for production hosts; the host must
+	// have AllowUnencrypted=true too. AuthNTLM ignores it (it encrypts).
 	AllowUnencrypted bool
 
 	TLS TLSConfig // HTTPS settings; ignored with PlainHTTP
@@ -68,8 +89,8 @@ type AuthMethod int
 
 // Authentication methods.
 const (
-	AuthBasic       AuthMethod = iota // HTTP Basic (local accounts)
-	AuthNTLM                          // NTLM/Negotiate without message encryption
+	AuthBasic       AuthMethod = iota // HTTP Basic (local accounts only, HTTPS)
+	AuthNTLM                          // NTLM (Negotiate); message encryption over HTTP
 	AuthKerberos                      // Kerberos (SPNEGO), see Kerberos
 	AuthCertificate                   // TLS client certificate mapped on the host
 )
@@ -87,6 +108,20 @@ func (m AuthMethod) String() string {
 		return "certificate"
 	}
 	return fmt.Sprintf("AuthMethod(%d)", int(m))
+}
+
+// scheme is the HTTP authentication scheme of m, as WWW-Authenticate names
+// it.
+func (m AuthMethod) scheme() string {
+	switch m {
+	case AuthBasic:
+		return "Basic"
+	case AuthNTLM:
+		return "Negotiate"
+	case AuthKerberos:
+		return "Negotiate"
+	}
+	return ""
 }
 
 // Kerberos holds the settings of AuthKerberos (the fields of
@@ -130,16 +165,30 @@ func (e Endpoint) withDefaults() (Endpoint, error) {
 		return e, inputError("Timeout", e.Timeout.String(), "must exceed OperationTimeout", nil)
 	}
 	switch e.Auth {
-	case AuthBasic, AuthNTLM:
+	case AuthBasic:
 		if e.PlainHTTP && !e.AllowUnencrypted {
-			return e, inputError("Auth", e.Auth.String(), "refused over plain HTTP without AllowUnencrypted", nil)
+			return e, inputError("Auth", e.Auth.String(),
+				"Basic sends the password in clear over plain HTTP: use HTTPS, or AuthNTLM (encrypted), or set AllowUnencrypted (labs only)", nil)
 		}
+		if e.Credentials.Username == "" {
+			return e, inputError("Credentials", "", "user name required", nil)
+		}
+		if _, dom := splitAccount(e.Credentials.Username); dom != "" && dom != "." {
+			return e, inputError("Credentials", e.Credentials.Username,
+				"Windows WinRM authenticates only local accounts with Basic, and this names a domain: use AuthNTLM or AuthKerberos for a domain account",
+				ErrBasicDomainAccount)
+		}
+	case AuthNTLM:
 		if e.Credentials.Username == "" {
 			return e, inputError("Credentials", "", "user name required", nil)
 		}
 	case AuthKerberos:
 		if e.Kerberos == nil || e.Kerberos.ConfigPath == "" || e.Kerberos.Realm == "" {
 			return e, inputError("Kerberos", "", "Realm and ConfigPath required", nil)
+		}
+		if e.PlainHTTP && !e.AllowUnencrypted {
+			return e, inputError("Auth", e.Auth.String(),
+				"Kerberos message encryption is not implemented: use HTTPS, or AuthNTLM over HTTP, or set AllowUnencrypted (labs only)", nil)
 		}
 	case AuthCertificate:
 		if e.PlainHTTP || e.TLS.ClientCertificate == nil {

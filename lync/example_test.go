@@ -28,11 +28,14 @@ func ExampleSite_SetXmppRoute() {
 	defer d.Close()
 	user, pass := d.Credentials()
 
+	// What a default Windows host accepts: HTTP on 5985 with NTLM, every
+	// message encrypted with the NTLM session key.
 	client, err := lync.Dial(lync.Endpoint{
 		Host:        "fe01.contoso.com",
-		Credentials: lync.Credentials{Username: user, Password: lync.Password(pass)},
-		TLS:         lync.TLSConfig{RootCAs: d.CertPool()}, // HTTPS on 5986, verified
-		Dial:        d.DialContext,                         // FQDNs to loopback listeners
+		PlainHTTP:   true,
+		Auth:        lync.AuthNTLM,
+		Credentials: lync.Credentials{Username: user, Password: lync.Password(pass)}, // CONTOSO\lyncadmin
+		Dial:        d.DialContext,                                                   // FQDNs to loopback listeners
 	}, nil)
 	if err != nil {
 		log.Fatal(err)
@@ -61,6 +64,7 @@ func ExampleServicesService_Stop() {
 
 	client, err := lync.Dial(lync.Endpoint{
 		Host:        "fe01.contoso.com",
+		Auth:        lync.AuthNTLM, // HTTPS on 5986, verified
 		Credentials: lync.Credentials{Username: user, Password: lync.Password(pass)},
 		TLS:         lync.TLSConfig{RootCAs: d.CertPool()},
 		Dial:        d.DialContext,

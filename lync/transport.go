@@ -2,6 +2,7 @@ package lync
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -25,19 +26,24 @@ const maxBody = 8 << 20
 type poster struct {
 	ep     Endpoint
 	url    string
-	client *http.Client
+	client *http.Client // Basic, Kerberos, certificate
+	ntlm   *ntlmPool    // AuthNTLM: connections with their security contexts
 	auth   *authorizer
 	log    *slog.Logger
 }
 
 func newPoster(ep Endpoint, log *slog.Logger) *poster {
-	return &poster{
-		ep:     ep,
-		url:    ep.url(),
-		client: &http.Client{Transport: newRoundTripper(ep)},
-		auth:   &authorizer{e: ep},
-		log:    log,
+	p := &poster{ep: ep, url: ep.url(), auth: &authorizer{e: ep}, log: log}
+	if ep.Auth == AuthNTLM {
+		var cfg *tls.Config
+		if !ep.PlainHTTP {
+			cfg = tlsConfig(ep)
+		}
+		p.ntlm = newNTLMPool(ep, cfg, dialer(ep))
+	} else {
+		p.client = &http.Client{Transport: newRoundTripper(ep)}
 	}
+	return p
 }
 
 // boundTransport is the winrm.Transporter of one winrm.Client. Every request
@@ -156,51 +162,68 @@ func (p *poster) post(ctx context.Context, action, body string) (string, error) 
 	}
 	rctx, cancel := context.WithTimeout(ctx, p.ep.Timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(rctx, http.MethodPost, p.url, strings.NewReader(body))
-	if err != nil {
-		return fail(err)
+	var a *answer
+	var err error
+	if p.ntlm != nil {
+		a, err = p.ntlm.roundTrip(rctx, []byte(body))
+	} else {
+		a, err = p.do(rctx, body)
 	}
-	req.Header.Set("Content-Type", "application/soap+xml;charset=UTF-8")
-	if err := p.auth.authorize(rctx, req); err != nil {
-		return fail(err)
-	}
-	resp, err := p.client.Do(req)
 	if err != nil {
 		if cerr := ctx.Err(); cerr != nil {
 			return fail(cerr)
 		}
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // never hand a *url.Error to the winrm loop (it re-polls on timeouts)
-		}
 		return fail(err)
 	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
-		if cerr := ctx.Err(); cerr != nil {
-			return fail(cerr)
-		}
-		return fail(fmt.Errorf("reading answer: %w", err))
-	}
+	data := a.body
 	switch {
-	case resp.StatusCode == http.StatusUnauthorized:
+	case a.status == http.StatusUnauthorized:
+		if s := p.ep.Auth.scheme(); s != "" && !offers(a.header.Values("WWW-Authenticate"), s) && p.ntlm == nil {
+			return fail(&SchemeError{Scheme: s, Offered: offeredSchemes(a.header.Values("WWW-Authenticate"))})
+		}
 		return fail(ErrUnauthorized)
-	case resp.StatusCode != http.StatusOK:
+	case a.status != http.StatusOK:
 		f, perr := parseFault(data)
 		if perr != nil {
 			f = &WSManFault{}
 		}
-		f.StatusCode, f.Action = resp.StatusCode, action
-		p.log.Debug("wsman fault", "host", p.ep.Host, "action", action, "status", resp.StatusCode, "subcode", f.Subcode)
+		f.StatusCode, f.Action = a.status, action
+		p.log.Debug("wsman fault", "host", p.ep.Host, "action", action, "status", a.status, "subcode", f.Subcode)
 		return fail(f)
-	case !strings.Contains(resp.Header.Get("Content-Type"), "application/soap+xml"):
-		return fail(&ProtocolError{Op: action, Err: fmt.Errorf("content type %q", resp.Header.Get("Content-Type"))})
+	case !strings.Contains(a.header.Get("Content-Type"), "application/soap+xml"):
+		return fail(&ProtocolError{Op: action, Err: fmt.Errorf("content type %q", a.header.Get("Content-Type"))})
 	}
 	if err := wellFormed(data); err != nil {
 		return fail(&ProtocolError{Op: action, Err: err})
 	}
 	return string(data), nil
+}
+
+// do sends one request through the HTTP client (Basic, Kerberos,
+// certificate) and reads its answer.
+func (p *poster) do(ctx context.Context, body string) (*answer, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.url, strings.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", soapType)
+	if err := p.auth.authorize(ctx, req); err != nil {
+		return nil, err
+	}
+	resp, err := p.client.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // never hand a *url.Error to the winrm loop (it re-polls on timeouts)
+		}
+		return nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return nil, fmt.Errorf("reading answer: %w", err)
+	}
+	return &answer{status: resp.StatusCode, header: resp.Header, body: data}, nil
 }
 
 // wellFormed checks that data is one well-formed XML document.
@@ -221,5 +244,15 @@ func wellFormed(data []byte) error {
 		if _, ok := tok.(xml.StartElement); ok {
 			seen = true
 		}
+	}
+}
+
+// closeIdle closes the idle connections of p.
+func (p *poster) closeIdle() {
+	if p.client != nil {
+		p.client.CloseIdleConnections()
+	}
+	if p.ntlm != nil {
+		p.ntlm.closeIdle()
 	}
 }

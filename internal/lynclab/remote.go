@@ -10,16 +10,16 @@ import (
 )
 
 // RemoteEndpoint reaches host, one of a lynctest deployment served by
-// another process, over plain HTTP at the loopback address addrs gives for
-// it, with the deployment's credentials: what Endpoint gives in the
-// deployment's own process.
+// another process, over plain HTTP with NTLM message encryption at the
+// loopback address addrs gives for it, with the deployment's credentials:
+// what Endpoint gives in the deployment's own process.
 func RemoteEndpoint(host string, addrs map[string]string, user, pass string) lync.Endpoint {
 	var d net.Dialer
 	return lync.Endpoint{
-		Host:             host,
-		PlainHTTP:        true,
-		AllowUnencrypted: true,
-		Credentials:      lync.Credentials{Username: user, Password: lync.Password(pass)},
+		Host:        host,
+		PlainHTTP:   true,
+		Auth:        lync.AuthNTLM,
+		Credentials: lync.Credentials{Username: user, Password: lync.Password(pass)},
 		Dial: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			name, _, err := net.SplitHostPort(addr)
 			if err != nil {

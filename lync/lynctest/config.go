@@ -80,6 +80,9 @@ type Config struct {
 	// Accounts are more Basic credentials every host accepts, for tests of
 	// what Windows keeps per user (the shell quota).
 	Accounts []Account
+	// WinRM is the WinRM service configuration of every host (default: a
+	// Windows host's defaults, see WinRMService).
+	WinRM WinRMService
 	// Latency is the initial latency profile (default: none).
 	Latency Latency
 	// MaxOperationTimeout caps how long a Receive without output waits before

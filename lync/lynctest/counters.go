@@ -27,6 +27,8 @@ type Counters struct {
 	Scripts int
 	// Cmdlets counts cmdlet invocations by cmdlet name.
 	Cmdlets map[string]int
+	// Auth counts logins and message encryption.
+	Auth AuthCounters
 }
 
 // Total returns the number of WS-Man requests of every action.
@@ -70,6 +72,7 @@ func (c *Counters) add(o Counters) {
 	c.Processes += o.Processes
 	c.ModuleImports += o.ModuleImports
 	c.Scripts += o.Scripts
+	c.Auth.add(o.Auth)
 }
 
 // count applies f to the counters of host h under the deployment lock.

@@ -30,6 +30,8 @@ type Deployment struct {
 	acceptBare      bool
 	user, pass      string
 	accounts        []Account
+	service         WinRMService      // winrm/config/service of every host
+	krb             *kerberosAcceptor // nil: no Kerberos
 	maxOpTimeout    time.Duration
 	maxShells       int
 	idleTimeout     time.Duration
@@ -122,6 +124,9 @@ func New(cfg Config) (*Deployment, error) {
 	if err := d.buildTopology(cfg); err != nil {
 		return nil, err
 	}
+	if err := d.configureService(cfg.WinRM); err != nil {
+		return nil, err
+	}
 	fed, err := d.newFederation(cfg.Federation)
 	if err != nil {
 		return nil, err
@@ -206,7 +211,7 @@ func (d *Deployment) listen(h *Host, serial int64) error {
 			return err
 		}
 		srv := &http.Server{Handler: &handler{d: d, h: h}, ReadHeaderTimeout: 10 * time.Second,
-			ReadTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
+			ReadTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, ConnContext: withConnAuth}
 		if tlsOn {
 			h.httpsAddr = ln.Addr().String()
 			srv.TLSConfig = tlsConfig(cert)

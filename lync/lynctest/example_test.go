@@ -24,12 +24,15 @@ func exampleConfig() lynctest.Config {
 	}
 }
 
-// winrmClient connects the real WinRM client to a host by name over HTTPS,
-// trusting the deployment's test CA.
+// winrmClient connects the real WinRM client to a host by name over HTTPS
+// with NTLM (a default host has Basic off), trusting the deployment's test
+// CA.
 func winrmClient(d *lynctest.Deployment, fqdn string) (*winrm.Client, error) {
 	params := *winrm.DefaultParameters
-	params.Dial = func(network, addr string) (net.Conn, error) {
-		return d.DialContext(context.Background(), network, addr)
+	params.TransportDecorator = func() winrm.Transporter {
+		return winrm.NewClientNTLMWithDial(func(network, addr string) (net.Conn, error) {
+			return d.DialContext(context.Background(), network, addr)
+		})
 	}
 	user, pass := d.Credentials()
 	ep := &winrm.Endpoint{Host: fqdn, Port: lynctest.HTTPSPort, HTTPS: true, CACert: d.CACertPEM(), Timeout: 10 * time.Second}

@@ -71,7 +71,10 @@ func TestHTTPFaultsWithRealClient(t *testing.T) {
 			if _, err := d.Inject(tt.fault); err != nil {
 				t.Fatal(err)
 			}
-			c := clientWithTimeout(t, d, "edge01.contoso.com", false, "", 300*time.Millisecond)
+			// Over HTTPS: masterzen/winrm's Encryption (HTTP) ignores
+			// the dialer and the endpoint's timeout, so a refused dial
+			// or a hang could not be seen through it.
+			c := clientWithTimeout(t, d, "edge01.contoso.com", true, "", 300*time.Millisecond)
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			_, _, _, err := c.RunCmdWithContext(ctx, encodedCommand(frame("EF-1", "")))

@@ -8,12 +8,15 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf16"
 
 	"github.com/masterzen/winrm"
+	"github.com/masterzen/winrm/soap"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
 )
 
@@ -91,23 +94,56 @@ func clientWithTimeout(t testing.TB, d *lynctest.Deployment, host string, https 
 	return newClient(t, d, host, https, user, pass, timeout)
 }
 
+// newClient is the real masterzen/winrm client as a default Windows host
+// takes it: NTLM with message encryption over HTTP (masterzen's own
+// Encryption, which dials the listener's loopback address itself: it
+// ignores Parameters.Dial), NTLM over HTTPS through the deployment's dialer.
 func newClient(t testing.TB, d *lynctest.Deployment, host string, https bool, user, pass string, timeout time.Duration) *winrm.Client {
 	t.Helper()
 	params := *winrm.DefaultParameters
 	params.Timeout = "PT60S"
-	params.Dial = func(network, addr string) (net.Conn, error) {
+	dial := func(network, addr string) (net.Conn, error) {
 		return d.DialContext(context.Background(), network, addr)
 	}
-	port := lynctest.HTTPPort
-	ep := &winrm.Endpoint{Host: host, Port: port, Timeout: timeout}
+	var ep *winrm.Endpoint
 	if https {
-		ep.Port, ep.HTTPS, ep.CACert = lynctest.HTTPSPort, true, d.CACertPEM()
+		ep = &winrm.Endpoint{Host: host, Port: lynctest.HTTPSPort, HTTPS: true, CACert: d.CACertPEM(), Timeout: timeout}
+		params.TransportDecorator = func() winrm.Transporter { return winrm.NewClientNTLMWithDial(dial) }
+	} else {
+		h := d.Host(host)
+		if h == nil {
+			t.Fatalf("no host %s", host)
+		}
+		ip, port, _ := net.SplitHostPort(h.Addr())
+		n, _ := strconv.Atoi(port)
+		ep = &winrm.Endpoint{Host: ip, Port: n, Timeout: timeout}
+		params.TransportDecorator = func() winrm.Transporter {
+			enc, err := winrm.NewEncryption("ntlm")
+			if err != nil {
+				panic(err)
+			}
+			return &serialized{Transporter: enc}
+		}
 	}
 	c, err := winrm.NewClientWithParameters(ep, user, pass, &params)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// serialized runs one Post at a time: masterzen/winrm's Encryption keeps
+// the NTLM context of the post in flight in the Transporter itself, so a
+// Send during a Receive long poll would sign with the other post's keys.
+type serialized struct {
+	mu sync.Mutex
+	winrm.Transporter
+}
+
+func (s *serialized) Post(c *winrm.Client, m *soap.SoapMessage) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.Transporter.Post(c, m)
 }
 
 // result is a decoded frame result line.

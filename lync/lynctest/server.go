@@ -1,7 +1,6 @@
 package lynctest
 
 import (
-	"crypto/subtle"
 	"io"
 	"net"
 	"net/http"
@@ -38,21 +37,28 @@ func (hd *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusMethodNotAllowed)
 		return
 	}
-	if !d.authorized(r) {
-		d.count(h, func(c *Counters) { c.Unauthorized++ })
-		unauthorized(w)
-		return
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyOctets+1))
+	body, err := io.ReadAll(io.LimitReader(r.Body, 2*maxBodyOctets+1))
 	if err != nil {
 		return
 	}
+	a, ok := hd.authenticate(w, r, body)
+	if !ok {
+		return
+	}
+	write := func(w http.ResponseWriter, rp reply) {
+		if a.sess != nil {
+			sealAnswer(w, a.sess, rp)
+			return
+		}
+		writeClear(w, rp)
+	}
+	body = a.body
 	req, err := parseRequest(body)
 	if err != nil || len(body) > maxBodyOctets {
 		write(w, h.fault(faultBadRequest, ""))
 		return
 	}
-	req.user, _, _ = r.BasicAuth()
+	req.user = a.who.name
 	action := req.action()
 	if action == "" {
 		write(w, h.fault(faultBadAction.with(req.Header.Action), req.Header.MessageID))
@@ -81,29 +87,14 @@ func (hd *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	write(w, h.serveAction(r.Context(), action, req))
 }
 
-// authorized checks the Basic credentials against every account.
-func (d *Deployment) authorized(r *http.Request) bool {
-	u, p, ok := r.BasicAuth()
-	if !ok {
-		return false
-	}
-	found := 0
-	for _, a := range d.accounts {
-		uok := subtle.ConstantTimeCompare([]byte(u), []byte(a.Username))
-		pok := subtle.ConstantTimeCompare([]byte(p), []byte(a.Password))
-		found |= uok & pok
-	}
-	return found == 1
-}
-
+// unauthorized answers an injected FaultUnauthorized.
 func unauthorized(w http.ResponseWriter) {
 	w.Header().Add("WWW-Authenticate", "Negotiate")
-	w.Header().Add("WWW-Authenticate", `Basic realm="WSMAN"`)
 	w.Header().Set("Content-Length", "0")
 	w.WriteHeader(http.StatusUnauthorized)
 }
 
-func write(w http.ResponseWriter, rp reply) {
+func writeClear(w http.ResponseWriter, rp reply) {
 	w.Header().Set("Content-Type", contentType)
 	w.WriteHeader(rp.status)
 	_, _ = w.Write(rp.body)

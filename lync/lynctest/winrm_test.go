@@ -73,8 +73,12 @@ func TestUnauthorizedWithRealClient(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "401") {
 		t.Fatalf("err = %v, want a 401", err)
 	}
-	if got := d.Host("edge01.contoso.com").Counters().Unauthorized; got != 1 {
-		t.Fatalf("unauthorized = %d", got)
+	// Two refusals: masterzen/winrm's Encryption, when its handshake fails,
+	// posts again with ClientNTLM, which would send the message in clear;
+	// the host refuses that AUTHENTICATE too. Nothing was logged in.
+	c2 := d.Host("edge01.contoso.com").Counters()
+	if c2.Unauthorized != 2 || c2.Auth.NTLM != 0 || c2.Total() != 0 {
+		t.Fatalf("unauthorized = %d, NTLM logins %d, requests %d", c2.Unauthorized, c2.Auth.NTLM, c2.Total())
 	}
 	_ = lynctest.ActionCreate
 }

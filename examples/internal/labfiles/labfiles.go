@@ -50,11 +50,12 @@ type Files struct {
 
 // Failover returns the examples/failover config (as JSON-ready maps) that
 // reaches the lab of e over HTTPS, verified with the deployment's CA at
-// winrmCA, with Basic authentication; the probe checks certificates
+// winrmCA, with NTLM (what a default host accepts for the lab's domain
+// account); the probe checks certificates
 // against xmppCA. journal is the journal path.
 func Failover(e failovertest.Endpoints, winrmCA, xmppCA, journal string) map[string]any {
 	winrm := func(host string) map[string]any {
-		return map[string]any{"host": host, "ca_file": winrmCA, "auth": "basic", "addresses": e.TLSHosts}
+		return map[string]any{"host": host, "ca_file": winrmCA, "auth": "ntlm", "addresses": e.TLSHosts}
 	}
 	var domains []any
 	for _, d := range e.Domains {

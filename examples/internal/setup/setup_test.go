@@ -86,7 +86,7 @@ func TestWinRMEndpoint(t *testing.T) {
 		t.Errorf("endpoint %+v", ep)
 	}
 	for _, bad := range []WinRM{
-		{Host: "fe01.contoso.com", PlainHTTP: true},
+		{Host: "fe01.contoso.com", PlainHTTP: true, Auth: "basic"}, // in clear: needs allow_unencrypted
 		{Host: "fe01.contoso.com", Auth: "digest"},
 		{Host: "fe01.contoso.com", Auth: "kerberos"},
 		{Host: "fe01 contoso.com"},

@@ -46,7 +46,7 @@ type WinRMKerberos struct {
 // Credentials name the WinRM account. The password comes from the
 // environment variable PasswordEnv or a prompt, never from the file.
 type Credentials struct {
-	Username    string `json:"username,omitempty"`     // e.g. CONTOSO\lyncadmin
+	Username    string `json:"username,omitempty"`     // e.g. CONTOSO\lyncadmin; EDGE01\admin for a local account
 	UsernameEnv string `json:"username_env,omitempty"` // or the variable holding it
 	PasswordEnv string `json:"password_env"`           // e.g. EDGEFAILOVER_WINRM_PASSWORD
 }
@@ -88,11 +88,15 @@ func (w WinRM) Check(template bool) error {
 	if w.Port < 0 || w.Port > 65535 {
 		return fmt.Errorf("port %d out of range", w.Port)
 	}
-	if w.PlainHTTP && !w.AllowUnencrypted {
-		return fmt.Errorf("plain_http sends credentials unencrypted: set allow_unencrypted too (labs only) or use HTTPS")
-	}
-	if _, err := w.auth(); err != nil {
+	auth, err := w.auth()
+	if err != nil {
 		return err
+	}
+	if w.PlainHTTP && !w.AllowUnencrypted && w.Auth == "" {
+		return fmt.Errorf("plain_http: say how: auth ntlm (every message encrypted, what a default Windows host accepts) or allow_unencrypted (labs only)")
+	}
+	if w.PlainHTTP && !w.AllowUnencrypted && auth != lync.AuthNTLM {
+		return fmt.Errorf("plain_http with auth %s sends scripts (and a Basic password) unencrypted: use auth ntlm, which encrypts, or HTTPS, or set allow_unencrypted (labs only)", auth)
 	}
 	for h, a := range w.Addresses {
 		if _, err := ParseHost(h); err != nil {
@@ -119,17 +123,17 @@ func (w WinRM) LoadFiles() error {
 
 func (w WinRM) auth() (lync.AuthMethod, error) {
 	switch strings.ToLower(w.Auth) {
-	case "", "basic":
-		return lync.AuthBasic, nil
-	case "ntlm":
+	case "", "ntlm", "negotiate":
 		return lync.AuthNTLM, nil
+	case "basic":
+		return lync.AuthBasic, nil
 	case "kerberos":
 		if w.Kerberos == nil || w.Kerberos.Realm == "" {
 			return 0, fmt.Errorf("auth kerberos needs a kerberos member (realm, config_path)")
 		}
 		return lync.AuthKerberos, nil
 	}
-	return 0, fmt.Errorf("auth %q: use basic, ntlm or kerberos", w.Auth)
+	return 0, fmt.Errorf("auth %q: use ntlm, kerberos or basic", w.Auth)
 }
 
 // Endpoint returns the lync endpoint of host (the FQDN of the management

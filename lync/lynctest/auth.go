@@ -1,0 +1,282 @@
+package lynctest
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/base64"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jcmturner/gokrb5/v8/credentials"
+	"github.com/jcmturner/gokrb5/v8/keytab"
+	"github.com/jcmturner/gokrb5/v8/service"
+	"github.com/jcmturner/gokrb5/v8/spnego"
+)
+
+// connKey finds a connection's authentication state in a request context.
+type connKey struct{}
+
+// connAuth is the authentication of one HTTP connection: NTLM (and the
+// Negotiate header of Windows) authenticates a connection, not a request,
+// and its security context seals the messages on that connection only.
+type connAuth struct {
+	mu      sync.Mutex
+	pending *ntlmChallenge // after CHALLENGE, until AUTHENTICATE
+	sess    *ntlmSession   // the NTLM context, once authenticated
+	who     principal
+}
+
+func withConnAuth(ctx context.Context, _ net.Conn) context.Context {
+	return context.WithValue(ctx, connKey{}, &connAuth{})
+}
+
+// authed is an authenticated request: who sent it, its SOAP body in clear,
+// and the context that seals its answer (nil: the answer goes in clear).
+type authed struct {
+	who  principal
+	body []byte
+	sess *ntlmSession
+}
+
+// authenticate checks r as the host's WinRM service would, given its body.
+// It returns false after it answered r itself: a 401 (credentials refused,
+// or an NTLM CHALLENGE), the 200 that ends a handshake without a body, or a
+// 400 for a body it could not unseal.
+func (hd *handler) authenticate(w http.ResponseWriter, r *http.Request, body []byte) (authed, bool) {
+	d, h := hd.d, hd.h
+	ca, _ := r.Context().Value(connKey{}).(*connAuth)
+	if ca == nil {
+		ca = &connAuth{}
+	}
+	ca.mu.Lock()
+	defer ca.mu.Unlock()
+	svc := d.service
+	plainOK := r.TLS != nil || svc.AllowUnencrypted
+	refuse := func() (authed, bool) {
+		ca.pending, ca.sess, ca.who = nil, nil, principal{}
+		d.count(h, func(c *Counters) { c.Unauthorized++ })
+		hd.challenge(w, "")
+		return authed{}, false
+	}
+	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	switch strings.ToLower(scheme) {
+	case "":
+		if ca.who.name == "" {
+			hd.challenge(w, "")
+			return authed{}, false
+		}
+	case "basic":
+		user, pass, ok := r.BasicAuth()
+		if !ok || !svc.Basic || !plainOK {
+			return refuse()
+		}
+		u, dom := splitUser(user)
+		p, ok := d.localAccount(h, u, dom) // Basic: local accounts only
+		if !ok || subtle.ConstantTimeCompare([]byte(pass), []byte(p.pass)) != 1 {
+			return refuse()
+		}
+		d.count(h, func(c *Counters) { c.Auth.Basic++ })
+		return authed{who: p, body: body}, true
+	case "negotiate", "kerberos":
+		raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(token))
+		if err != nil || (svc.DisableNegotiate && strings.EqualFold(scheme, "negotiate")) {
+			return refuse()
+		}
+		if len(raw) >= 12 && string(raw[:8]) == string(ntlmSignature) && strings.EqualFold(scheme, "negotiate") {
+			switch raw[8] {
+			case 1:
+				ch, err := newNTLMChallenge(raw, d.ntlmTarget(h), time.Now())
+				if err != nil {
+					return refuse()
+				}
+				ca.pending, ca.sess, ca.who = ch, nil, principal{}
+				d.count(h, func(c *Counters) { c.Auth.Handshakes++ })
+				hd.challenge(w, "Negotiate "+base64.StdEncoding.EncodeToString(ch.message))
+				return authed{}, false
+			case 3:
+				if ca.pending == nil {
+					return refuse()
+				}
+				ch := ca.pending
+				ca.pending = nil
+				am, err := parseAuthenticate(raw)
+				if err != nil {
+					return refuse()
+				}
+				p, ok := d.account(h, string(decodeUTF16(am.user)), string(decodeUTF16(am.domain)))
+				if !ok {
+					return refuse()
+				}
+				key, ok := ch.verify(am, p.pass)
+				if !ok {
+					return refuse()
+				}
+				ca.who = p
+				if ch.flags&ntlmSeal != 0 && ch.flags&ntlmSign != 0 {
+					ca.sess = newNTLMSession(ch.flags, key)
+				}
+				d.count(h, func(c *Counters) { c.Auth.NTLM++ })
+				if len(body) == 0 {
+					// pywinrm and masterzen/winrm open an encrypted
+					// session with an empty POST.
+					w.Header().Set("Content-Length", "0")
+					w.WriteHeader(http.StatusOK)
+					return authed{}, false
+				}
+			default:
+				return refuse()
+			}
+		} else {
+			p, ok := d.kerberos(h, raw)
+			if !ok {
+				return refuse()
+			}
+			ca.pending, ca.sess, ca.who = nil, nil, p
+			d.count(h, func(c *Counters) { c.Auth.Kerberos++ })
+		}
+	default:
+		return refuse()
+	}
+	enc, err := isEncrypted(r.Header.Get("Content-Type"))
+	switch {
+	case err != nil:
+		return hd.unsealFailed(w, ca)
+	case !enc && !plainOK:
+		// A request in clear over HTTP without AllowUnencrypted, on an
+		// authenticated connection: 401, and the client must log in
+		// again (masterzen/winrm's Encryption relies on that: it sends
+		// an empty POST before every message).
+		if len(body) > 0 {
+			d.count(h, func(c *Counters) { c.Auth.Unencrypted++ })
+		}
+		ca.pending, ca.sess, ca.who = nil, nil, principal{}
+		hd.challenge(w, "")
+		return authed{}, false
+	case !enc:
+		return authed{who: ca.who, body: body}, true
+	}
+	if ca.sess == nil {
+		return hd.unsealFailed(w, ca)
+	}
+	e, err := parseEncrypted(body)
+	if err != nil {
+		return hd.unsealFailed(w, ca)
+	}
+	msg, err := ca.sess.unseal(e.sealed, e.sig)
+	if err != nil || len(msg) != e.length {
+		return hd.unsealFailed(w, ca)
+	}
+	d.count(h, func(c *Counters) { c.Auth.Sealed++ })
+	return authed{who: ca.who, body: msg, sess: ca.sess}, true
+}
+
+// unsealFailed answers a body that does not unseal: 400, and the
+// connection's context is dropped (its RC4 state no longer matches).
+func (hd *handler) unsealFailed(w http.ResponseWriter, ca *connAuth) (authed, bool) {
+	ca.pending, ca.sess, ca.who = nil, nil, principal{}
+	hd.d.count(hd.h, func(c *Counters) { c.Auth.SealFailures++ })
+	w.Header().Set("Connection", "close")
+	w.Header().Set("Content-Length", "0")
+	w.WriteHeader(http.StatusBadRequest)
+	return authed{}, false
+}
+
+// challenge answers 401 with the schemes the host offers, or with token (an
+// NTLM CHALLENGE) alone.
+func (hd *handler) challenge(w http.ResponseWriter, token string) {
+	if token != "" {
+		w.Header().Set("WWW-Authenticate", token)
+	} else {
+		for _, s := range hd.d.offered(hd.h) {
+			w.Header().Add("WWW-Authenticate", s)
+		}
+	}
+	w.Header().Set("Content-Length", "0")
+	w.WriteHeader(http.StatusUnauthorized)
+}
+
+// offered lists the schemes h offers in its 401 answers.
+func (d *Deployment) offered(h *Host) []string {
+	var out []string
+	if !d.service.DisableNegotiate {
+		out = append(out, "Negotiate")
+	}
+	if d.service.Kerberos != nil && !d.workgroup(h) {
+		out = append(out, "Kerberos")
+	}
+	if d.service.Basic {
+		out = append(out, `Basic realm="WSMAN"`)
+	}
+	return out
+}
+
+// sealAnswer writes rp sealed with sess (MS-WSMV 2.2.9.1).
+func sealAnswer(w http.ResponseWriter, sess *ntlmSession, rp reply) {
+	sealed, sig := sess.seal(rp.body)
+	w.Header().Set("Content-Type", encContentType)
+	w.WriteHeader(rp.status)
+	_, _ = w.Write(buildEncrypted(contentType, len(rp.body), sig, sealed))
+}
+
+// kerberosAcceptor holds the keytab of Config.WinRM.Kerberos.
+type kerberosAcceptor struct {
+	kt    *keytab.Keytab
+	realm string
+}
+
+func loadKerberos(k *KerberosService) (*kerberosAcceptor, error) {
+	b, err := os.ReadFile(k.Keytab)
+	if err != nil {
+		return nil, badConfig("Kerberos keytab: %v", err)
+	}
+	kt := keytab.New()
+	if err := kt.Unmarshal(b); err != nil {
+		return nil, badConfig("Kerberos keytab: %v", err)
+	}
+	return &kerberosAcceptor{kt: kt, realm: k.Realm}, nil
+}
+
+// kerberos verifies a SPNEGO (or bare Kerberos) token carrying an AP-REQ for
+// HTTP/<h's fqdn> and maps its client to a domain account.
+func (d *Deployment) kerberos(h *Host, raw []byte) (principal, bool) {
+	ka := d.krb
+	if ka == nil || d.workgroup(h) {
+		return principal{}, false
+	}
+	var st spnego.SPNEGOToken
+	var mech []byte
+	if err := st.Unmarshal(raw); err == nil && st.Init {
+		mech = st.NegTokenInit.MechTokenBytes
+	} else {
+		mech = raw
+	}
+	var kt spnego.KRB5Token
+	if err := kt.Unmarshal(mech); err != nil || !kt.IsAPReq() {
+		return principal{}, false
+	}
+	sname := kt.APReq.Ticket.SName
+	if len(sname.NameString) != 2 || !strings.EqualFold(sname.NameString[0], "HTTP") ||
+		normFQDN(sname.NameString[1]) != h.fqdn || !strings.EqualFold(kt.APReq.Ticket.Realm, ka.realm) {
+		return principal{}, false
+	}
+	ok, creds, err := service.VerifyAPREQ(&kt.APReq, service.NewSettings(ka.kt, service.DecodePAC(false)))
+	if err != nil || !ok || creds == nil {
+		return principal{}, false
+	}
+	return d.kerberosAccount(h, creds)
+}
+
+func (d *Deployment) kerberosAccount(h *Host, creds *credentials.Credentials) (principal, bool) {
+	if !strings.EqualFold(creds.Domain(), d.krb.realm) {
+		return principal{}, false
+	}
+	p, ok := d.domainAccount(h, creds.UserName(), creds.Domain())
+	if ok {
+		p.pass = "" // the ticket, not the password, proved who it is
+	}
+	return p, ok
+}
