@@ -47,8 +47,13 @@
 // A [Client] (one per host) groups the cmdlets by resource, go-github style:
 // [SitesService] (Get-CsSite, Set-CsSite with the XMPP route parameter found
 // at run time), [PoolsService] (Get-CsPool, Get-CsService -EdgeServer),
-// [ServicesService] (Get/Start/Stop-CsWindowsService) and
-// [ReplicationService] (Get-CsManagementStoreReplicationStatus). The design
+// [ServicesService] (Get/Start/Stop-CsWindowsService),
+// [ReplicationService] (Get-CsManagementStoreReplicationStatus), and for a
+// failover's preflight [CertificatesService] (Get-CsCertificate, read on the
+// host itself, so an Edge server's with that server's client),
+// [FederationService] (Get-CsAccessEdgeConfiguration,
+// Get-CsXmppAllowedPartner, Test-CsXmppIM) and [NetworkService] (a TCP
+// connection made by the host with .NET sockets). The design
 // card's Site.SetXmppRoute is client.Site(name).SetXmppRoute(ctx, edgePool).
 //
 // # Errors and validation

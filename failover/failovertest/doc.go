@@ -12,7 +12,13 @@
 //     edge2a, edge2b, ...), XMPP enabled on both Edge pools, Access Edge
 //     external FQDNs access1/access2.contoso.com. Site1's XMPP route points
 //     at edgepool1 (SourcePool); Site2 (TargetSite) has no route: a failover
-//     sets Site2's route to edgepool2 (TargetPool).
+//     sets Site2's route to edgepool2 (TargetPool). Its federation side
+//     passes every preflight check of failover.New: each Edge server's
+//     AccessEdgeExternal certificate covers the SIP domains, xmpp.contoso.com
+//     and its Access Edge FQDN for a year; AllowFederatedUsers is True; one
+//     XMPP partner (PartnerDomain) exists; 23456 is reachable. One
+//     PreflightFault per field cause (Options.PreflightFaults,
+//     BreakPreflight) breaks it for TargetPool.
 //   - a dnstest cluster (a primary and lagging secondaries) serving
 //     contoso.com and a zone per SIP domain outside it (fabrikam.com by
 //     default): SRV _xmpp-server._tcp.<domain> 5269 -> xmpp.contoso.com. for
