@@ -14,16 +14,9 @@ import (
 // New refuses the plan with findings that say what to fix, and nothing in
 // the deployment was touched.
 func ExamplePreflightError() {
-	lab, err := failovertest.New(failovertest.Options{PreflightFaults: []failovertest.PreflightFault{failovertest.FaultMissingSAN}})
-	if err != nil {
-		log.Fatal(err)
-	}
+	lab, cfg := labWith(failovertest.FaultMissingSAN)
 	defer lab.Close()
-	cfg, err := lab.FailoverConfig(context.Background())
-	if err != nil {
-		log.Fatal(err)
-	}
-	_, err = failover.New(context.Background(), cfg)
+	_, err := failover.New(context.Background(), cfg)
 	var pe *failover.PreflightError
 	if errors.As(err, &pe) {
 		for _, f := range pe.Findings {
@@ -46,16 +39,9 @@ func ExamplePreflightError() {
 // A warning refuses the plan unless the caller accepts it; an accepted
 // warning is shown in the dry run.
 func ExamplePreflight_acceptWarnings() {
-	lab, err := failovertest.New(failovertest.Options{PreflightFaults: []failovertest.PreflightFault{failovertest.FaultNoPartners}})
-	if err != nil {
-		log.Fatal(err)
-	}
+	lab, cfg := labWith(failovertest.FaultNoPartners)
 	defer lab.Close()
-	cfg, err := lab.FailoverConfig(context.Background())
-	if err != nil {
-		log.Fatal(err)
-	}
-	_, err = failover.New(context.Background(), cfg)
+	_, err := failover.New(context.Background(), cfg)
 	fmt.Println("refused:", errors.Is(err, failover.ErrPreflightFindings))
 
 	cfg.Preflight.AcceptWarnings = []failover.Check{failover.CheckPartners}
@@ -72,4 +58,19 @@ func ExamplePreflight_acceptWarnings() {
 	// Output:
 	// refused: true
 	// [warning, accepted] xmpp-partners Global: no XMPP allowed partner: no XMPP domain can federate with this deployment (fix: add the partners with New-CsXmppAllowedPartner, or accept the warning when none is meant to exist yet)
+}
+
+// labWith starts a lab with one preflight fault and returns it with its
+// failover config.
+func labWith(f failovertest.PreflightFault) (*failovertest.Lab, failover.Config) {
+	lab, err := failovertest.New(failovertest.Options{PreflightFaults: []failovertest.PreflightFault{f}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	cfg, err := lab.FailoverConfig(context.Background())
+	if err != nil {
+		lab.Close()
+		log.Fatal(err)
+	}
+	return lab, cfg
 }
