@@ -3,9 +3,12 @@ package lynctest_test
 import (
 	"context"
 	"fmt"
+	"net"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/masterzen/winrm"
 
 	"github.com/xmppfed/edgefailover/lync/lynctest"
 )
@@ -259,5 +262,39 @@ func TestShellIdleTimeout(t *testing.T) {
 	}
 	if h.ShellCount() != 0 {
 		t.Fatalf("%d shells left", h.ShellCount())
+	}
+}
+
+// TestUnencryptedRefused: a default host refuses NTLM in clear over HTTP
+// (masterzen/winrm's ClientNTLM) and Basic; it takes them once configured
+// to (AllowUnencrypted, Basic for a local account).
+func TestUnencryptedRefused(t *testing.T) {
+	t.Parallel()
+	for _, svc := range []lynctest.WinRMService{{}, {AllowUnencrypted: true}} {
+		d := start(t, func() lynctest.Config { c := testConfig(); c.WinRM = svc; return c }())
+		params := *winrm.DefaultParameters
+		params.TransportDecorator = func() winrm.Transporter {
+			return winrm.NewClientNTLMWithDial(func(network, addr string) (net.Conn, error) {
+				return d.DialContext(context.Background(), network, addr)
+			})
+		}
+		user, pass := d.Credentials()
+		c, err := winrm.NewClientWithParameters(&winrm.Endpoint{Host: "fe01.contoso.com", Port: lynctest.HTTPPort, Timeout: 5 * time.Second}, user, pass, &params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		_, _, _, err = c.RunCmdWithContext(ctx, encodedCommand(frame("EF-1", "")))
+		cancel()
+		cnt := d.Host("fe01.contoso.com").Counters()
+		if svc.AllowUnencrypted {
+			if err != nil || cnt.Auth.Unencrypted != 0 {
+				t.Fatalf("AllowUnencrypted: err %v, %+v", err, cnt.Auth)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), "401") || cnt.Auth.Unencrypted == 0 || cnt.Total() != 0 {
+			t.Fatalf("default host: err %v, %d requests, %+v", err, cnt.Total(), cnt.Auth)
+		}
 	}
 }
