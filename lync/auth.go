@@ -121,7 +121,8 @@ func (a *authorizer) kerberos() (*krbclient.Client, error) {
 			return nil, fmt.Errorf("kerberos ccache: %w", err)
 		}
 	} else {
-		kc = krbclient.NewWithPassword(a.e.Credentials.Username, k.Realm, string(a.e.Credentials.Password), cfg,
+		user, _ := splitAccount(a.e.Credentials.Username) // CONTOSO\user and user@contoso.com log in as user@Realm
+		kc = krbclient.NewWithPassword(user, k.Realm, string(a.e.Credentials.Password), cfg,
 			krbclient.DisablePAFXFAST(true), krbclient.AssumePreAuthentication(true))
 	}
 	a.krb = kc

@@ -265,3 +265,26 @@ func FuzzParseSealed(f *testing.F) {
 		}
 	})
 }
+
+// TestWorkgroupEdge: Edge servers outside the domain take their own local
+// account (HOST\user) and refuse the domain account the Front End takes.
+func TestWorkgroupEdge(t *testing.T) {
+	t.Parallel()
+	d := ntlmDeployment(t, lynctest.WinRMService{WorkgroupEdge: true,
+		LocalAccounts: []lynctest.LocalAccount{{Host: "edge01.contoso.com", Username: "edgeadmin", Password: "Edge-Passw0rd"}}})
+	const probe = "Get-Module -ListAvailable -Name @('SkypeForBusiness', 'Lync') | Select-Object -Property Name"
+	if _, err := testRunner(t, ntlmEndpoint(d, "fe01.contoso.com", false)).Run(t.Context(), probe); err != nil {
+		t.Fatalf("domain account on the Front End: %v", err)
+	}
+	if _, err := testRunner(t, ntlmEndpoint(d, "edge01.contoso.com", false)).Run(t.Context(), probe); !errors.Is(err, ErrUnauthorized) {
+		t.Fatalf("domain account on a workgroup Edge: err = %v, want ErrUnauthorized", err)
+	}
+	ep := ntlmEndpoint(d, "edge01.contoso.com", false)
+	ep.Credentials = LocalCredentials(ep.Host, "edgeadmin", "Edge-Passw0rd")
+	if ep.Credentials.Username != `EDGE01\edgeadmin` {
+		t.Fatalf("LocalCredentials: %q", ep.Credentials.Username)
+	}
+	if _, err := testRunner(t, ep).Run(t.Context(), probe); err != nil {
+		t.Fatalf("local account on the Edge: %v", err)
+	}
+}
