@@ -46,7 +46,10 @@ func TestBadInputTableSendsNoPacket(t *testing.T) {
 		{"unknown member", func(c cfg, _ map[string]string) { c["targetpool"] = "x" }, nil, "targetpool"},
 		{"password in the file", func(c cfg, _ map[string]string) { sub(c, "credentials")["password"] = "hunter2" }, nil, "credentials.password"},
 		{"TSIG secret in the file", func(c cfg, _ map[string]string) { lp(c)["secret"] = "c2VjcmV0" }, nil, "dns_providers.lab.secret"},
-		{"plain http without allow_unencrypted", func(c cfg, _ map[string]string) { sub(c, "management")["plain_http"] = true }, nil, "allow_unencrypted"},
+		{"plain http with Basic, unencrypted", func(c cfg, _ map[string]string) {
+			sub(c, "management")["plain_http"] = true
+			sub(c, "management")["auth"] = "basic"
+		}, nil, "allow_unencrypted"},
 		{"unknown provider of a domain", func(c cfg, _ map[string]string) { c["domains"].([]any)[0].(cfg)["provider"] = "nope" }, nil, "nope"},
 		{"empty answer to the prompt", func(_ cfg, e map[string]string) { delete(e, labfiles.PasswordEnv) }, strings.NewReader("\n"), "set the environment variable " + labfiles.PasswordEnv},
 		{"resolver not ip:port", func(c cfg, _ map[string]string) { sub(c, "verify")["resolvers"] = []any{"notanip"} }, nil, "verify.resolvers"},
