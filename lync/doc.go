@@ -24,7 +24,7 @@
 // [ErrSessionBroken], and the next call builds a new persistent session.
 //
 // Every request goes through a transport decorator that turns HTTP 401 into
-// [ErrUnauthorized] and other non-200 answers into a [*WSManFault], and
+// [ErrUnauthorized] (or a [*SchemeError]) and other non-200 answers into a [*WSManFault], and
 // treats the w:TimedOut fault of a Receive as the normal long poll. Long
 // polls are paced by the time they were meant to last: one that comes back
 // without output before half the OperationTimeout makes the next wait, from
@@ -41,6 +41,26 @@
 // deleted when its script ends. A Windows host allows 30 shells per user and
 // keeps an undeleted one for 2 hours, so a Client that is not closed can
 // lock its account out of the host: always Close it.
+//
+// # Authentication and message encryption
+//
+// An [Endpoint] names the listener and the authentication; its doc lists
+// the combinations a Windows host accepts. A host enabled the default way
+// (winrm quickconfig) has an HTTP listener on 5985 only, Basic off and
+// AllowUnencrypted off: reach it with [AuthNTLM] over plain HTTP, and every
+// message is sealed and signed with the NTLM session key (NTLMv2, MS-NLMP
+// 3.4) in the multipart/encrypted body of MS-WSMV 2.2.9.1. AuthNTLM runs on
+// connections of its own, each logged in once (NEGOTIATE, CHALLENGE,
+// AUTHENTICATE) and holding its security context; concurrent requests use
+// separate connections; they are dialled with Endpoint.Dial and, over
+// HTTPS, use Endpoint.TLS. An answer that does not unseal fails with
+// [ErrEncryption] and is never retried in clear. [AuthKerberos] needs
+// HTTPS (Kerberos wrap tokens are not built), [AuthBasic] HTTPS and a local
+// account: a Basic credential naming a domain is refused before anything is
+// sent ([ErrBasicDomainAccount]). Edge servers usually sit in a workgroup:
+// give each its own local account ([LocalCredentials]). A 401 that does not
+// offer the scheme tried is a [*SchemeError] that lists what the host
+// offers. See docs/winrm-setup.md for the host side.
 //
 // # Resources
 //
@@ -72,7 +92,7 @@
 // have run, so read the state before repeating a change), and
 // context.DeadlineExceeded of the caller's own deadline, with a longer one.
 // Retrying does not help with [ErrUnauthorized] (a 401: fix the
-// credentials), [ErrClosed], [ErrInvalidInput], a [*PersistentError] (use
+// credentials or the host's authentication settings), [ErrClosed], [ErrInvalidInput], a [*PersistentError] (use
 // ModeAuto or ModePerScript), [ErrProtocol], or a [*CmdletError] (the host's
 // answer).
 package lync

@@ -2,7 +2,7 @@
 // deployment for tests, in the manner of net/http/httptest: every Windows host
 // of the deployment is a WinRM listener on 127.0.0.1 that speaks real
 // WS-Management (Create, Command, Send, Receive, Signal, Delete, long-poll
-// w:TimedOut faults, Basic authentication), and whose powershell.exe runs the
+// w:TimedOut faults, authentication), and whose powershell.exe runs the
 // PowerShell subset of docs/wire.md against one in-memory topology shared by
 // all hosts of the deployment.
 //
@@ -12,6 +12,20 @@
 // Deployment.DialContext, or at its loopback address directly. The HTTPS
 // listeners present a certificate for the host FQDN signed by a per-deployment
 // test CA (Deployment.CACertPEM, Deployment.CertPool).
+//
+// Authentication is a default Windows host's (Config.WinRM, a
+// WinRMService, configured like winrm/config/service): Negotiate with an
+// NTLMv2 acceptor that checks the client's proof (and MIC) against the
+// account's password and, over HTTP, unseals every request and seals every
+// answer with the connection's keys (MS-NLMP 3.4, MS-WSMV 2.2.9.1); a
+// request in clear over HTTP gets 401 unless AllowUnencrypted; Basic is off
+// unless enabled, and then takes local accounts only (LocalAccounts, per
+// host); Kerberos tickets are checked against a keytab when configured
+// (gokrb5's service side); with WorkgroupEdge, Edge servers take their local
+// accounts only. Config.Username (CONTOSO\lyncadmin by default) and
+// Config.Accounts are domain accounts. The acceptor is written from the
+// specifications and shares no code with the client; Counters.Auth counts
+// logins and sealed messages.
 //
 // The PowerShell reader is written independently of the client's script
 // builder: it has its own tokenizer (single-quoted strings end at any of
