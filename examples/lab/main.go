@@ -17,7 +17,7 @@
 //	lab -dir DIR status                          # routes, listeners, the federation A record
 //
 // Started, it writes into DIR (default ./lab): failover.json (the config of
-// examples/failover, HTTPS with ca_file, Basic auth, the lab's name servers
+// examples/failover, HTTPS with ca_file, NTLM, the lab's name servers
 // and listeners), prepare-dr.json, check.args (the flags of examples/check,
 // one a line, for $(cat DIR/check.args)), winrm-ca.pem and xmpp-ca.pem, and
 // env.sh with the two secrets as environment variables
