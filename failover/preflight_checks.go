@@ -3,10 +3,8 @@ package failover
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/xmppfed/edgefailover/edge"
@@ -15,38 +13,6 @@ import (
 
 // DefaultCertificateWindow is Preflight.CertificateWindow's default.
 const DefaultCertificateWindow = 14 * 24 * time.Hour
-
-// runChecks runs the preflight checks, the independent ones concurrently,
-// and returns their findings in a fixed order (check, then subject), with
-// the warnings the caller accepts marked.
-func runChecks(ctx context.Context, c Config, l *live) []Finding {
-	servers := l.pool.Servers()
-	groups := make([][]Finding, 3+2*len(servers))
-	var wg sync.WaitGroup
-	groups[0] = checkVersion(c, l.edge)
-	wg.Go(func() { groups[1] = checkAccessEdge(ctx, c) })
-	wg.Go(func() { groups[2] = checkPartners(ctx, c) })
-	for i, srv := range servers {
-		wg.Go(func() { groups[3+i] = checkCertificates(ctx, c, srv) })
-		if c.Preflight.CheckReachability {
-			wg.Go(func() { groups[3+len(servers)+i] = checkReach(ctx, c, srv.FQDN(), l.edge.XmppInternalPort) })
-		}
-	}
-	wg.Wait()
-	var out []Finding
-	for _, g := range groups {
-		out = append(out, g...)
-	}
-	slices.SortStableFunc(out, func(a, b Finding) int {
-		return slices.Index(allChecks, a.Check) - slices.Index(allChecks, b.Check)
-	})
-	for i := range out {
-		if out[i].Severity == SeverityWarning && slices.Contains(c.Preflight.AcceptWarnings, out[i].Check) {
-			out[i].Accepted = true
-		}
-	}
-	return out
-}
 
 // readFailed is the finding of a check whose cmdlet could not be read.
 func readFailed(check Check, subject, cmdlet string, err error) []Finding {
@@ -59,8 +25,8 @@ func readFailed(check Check, subject, cmdlet string, err error) []Finding {
 // Server 2013, 7 Skype for Business Server 2015, 8 and later Skype for
 // Business Server 2019, which has no XMPP gateway or proxy; the mapping of
 // 8 is assumed, unconfirmed).
-func checkVersion(c Config, es lync.EdgeService) []Finding {
-	f := Finding{Check: CheckVersion, Subject: c.TargetPool, Severity: SeverityOK}
+func checkVersion(pool string, es lync.EdgeService) []Finding {
+	f := Finding{Check: CheckVersion, Subject: pool, Severity: SeverityOK}
 	switch v := es.Version; {
 	case v == 6:
 		f.Message = "Lync Server 2013 (Version 6): XMPP federation supported"
@@ -82,8 +48,8 @@ func checkVersion(c Config, es lync.EdgeService) []Finding {
 	return []Finding{f}
 }
 
-func checkAccessEdge(ctx context.Context, c Config) []Finding {
-	ae, err := c.Management.Federation.AccessEdge(ctx)
+func checkAccessEdge(ctx context.Context, mgmt *lync.Client) []Finding {
+	ae, err := mgmt.Federation.AccessEdge(ctx)
 	if err != nil {
 		return readFailed(CheckAccessEdge, "Global", "Get-CsAccessEdgeConfiguration", err)
 	}
@@ -96,8 +62,8 @@ func checkAccessEdge(ctx context.Context, c Config) []Finding {
 	return []Finding{f}
 }
 
-func checkPartners(ctx context.Context, c Config) []Finding {
-	ps, err := c.Management.Federation.XmppPartners(ctx)
+func checkPartners(ctx context.Context, mgmt *lync.Client) []Finding {
+	ps, err := mgmt.Federation.XmppPartners(ctx)
 	if err != nil {
 		return readFailed(CheckPartners, "Global", "Get-CsXmppAllowedPartner", err)
 	}
@@ -118,7 +84,7 @@ func checkPartners(ctx context.Context, c Config) []Finding {
 
 // checkCertificates reads the AccessEdgeExternal certificates on one Edge
 // server and checks their names and dates.
-func checkCertificates(ctx context.Context, c Config, srv *edge.Server) []Finding {
+func checkCertificates(ctx context.Context, t Target, srv *edge.Server) []Finding {
 	certs, err := srv.Client().Certificates.List(ctx, lync.UseAccessEdgeExternal)
 	if err != nil {
 		return readFailed(CheckCertificate, srv.FQDN(), "Get-CsCertificate", err)
@@ -128,10 +94,7 @@ func checkCertificates(ctx context.Context, c Config, srv *edge.Server) []Findin
 			Message: "no certificate is assigned to the Access Edge external interface",
 			Fix:     "request a public CA certificate with every SIP domain as a SAN and assign it with Set-CsCertificate -Type AccessEdgeExternal"}}
 	}
-	want := append([]string{}, c.FederationHost)
-	for _, d := range c.Domains {
-		want = append(want, d.Name)
-	}
+	want := t.Names
 	now := time.Now()
 	var out []Finding
 	for _, ce := range certs {
@@ -161,10 +124,10 @@ func checkCertificates(ctx context.Context, c Config, srv *edge.Server) []Findin
 			f.Severity = SeverityError
 			f.Message = "the Access Edge external certificate is not valid before " + ce.NotBefore.Format(time.DateOnly)
 			f.Fix = "assign a certificate valid now"
-		case ce.NotAfter.Before(now.Add(c.Preflight.CertificateWindow)):
+		case ce.NotAfter.Before(now.Add(t.Preflight.CertificateWindow)):
 			f.Severity = SeverityWarning
 			f.Message = fmt.Sprintf("the Access Edge external certificate expires on %s, within %s",
-				ce.NotAfter.Format(time.DateOnly), days(c.Preflight.CertificateWindow))
+				ce.NotAfter.Format(time.DateOnly), days(t.Preflight.CertificateWindow))
 			f.Fix = "renew it before it expires, or accept the warning"
 		case ce.Subject != "" && ce.Subject == ce.Issuer:
 			f.Severity = SeverityWarning
@@ -182,12 +145,12 @@ func days(d time.Duration) string { return strconv.Itoa(int(d/(24*time.Hour))) +
 
 // checkReach connects from the management host to the server's internal
 // XMPP port, as the Front End's XMPP gateway does.
-func checkReach(ctx context.Context, c Config, server string, port int) []Finding {
+func checkReach(ctx context.Context, mgmt *lync.Client, server string, port int) []Finding {
 	if port == 0 {
 		port = 23456
 	}
 	subject := server + ":" + strconv.Itoa(port)
-	r, err := c.Management.Network.TestTCP(ctx, server, port)
+	r, err := mgmt.Network.TestTCP(ctx, server, port)
 	if err != nil {
 		return readFailed(CheckReachability, subject, "a TCP test from the management host", err)
 	}

@@ -179,3 +179,34 @@ func TestVerifyXmppIM(t *testing.T) {
 		t.Errorf("progress = %q", got)
 	}
 }
+
+// TestCheckTarget: the checks run without a plan (as a health check runs
+// them), from the management host only: no certificate finding without
+// the servers' clients.
+func TestCheckTarget(t *testing.T) {
+	t.Parallel()
+	lab := failovertest.Start(t, failovertest.Options{PreflightFaults: []failovertest.PreflightFault{failovertest.FaultPort23456}})
+	mgmt, err := lab.Management(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := failover.CheckTarget(context.Background(), failover.Target{Management: mgmt, Pool: failovertest.TargetPool,
+		Preflight: failover.Preflight{CheckReachability: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range fs {
+		got = append(got, string(f.Check)+" "+string(f.Severity))
+	}
+	want := []string{"version ok", "access-edge ok", "xmpp-partners ok", "reachability error", "reachability error"}
+	if !cmp.Equal(got, want) {
+		t.Errorf("findings %v, want %v", got, want)
+	}
+	if _, err := failover.CheckTarget(context.Background(), failover.Target{Management: mgmt, Pool: "fepool1.contoso.com"}); err == nil {
+		t.Error("CheckTarget of a Front End pool: nil error")
+	}
+	if _, err := failover.CheckTarget(context.Background(), failover.Target{Management: mgmt, Pool: "bad pool"}); !errors.Is(err, failover.ErrInvalidConfig) {
+		t.Errorf("CheckTarget of a bad pool name: %v", err)
+	}
+}

@@ -48,13 +48,18 @@ func PreflightFaults() []PreflightFault {
 		FaultNoPartners, FaultSfB2019, FaultPort23456}
 }
 
+// partner is the lab's XMPP allowed partner.
+func partner() lynctest.XmppPartner {
+	return lynctest.XmppPartner{Domain: PartnerDomain, Dialback: true}
+}
+
 // federation is the healthy federation side of a lab: every Edge server's
 // AccessEdgeExternal certificate covers the SIP domains, the federation host
 // and its pool's Access Edge FQDN for a year; federation is allowed; one
 // XMPP partner (PartnerDomain) exists.
 func federation(o Options, specs []poolSpec) lynctest.FederationConfig {
 	f := lynctest.FederationConfig{AllowFederatedUsers: true, Certificates: map[string][]lynctest.Certificate{},
-		Partners: []lynctest.XmppPartner{{Domain: PartnerDomain, Dialback: true}}}
+		Partners: []lynctest.XmppPartner{partner()}}
 	for _, s := range specs {
 		for _, srv := range s.servers {
 			f.Certificates[srv] = []lynctest.Certificate{{AlternativeNames: certNames(o.Domains, s.access)}}
@@ -98,6 +103,24 @@ func (l *Lab) BreakPreflight(f PreflightFault) error {
 		return &OptionError{Field: "PreflightFault", Value: string(f), Reason: fmt.Sprintf("unknown; one of %v", PreflightFaults())}
 	}
 	return nil
+}
+
+// ClearPreflight gives every Edge server its healthy certificate again,
+// allows federated users, restores the partner, the product's Version and
+// reachability: every PreflightFault is undone.
+func (l *Lab) ClearPreflight() error {
+	d := l.deploy
+	for _, p := range l.Pools() {
+		for _, s := range p.Servers {
+			if err := d.SetCertificates(s, lynctest.Certificate{AlternativeNames: certNames(l.opts.Domains, p.AccessEdgeExternalFQDN)}); err != nil {
+				return err
+			}
+			d.SetReachable(s, 23456, true)
+		}
+	}
+	d.SetAllowFederatedUsers(true)
+	d.SetVersion(0)
+	return d.SetXmppPartners(partner())
 }
 
 func checkPreflightFaults(fs []PreflightFault) error {

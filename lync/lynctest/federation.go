@@ -197,8 +197,11 @@ func (d *Deployment) SetXmppPartners(ps ...XmppPartner) error {
 }
 
 // SetVersion sets the Version every service of the topology reports (8:
-// Skype for Business Server 2019, assumed).
+// Skype for Business Server 2019, assumed); 0 restores the product's.
 func (d *Deployment) SetVersion(v int) {
+	if v <= 0 {
+		v = versionNumber(d.product)
+	}
 	d.mu.Lock()
 	d.fed.version = v
 	d.mu.Unlock()
