@@ -97,6 +97,9 @@ func (d *drill) forward(ctx context.Context) (*failover.Plan, *recorder, error) 
 		return nil, nil, err
 	}
 	cfg.Strategy, cfg.Timeouts = d.o.strategy, d.o.timeouts()
+	if labfaults.Preflight(d.o.fault) {
+		return nil, nil, d.refused(ctx, cfg)
+	}
 	before, err := d.lab.Snapshot(ctx)
 	if err != nil {
 		return nil, nil, err

@@ -41,7 +41,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, int) {
 	fs.SetOutput(stderr)
 	o := &options{}
 	var strategy string
-	fs.StringVar(&o.fault, "fault", "", "inject the named `fault` after the plan is printed, to see a rollback (list below)")
+	fs.StringVar(&o.fault, "fault", "", "inject the named `fault` after the plan is printed, to see a rollback; a preflight fault before the plan is built, to see it refused (list below)")
 	fs.StringVar(&strategy, "strategy", string(failover.Runbook), "`runbook` (Microsoft's order: stop all, change, start all) or rolling (route first, restart one server at a time)")
 	fs.IntVar(&o.servers, "servers", 2, fmt.Sprintf("Edge servers per pool, 1 to %d", failovertest.MaxServersPerPool))
 	fs.StringVar(&o.latency, "latency", "none", "latency `profile`: none, or realistic (process start 1s, module import 3s, service stop 5s, start 8s, replication 10s, times -scale)")

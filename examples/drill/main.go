@@ -29,7 +29,11 @@
 // A -fault is injected after the plan is printed and before it is applied:
 // the drill then fails, Apply undoes what it did newest first, and the drill
 // compares the lab with its state before Apply (routes, services, replicas,
-// RRsets, listeners) to print "rolled back, lab restored: yes".
+// RRsets, listeners) to print "rolled back, lab restored: yes". A preflight
+// fault (missing-san, expired-cert, expiring-cert, federation-off,
+// no-partners, sfb2019, port-23456) is injected before the plan is built:
+// failover.New refuses it with its findings, and the drill shows that
+// nothing changed.
 //
 // Exit codes: 0 the drill passed (failover and failback applied and
 // verified); 1 the drill failed (a step failed: rolled back or inconsistent,

@@ -27,6 +27,10 @@ type summary struct {
 	Verified             []string          `json:"verified,omitempty"`
 	FailedSteps          []string          `json:"failed_steps,omitempty"`
 	LabRestored          *bool             `json:"lab_restored,omitempty"`
+	Refused              bool              `json:"refused_by_preflight,omitempty"` // a preflight fault: New refused the plan
+	Findings             []string          `json:"findings,omitempty"`             // its errors and warnings not accepted
+	RefusedChanges       int               `json:"refused_changes,omitempty"`      // changes made although refused (must be 0)
+	LabUnchanged         *bool             `json:"lab_unchanged,omitempty"`        // the lab as before New
 	FailbackA            []string          `json:"failback_a_record,omitempty"`
 	FailbackPool         string            `json:"failback_pool,omitempty"`
 	FailbackAddr         string            `json:"failback_address,omitempty"`
@@ -36,13 +40,14 @@ type summary struct {
 
 // document is the -json output.
 type document struct {
-	Plan           *failover.Plan   `json:"plan,omitempty"`
-	Report         *failover.Report `json:"report,omitempty"`
-	Events         []failover.Event `json:"events,omitempty"`
-	FailbackPlan   *failover.Plan   `json:"failback_plan,omitempty"`
-	FailbackReport *failover.Report `json:"failback_report,omitempty"`
-	FailbackEvents []failover.Event `json:"failback_events,omitempty"`
-	Summary        *summary         `json:"summary"`
+	Plan           *failover.Plan     `json:"plan,omitempty"`
+	Report         *failover.Report   `json:"report,omitempty"`
+	Events         []failover.Event   `json:"events,omitempty"`
+	FailbackPlan   *failover.Plan     `json:"failback_plan,omitempty"`
+	FailbackReport *failover.Report   `json:"failback_report,omitempty"`
+	FailbackEvents []failover.Event   `json:"failback_events,omitempty"`
+	Findings       []failover.Finding `json:"findings,omitempty"` // of a plan refused by preflight
+	Summary        *summary           `json:"summary"`
 }
 
 func (d *drill) writeJSON(w io.Writer) error {
@@ -59,8 +64,12 @@ func (s *summary) write(w io.Writer) {
 	if s.Fault != "" {
 		fmt.Fprintf(w, ", fault %s", s.Fault)
 	}
-	fmt.Fprintf(w, "\nplan: %d steps, %d changes; dry run changed nothing: %s\n", s.Steps, s.Changes, yes(s.DryRunChangedNothing))
-	fmt.Fprintf(w, "failover: %s\n", orNone(string(s.Failover)))
+	if !s.Refused {
+		fmt.Fprintf(w, "\nplan: %d steps, %d changes; dry run changed nothing: %s\n", s.Steps, s.Changes, yes(s.DryRunChangedNothing))
+		fmt.Fprintf(w, "failover: %s\n", orNone(string(s.Failover)))
+	} else {
+		fmt.Fprintln(w)
+	}
 	if s.OutageSeconds > 0 {
 		fmt.Fprintf(w, "XMPP outage window (first change -> remote view verified): %.3fs; since the pool died (plan built and printed too): %.3fs\n", s.OutageSeconds, s.SinceKillSeconds)
 	}
@@ -69,6 +78,10 @@ func (s *summary) write(w io.Writer) {
 	}
 	if len(s.FailedSteps) > 0 {
 		fmt.Fprintf(w, "failed: %s\n", strings.Join(s.FailedSteps, "; "))
+	}
+	if s.Refused {
+		fmt.Fprintf(w, "failover: refused before any change by %d finding(s): %s\n", len(s.Findings), strings.Join(s.Findings, "; "))
+		fmt.Fprintf(w, "changes made: %d; lab unchanged: %s\n", s.RefusedChanges, yes(s.LabUnchanged != nil && *s.LabUnchanged))
 	}
 	if s.LabRestored != nil {
 		fmt.Fprintf(w, "%s, lab restored: %s\n", s.Failover, yes(*s.LabRestored))

@@ -20,10 +20,18 @@ import (
 )
 
 // fault is a named fault injected into a lab (the drill does it after
-// printing the plan and before applying it, to show a rollback).
+// printing the plan and before applying it, to show a rollback; a
+// preflight fault before building the plan, to show a refused plan).
 type fault struct {
-	help   string
-	inject func(lab *failovertest.Lab) error
+	help      string
+	inject    func(lab *failovertest.Lab) error
+	preflight bool // failover.New finds it: nothing is applied
+}
+
+// preflightFault is one of failovertest's PreflightFaults.
+func preflightFault(f failovertest.PreflightFault, help string) fault {
+	return fault{help: help + "; failover.New refuses the plan", preflight: true,
+		inject: func(lab *failovertest.Lab) error { return lab.BreakPreflight(f) }}
 }
 
 // firstTarget is the first server of the target pool, where server faults go.
@@ -41,30 +49,30 @@ func lyncFault(f func(lab *failovertest.Lab) lynctest.Fault) func(*failovertest.
 
 // faults are the faults -fault accepts.
 var faults = map[string]fault{
-	"start-fails": {"the RTCSRV service of the first target server will not start", lyncFault(func(lab *failovertest.Lab) lynctest.Fault {
+	"start-fails": {help: "the RTCSRV service of the first target server will not start", inject: lyncFault(func(lab *failovertest.Lab) lynctest.Fault {
 		return lynctest.Fault{Kind: lynctest.FaultServiceWontStart, Host: firstTarget(lab), Service: "RTCSRV", Nth: 1}
 	})},
-	"stop-hangs": {"Stop-CsWindowsService hangs on the first target server until the stop timeout", lyncFault(func(lab *failovertest.Lab) lynctest.Fault {
+	"stop-hangs": {help: "Stop-CsWindowsService hangs on the first target server until the stop timeout", inject: lyncFault(func(lab *failovertest.Lab) lynctest.Fault {
 		return lynctest.Fault{Kind: lynctest.FaultHang, Host: firstTarget(lab), Cmdlet: "Stop-CsWindowsService", Nth: 1}
 	})},
-	"route-fails": {"Set-CsSite fails on the management host (a cmdlet error)", lyncFault(func(*failovertest.Lab) lynctest.Fault {
+	"route-fails": {help: "Set-CsSite fails on the management host (a cmdlet error)", inject: lyncFault(func(*failovertest.Lab) lynctest.Fault {
 		return lynctest.Fault{Kind: lynctest.FaultCmdletError, Host: failovertest.ManagementHost, Cmdlet: "Set-CsSite", Nth: 1}
 	})},
-	"replication-stuck": {"CMS replication to the first target server never catches up", lyncFault(func(lab *failovertest.Lab) lynctest.Fault {
+	"replication-stuck": {help: "CMS replication to the first target server never catches up", inject: lyncFault(func(lab *failovertest.Lab) lynctest.Fault {
 		return lynctest.Fault{Kind: lynctest.FaultReplicationStuck, Host: firstTarget(lab)}
 	})},
-	"dns-refused": {"the primary name server refuses the first dynamic update", func(lab *failovertest.Lab) error {
+	"dns-refused": {help: "the primary name server refuses the first dynamic update", inject: func(lab *failovertest.Lab) error {
 		lab.DNS().Primary.Inject(dnstest.Fault{Kind: dnstest.FaultRefused, Opcode: dns.OpcodeUpdate, OnlyOpcode: true, Count: 1})
 		return nil
 	}},
-	"secondary-stuck": {"a secondary name server stops following the primary (DNS never converges)", func(lab *failovertest.Lab) error {
+	"secondary-stuck": {help: "a secondary name server stops following the primary (DNS never converges)", inject: func(lab *failovertest.Lab) error {
 		if len(lab.DNS().Secondaries) == 0 {
 			return fmt.Errorf("the lab has no secondary name server")
 		}
 		lab.DNS().Secondaries[0].SetLag(time.Hour)
 		return nil
 	}},
-	"stale-dns": {"another admin changes the A record of xmpp.contoso.com after the plan read it", func(lab *failovertest.Lab) error {
+	"stale-dns": {help: "another admin changes the A record of xmpp.contoso.com after the plan read it", inject: func(lab *failovertest.Lab) error {
 		rr, err := dns.NewRR(failovertest.FederationHost + ". 300 IN A 198.51.100.7")
 		if err != nil {
 			return err
@@ -72,16 +80,23 @@ var faults = map[string]fault{
 		lab.DNSZone(failovertest.FederationZone).SetRRset(failovertest.FederationHost+".", dns.TypeA, rr)
 		return nil
 	}},
-	"listener-silent": {"the target pool's port 5269 accepts but never answers", func(lab *failovertest.Lab) error {
+	"listener-silent": {help: "the target pool's port 5269 accepts but never answers", inject: func(lab *failovertest.Lab) error {
 		p, _ := lab.Pool(failovertest.TargetPool)
 		p.Listener.SetFault(xmpptest.FaultSilence)
 		return nil
 	}},
-	"no-features": {"the target pool's port 5269 answers without stream features", func(lab *failovertest.Lab) error {
+	"no-features": {help: "the target pool's port 5269 answers without stream features", inject: func(lab *failovertest.Lab) error {
 		p, _ := lab.Pool(failovertest.TargetPool)
 		p.Listener.SetFault(xmpptest.FaultNoFeatures)
 		return nil
 	}},
+	string(failovertest.FaultMissingSAN):    preflightFault(failovertest.FaultMissingSAN, "the first target server's Access Edge certificate lacks the last SIP domain"),
+	string(failovertest.FaultExpiredCert):   preflightFault(failovertest.FaultExpiredCert, "the first target server's Access Edge certificate expired yesterday"),
+	string(failovertest.FaultExpiringCert):  preflightFault(failovertest.FaultExpiringCert, "the first target server's Access Edge certificate expires in 3 days (a warning)"),
+	string(failovertest.FaultFederationOff): preflightFault(failovertest.FaultFederationOff, "AllowFederatedUsers is False in the Access Edge configuration"),
+	string(failovertest.FaultNoPartners):    preflightFault(failovertest.FaultNoPartners, "no XMPP allowed partner (a warning)"),
+	string(failovertest.FaultSfB2019):       preflightFault(failovertest.FaultSfB2019, "the topology reports Skype for Business Server 2019 (Version 8), which has no XMPP"),
+	string(failovertest.FaultPort23456):     preflightFault(failovertest.FaultPort23456, "the Front End cannot reach the target servers on 23456"),
 }
 
 // ErrUnknown is matched by the error of Inject for a name not in Names.
@@ -98,6 +113,10 @@ func Inject(lab *failovertest.Lab, name string) error {
 
 // Known reports whether name is a fault of Names.
 func Known(name string) bool { _, ok := faults[name]; return ok }
+
+// Preflight reports whether the named fault is one failover.New finds
+// before any change (the drill injects it before building the plan).
+func Preflight(name string) bool { return faults[name].preflight }
 
 // Describe returns the one-line description of a fault ("" if unknown).
 func Describe(name string) string { return faults[name].help }
@@ -126,6 +145,7 @@ func Help() string {
 // after a rollback can be compared with its state before Apply.
 func Clear(lab *failovertest.Lab) {
 	lab.Deployment().ClearFaults()
+	_ = lab.ClearPreflight() // fails only on a closed lab
 	for _, s := range lab.DNS().Servers() {
 		s.ClearFaults()
 	}
