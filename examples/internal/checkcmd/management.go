@@ -28,8 +28,9 @@ func (c *checker) dialManagement(ctx context.Context, con *setup.Console) (*lync
 }
 
 // management checks the site's XMPP route and, concurrently, the services
-// and replicas of every server of the expected pool, through the
-// management host; each call has its own budget.
+// and replicas of every server of the expected pool and failover's
+// preflight checks of that pool (preflight.go), through the management
+// host; each call has its own budget.
 func (c *checker) management(ctx context.Context) []result {
 	cl := c.mgmtClient.(*lync.Client)
 	var wg sync.WaitGroup
@@ -49,14 +50,16 @@ func (c *checker) management(ctx context.Context) []result {
 			route = failed(name, fmt.Sprintf("XMPP route %q, expected %q", site.XmppRoute, want), nil)
 		}
 	})
+	var pre []result
+	wg.Go(func() { pre = c.preflight(ctx, cl) })
 	bctx, cancel := c.budget(ctx)
 	pool, err := cl.Pools.Get(bctx, c.o.expectPool)
 	cancel()
 	if err != nil {
 		wg.Wait()
 		why := "the pool's servers are unknown: pool/" + c.o.expectPool + " failed"
-		return []result{route, c.callFailed(ctx, "pool/"+c.o.expectPool, err),
-			notRun("services/"+c.o.expectPool, why), notRun("replica/"+c.o.expectPool, why)}
+		return append([]result{route, c.callFailed(ctx, "pool/"+c.o.expectPool, err),
+			notRun("services/"+c.o.expectPool, why), notRun("replica/"+c.o.expectPool, why)}, pre...)
 	}
 	per := make([][]result, len(pool.Computers))
 	for i, srv := range pool.Computers {
@@ -67,7 +70,7 @@ func (c *checker) management(ctx context.Context) []result {
 	for _, rs := range per {
 		out = append(out, rs...)
 	}
-	return out
+	return append(out, pre...)
 }
 
 // server checks the services and the CMS replica of one server.

@@ -1,0 +1,43 @@
+package checkcmd
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/xmppfed/edgefailover/failover"
+	"github.com/xmppfed/edgefailover/lync"
+)
+
+// preflight runs failover's preflight checks on the expected pool from the
+// management host (failover.CheckTarget), so that the health check reports
+// what a failover's New would find: product version, Access Edge
+// configuration, XMPP partners, and the Front End's reach of each server's
+// internal XMPP port. An error finding is a failed check; a warning passes
+// with "warning:" in its detail (the deployment works; failover refuses it
+// unless accepted). The certificates are read by Get-CsCertificate on each
+// Edge server itself, which the check does not reach: that check is left
+// out here (a "not run" would make every check incomplete); failover's dry
+// run shows it.
+func (c *checker) preflight(ctx context.Context, cl *lync.Client) []result {
+	pool := c.o.expectPool
+	bctx, cancel := c.budget(ctx)
+	defer cancel()
+	fs, err := failover.CheckTarget(bctx, failover.Target{Management: cl, Pool: pool,
+		Preflight: failover.Preflight{CheckReachability: true}})
+	if err != nil {
+		return []result{c.callFailed(ctx, "preflight/"+pool, err)}
+	}
+	var out []result
+	for _, f := range fs {
+		name := fmt.Sprintf("preflight/%s/%s", f.Check, f.Subject)
+		switch f.Severity {
+		case failover.SeverityError:
+			out = append(out, failed(name, f.Message+" (fix: "+f.Fix+")", f))
+		case failover.SeverityWarning:
+			out = append(out, ok(name, "warning: "+f.Message+" (fix: "+f.Fix+")", f))
+		default:
+			out = append(out, ok(name, f.Message, f))
+		}
+	}
+	return out
+}
