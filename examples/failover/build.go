@@ -152,6 +152,11 @@ func build(ctx context.Context, fc *fileConfig, con *setup.Console, opts *lync.O
 		c.Addresses = append(c.Addresses, netip.MustParseAddr(a)) // checked by check
 	}
 	c.Verify = ver
+	c.Preflight = failover.Preflight{CertificateWindow: timeDur(fc.Preflight.CertificateWindow),
+		CheckReachability: fc.Preflight.CheckReachability}
+	for _, w := range fc.Preflight.AcceptWarnings {
+		c.Preflight.AcceptWarnings = append(c.Preflight.AcceptWarnings, failover.Check(w))
+	}
 	d.cfg = c
 	return d, nil
 }
@@ -171,6 +176,9 @@ func verify(v verifyConfig, log *slog.Logger) (failover.Verify, error) {
 		Authoritative: &xmppdns.Authoritative{Resolvers: resolvers, Addrs: v.Nameservers, NoIPv6: v.NoIPv6},
 		Resolver:      &xmppdns.Resolver{Servers: resolvers},
 		ProbeFrom:     v.ProbeFrom,
+		IMReceiver:    v.IMReceiver,
+		IMPool:        v.IMPool,
+		IMSender:      v.IMSender,
 		ProbeDial:     setup.LogDial(log, "5269 probe", "xmpp-5269", setup.ProbeDialer(resolvers, v.ProbeConnect)),
 	}
 	if !v.NoStartTLS {

@@ -49,6 +49,17 @@ type fileConfig struct {
 	Timeouts timeoutsConfig `json:"timeouts,omitzero"`
 	Verify   verifyConfig   `json:"verify,omitzero"`
 	Journal  string         `json:"journal,omitempty"`
+	// Preflight tunes failover.New's checks of the target pool.
+	Preflight preflightConfig `json:"preflight,omitzero"`
+}
+
+// preflightConfig is failover.Preflight: the certificate expiry window
+// (default 14 days), the reachability test of 23456 from the management
+// host, and the checks whose warnings are accepted (e.g. "xmpp-partners").
+type preflightConfig struct {
+	CertificateWindow setup.Duration `json:"certificate_window,omitempty"`
+	CheckReachability bool           `json:"check_reachability,omitempty"`
+	AcceptWarnings    []string       `json:"accept_warnings,omitempty"`
 }
 
 type zoneConfig struct {
@@ -81,6 +92,11 @@ type verifyConfig struct {
 	ProbeCAFile  string            `json:"probe_ca_file,omitempty"`
 	NoStartTLS   bool              `json:"no_starttls,omitempty"`
 	ProbeConnect map[string]string `json:"probe_connect,omitempty"`
+	// IMReceiver, IMPool and IMSender add the end-to-end Test-CsXmppIM
+	// (failover.Verify.IMReceiver, IMPool, IMSender).
+	IMReceiver string `json:"im_receiver,omitempty"`
+	IMPool     string `json:"im_pool,omitempty"`
+	IMSender   string `json:"im_sender,omitempty"`
 }
 
 // inputError is bad input: exit 2, nothing sent.

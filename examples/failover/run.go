@@ -124,6 +124,13 @@ func (a *app) run(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return exitInconsistent
 	default:
 		fmt.Fprintf(stderr, "failover: %v\n", err)
+		var pe *failover.PreflightError
+		if errors.As(err, &pe) {
+			for _, f := range pe.Findings {
+				fmt.Fprintf(stderr, "  %s\n", f)
+			}
+			fmt.Fprintln(stderr, "nothing was changed.")
+		}
 		return exitFailed
 	}
 }
