@@ -62,9 +62,21 @@ func TestFailedApplyExitCodes(t *testing.T) {
 		if code, out, errs := runApp(t, env, "", "resume", "-config", path, "-yes"); code != exitInconsistent || !strings.Contains(errs, "run \"failover rollback") {
 			t.Fatalf("resume: exit %d, want %d\n%s\n%s", code, exitInconsistent, out, errs)
 		}
+		// inspect says so, changing nothing, and exits 5.
+		atFailure := snapshot(t, lab)
+		code, out, errs = runApp(t, env, "", "inspect", "-config", path)
+		if code != exitInconsistent || !strings.Contains(out, "ended inconsistent") || !strings.Contains(out, "Next: clear the cause") {
+			t.Fatalf("inspect: exit %d, want %d\n%s\n%s", code, exitInconsistent, out, errs)
+		}
+		if diff := cmp.Diff(atFailure, snapshot(t, lab)); diff != "" {
+			t.Errorf("inspect changed the lab:\n%s", diff)
+		}
 		d.ClearFaults()
 		if code, out, errs := runApp(t, env, "", "rollback", "-config", path, "-yes"); code != exitOK {
 			t.Fatalf("rollback: exit %d\n%s\n%s", code, out, errs)
+		}
+		if code, out, errs := runApp(t, env, "", "inspect", "-config", path, "-json"); code != exitOK || !strings.Contains(out, `"state": "rolled-back"`) {
+			t.Fatalf("inspect after rollback: exit %d\n%s\n%s", code, out, errs)
 		}
 		if diff := cmp.Diff(before, snapshot(t, lab)); diff != "" {
 			t.Errorf("after rollback the lab differs:\n%s", diff)

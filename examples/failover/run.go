@@ -24,7 +24,7 @@ const (
 )
 
 type options struct {
-	sub      string // "", "resume" or "rollback"
+	sub      string // "", "inspect", "resume" or "rollback"
 	config   string
 	apply    bool
 	yes      bool
@@ -39,6 +39,7 @@ const usage = `usage:
   failover -config FILE -apply [-yes] [-failback] [-json]    apply it, keeping a journal
   failover resume   -config FILE [-failback] [-yes] [-json]  finish an interrupted apply from its journal
   failover rollback -config FILE [-failback] [-yes] [-json]  undo what the journal says was done
+  failover inspect  -config FILE [-failback] [-json]         what the journal says, where each resource stands now, what to run
 
 Fails XMPP federation over to the config's target pool (runbook steps 1-7 with
 preflight, verification and rollback). Secrets come from the environment
@@ -51,14 +52,15 @@ Exit codes: 0 done; 1 failed before any change (preflight, or a journal
 resume refuses); 2 bad input (nothing sent); 3 not confirmed (nothing
 changed); 4 failed and rolled back cleanly (the deployment is as before);
 5 inconsistent: an undo failed or a rollback is unfinished: clear the cause,
-then run "failover rollback".
+then run "failover rollback". inspect exits 0 when the journal's apply
+ended and nothing is left to do, 5 when it needs resume or rollback.
 
 flags:
 `
 
 func parseFlags(args []string, stderr io.Writer) (*options, int) {
 	o := &options{}
-	if len(args) > 0 && (args[0] == "resume" || args[0] == "rollback") {
+	if len(args) > 0 && (args[0] == "resume" || args[0] == "rollback" || args[0] == "inspect") {
 		o.sub, args = args[0], args[1:]
 	}
 	fs := flag.NewFlagSet("failover", flag.ContinueOnError)
@@ -85,6 +87,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, int) {
 		fmt.Fprintf(stderr, "failover: unexpected argument %q\n", fs.Arg(0))
 	case o.config == "":
 		fmt.Fprintln(stderr, "failover: -config is required")
+	case o.sub == "inspect" && o.yes:
+		fmt.Fprintln(stderr, "failover: inspect changes nothing: drop -yes")
 	case o.sub != "" && o.apply:
 		fmt.Fprintf(stderr, "failover: %s applies by itself: drop -apply\n", o.sub)
 	default:
@@ -110,6 +114,9 @@ func (a *app) run(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	case errors.As(err, &in):
 		fmt.Fprintf(stderr, "failover: bad input: %v\nnothing was sent.\n", err)
 		return exitBadInput
+	case errors.Is(err, errNeedsRecovery):
+		fmt.Fprintf(stderr, "failover: %v\n", err)
+		return exitInconsistent
 	case errors.Is(err, failover.ErrRollingBack), errors.Is(err, failover.ErrJournalIncomplete) && o.sub == "resume":
 		fmt.Fprintf(stderr, "failover: %v\nthe deployment may be half-changed: run \"failover rollback -config %s\"\n", err, o.config)
 		return exitInconsistent
@@ -175,6 +182,9 @@ func (a *app) do(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 	if !o.json {
 		ap.Hooks.Event = progress(stdout)
 	}
+	if o.sub == "inspect" {
+		return inspect(ctx, o, dep.cfg, journal, stdout, stderr)
+	}
 	if o.sub != "" {
 		return a.recover(ctx, o, con, dep.cfg, journal, ap, stdout, stderr)
 	}
@@ -218,6 +228,37 @@ func (a *app) do(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 	}
 	rep, err := plan.Apply(ctx, ap)
 	return report(stdout, o.json, plan, rep, err, journal)
+}
+
+// errNeedsRecovery: inspect found an apply that needs resume or rollback.
+var errNeedsRecovery = errors.New("the journal's apply needs resume or rollback")
+
+// inspect prints what the journal says and where each resource stands now,
+// changing nothing.
+func inspect(ctx context.Context, o *options, cfg failover.Config, journal string, stdout, stderr io.Writer) error {
+	j, err := openJournal(ctx, journal, false, stderr)
+	if err != nil {
+		return err
+	}
+	defer j.Close()
+	r, err := failover.Inspect(ctx, j, cfg)
+	if err != nil {
+		if errors.Is(err, failover.ErrInvalidConfig) {
+			return &inputError{err}
+		}
+		return fmt.Errorf("inspect: %w", err)
+	}
+	if o.json {
+		if err := writeJSON(stdout, r); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprint(stdout, r)
+	}
+	if r.Apply != failover.ApplyEnded || r.State == failover.StateInconsistent || r.Incomplete != "" {
+		return fmt.Errorf("%w: %s", errNeedsRecovery, r.Next)
+	}
+	return nil
 }
 
 // recover runs resume or rollback from the journal.
