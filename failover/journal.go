@@ -100,30 +100,33 @@ type Record struct {
 	Step  string      `json:"step,omitempty"`  // with the records of a step's transitions and a veto
 	Error string      `json:"error,omitempty"` // why: of failed, veto, rolling-back and undo-failed
 	State State       `json:"state,omitempty"` // with RecordEnd
-	Plan  *PlanRecord `json:"plan,omitempty"`  // with RecordPlan
+	// Plan is, with RecordPlan, the plan and the state it read, as this
+	// package encodes them: enough to rebuild the same steps with the same
+	// before-states in another process. A Journal stores it as it is.
+	Plan json.RawMessage `json:"plan,omitempty"`
 }
 
-// PlanRecord is the plan as a journal keeps it: enough to rebuild the same
-// steps, with the same before-states, in another process.
-type PlanRecord struct {
+// planRecord is the plan as a journal keeps it (Record.Plan): enough to
+// rebuild the same steps, with the same before-states, in another process.
+type planRecord struct {
 	Name     string       `json:"name"`
 	Strategy Strategy     `json:"strategy"`
 	Digest   string       `json:"digest"` // of the config; Resume and Rollback refuse another
 	Created  time.Time    `json:"created"`
-	Steps    []StepRecord `json:"steps"` // in plan order
-	Live     LiveRecord   `json:"live"`  // what New read: every step's before-state
+	Steps    []stepRecord `json:"steps"` // in plan order
+	Live     liveRecord   `json:"live"`  // what New read: every step's before-state
 }
 
-// StepRecord is a step as a journal keeps it.
-type StepRecord struct {
+// stepRecord is a step as a journal keeps it.
+type stepRecord struct {
 	ID        string   `json:"id"`
 	DependsOn []string `json:"depends_on,omitempty"`
 	Changes   []Change `json:"changes,omitempty"`
 }
 
-// LiveRecord is the live state a plan was built from, in a form that
+// liveRecord is the live state a plan was built from, in a form that
 // survives a process: the before-state of every step.
-type LiveRecord struct {
+type liveRecord struct {
 	RouteParameter string                    `json:"route_parameter"`
 	SiteRoute      string                    `json:"site_route"`
 	ReplacedRoute  string                    `json:"replaced_route,omitempty"`
@@ -134,8 +137,8 @@ type LiveRecord struct {
 	Zones          []*xmppdns.Change         `json:"zones"`
 }
 
-func (l *live) record() LiveRecord {
-	r := LiveRecord{
+func (l *live) record() liveRecord {
+	r := liveRecord{
 		RouteParameter: l.routeParam,
 		SiteRoute:      l.siteRoute,
 		ReplacedRoute:  l.replacedRoute,
@@ -183,12 +186,18 @@ func (c Config) digest() string {
 	return hex.EncodeToString(sum[:])
 }
 
-func (p *Plan) record() *PlanRecord {
-	r := &PlanRecord{Name: p.Name, Strategy: p.Strategy, Digest: p.cfg.digest(), Live: p.live.record(), Created: time.Now().UTC()}
+func (p *Plan) record() json.RawMessage {
+	r := &planRecord{Name: p.Name, Strategy: p.Strategy, Digest: p.cfg.digest(), Live: p.live.record(), Created: time.Now().UTC()}
 	for _, s := range p.Steps {
-		r.Steps = append(r.Steps, StepRecord{ID: s.ID, DependsOn: s.DependsOn, Changes: s.Changes})
+		r.Steps = append(r.Steps, stepRecord{ID: s.ID, DependsOn: s.DependsOn, Changes: s.Changes})
 	}
-	return r
+	b, err := json.Marshal(r)
+	if err != nil {
+		// Every field is a plain value, a netip.Addr or a type of ours that
+		// marshals: this cannot fail.
+		panic(fmt.Sprintf("failover: encoding the plan record: %v", err))
+	}
+	return b
 }
 
 func journalErr(format string, args ...any) error {

@@ -1,6 +1,7 @@
 package failover
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 )
@@ -9,7 +10,7 @@ import (
 // and the apply stand, and each step's whole history. Nothing is forgotten:
 // an undone step is StepUndone, not "not started".
 type journalState struct {
-	plan    *PlanRecord
+	plan    *planRecord
 	apply   ApplyState
 	end     State  // of the last end record
 	cause   string // why the apply is rolling back (or rolled back), from the record that decided it
@@ -24,14 +25,18 @@ func foldJournal(recs []Record) (*journalState, error) {
 	if len(recs) == 0 {
 		return nil, ErrJournalEmpty
 	}
-	if recs[0].Kind != RecordPlan || recs[0].Plan == nil {
+	if recs[0].Kind != RecordPlan || len(recs[0].Plan) == 0 {
 		return nil, journalErr("the first record is %q, not the plan", recs[0].Kind)
 	}
+	var pr planRecord
+	if err := json.Unmarshal(recs[0].Plan, &pr); err != nil {
+		return nil, journalErr("the plan record: %v", err)
+	}
 	js := &journalState{
-		plan:    recs[0].Plan,
+		plan:    &pr,
 		apply:   ApplyApplying,
-		steps:   make(map[string]StepState, len(recs[0].Plan.Steps)),
-		history: make(map[string][]RecordKind, len(recs[0].Plan.Steps)),
+		steps:   make(map[string]StepState, len(pr.Steps)),
+		history: make(map[string][]RecordKind, len(pr.Steps)),
 		seq:     recs[0].Seq,
 	}
 	for _, s := range js.plan.Steps {
