@@ -94,12 +94,12 @@ const (
 
 // Record is one line of a journal.
 type Record struct {
-	Seq   int         `json:"seq"`
-	Time  time.Time   `json:"time"`
-	Kind  RecordKind  `json:"kind"`
-	Step  string      `json:"step,omitempty"`  // with the records of a step's transitions and a veto
-	Error string      `json:"error,omitempty"` // why: of failed, veto, rolling-back and undo-failed
-	State State       `json:"state,omitempty"` // with RecordEnd
+	Seq   int        `json:"seq"`
+	Time  time.Time  `json:"time"`
+	Kind  RecordKind `json:"kind"`
+	Step  string     `json:"step,omitempty"`  // with the records of a step's transitions and a veto
+	Error string     `json:"error,omitempty"` // why: of failed, veto, rolling-back and undo-failed
+	State State      `json:"state,omitempty"` // with RecordEnd
 	// Plan is, with RecordPlan, the plan and the state it read, as this
 	// package encodes them: enough to rebuild the same steps with the same
 	// before-states in another process. A Journal stores it as it is.
