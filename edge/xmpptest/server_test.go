@@ -150,6 +150,14 @@ func TestServerStopStartSameAddress(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer held.Close()
+	// Dial returns once the kernel has queued the connection; wait until
+	// the server has accepted it, or Stop would drop it from the backlog
+	// uncounted.
+	for deadline := time.Now().Add(5 * time.Second); s.Stats().Active == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the server did not accept the held connection: %+v", s.Stats())
+		}
+	}
 	for i := 0; i < 3; i++ {
 		s.Stop()
 		if s.Running() {
