@@ -45,5 +45,11 @@ func (l *fileLock) release() error {
 	return errors.Join(err, syscall.Flock(int(l.f.Fd()), syscall.LOCK_UN), l.f.Close())
 }
 
-// abandon drops the lock as a dying process does: the owner line stays.
-func (l *fileLock) abandon() { l.f.Close() }
+// abandon drops the lock as a dying process does: the kernel releases the
+// flock, the owner line stays. The explicit unlock matters: a bare Close
+// would leave the lock held for as long as a concurrent fork of this
+// process still holds a copy of the descriptor (until its exec).
+func (l *fileLock) abandon() {
+	_ = syscall.Flock(int(l.f.Fd()), syscall.LOCK_UN)
+	l.f.Close()
+}
