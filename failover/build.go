@@ -48,11 +48,15 @@ func build(c Config, l *live) *Plan {
 		}
 	default:
 		// The route is in place: only servers that are not running need
-		// their services started (a repeated or half-done failover).
+		// their services started (a repeated or half-done failover). A
+		// server whose REPLICA was stopped when the route changed gets it
+		// only by replication after the start, so the probe waits for it.
 		for _, srv := range servers {
 			svcs := l.services[srv.FQDN()]
 			if _, all := running(svcs); !all {
-				serviceSteps = append(serviceSteps, add(startStep(c, srv, svcs, []string{pre})))
+				start := add(startStep(c, srv, svcs, []string{pre}))
+				serviceSteps = append(serviceSteps, start)
+				replicaSteps = append(replicaSteps, add(replicationStep(c, srv.FQDN(), []string{start})))
 			}
 		}
 	}

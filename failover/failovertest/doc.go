@@ -31,13 +31,41 @@
 //   - an edge/xmpptest listener per Edge pool serving the SIP domains with
 //     STARTTLS and a certificate for the domains, xmpp.contoso.com and the
 //     pool's Access Edge FQDN (trust CertPool or TLSConfig). A pool's
-//     listener is up exactly while some site's XMPP route is
-//     EdgeServer:<pool> and at least one server of the pool has every Lync
-//     service Running. The lab reconciles the listeners on the deployment's
-//     service and route callbacks (lynctest delivers them before the cmdlet
-//     that caused them returns, so a client that stopped services or set a
-//     route finds the listener already changed) and again before every
-//     Snapshot and Dial.
+//     listener is up exactly while the pool serves federation (see The Edge
+//     model below). The lab reconciles the listeners on the deployment's
+//     service, route and replication callbacks (lynctest delivers service
+//     and route callbacks before the cmdlet that caused them returns, so a
+//     client that stopped services or set a route finds the listener
+//     already changed) and again before every Snapshot and Dial.
+//
+// # The Edge model
+//
+// A pool serves federation while some site's XMPP route is
+// EdgeServer:<pool> and at least one of its servers serves: every Lync
+// service of that server is Running, and its CMS replica has received the
+// pool's current routing, that is, the replica was up to date at some
+// moment since the pool became routed. lynctest replicates a topology change
+// to a replica only while that server's REPLICA service runs, Latency.
+// Replication after the later of the change and REPLICA's start, and never
+// under FaultReplicationStuck. So a route set while the pool's services are
+// stopped (Microsoft's order) reaches a server only after its services start
+// again and replication completes; a route set while the pool runs (the
+// Rolling strategy) reaches it after the replication delay. A server keeps
+// the routing it received when a later, unrelated topology change makes its
+// replica fall behind again.
+//
+// Confirmed (Microsoft's documentation, see the project's field reference):
+// Edge servers get their configuration only through CMS replication; the
+// File Transfer Agent pushes it to the Edge's REPLICA service (HTTPS 4443),
+// retrying on failure; Stop-CsWindowsService without -Name stops REPLICA
+// too. Assumed (no primary source): that a running Edge starts serving a
+// route its replica received without a restart of its services (the
+// Rolling strategy restarts them anyway, so it is correct either way; in
+// Microsoft's order the services start before replication completes, so
+// that order works only if this holds); that one server serving is enough
+// for the pool's listener (a remote server reaches the pool's one external
+// address); that the replication delay is a constant (the field reports
+// 1-5 minutes).
 //
 // The external addresses 192.0.2.10 and 192.0.2.20 (RFC 5737) are never
 // dialled: Dial maps them, the pool names and any name the lab's DNS

@@ -40,6 +40,8 @@ type Lab struct {
 	clients   map[string]*lync.Client // cached, by host FQDN (Management)
 	owned     []*lync.Client          // opened by OpenServer for callers; closed by Close if still open
 	listenErr error                   // last failure to start a listener
+	routed    map[string]bool         // by pool FQDN: some site routed to it at the last reconcile
+	loaded    map[string]bool         // by Edge server FQDN: its replica has its pool's current routing
 	closeOnce sync.Once
 }
 
@@ -52,7 +54,8 @@ func New(opts Options) (*Lab, error) {
 		return nil, err
 	}
 	specs := poolSpecs(o.ServersPerPool)
-	l := &Lab{opts: o, clients: make(map[string]*lync.Client), dnsc: new(dns.Client)}
+	l := &Lab{opts: o, clients: make(map[string]*lync.Client), dnsc: new(dns.Client),
+		routed: make(map[string]bool), loaded: make(map[string]bool)}
 	if err := l.startListeners(specs); err != nil {
 		return nil, err
 	}
@@ -63,6 +66,7 @@ func New(opts Options) (*Lab, error) {
 	cfg := lyncConfig(o, specs)
 	cfg.OnServiceChange = func(lynctest.ServiceEvent) { l.reconcile() }
 	cfg.OnRouteChange = func(lynctest.RouteEvent) { l.reconcile() }
+	cfg.OnReplication = func(lynctest.ReplicaEvent) { l.reconcile() }
 	d, err := lynctest.New(cfg)
 	if err != nil {
 		l.closeListeners()

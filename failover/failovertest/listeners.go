@@ -35,43 +35,46 @@ func (l *Lab) startListeners(specs []poolSpec) error {
 	return nil
 }
 
-// wantUp reports, per pool, whether its listener should run in state s: some
-// site's XMPP route is EdgeServer:<pool> and at least one server of the pool
-// has every one of its Lync services Running.
-func wantUp(p Pool, s lynctest.Snapshot) bool {
-	routed := false
+// routed reports whether some site's XMPP route is EdgeServer:<pool>.
+func routed(p Pool, s lynctest.Snapshot) bool {
 	for _, site := range s.Sites {
 		if strings.EqualFold(site.XmppRoute, "EdgeServer:"+p.FQDN) {
-			routed = true
-			break
-		}
-	}
-	if !routed {
-		return false
-	}
-	for _, host := range p.Servers {
-		svcs := s.Services[host]
-		if len(svcs) == 0 {
-			continue
-		}
-		all := true
-		for _, st := range svcs {
-			if st != lynctest.Running {
-				all = false
-				break
-			}
-		}
-		if all {
 			return true
 		}
 	}
 	return false
 }
 
+// serves reports whether host, a server of a routed pool, serves federation
+// in state s: every one of its Lync services is Running and its CMS replica
+// has received the routing the pool has now (loaded).
+func serves(host string, s lynctest.Snapshot, loaded bool) bool {
+	svcs := s.Services[host]
+	if len(svcs) == 0 || !loaded {
+		return false
+	}
+	for _, st := range svcs {
+		if st != lynctest.Running {
+			return false
+		}
+	}
+	return true
+}
+
 // reconcile starts and stops the listeners to match the deployment's state.
-// It runs on every service and route callback of the deployment and before
-// every Snapshot and Dial; the lab lock serializes it, and the state is read
-// under that lock, so the last reconcile always sees the last change.
+// It runs on every service, route and replication callback of the
+// deployment and before every Snapshot and Dial; the lab lock serializes
+// it, and the state is read under that lock, so the last reconcile always
+// sees the last change.
+//
+// A pool's listener is up while some site routes federation to it and at
+// least one of its servers serves (see serves). Whether a server's replica
+// has the pool's current routing is followed here, from one consistent
+// deployment snapshot to the next: when the pool becomes routed (or stops
+// being routed), none of its servers has that change yet; a server has it from the first
+// snapshot that shows its replica up to date (the replica then holds every
+// change up to now, the route change included), and keeps it when a later,
+// unrelated topology change makes the replica fall behind again.
 func (l *Lab) reconcile() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -81,7 +84,22 @@ func (l *Lab) reconcile() {
 	s := l.deploy.Snapshot()
 	var failed error
 	for _, p := range l.pools {
-		up := wantUp(p, s)
+		routed := routed(p, s)
+		if prev, ok := l.routed[p.FQDN]; !ok || prev != routed {
+			l.routed[p.FQDN] = routed
+			for _, h := range p.Servers {
+				l.loaded[h] = false
+			}
+		}
+		up := false
+		for _, h := range p.Servers {
+			if s.Replicas[h] {
+				l.loaded[h] = true
+			}
+			if routed && serves(h, s, l.loaded[h]) {
+				up = true
+			}
+		}
 		switch {
 		case up && !p.Listener.Running():
 			if err := p.Listener.Start(); err != nil {
