@@ -71,6 +71,7 @@ func build(c Config, l *live) *Plan {
 		after := pre
 		if !zc.change.Empty() {
 			after = add(dnsStep(c, zc, []string{pre}))
+			p.Caches = append(p.Caches, cacheBounds(c, after, zc.change)...)
 		}
 		if c.Verify.Authoritative != nil {
 			after = add(verifyDNSStep(c, zc, []string{after}))

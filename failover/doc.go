@@ -43,6 +43,17 @@
 // before any of this is read. With Verify.IMReceiver the plan ends with
 // Test-CsXmppIM, an IM across the XMPP gateway.
 //
+// # Remote caches
+//
+// Remote servers cache DNS answers for their TTL, so after the plan moves
+// an RRset a partner may keep reaching the old pool until the write plus
+// the old TTL, whatever Apply does. Plan.Caches states that bound for every
+// RRset the plan replaces or deletes (the dry run and the JSON print it),
+// CacheWindow gives the longest, and above CacheAdviceAbove the bound
+// advises lowering TTLs ahead of time (prepare-dr) or SRVPrioritized, with
+// which an old SRV set that a partner still holds lists the new pool too
+// (Fallback: one failed connection attempt, not a TTL).
+//
 // Strategy Runbook follows Microsoft's order. Rolling, this package's
 // extension, sets the route first, waits for the target replicas, then
 // restarts the target servers one at a time.

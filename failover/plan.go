@@ -34,6 +34,10 @@ type Plan struct {
 	// Findings are the results of the preflight checks New ran (every one
 	// passed, or is a warning the caller accepted).
 	Findings []Finding
+	// Caches lists, for every RRset the plan replaces or deletes, how long
+	// remote servers may still use its old records (CacheWindow: the
+	// longest).
+	Caches []CacheBound
 
 	pool    *edge.Pool // the target servers' clients, opened by New
 	cfg     Config     // normalized
@@ -84,15 +88,16 @@ func (p *Plan) Counts() map[ChangeKind]int {
 }
 
 // MarshalJSON renders the plan for programs: name, strategy, whether it has
-// changes, the preflight findings, and every step with its changes and
+// changes, the preflight findings, the remote cache bounds, and every step with its changes and
 // commands.
 func (p *Plan) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
-		Name       string    `json:"name"`
-		Strategy   Strategy  `json:"strategy"`
-		HasChanges bool      `json:"has_changes"`
-		Notes      []string  `json:"notes,omitempty"`
-		Findings   []Finding `json:"findings,omitempty"`
-		Steps      []*Step   `json:"steps"`
-	}{p.Name, p.Strategy, p.HasChanges(), p.Notes, p.Findings, p.Steps})
+		Name       string       `json:"name"`
+		Strategy   Strategy     `json:"strategy"`
+		HasChanges bool         `json:"has_changes"`
+		Notes      []string     `json:"notes,omitempty"`
+		Findings   []Finding    `json:"findings,omitempty"`
+		Caches     []CacheBound `json:"caches,omitempty"`
+		Steps      []*Step      `json:"steps"`
+	}{p.Name, p.Strategy, p.HasChanges(), p.Notes, p.Findings, p.Caches, p.Steps})
 }

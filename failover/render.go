@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 )
 
 // String renders the plan as text, the dry run: the preflight checks with
@@ -29,6 +30,7 @@ func (p *Plan) WriteText(w io.Writer) error {
 	for _, n := range p.Notes {
 		fmt.Fprintf(&b, "Note: %s.\n", n)
 	}
+	writeCaches(&b, p)
 	writeFindings(&b, p.Findings)
 	for i, s := range p.Steps {
 		b.WriteByte('\n')
@@ -70,5 +72,24 @@ func (c Change) String() string {
 		return fmt.Sprintf("= ENSURE %s: %s -> %s", c.Resource, c.Before, c.After)
 	default:
 		return fmt.Sprintf("± MODIFY %s: %s -> %s", c.Resource, c.Before, c.After)
+	}
+}
+
+// writeCaches writes how long remote caches may still send partners to the
+// old pool.
+func writeCaches(b *strings.Builder, p *Plan) {
+	if len(p.Caches) == 0 {
+		return
+	}
+	if w := p.CacheWindow(); w > 0 {
+		fmt.Fprintf(b, "Remote caches: partners may reach the old pool until write + %d s (the longest old TTL of an RRset the plan moves):\n", int64(w/time.Second))
+	} else {
+		b.WriteString("Remote caches: partners holding an old SRV set fall over to the next target after one failed attempt:\n")
+	}
+	for _, c := range p.Caches {
+		fmt.Fprintf(b, "  %s\n", c)
+		if c.Advice != "" {
+			fmt.Fprintf(b, "  advice: %s\n", c.Advice)
+		}
 	}
 }
