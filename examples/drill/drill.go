@@ -19,7 +19,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if o == nil {
 		return code
 	}
-	d := &drill{o: o, out: stdout, sum: &summary{Strategy: o.strategy, Servers: o.servers, Latency: o.latency, Fault: o.fault}}
+	d := &drill{o: o, out: stdout, sum: &summary{Strategy: o.strategy, SRV: o.srv, Servers: o.servers, Latency: o.latency, Fault: o.fault}}
 	if o.json || o.quiet {
 		d.out = io.Discard
 	}
@@ -67,6 +67,21 @@ func (d *drill) run(ctx context.Context) error {
 		failovertest.SourcePool, failovertest.SourceSite, failovertest.TargetPool, failovertest.TargetSite,
 		d.o.servers, lab.Domains(), d.o.latency)
 
+	if d.o.srv == failover.SRVPrioritized {
+		if err := d.prepareDR(ctx); err != nil {
+			return err
+		}
+	}
+	// Remote peers watch the outage on the success path (a fault's drill
+	// shows a rollback instead).
+	var peers *failovertest.Peers
+	if d.o.fault == "" {
+		if peers, err = d.startPeers(ctx); err != nil {
+			return err
+		}
+		defer peers.Close()
+		peers.MarkOutage()
+	}
 	if err := lab.FailPool(failovertest.SourcePool); err != nil {
 		return fmt.Errorf("killing the source pool: %w", err)
 	}
@@ -87,6 +102,10 @@ func (d *drill) run(ctx context.Context) error {
 		d.sum.SinceKillSeconds = last.Sub(killed).Seconds()
 	}
 	d.remoteView(ctx)
+	if peers != nil {
+		d.measurePeers(ctx, peers)
+		peers.Close() // the failback's outage is not measured
+	}
 	return d.back(ctx)
 }
 
@@ -97,6 +116,7 @@ func (d *drill) forward(ctx context.Context) (*failover.Plan, *recorder, error) 
 		return nil, nil, err
 	}
 	cfg.Strategy, cfg.Timeouts = d.o.strategy, d.o.timeouts()
+	d.useSRV(&cfg)
 	if labfaults.Preflight(d.o.fault) {
 		return nil, nil, d.refused(ctx, cfg)
 	}
@@ -181,6 +201,7 @@ func (d *drill) back(ctx context.Context) error {
 		return err
 	}
 	cfg.Strategy, cfg.Timeouts = d.o.strategy, d.o.timeouts()
+	d.useSRV(&cfg)
 	plan, err := failover.New(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("building the failback plan: %w", err)

@@ -33,6 +33,7 @@ type options struct {
 	scale    float64
 	json     bool
 	quiet    bool
+	srv      failover.SRVPolicy
 }
 
 // parseFlags parses args; a nil options with exitOK means -h was asked for.
@@ -40,9 +41,10 @@ func parseFlags(args []string, stderr io.Writer) (*options, int) {
 	fs := flag.NewFlagSet("drill", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	o := &options{}
-	var strategy string
+	var strategy, srv string
 	fs.StringVar(&o.fault, "fault", "", "inject the named `fault` after the plan is printed, to see a rollback; a preflight fault before the plan is built, to see it refused (list below)")
 	fs.StringVar(&strategy, "strategy", string(failover.Runbook), "`runbook` (Microsoft's order: stop all, change, start all) or rolling (route first, restart one server at a time)")
+	fs.StringVar(&srv, "srv", string(failover.SRVSingle), "SRV `policy`: single (one target, the federation host, whose A record moves) or prioritized (one target per pool, written ahead as prepare-dr does)")
 	fs.IntVar(&o.servers, "servers", 2, fmt.Sprintf("Edge servers per pool, 1 to %d", failovertest.MaxServersPerPool))
 	fs.StringVar(&o.latency, "latency", "none", "latency `profile`: none, or realistic (process start 1s, module import 3s, service stop 5s, start 8s, replication 10s, times -scale)")
 	fs.Float64Var(&o.scale, "scale", defaultScale, "multiplier of the realistic profile's durations (1 = real time)")
@@ -86,12 +88,14 @@ flags:
 		return bad("-strategy must be runbook or rolling, not %q", strategy)
 	case o.servers < 1 || o.servers > failovertest.MaxServersPerPool:
 		return bad("-servers must be 1 to %d", failovertest.MaxServersPerPool)
+	case srv != string(failover.SRVSingle) && srv != string(failover.SRVPrioritized):
+		return bad("-srv must be single or prioritized, not %q", srv)
 	case o.latency != "none" && o.latency != "realistic":
 		return bad("-latency must be none or realistic, not %q", o.latency)
 	case !(o.scale > 0 && o.scale <= 10):
 		return bad("-scale must be above 0 and at most 10")
 	}
-	o.strategy = failover.Strategy(strategy)
+	o.strategy, o.srv = failover.Strategy(strategy), failover.SRVPolicy(srv)
 	return o, exitOK
 }
 

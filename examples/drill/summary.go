@@ -12,30 +12,35 @@ import (
 // summary is what a drill found, printed last (text) or as the "summary"
 // member of the JSON document.
 type summary struct {
-	Passed               bool              `json:"passed"`
-	Fault                string            `json:"fault,omitempty"`
-	Strategy             failover.Strategy `json:"strategy"`
-	Servers              int               `json:"servers_per_pool"`
-	Latency              string            `json:"latency"`
-	DryRunChangedNothing bool              `json:"dry_run_changed_nothing"`
-	Steps                int               `json:"steps"`
-	Changes              int               `json:"changes"`
-	Failover             failover.State    `json:"failover"`
-	Failback             failover.State    `json:"failback,omitempty"`
-	OutageSeconds        float64           `json:"outage_window_seconds,omitempty"`
-	SinceKillSeconds     float64           `json:"since_pool_died_seconds,omitempty"`
-	Verified             []string          `json:"verified,omitempty"`
-	FailedSteps          []string          `json:"failed_steps,omitempty"`
-	LabRestored          *bool             `json:"lab_restored,omitempty"`
-	Refused              bool              `json:"refused_by_preflight,omitempty"` // a preflight fault: New refused the plan
-	Findings             []string          `json:"findings,omitempty"`             // its errors and warnings not accepted
-	RefusedChanges       int               `json:"refused_changes,omitempty"`      // changes made although refused (must be 0)
-	LabUnchanged         *bool             `json:"lab_unchanged,omitempty"`        // the lab as before New
-	FailbackA            []string          `json:"failback_a_record,omitempty"`
-	FailbackPool         string            `json:"failback_pool,omitempty"`
-	FailbackAddr         string            `json:"failback_address,omitempty"`
-	WallSeconds          float64           `json:"wall_seconds"`
-	Error                string            `json:"error,omitempty"`
+	Passed               bool               `json:"passed"`
+	Fault                string             `json:"fault,omitempty"`
+	Strategy             failover.Strategy  `json:"strategy"`
+	SRV                  failover.SRVPolicy `json:"srv"`
+	Servers              int                `json:"servers_per_pool"`
+	Latency              string             `json:"latency"`
+	DryRunChangedNothing bool               `json:"dry_run_changed_nothing"`
+	Steps                int                `json:"steps"`
+	Changes              int                `json:"changes"`
+	Failover             failover.State     `json:"failover"`
+	Failback             failover.State     `json:"failback,omitempty"`
+	OutageSeconds        float64            `json:"outage_window_seconds,omitempty"`
+	SinceKillSeconds     float64            `json:"since_pool_died_seconds,omitempty"`
+	RemotePeers          int                `json:"remote_peers,omitempty"`
+	RemoteRestored       int                `json:"remote_peers_restored,omitempty"`
+	RemoteP50Seconds     float64            `json:"remote_outage_p50_seconds,omitempty"`
+	RemoteMaxSeconds     float64            `json:"remote_outage_max_seconds,omitempty"`
+	Verified             []string           `json:"verified,omitempty"`
+	FailedSteps          []string           `json:"failed_steps,omitempty"`
+	LabRestored          *bool              `json:"lab_restored,omitempty"`
+	Refused              bool               `json:"refused_by_preflight,omitempty"` // a preflight fault: New refused the plan
+	Findings             []string           `json:"findings,omitempty"`             // its errors and warnings not accepted
+	RefusedChanges       int                `json:"refused_changes,omitempty"`      // changes made although refused (must be 0)
+	LabUnchanged         *bool              `json:"lab_unchanged,omitempty"`        // the lab as before New
+	FailbackA            []string           `json:"failback_a_record,omitempty"`
+	FailbackPool         string             `json:"failback_pool,omitempty"`
+	FailbackAddr         string             `json:"failback_address,omitempty"`
+	WallSeconds          float64            `json:"wall_seconds"`
+	Error                string             `json:"error,omitempty"`
 }
 
 // document is the -json output.
@@ -60,7 +65,7 @@ func (d *drill) writeJSON(w io.Writer) error {
 // write prints the summary as text.
 func (s *summary) write(w io.Writer) {
 	fmt.Fprintf(w, "\n== summary ==\n")
-	fmt.Fprintf(w, "strategy %s, %d servers per pool, latency %s", s.Strategy, s.Servers, s.Latency)
+	fmt.Fprintf(w, "strategy %s, %d servers per pool, latency %s, srv %s", s.Strategy, s.Servers, s.Latency, s.SRV)
 	if s.Fault != "" {
 		fmt.Fprintf(w, ", fault %s", s.Fault)
 	}
@@ -72,6 +77,10 @@ func (s *summary) write(w io.Writer) {
 	}
 	if s.OutageSeconds > 0 {
 		fmt.Fprintf(w, "XMPP outage window (first change -> remote view verified): %.3fs; since the pool died (plan built and printed too): %.3fs\n", s.OutageSeconds, s.SinceKillSeconds)
+	}
+	if s.RemotePeers > 0 {
+		fmt.Fprintf(w, "remote outage (since the pool died, %d of %d peers federate again, warm caches, srv %s, peer times x%g): p50 %.3fs / max %.3fs over peers\n",
+			s.RemoteRestored, s.RemotePeers, s.SRV, peerScale, s.RemoteP50Seconds, s.RemoteMaxSeconds)
 	}
 	if len(s.Verified) > 0 {
 		fmt.Fprintf(w, "verified: %s\n", strings.Join(s.Verified, "; "))

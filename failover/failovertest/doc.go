@@ -83,6 +83,18 @@
 // values: compare two with go-cmp (cmp.Diff) to prove that a dry run changed
 // nothing or that an undo restored everything.
 //
+// # Remote peers
+//
+// StartPeers runs remote XMPP servers (Peers) that federate with a SIP
+// domain as a lab's partners would: each with its own caching resolver that
+// honours TTLs and an RFC 6120 connection loop (SRV order and weights, the
+// next target after a refused connection or a timeout, a reconnect
+// interval), caches warm, with a time Scale. MarkOutage starts a
+// measurement; Outages, Wait and Summary tell when each peer first
+// federated again: with a single SRV record and a moved A record that
+// tracks the old TTL; with the prioritized SRV set it is as soon as the
+// target pool serves, plus at most one reconnect interval.
+//
 // # Injecting faults
 //
 // The doubles are reachable for fault injection:

@@ -1,0 +1,130 @@
+package failovertest_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"github.com/xmppfed/edgefailover/failover"
+	"github.com/xmppfed/edgefailover/failover/failovertest"
+	"github.com/xmppfed/edgefailover/lync/lynctest"
+)
+
+// prioritize writes the prioritized SRV set ahead, pool 1 first, as
+// prepare-dr does, and returns the config that keeps it.
+func prioritize(t testing.TB, lab *failovertest.Lab, cfg failover.Config) failover.Config {
+	t.Helper()
+	for _, d := range lab.Domains() {
+		var rrs []dns.RR
+		for _, s := range []string{"10 0 5269 access1.contoso.com.", "20 0 5269 access2.contoso.com."} {
+			rr, err := dns.NewRR("_xmpp-server._tcp." + d + ". 300 IN SRV " + s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rrs = append(rrs, rr)
+		}
+		if err := lab.DNSZone(d).SetRRset("_xmpp-server._tcp."+d+".", dns.TypeSRV, rrs...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg.SRV = failover.SRVPrioritized
+	cfg.PoolHosts = map[string]string{failovertest.SourcePool: "access1.contoso.com", failovertest.TargetPool: "access2.contoso.com"}
+	return cfg
+}
+
+// outage kills the source pool under warm peers, fails over, and returns
+// what the peers saw.
+func outage(t testing.TB, prioritized bool, scale float64, lat lynctest.Latency) ([]failovertest.PeerOutage, time.Duration) {
+	t.Helper()
+	lab := failovertest.Start(t, failovertest.Options{Latency: lat})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // hang guard
+	defer cancel()
+	cfg, err := lab.FailoverConfig(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if prioritized {
+		cfg = prioritize(t, lab, cfg)
+	}
+	peers, err := lab.StartPeers(ctx, failovertest.PeerOptions{Scale: scale})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peers.Close()
+	peers.MarkOutage()
+	if err := lab.FailPool(failovertest.SourcePool); err != nil {
+		t.Fatal(err)
+	}
+	p, err := failover.New(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	start := time.Now()
+	if r, err := p.Apply(ctx, nil); err != nil {
+		t.Fatalf("Apply: %v (%v)", err, r.State)
+	}
+	applied := time.Since(start)
+	if err := peers.Wait(ctx); err != nil {
+		t.Fatalf("peers never federated again: %v %v", err, peers.Outages())
+	}
+	return peers.Outages(), applied
+}
+
+func TestPeersFederateAgainAfterFailover(t *testing.T) {
+	t.Parallel()
+	for name, prio := range map[string]bool{"single": false, "prioritized": true} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			out, _ := outage(t, prio, 0.0005, lynctest.Latency{})
+			if _, _, n := failovertest.Summary(out); n != 5 {
+				t.Fatalf("%d of 5 peers restored: %v", n, out)
+			}
+		})
+	}
+}
+
+func TestStartPeersRefusesBadOptions(t *testing.T) {
+	t.Parallel()
+	lab := failovertest.Start(t, failovertest.Options{})
+	for _, o := range []failovertest.PeerOptions{{Count: -1}, {Scale: -1}, {Domain: "example.org"}, {ConnectTimeout: -time.Second}} {
+		var oe *failovertest.OptionError
+		if _, err := lab.StartPeers(context.Background(), o); !errors.As(err, &oe) {
+			t.Errorf("%+v: err = %v, want *OptionError", o, err)
+		}
+	}
+}
+
+// BenchmarkRemoteOutage measures, over 5 warm peers (TTL 300 s, reconnect
+// 10 s, connect timeout 5 s) against the field-like profile of the
+// project's reference (round trip 20 ms, process start 1 s, import 5 s,
+// stop 20 s, start 20 s, CMS replication 60 s; Runbook, 2 servers), all
+// times 0.001, the outage from the source pool's death to each peer's
+// first federation with the target pool, and Apply, in field seconds: with
+// a single SRV the A record's old TTL dominates; with the prioritized set a
+// peer falls over on its next attempt once the target pool serves.
+func BenchmarkRemoteOutage(b *testing.B) {
+	const scale = 0.001
+	lat := lynctest.Latency{RoundTrip: 20 * time.Millisecond, ProcessStart: time.Second, ModuleImport: 5 * time.Second,
+		ServiceStop: 20 * time.Second, ServiceStart: 20 * time.Second, Replication: 60 * time.Second, Scale: scale}
+	for _, tc := range []struct {
+		name string
+		prio bool
+	}{{"srv=single", false}, {"srv=prioritized", true}} {
+		b.Run(tc.name, func(b *testing.B) {
+			var p50, mx, apply time.Duration
+			for b.Loop() {
+				out, ap := outage(b, tc.prio, scale, lat)
+				a, m, _ := failovertest.Summary(out)
+				p50, mx, apply = p50+a, mx+m, apply+ap
+			}
+			n := float64(b.N)
+			b.ReportMetric(p50.Seconds()/scale/n, "field-s-p50")
+			b.ReportMetric(mx.Seconds()/scale/n, "field-s-max")
+			b.ReportMetric(apply.Seconds()/scale/n, "field-s-apply")
+		})
+	}
+}
