@@ -37,7 +37,15 @@ func prioritize(t testing.TB, lab *failovertest.Lab, cfg failover.Config) failov
 
 // outage kills the source pool under warm peers, fails over, and returns
 // what the peers saw.
-func outage(t testing.TB, prioritized bool, scale float64, lat lynctest.Latency) ([]failovertest.PeerOutage, time.Duration) {
+// run is what outage measured.
+type run struct {
+	outages []failovertest.PeerOutage
+	built   time.Duration // MarkOutage -> Apply begins (plan built)
+	applied time.Duration // Apply
+	scripts int           // WinRM scripts run during Apply, every host
+}
+
+func outage(t testing.TB, prioritized bool, scale float64, lat lynctest.Latency, strategy failover.Strategy) run {
 	t.Helper()
 	lab := failovertest.Start(t, failovertest.Options{Latency: lat})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // hang guard
@@ -49,12 +57,14 @@ func outage(t testing.TB, prioritized bool, scale float64, lat lynctest.Latency)
 	if prioritized {
 		cfg = prioritize(t, lab, cfg)
 	}
+	cfg.Strategy = strategy
 	peers, err := lab.StartPeers(ctx, failovertest.PeerOptions{Scale: scale})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer peers.Close()
 	peers.MarkOutage()
+	marked := time.Now()
 	if err := lab.FailPool(failovertest.SourcePool); err != nil {
 		t.Fatal(err)
 	}
@@ -63,15 +73,18 @@ func outage(t testing.TB, prioritized bool, scale float64, lat lynctest.Latency)
 		t.Fatal(err)
 	}
 	defer p.Close()
+	lab.Deployment().ResetCounters()
 	start := time.Now()
 	if r, err := p.Apply(ctx, nil); err != nil {
 		t.Fatalf("Apply: %v (%v)", err, r.State)
 	}
-	applied := time.Since(start)
+	res := run{applied: time.Since(start), scripts: lab.Deployment().Counters().Scripts}
 	if err := peers.Wait(ctx); err != nil {
 		t.Fatalf("peers never federated again: %v %v", err, peers.Outages())
 	}
-	return peers.Outages(), applied
+	res.outages = peers.Outages()
+	res.built = start.Sub(marked)
+	return res
 }
 
 func TestPeersFederateAgainAfterFailover(t *testing.T) {
@@ -79,7 +92,7 @@ func TestPeersFederateAgainAfterFailover(t *testing.T) {
 	for name, prio := range map[string]bool{"single": false, "prioritized": true} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			out, _ := outage(t, prio, 0.0005, lynctest.Latency{})
+			out := outage(t, prio, 0.0005, lynctest.Latency{}, failover.Runbook).outages
 			if _, _, n := failovertest.Summary(out); n != 5 {
 				t.Fatalf("%d of 5 peers restored: %v", n, out)
 			}
@@ -101,30 +114,53 @@ func TestStartPeersRefusesBadOptions(t *testing.T) {
 // BenchmarkRemoteOutage measures, over 5 warm peers (TTL 300 s, reconnect
 // 10 s, connect timeout 5 s) against the field-like profile of the
 // project's reference (round trip 20 ms, process start 1 s, import 5 s,
-// stop 20 s, start 20 s, CMS replication 60 s; Runbook, 2 servers), all
-// times 0.001, the outage from the source pool's death to each peer's
-// first federation with the target pool, and Apply, in field seconds: with
-// a single SRV the A record's old TTL dominates; with the prioritized set a
-// peer falls over on its next attempt once the target pool serves.
+// stop 20 s, start 20 s, CMS replication 60 s; 2 servers; the lab's 5 ms
+// poll, 5 s in field time), all times 0.001, in field seconds: the outage
+// from the source pool's death to each peer's first federation with the
+// target pool (p50, max; the plan is built within it), federation restored
+// (the first peer, from the start of Apply) and its ratio to the strategy's
+// floor (stop + start + replication for Runbook; replication + one restart
+// for Rolling), Apply, and the WinRM scripts Apply ran. With a single SRV
+// the A record's old TTL dominates; with the prioritized set a peer falls
+// over on its next attempt once the target pool serves.
+//
+//	go test -run '^$' -bench BenchmarkRemoteOutage -benchtime 3x ./failover/failovertest
 func BenchmarkRemoteOutage(b *testing.B) {
 	const scale = 0.001
 	lat := lynctest.Latency{RoundTrip: 20 * time.Millisecond, ProcessStart: time.Second, ModuleImport: 5 * time.Second,
 		ServiceStop: 20 * time.Second, ServiceStart: 20 * time.Second, Replication: 60 * time.Second, Scale: scale}
-	for _, tc := range []struct {
-		name string
-		prio bool
-	}{{"srv=single", false}, {"srv=prioritized", true}} {
-		b.Run(tc.name, func(b *testing.B) {
-			var p50, mx, apply time.Duration
-			for b.Loop() {
-				out, ap := outage(b, tc.prio, scale, lat)
-				a, m, _ := failovertest.Summary(out)
-				p50, mx, apply = p50+a, mx+m, apply+ap
+	floor := map[failover.Strategy]time.Duration{
+		failover.Runbook: lat.ServiceStop + lat.ServiceStart + lat.Replication,
+		failover.Rolling: lat.Replication + lat.ServiceStop + lat.ServiceStart,
+	}
+	for _, st := range []failover.Strategy{failover.Runbook, failover.Rolling} {
+		for _, prio := range []bool{false, true} {
+			name := "srv=single"
+			if prio {
+				name = "srv=prioritized"
 			}
-			n := float64(b.N)
-			b.ReportMetric(p50.Seconds()/scale/n, "field-s-p50")
-			b.ReportMetric(mx.Seconds()/scale/n, "field-s-max")
-			b.ReportMetric(apply.Seconds()/scale/n, "field-s-apply")
-		})
+			b.Run(string(st)+"/"+name, func(b *testing.B) {
+				var p50, mx, apply, restored time.Duration
+				scripts := 0
+				for b.Loop() {
+					r := outage(b, prio, scale, lat, st)
+					a, m, _ := failovertest.Summary(r.outages)
+					first := m
+					for _, o := range r.outages {
+						first = min(first, o.Outage)
+					}
+					p50, mx, apply, restored = p50+a, mx+m, apply+r.applied, restored+first-r.built
+					scripts += r.scripts
+				}
+				n := float64(b.N)
+				field := func(d time.Duration) float64 { return d.Seconds() / scale / n }
+				b.ReportMetric(field(p50), "field-s-p50")
+				b.ReportMetric(field(mx), "field-s-max")
+				b.ReportMetric(field(apply), "field-s-apply")
+				b.ReportMetric(field(restored), "field-s-restored")
+				b.ReportMetric(field(restored)/floor[st].Seconds(), "restored/floor")
+				b.ReportMetric(float64(scripts)/n, "scripts/apply")
+			})
+		}
 	}
 }
