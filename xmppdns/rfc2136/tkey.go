@@ -16,10 +16,6 @@ import (
 // shorten it; AD keeps contexts for the ticket's life).
 const tkeyLifetime = time.Hour
 
-// tkeyRounds bounds the TKEY exchanges of one negotiation. Kerberos with
-// mutual authentication needs one (AP-REQ, AP-REP).
-const tkeyRounds = 3
-
 // gssStats counts what the Kerberos configuration cost.
 type gssStats struct {
 	negotiations atomic.Int64 // contexts negotiated
@@ -124,30 +120,28 @@ func (k *Kerberos) negotiate(ctx context.Context, c config) (*gssContext, error)
 	if s.err != nil {
 		return nil, s.err
 	}
-	tok := s.tok
-	for range tkeyRounds {
-		k.stats.tkeys.Add(1)
-		tk, later, err := c.tkey(ctx, keyName, tok)
-		if err != nil {
-			return nil, err
-		}
-		in, err := hex.DecodeString(tk.Key)
-		if err != nil || len(in) == 0 {
-			return nil, fmt.Errorf("%w: TKEY answer from %s carries no token", ErrKerberos, c.server)
-		}
-		if err := s.g.finish(in); err != nil {
-			return nil, err
-		}
-		if err := later.check(s.g); err != nil {
-			return nil, fmt.Errorf("%w: the TKEY answer from %s: %w", ErrResponseSig, c.server, err)
-		}
-		if exp := time.Unix(int64(tk.Expiration), 0); tk.Expiration != 0 && exp.Before(s.g.expiry) {
-			s.g.expiry = exp
-		}
-		k.stats.negotiations.Add(1)
-		return s.g, nil
+	// Kerberos with mutual authentication takes one TKEY exchange: the
+	// AP-REQ out, the AP-REP back.
+	k.stats.tkeys.Add(1)
+	tk, later, err := c.tkey(ctx, keyName, s.tok)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("%w: no context after %d TKEY exchanges", ErrKerberos, tkeyRounds)
+	in, err := hex.DecodeString(tk.Key)
+	if err != nil || len(in) == 0 {
+		return nil, fmt.Errorf("%w: TKEY answer from %s carries no token", ErrKerberos, c.server)
+	}
+	if err := s.g.finish(in); err != nil {
+		return nil, err
+	}
+	if err := later.check(s.g); err != nil {
+		return nil, fmt.Errorf("%w: the TKEY answer from %s: %w", ErrResponseSig, c.server, err)
+	}
+	if exp := time.Unix(int64(tk.Expiration), 0); tk.Expiration != 0 && exp.Before(s.g.expiry) {
+		s.g.expiry = exp
+	}
+	k.stats.negotiations.Add(1)
+	return s.g, nil
 }
 
 // tkey sends one TKEY query (RFC 2930 §4, RFC 3645 §3.1.1: the token in the
