@@ -288,3 +288,57 @@ func TestWorkgroupEdge(t *testing.T) {
 		t.Fatalf("local account on the Edge: %v", err)
 	}
 }
+
+// statusConn turns the first "HTTP/1.1 200" it reads into a 500 (the
+// answer to an empty AUTHENTICATE over HTTP) and records Close.
+type statusConn struct {
+	net.Conn
+	once   sync.Once
+	closed chan struct{}
+	shut   sync.Once
+}
+
+func (c *statusConn) Read(b []byte) (int, error) {
+	n, err := c.Conn.Read(b)
+	if i := bytes.Index(b[:n], []byte("HTTP/1.1 200")); i >= 0 {
+		c.once.Do(func() { b[i+9] = '5' })
+	}
+	return n, err
+}
+
+func (c *statusConn) Close() error {
+	c.shut.Do(func() { close(c.closed) })
+	return c.Conn.Close()
+}
+
+// TestNTLMAuthenticateRefusedClosesConn: an AUTHENTICATE answered neither
+// 200 nor 401 fails the handshake, and its connection is closed, not leaked.
+func TestNTLMAuthenticateRefusedClosesConn(t *testing.T) {
+	t.Parallel()
+	d := ntlmDeployment(t, lynctest.WinRMService{})
+	ep := ntlmEndpoint(d, "fe01.contoso.com", false)
+	conns := make(chan *statusConn, 8)
+	ep.Dial = func(ctx context.Context, n, a string) (net.Conn, error) {
+		c, err := d.DialContext(ctx, n, a)
+		if err != nil {
+			return nil, err
+		}
+		sc := &statusConn{Conn: c, closed: make(chan struct{})}
+		conns <- sc
+		return sc, nil
+	}
+	w := testRunner(t, ep)
+	_, err := w.p.post(t.Context(), "Receive", receiveRequest(w))
+	var pe *ProtocolError
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "HTTP 500 to AUTHENTICATE") {
+		t.Fatalf("err = %v, want the handshake's ProtocolError", err)
+	}
+	if len(conns) != 1 {
+		t.Fatalf("%d connections dialled, want 1", len(conns))
+	}
+	select {
+	case <-(<-conns).closed:
+	default:
+		t.Fatal("the connection of the failed handshake was left open")
+	}
+}

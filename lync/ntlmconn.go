@@ -203,11 +203,11 @@ func (p *ntlmPool) login(ctx context.Context, body []byte) (*ntlmConn, *answer, 
 	if c.sess = nc.SecuritySession(); c.sess == nil || !nc.Complete() {
 		return nil, nil, &ProtocolError{Op: "NTLM handshake", Err: errors.New("no security context")}
 	}
+	if p.seal && a.status != http.StatusOK {
+		return nil, nil, &ProtocolError{Op: "NTLM handshake", Err: fmt.Errorf("HTTP %d to AUTHENTICATE", a.status)}
+	}
 	ok = true
 	if p.seal {
-		if a.status != http.StatusOK {
-			return nil, nil, &ProtocolError{Op: "NTLM handshake", Err: fmt.Errorf("HTTP %d to AUTHENTICATE", a.status)}
-		}
 		return c, nil, nil
 	}
 	return c, a, nil
