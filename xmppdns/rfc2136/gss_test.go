@@ -130,6 +130,33 @@ func TestGSSTSIGRenegotiatesAContextTheServerForgot(t *testing.T) {
 	wantServer(t, target{zone: "example.test.", addr: l.bind.Addr}, "second", dns.TypeA, "second.example.test.\t60\tIN\tA\t192.0.2.2")
 }
 
+// TestGSSTSIGConcurrentFirstCallsNegotiateOnce starts writes at once on a
+// provider with no context yet: they share one negotiation.
+func TestGSSTSIGConcurrentFirstCallsNegotiateOnce(t *testing.T) {
+	l := startGSSLab(t, suiteZoneText)
+	p := l.provider(gssUser)
+	const n = 8
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			_, err := p.SetRecords(context.Background(), "example.test.", []libdns.Record{addr(fmt.Sprintf("c%d", i), "192.0.2.1", 60)})
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st := p.Kerberos.Stats(); st.Negotiations != 1 || st.TKEYExchanges != 1 {
+		t.Fatalf("%d concurrent first writes: %d negotiations, %d TKEY exchanges; want 1 and 1", n, st.Negotiations, st.TKEYExchanges)
+	}
+	for i := range n {
+		name := fmt.Sprintf("c%d", i)
+		wantServer(t, target{zone: "example.test.", addr: l.bind.Addr}, name, dns.TypeA, name+".example.test.\t60\tIN\tA\t192.0.2.1")
+	}
+}
+
 // TestGSSTSIGKrb5ConfAndEnctypes signs with each AES enctype the KDC issues,
 // chosen through a krb5.conf file (Kerberos.Krb5Conf): the session key, the
 // acceptor's subkey and the MIC checksums follow it (external-dns#5123 saw

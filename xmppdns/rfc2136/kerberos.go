@@ -52,7 +52,8 @@ type Kerberos struct {
 
 	mu       sync.Mutex
 	cl       *client.Client
-	sessions map[string]*gssContext // by gssKey
+	sessions map[string]*gssContext   // by gssKey
+	pending  map[string]chan struct{} // by gssKey: a negotiation under way, closed when it ends
 	stats    gssStats
 }
 

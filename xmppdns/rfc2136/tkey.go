@@ -39,26 +39,50 @@ func gssKey(server, spn string) string { return server + " " + spn }
 
 // context returns a usable security context with c's server, negotiating
 // one (RFC 3645 §3.1: TKEY mode 3) when there is none or it is about to
-// expire. Calls that find none at the same time each negotiate (the server
-// keeps both contexts); the last one is kept for later calls.
+// expire. Calls that find none while another call negotiates wait for that
+// negotiation and take its context; if it fails, one of them negotiates.
 func (k *Kerberos) context(ctx context.Context, c config) (*gssContext, error) {
 	id := gssKey(c.server, c.spn)
-	k.mu.Lock()
-	g := k.sessions[id]
-	k.mu.Unlock()
-	if g.usable(time.Now()) {
-		return g, nil
+	for {
+		k.mu.Lock()
+		if g := k.sessions[id]; g.usable(time.Now()) {
+			k.mu.Unlock()
+			return g, nil
+		}
+		wait, busy := k.pending[id]
+		if !busy {
+			done := make(chan struct{})
+			if k.pending == nil {
+				k.pending = map[string]chan struct{}{}
+			}
+			k.pending[id] = done
+			k.mu.Unlock()
+			return k.negotiateFor(ctx, c, id, done)
+		}
+		k.mu.Unlock()
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			return nil, fmt.Errorf("%w: waiting for a negotiation with %s: %w", ErrKerberos, c.server, ctx.Err())
+		}
 	}
+}
+
+// negotiateFor negotiates the context id, keeps it when it is established,
+// and wakes the calls waiting for it (done).
+func (k *Kerberos) negotiateFor(ctx context.Context, c config, id string, done chan struct{}) (*gssContext, error) {
 	g, err := k.negotiate(ctx, c)
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.pending, id)
+	close(done)
 	if err != nil {
 		return nil, err
 	}
-	k.mu.Lock()
 	if k.sessions == nil {
 		k.sessions = map[string]*gssContext{}
 	}
 	k.sessions[id] = g
-	k.mu.Unlock()
 	return g, nil
 }
 
