@@ -47,8 +47,7 @@ type BIND struct {
 // (or fails it, see Require) when named is not installed.
 func StartBIND(t testing.TB, zone, zoneText string) *BIND {
 	t.Helper()
-	named := Require(t, "named", "bind9")
-	return newBIND(t, zone).start(t, named, zoneText)
+	return StartBINDWith(t, zone, zoneText, BINDOptions{})
 }
 
 // BINDOptions adjusts what StartBINDWith configures.
