@@ -23,7 +23,9 @@ const (
 	// (Get-CsAccessEdgeConfiguration).
 	CheckAccessEdge Check = "access-edge"
 	// CheckPartners: at least one XMPP allowed partner exists
-	// (Get-CsXmppAllowedPartner); a warning when none does.
+	// (Get-CsXmppAllowedPartner); a warning when none does. With
+	// Verify.IMReceiver, the receiver's domain must be one of them (an
+	// error otherwise: Test-CsXmppIM would fail after every change).
 	CheckPartners Check = "xmpp-partners"
 	// CheckVersion: the product the topology reports (the Edge service's
 	// Version) has XMPP federation: Lync Server 2013 or Skype for Business

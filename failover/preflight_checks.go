@@ -3,11 +3,13 @@ package failover
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/xmppfed/edgefailover/edge"
+	"github.com/xmppfed/edgefailover/internal/dnsname"
 	"github.com/xmppfed/edgefailover/lync"
 )
 
@@ -62,24 +64,52 @@ func checkAccessEdge(ctx context.Context, mgmt *lync.Client) []Finding {
 	return []Finding{f}
 }
 
-func checkPartners(ctx context.Context, mgmt *lync.Client) []Finding {
+// checkPartners reads the XMPP allowed partners; with an IM receiver
+// (Verify.IMReceiver, "" for none), its domain must be one of them, or
+// verify/xmpp-im would fail only after every change, and roll them back.
+func checkPartners(ctx context.Context, mgmt *lync.Client, receiver string) []Finding {
 	ps, err := mgmt.Federation.XmppPartners(ctx)
 	if err != nil {
 		return readFailed(CheckPartners, "Global", "Get-CsXmppAllowedPartner", err)
 	}
+	out := []Finding{partnersFinding(ps)}
+	if receiver != "" {
+		out = append(out, receiverFinding(ps, receiver))
+	}
+	return out
+}
+
+func partnersFinding(ps []lync.XmppPartner) Finding {
 	f := Finding{Check: CheckPartners, Subject: "Global", Severity: SeverityOK}
 	if len(ps) == 0 {
 		f.Severity = SeverityWarning
 		f.Message = "no XMPP allowed partner: no XMPP domain can federate with this deployment"
 		f.Fix = "add the partners with New-CsXmppAllowedPartner, or accept the warning when none is meant to exist yet"
-		return []Finding{f}
+		return f
 	}
 	doms := make([]string, len(ps))
 	for i, p := range ps {
 		doms[i] = p.Domain
 	}
 	f.Message = fmt.Sprintf("XMPP allowed partners (%d): %s", len(ps), strings.Join(doms, ", "))
-	return []Finding{f}
+	return f
+}
+
+// receiverFinding: the XMPP gateway sends Test-CsXmppIM's IM only to a
+// domain of an allowed partner (its Domain or AdditionalDomains).
+func receiverFinding(ps []lync.XmppPartner, receiver string) Finding {
+	_, domain, _ := strings.Cut(receiver, "@") // user@domain: checked by normalize
+	f := Finding{Check: CheckPartners, Subject: receiver, Severity: SeverityOK,
+		Message: "the IM receiver's domain " + domain + " is an XMPP allowed partner"}
+	for _, p := range ps {
+		if dnsname.Equal(p.Domain, domain) || slices.ContainsFunc(p.AdditionalDomains, func(d string) bool { return dnsname.Equal(d, domain) }) {
+			return f
+		}
+	}
+	f.Severity = SeverityError
+	f.Message = "the IM receiver's domain " + domain + " is not an XMPP allowed partner: verify/xmpp-im would fail after every change"
+	f.Fix = "add it with New-CsXmppAllowedPartner, or set Verify.IMReceiver to a user of an allowed partner"
+	return f
 }
 
 // checkCertificates reads the AccessEdgeExternal certificates on one Edge

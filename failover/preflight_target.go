@@ -29,6 +29,8 @@ type Target struct {
 	Servers []*edge.Server
 	// Preflight tunes the checks (window, reachability, accepted warnings).
 	Preflight Preflight
+
+	imReceiver string // New's Verify.IMReceiver: its domain must be a partner
 }
 
 // CheckTarget runs the preflight checks of New on t, the independent ones
@@ -72,7 +74,7 @@ func CheckTarget(ctx context.Context, t Target) ([]Finding, error) {
 // runChecks runs the checks of New on the target pool it opened.
 func runChecks(ctx context.Context, c Config, l *live) []Finding {
 	t := Target{Management: c.Management, Pool: c.TargetPool, Names: []string{c.FederationHost},
-		Servers: l.pool.Servers(), Preflight: c.Preflight}
+		Servers: l.pool.Servers(), Preflight: c.Preflight, imReceiver: c.Verify.IMReceiver}
 	for _, d := range c.Domains {
 		t.Names = append(t.Names, d.Name)
 	}
@@ -88,7 +90,7 @@ func checkTarget(ctx context.Context, t Target, es lync.EdgeService, fqdns []str
 	var wg sync.WaitGroup
 	groups[0] = checkVersion(t.Pool, es)
 	wg.Go(func() { groups[1] = checkAccessEdge(ctx, t.Management) })
-	wg.Go(func() { groups[2] = checkPartners(ctx, t.Management) })
+	wg.Go(func() { groups[2] = checkPartners(ctx, t.Management, t.imReceiver) })
 	for i, srv := range t.Servers {
 		wg.Go(func() { groups[3+i] = checkCertificates(ctx, t, srv) })
 	}

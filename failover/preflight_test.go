@@ -210,3 +210,41 @@ func TestCheckTarget(t *testing.T) {
 		t.Errorf("CheckTarget of a bad pool name: %v", err)
 	}
 }
+
+// TestPreflightIMReceiverNotPartner: a receiver whose domain is no XMPP
+// allowed partner would fail verify/xmpp-im only after every change, so
+// New refuses it before the first one; a partner's receiver is an ok
+// finding.
+func TestPreflightIMReceiverNotPartner(t *testing.T) {
+	t.Parallel()
+	lab := failovertest.Start(t, failovertest.Options{})
+	cfg := forward(lab)
+	cfg.Verify.IMPool = failovertest.FrontEndPool
+	cfg.Verify.IMReceiver = "bob@other.example"
+	before := snapshot(t, lab)
+	p, err := failover.New(context.Background(), cfg)
+	if err == nil {
+		p.Close()
+		t.Fatal("New accepted a receiver of no partner")
+	}
+	var pe *failover.PreflightError
+	if !errors.As(err, &pe) || !errors.Is(err, failover.ErrPreflightFindings) {
+		t.Fatalf("err = %v, want ErrPreflightFindings", err)
+	}
+	found := false
+	for _, f := range pe.Findings {
+		if f.Check == failover.CheckPartners && f.Subject == "bob@other.example" && f.Severity == failover.SeverityError && f.Fix != "" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no error finding of the receiver in %v", pe.Findings)
+	}
+	assertUnchanged(t, lab, before)
+
+	cfg.Verify.IMReceiver = strings.ToUpper(failovertest.PartnerUser)
+	text := newPlan(t, cfg).String()
+	if want := "[ok] xmpp-partners " + strings.ToUpper(failovertest.PartnerUser) + ": the IM receiver's domain"; !strings.Contains(text, want) {
+		t.Errorf("dry run lacks %q:\n%s", want, text)
+	}
+}
