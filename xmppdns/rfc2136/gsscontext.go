@@ -146,7 +146,7 @@ func (g *gssContext) Verify(msg []byte, t *dns.TSIG) error {
 	if err != nil || len(mac) < 16 {
 		return fmt.Errorf("%w: malformed GSS-TSIG MAC", dns.ErrSig)
 	}
-	if len(mac) >= 3 && mac[0] == 0x04 && mac[1] == 0x04 && mac[2]&gssapi.MICTokenFlagSentByAcceptor == 0 {
+	if mac[0] == 0x04 && mac[1] == 0x04 && mac[2]&gssapi.MICTokenFlagSentByAcceptor == 0 {
 		return fmt.Errorf("%w: %w", dns.ErrSig, ErrSignatureEchoed)
 	}
 	var tok gssapi.MICToken
