@@ -184,13 +184,15 @@ func (e *engine) start(ctx context.Context, s *Step) error {
 	return e.appendLocked(ctx, Record{Kind: RecordStart, Step: s.ID})
 }
 
-// stop records a decision (failed, veto, rolling-back) and stops new
-// starts. The decision holds even if it cannot be recorded.
+// stop records a decision (failed, veto, rolling-back; none for a zero r)
+// and stops new starts. The decision holds even if it cannot be recorded.
 func (e *engine) stop(ctx context.Context, r Record) {
 	e.jmu.Lock()
 	defer e.jmu.Unlock()
 	e.stopping = true
-	_ = e.appendLocked(context.WithoutCancel(ctx), r)
+	if r.Kind != "" {
+		_ = e.appendLocked(context.WithoutCancel(ctx), r)
+	}
 }
 
 // run schedules the steps and returns the errors of the steps that failed.
@@ -263,7 +265,7 @@ func (e *engine) runStep(ctx context.Context, s *Step) error {
 		if errors.Is(err, errStopping) {
 			return err
 		}
-		e.stop(ctx, Record{Kind: RecordRollingBack, Error: "the start of step " + s.ID + " could not be recorded"})
+		e.stop(ctx, Record{}) // finish records the decision, with this error as its cause
 		e.setOutcome(s, OutcomeFailed, err)
 		return &StepError{Step: s.ID, Phase: PhaseDo, Err: fmt.Errorf("failover: journal: %w", err)}
 	}

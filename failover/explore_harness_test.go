@@ -456,11 +456,6 @@ type states struct {
 	before, after failovertest.State
 }
 
-func (x *explorer) snap(t *testing.T, lab *failovertest.Lab) failovertest.State {
-	t.Helper()
-	return snapshot(t, lab)
-}
-
 // explorer runs schedules over one variant.
 type explorer struct {
 	v  variant
@@ -483,13 +478,13 @@ func (x *explorer) lab(t *testing.T) (*failovertest.Lab, failover.Config) {
 // clean apply.
 func (x *explorer) reference(t *testing.T) {
 	lab, cfg := x.lab(t)
-	x.st.before = x.snap(t, lab)
+	x.st.before = snapshot(t, lab)
 	p := newPlan(t, cfg)
 	rep, err := p.Apply(context.Background(), &failover.ApplyOptions{Concurrency: 1})
 	if err != nil || rep.State != failover.StateApplied {
 		t.Fatalf("%s: clean apply: %v\n%v", x.v.Name, err, rep)
 	}
-	x.st.after = x.snap(t, lab)
+	x.st.after = snapshot(t, lab)
 	if cmp.Equal(x.st.before, x.st.after) {
 		t.Fatalf("%s: the apply changed nothing", x.v.Name)
 	}
@@ -505,7 +500,7 @@ func (x *explorer) run(t *testing.T, s schedule) *outcome {
 	t.Cleanup(func() { close(grave) })
 	lab, cfg := x.lab(t)
 	journal := filepath.Join(t.TempDir(), "failover.journal")
-	if diff := cmp.Diff(x.st.before, x.snap(t, lab)); diff != "" {
+	if diff := cmp.Diff(x.st.before, snapshot(t, lab)); diff != "" {
 		t.Fatalf("a new lab is not in the before-state:\n%s", diff)
 	}
 	eventsOf := func(proc int) []event {
@@ -527,8 +522,8 @@ func (x *explorer) run(t *testing.T, s schedule) *outcome {
 		return "in between: " + cmp.Diff(x.st.before, st)
 	}
 	// check is invariant (b): the state reported matches the lab.
-	check := func(name string, r result, prev failovertest.State) failovertest.State {
-		now := x.snap(t, lab)
+	check := func(name string, proc int, r result, prev failovertest.State) failovertest.State {
+		now := snapshot(t, lab)
 		if r.crashed {
 			return now
 		}
@@ -553,7 +548,7 @@ func (x *explorer) run(t *testing.T, s schedule) *outcome {
 				out.violate("%s reported %s, the lab is %s", name, r.rep.State, w)
 			}
 		case failover.StateInconsistent:
-			if !hasUndoFault(eventsOf(procOf(name))) {
+			if !hasUndoFault(eventsOf(proc)) {
 				out.violate("%s reported inconsistent though no undo fault was injected in it: %v", name, r.err)
 			}
 		}
@@ -588,7 +583,7 @@ func (x *explorer) run(t *testing.T, s schedule) *outcome {
 	p0 := newProc()
 	r := p0.run(t, journal, false, apply)
 	out.trace = append(out.trace, r.trace...)
-	cur := check("p0:apply", r, x.st.before)
+	cur := check("p0:apply", 0, r, x.st.before)
 	pureCrash := r.crashed && len(p0.events) == 1
 	last := r
 	lastOp := "apply"
@@ -601,7 +596,7 @@ func (x *explorer) run(t *testing.T, s schedule) *outcome {
 			if _, err := inspect(journal, cfg); err != nil && !errors.Is(err, failover.ErrJournalEmpty) {
 				out.violate("Inspect after the crash: %v", err)
 			}
-			if now := x.snap(t, lab); !cmp.Equal(now, cur) {
+			if now := snapshot(t, lab); !cmp.Equal(now, cur) {
 				out.violate("Inspect changed the lab: %s", cmp.Diff(cur, now))
 			}
 			op, name = resume, "resume"
@@ -620,7 +615,7 @@ func (x *explorer) run(t *testing.T, s schedule) *outcome {
 		crashedBefore = r.crashed
 		out.trace = append(out.trace, r.trace...)
 		label := fmt.Sprintf("p%d:%s", pn.idx, name)
-		cur = check(label, r, before)
+		cur = check(label, pn.idx, r, before)
 		// (d) A Resume with no fault of its own of an apply that only
 		// crashed finishes the failover.
 		notBegun := errors.Is(r.err, failover.ErrJournalEmpty) || errors.Is(r.err, failover.ErrPlanEnded)
@@ -657,7 +652,7 @@ func (x *explorer) run(t *testing.T, s schedule) *outcome {
 		op, name = rollback, "rollback"
 	}
 	r = again.run(t, journal, false, op)
-	if now := x.snap(t, lab); !cmp.Equal(now, cur) {
+	if now := snapshot(t, lab); !cmp.Equal(now, cur) {
 		out.violate("a second %s changed the lab: %s", name, cmp.Diff(cur, now))
 	}
 	if name == "resume" && r.rep != nil {
@@ -700,12 +695,6 @@ func decision(journal string) string {
 		}
 	}
 	return ""
-}
-
-func procOf(label string) int {
-	var n int
-	fmt.Sscanf(label, "p%d:", &n)
-	return n
 }
 
 func hasUndoFault(es []event) bool {

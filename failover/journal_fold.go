@@ -96,9 +96,3 @@ func recordCause(r Record) string {
 	}
 	return r.Error
 }
-
-// touched reports whether a step's history holds a start: its change may
-// have been made at some point.
-func (js *journalState) touched(id string) bool {
-	return slices.Contains(js.history[id], RecordStart)
-}

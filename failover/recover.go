@@ -185,19 +185,14 @@ func Rollback(ctx context.Context, j Journal, cfg Config, opts *ApplyOptions) (*
 		return p, nil, err
 	}
 	set := rollbackSet(e.order, js)
-	changed := false
 	for _, s := range p.Steps {
+		// A step touched before shows as done, undone or undo-failed, so
+		// the report says rolled-back also when an earlier run undid it.
 		e.reports[s.ID].Outcome = outcomeOf(js.steps[s.ID])
-		if len(s.Changes) > 0 && js.touched(s.ID) {
-			changed = true
-		}
 	}
 	e.stop(ctx, Record{Kind: RecordRollback})
 	undoErrs := e.undo(ctx, reverseTopo(e.order, set))
 	rep := e.report(true, len(undoErrs) > 0)
-	if changed && rep.State == StateUnchanged {
-		rep.State = StateRolledBack // undone by an earlier run
-	}
 	return p, rep, e.end(ctx, rep, undoErrs)
 }
 
