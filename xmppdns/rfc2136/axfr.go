@@ -12,14 +12,21 @@ import (
 // axfr transfers zone over TCP with TSIG and returns its records, the SOA
 // once (first). Every message of the transfer must carry a TSIG that chains
 // to the previous one (RFC 8945 §5.3.1), as BIND sends them.
+// A GSS-TSIG context the server forgot (BADKEY) is negotiated again, once.
 func (c config) axfr(ctx context.Context, zone string) ([]dns.RR, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	sig, err := c.signer(ctx)
-	if err != nil {
-		return nil, err
-	}
+	var rrs []dns.RR
+	err := c.signed(ctx, func(sig signer) (err error) {
+		rrs, err = c.axfrWith(ctx, zone, sig)
+		return err
+	})
+	return rrs, err
+}
+
+// axfrWith is one transfer signed with sig.
+func (c config) axfrWith(ctx context.Context, zone string, sig signer) ([]dns.RR, error) {
 	deadline := time.Now().Add(c.timeout)
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d

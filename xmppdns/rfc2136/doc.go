@@ -45,8 +45,9 @@
 // a krb5.conf. The first signed call gets a service ticket for the server's
 // SPN and negotiates a security context in one TKEY exchange (the AP-REQ out,
 // the AP-REP back, mutual authentication checked); calls made meanwhile wait
-// for it, and every later call reuses it until it expires, and a server that forgot it (BADKEY) gets one new
-// negotiation. Writes keep every guarantee above: one UPDATE per call, the
+// for it, and every later call reuses it until it expires. An UPDATE or a
+// transfer that a server answers BADKEY (it forgot the context) gets one new
+// negotiation and is sent once more. Writes keep every guarantee above: one UPDATE per call, the
 // same prerequisites, the answer's signature verified (the acceptor's MIC
 // token; an answer carrying the request's own token back is
 // [ErrSignatureEchoed], never taken for success). Failures to get a ticket

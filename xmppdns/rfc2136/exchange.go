@@ -71,21 +71,13 @@ func (c config) update(ctx context.Context, m *dns.Msg) error {
 	// A truncated answer still carries the rcode; resending the update over
 	// TCP could apply it twice, so it is not resent. A GSS-TSIG context the
 	// server forgot (BADKEY: refused unread) is negotiated again, once.
-	for attempt := 0; ; attempt++ {
-		s, err := c.signer(ctx)
-		if err != nil {
-			return err
-		}
+	return c.signed(ctx, func(s signer) error {
 		r, err := c.exchange(ctx, m, network, &s)
 		if err == nil {
 			err = checkRcode("update", c.server, m.Question[0].Name, r, dns.RcodeSuccess)
 		}
-		if attempt == 0 && s.staleContext(err) {
-			c.krb.forget(c, s.gss)
-			continue
-		}
 		return err
-	}
+	})
 }
 
 // exchange sends m (signed with sign when it is not nil) and returns the

@@ -130,6 +130,29 @@ func TestGSSTSIGRenegotiatesAContextTheServerForgot(t *testing.T) {
 	wantServer(t, target{zone: "example.test.", addr: l.bind.Addr}, "second", dns.TypeA, "second.example.test.\t60\tIN\tA\t192.0.2.2")
 }
 
+// TestGSSTSIGTransferRenegotiatesAContextTheServerForgot: a transfer
+// answered BADKEY renegotiates once, as an UPDATE does, instead of failing
+// until the forgotten context expires.
+func TestGSSTSIGTransferRenegotiatesAContextTheServerForgot(t *testing.T) {
+	l := startGSSLab(t, suiteZoneText)
+	p := l.provider(gssUser)
+	ctx := context.Background()
+	if _, err := p.GetRecords(ctx, "example.test."); err != nil {
+		t.Fatal(err)
+	}
+	rfc2136.ForgetOnServer(p.Kerberos)
+	recs, err := p.GetRecords(ctx, "example.test.")
+	if err != nil {
+		t.Fatalf("transfer after the server forgot the context: %v", err)
+	}
+	if len(recs) == 0 {
+		t.Fatal("the transfer returned no records")
+	}
+	if st := p.Kerberos.Stats(); st.Negotiations != 2 || st.TKEYExchanges != 2 {
+		t.Fatalf("%d negotiations, %d TKEY exchanges; want 2 and 2 (one renegotiation after BADKEY)", st.Negotiations, st.TKEYExchanges)
+	}
+}
+
 // TestGSSTSIGConcurrentFirstCallsNegotiateOnce starts writes at once on a
 // provider with no context yet: they share one negotiation.
 func TestGSSTSIGConcurrentFirstCallsNegotiateOnce(t *testing.T) {

@@ -63,6 +63,24 @@ func (s signer) verify(wire []byte, requestMAC string, timersOnly bool) error {
 	return dns.TsigVerify(wire, s.secret, requestMAC, timersOnly)
 }
 
+// signed runs call with the key to sign with now and, when the server
+// answers BADKEY for a GSS-TSIG context it forgot (the request refused
+// unread), once more after a new negotiation.
+func (c config) signed(ctx context.Context, call func(signer) error) error {
+	for attempt := 0; ; attempt++ {
+		s, err := c.signer(ctx)
+		if err != nil {
+			return err
+		}
+		err = call(s)
+		if attempt == 0 && s.staleContext(err) {
+			c.krb.forget(c, s.gss)
+			continue
+		}
+		return err
+	}
+}
+
 // staleContext reports whether an answer says the server no longer knows
 // the GSS-TSIG context (BADKEY), so that a new one may be negotiated and the
 // request sent again: the server refused it before looking at it.
