@@ -342,3 +342,69 @@ func TestNTLMAuthenticateRefusedClosesConn(t *testing.T) {
 		t.Fatal("the connection of the failed handshake was left open")
 	}
 }
+
+// lateCancelConn cancels a context once it has read the end of the first
+// sealed answer, and holds back the past deadline that cancellation sets
+// until the next request was written on the connection: the worst order
+// the context's AfterFunc may run in.
+type lateCancelConn struct {
+	net.Conn
+	cancel  context.CancelFunc
+	once    sync.Once
+	written chan struct{}
+	wrote   sync.Once
+	armed   bool
+}
+
+func (c *lateCancelConn) Read(b []byte) (int, error) {
+	n, err := c.Conn.Read(b)
+	if bytes.Contains(b[:n], []byte("--Encrypted Boundary--\r\n")) {
+		c.once.Do(func() { c.armed = true; c.cancel() })
+	}
+	return n, err
+}
+
+func (c *lateCancelConn) Write(b []byte) (int, error) {
+	n, err := c.Conn.Write(b)
+	if c.armed {
+		c.wrote.Do(func() { close(c.written) })
+	}
+	return n, err
+}
+
+func (c *lateCancelConn) SetDeadline(t time.Time) error {
+	if !t.IsZero() && t.Before(time.Now()) {
+		select {
+		case <-c.written:
+		case <-time.After(time.Second):
+		}
+	}
+	return c.Conn.SetDeadline(t)
+}
+
+// TestNTLMCancelAfterAnswer: a context that ends just as its answer was
+// read does not leave a past deadline on a pooled connection, which would
+// fail the next request with an i/o timeout.
+func TestNTLMCancelAfterAnswer(t *testing.T) {
+	t.Parallel()
+	d := ntlmDeployment(t, lynctest.WinRMService{})
+	ep := ntlmEndpoint(d, "fe01.contoso.com", false)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var dials int
+	ep.Dial = func(dctx context.Context, n, a string) (net.Conn, error) {
+		c, err := d.DialContext(dctx, n, a)
+		if err != nil {
+			return nil, err
+		}
+		dials++
+		return &lateCancelConn{Conn: c, cancel: cancel, written: make(chan struct{})}, nil
+	}
+	w := testRunner(t, ep)
+	_, _ = w.p.post(ctx, "Receive", receiveRequest(w))
+	_, err := w.p.post(t.Context(), "Receive", receiveRequest(w))
+	var f *WSManFault
+	if !errors.As(err, &f) {
+		t.Fatalf("the next request: err = %v, want the host's fault (dials %d)", err, dials)
+	}
+}

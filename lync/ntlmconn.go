@@ -243,7 +243,9 @@ func (p *ntlmPool) connect(ctx context.Context) (*ntlmConn, error) {
 	return &ntlmConn{c: c, br: bufio.NewReader(c)}, nil
 }
 
-// exchange writes one POST on c and reads its answer, under ctx.
+// exchange writes one POST on c and reads its answer, under ctx. When ctx
+// ends before exchange returns, it fails with ctx's error and c is spoiled
+// (the caller closes it).
 func exchange(ctx context.Context, c *ntlmConn, ep Endpoint, authz, ctype string, body []byte) (*answer, error) {
 	if dl, ok := ctx.Deadline(); ok {
 		_ = c.c.SetDeadline(dl)
@@ -283,6 +285,11 @@ func exchange(ctx context.Context, c *ntlmConn, ep Endpoint, authz, ctype string
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
 		return fail(fmt.Errorf("reading answer: %w", err))
+	}
+	if !stop() {
+		// ctx ended meanwhile: its AfterFunc may set a past deadline on c at
+		// any time, so c must not serve another request.
+		return fail(ctx.Err())
 	}
 	h := resp.Header
 	if resp.Close {
