@@ -52,12 +52,6 @@ type ntlmChallenge struct {
 	message   []byte // the CHALLENGE message sent
 }
 
-// ntlmIdentity is what an AUTHENTICATE message claims.
-type ntlmIdentity struct {
-	user, domain string
-	flags        uint32
-}
-
 // ntlmTarget names the host in a CHALLENGE: its domain (NetBIOS and DNS
 // names; for a workgroup host, its own names) and its computer names.
 type ntlmTarget struct {

@@ -15,11 +15,10 @@ var errSeal = errors.New("lynctest: NTLM signature mismatch")
 // the acceptor's side (MS-NLMP 3.4.4 and 3.4.5 with extended session
 // security). Not safe for concurrent use: one per connection.
 type ntlmSession struct {
-	flags              uint32
-	inSign, outSign    []byte
-	in, out            *rc4.Cipher
-	inSeq, outSeq      uint32
-	user, domain, kind string
+	flags           uint32
+	inSign, outSign []byte
+	in, out         *rc4.Cipher
+	inSeq, outSeq   uint32
 }
 
 func newNTLMSession(flags uint32, exported []byte) *ntlmSession {
