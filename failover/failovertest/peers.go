@@ -108,8 +108,10 @@ func (l *Lab) StartPeers(ctx context.Context, o PeerOptions) (*Peers, error) {
 		return nil, &OptionError{Field: "Count", Value: strconv.Itoa(o.Count), Reason: "must be 1 to 100"}
 	case o.Scale < 0:
 		return nil, &OptionError{Field: "Scale", Value: fmt.Sprint(o.Scale), Reason: "must not be negative"}
-	case o.ReconnectInterval < 0 || o.ConnectTimeout < 0:
-		return nil, &OptionError{Field: "ReconnectInterval", Value: o.ReconnectInterval.String(), Reason: "durations must not be negative"}
+	case o.ReconnectInterval < 0:
+		return nil, &OptionError{Field: "ReconnectInterval", Value: o.ReconnectInterval.String(), Reason: "must not be negative"}
+	case o.ConnectTimeout < 0:
+		return nil, &OptionError{Field: "ConnectTimeout", Value: o.ConnectTimeout.String(), Reason: "must not be negative"}
 	case !slices.Contains(l.opts.Domains, strings.ToLower(strings.TrimSuffix(o.Domain, "."))):
 		return nil, &OptionError{Field: "Domain", Value: o.Domain, Reason: "not a SIP domain of the lab"}
 	}

@@ -103,10 +103,21 @@ func TestPeersFederateAgainAfterFailover(t *testing.T) {
 func TestStartPeersRefusesBadOptions(t *testing.T) {
 	t.Parallel()
 	lab := failovertest.Start(t, failovertest.Options{})
-	for _, o := range []failovertest.PeerOptions{{Count: -1}, {Scale: -1}, {Domain: "example.org"}, {ConnectTimeout: -time.Second}} {
+	for _, tc := range []struct {
+		o     failovertest.PeerOptions
+		field string
+	}{
+		{failovertest.PeerOptions{Count: -1}, "Count"},
+		{failovertest.PeerOptions{Scale: -1}, "Scale"},
+		{failovertest.PeerOptions{Domain: "example.org"}, "Domain"},
+		{failovertest.PeerOptions{ConnectTimeout: -time.Second}, "ConnectTimeout"},
+		{failovertest.PeerOptions{ReconnectInterval: -time.Second}, "ReconnectInterval"},
+	} {
 		var oe *failovertest.OptionError
-		if _, err := lab.StartPeers(context.Background(), o); !errors.As(err, &oe) {
-			t.Errorf("%+v: err = %v, want *OptionError", o, err)
+		if _, err := lab.StartPeers(context.Background(), tc.o); !errors.As(err, &oe) {
+			t.Errorf("%+v: err = %v, want *OptionError", tc.o, err)
+		} else if oe.Field != tc.field {
+			t.Errorf("%+v: OptionError.Field = %q, want %q", tc.o, oe.Field, tc.field)
 		}
 	}
 }
