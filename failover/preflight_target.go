@@ -56,11 +56,8 @@ func CheckTarget(ctx context.Context, t Target) ([]Finding, error) {
 	if len(es) == 0 {
 		return nil, &edge.NotEdgePoolError{Pool: pool}
 	}
-	var fqdns []string
-	for _, s := range t.Servers {
-		fqdns = append(fqdns, s.FQDN())
-	}
-	if len(fqdns) == 0 && t.Preflight.CheckReachability {
+	var fqdns []string // of t.Servers when nil (checkTarget)
+	if len(t.Servers) == 0 && t.Preflight.CheckReachability {
 		p, err := t.Management.Pools.Get(ctx, pool)
 		if err != nil {
 			return nil, err
@@ -78,14 +75,17 @@ func runChecks(ctx context.Context, c Config, l *live) []Finding {
 	for _, d := range c.Domains {
 		t.Names = append(t.Names, d.Name)
 	}
-	var fqdns []string
-	for _, s := range t.Servers {
-		fqdns = append(fqdns, s.FQDN())
-	}
-	return checkTarget(ctx, t, l.edge, fqdns)
+	return checkTarget(ctx, t, l.edge, nil)
 }
 
+// checkTarget runs the checks; reachability is tested to fqdns, or to
+// t.Servers when fqdns is nil.
 func checkTarget(ctx context.Context, t Target, es lync.EdgeService, fqdns []string) []Finding {
+	if fqdns == nil {
+		for _, s := range t.Servers {
+			fqdns = append(fqdns, s.FQDN())
+		}
+	}
 	groups := make([][]Finding, 3+len(t.Servers)+len(fqdns))
 	var wg sync.WaitGroup
 	groups[0] = checkVersion(t.Pool, es)
