@@ -4,53 +4,53 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/xmppfed/edgefailover/internal/dnsname"
 	"github.com/xmppfed/edgefailover/lync"
 )
 
-// ErrNotEdgePool is matched by the *NotEdgePoolError of DiscoverPool when the
-// pool exists but is not an Edge pool.
-var ErrNotEdgePool = errors.New("edge: not an Edge pool")
-
-// NotEdgePoolError reports a pool that exists in the topology but has no Edge
-// Server service (a Front End pool, for instance). It matches ErrNotEdgePool.
-type NotEdgePoolError struct {
-	Pool     string
-	Services []string // the pool's service identities, as Get-CsPool listed them
-}
-
-func (e *NotEdgePoolError) Error() string {
-	return fmt.Sprintf("edge: pool %s is not an Edge pool (services: %v)", e.Pool, e.Services)
-}
-
-// Is reports whether target is ErrNotEdgePool.
-func (e *NotEdgePoolError) Is(target error) bool { return target == ErrNotEdgePool }
-
 // OpenFunc returns a client that reaches the management shell of one server
 // of a pool, for DiscoverPool; lync.Dial with the server's Endpoint, usually.
 type OpenFunc func(ctx context.Context, serverFQDN string) (*lync.Client, error)
 
+// DiscoverOptions chooses what DiscoverPool opens. The zero value opens
+// every computer of the pool.
+type DiscoverOptions struct {
+	// Servers, when given, are the servers of the pool to open, in this
+	// order (e.g. leaving out one that is down for maintenance); each must
+	// be a computer of the pool as Get-CsPool lists it, named in any case,
+	// with or without a trailing dot. Default: every computer of the pool.
+	Servers []string
+}
+
 // DiscoverPool reads the Edge pool poolFQDN from the topology through mgmt
 // (a client of any host with the management shell) and returns it with a
-// Server per computer of the pool, each reached through a client from open
-// (called concurrently, at most DefaultConcurrency at once). The pool's
-// EdgeService holds the Get-CsService -EdgeServer record.
+// Server per computer of the pool (or per server of opts.Servers), each
+// reached through a client from open (called concurrently, at most
+// DefaultConcurrency at once). The pool's EdgeService holds the
+// Get-CsService -EdgeServer record.
 //
 // A pool the topology lacks gives an error matching lync.ErrNotFound; a pool
-// that is not an Edge pool a *NotEdgePoolError; a failure of open a
-// *ServerError with Op "open" (the clients already opened are closed then).
-// The returned pool owns the clients: Close it when done.
+// that is not an Edge pool a *NotEdgePoolError; a server of opts.Servers
+// that is not a computer of the pool a *NotMemberError (before any client
+// is opened); a failure of open a *ServerError with Op "open" (the clients
+// already opened are closed then). The returned pool owns the clients:
+// Close it when done.
 //
 // Runs on mgmt: Get-CsPool -Identity <pool>, then Get-CsService -EdgeServer -PoolFqdn <pool>.
-func DiscoverPool(ctx context.Context, mgmt *lync.Client, poolFQDN string, open OpenFunc) (*Pool, error) {
+func DiscoverPool(ctx context.Context, mgmt *lync.Client, poolFQDN string, open OpenFunc, opts DiscoverOptions) (*Pool, error) {
 	fqdn, err := dnsname.ParseFQDN(poolFQDN)
 	if err != nil {
 		return nil, inputError("pool FQDN", poolFQDN, err)
 	}
 	if mgmt == nil || open == nil {
 		return nil, inputError("DiscoverPool arguments", fqdn, errors.New("nil management client or open func"))
+	}
+	chosen, err := parseServers(opts.Servers)
+	if err != nil {
+		return nil, err
 	}
 	info, err := mgmt.Pools.Get(ctx, fqdn)
 	if err != nil {
@@ -73,7 +73,13 @@ func DiscoverPool(ctx context.Context, mgmt *lync.Client, poolFQDN string, open 
 	if len(info.Computers) == 0 {
 		return nil, inputError("pool", fqdn, ErrNoServers)
 	}
-	servers, err := openServers(ctx, info.Computers, open)
+	computers := info.Computers
+	if chosen != nil {
+		if computers, err = members(fqdn, info.Computers, chosen); err != nil {
+			return nil, err
+		}
+	}
+	servers, err := openServers(ctx, computers, open)
 	if err != nil {
 		return nil, err
 	}
@@ -84,6 +90,37 @@ func DiscoverPool(ctx context.Context, mgmt *lync.Client, poolFQDN string, open 
 	}
 	p.edge = es
 	return p, nil
+}
+
+// parseServers validates DiscoverOptions.Servers; nil when none is given.
+func parseServers(names []string) ([]string, error) {
+	var out []string
+	for i, name := range names {
+		fqdn, err := dnsname.ParseFQDN(name)
+		if err != nil {
+			return nil, inputError(fmt.Sprintf("DiscoverOptions.Servers[%d]", i), name, err)
+		}
+		if slices.Contains(out, fqdn) {
+			return nil, inputError(fmt.Sprintf("DiscoverOptions.Servers[%d]", i), name, errors.New("named twice"))
+		}
+		out = append(out, fqdn)
+	}
+	return out, nil
+}
+
+// members returns the computers of the pool that chosen names, in chosen's
+// order and spelled as the topology lists them, or a *NotMemberError for
+// the first name the pool lacks.
+func members(pool string, computers, chosen []string) ([]string, error) {
+	out := make([]string, len(chosen))
+	for i, name := range chosen {
+		j := slices.IndexFunc(computers, func(c string) bool { return dnsname.Equal(c, name) })
+		if j < 0 {
+			return nil, &NotMemberError{Server: name, Pool: pool, Computers: computers}
+		}
+		out[i] = computers[j]
+	}
+	return out, nil
 }
 
 // openServers opens a client per computer, concurrently; on any failure it

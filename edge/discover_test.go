@@ -16,7 +16,7 @@ func TestDiscoverPool(t *testing.T) {
 	d := newLab(t, 4)
 	mgmt := labClient(t, d, labMgmt, false)
 	o := &labOpener{d: d}
-	p, err := edge.DiscoverPool(t.Context(), mgmt, "EdgePool1.contoso.com", o.open)
+	p, err := edge.DiscoverPool(t.Context(), mgmt, "EdgePool1.contoso.com", o.open, edge.DiscoverOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestDiscoverPoolRefused(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o := &labOpener{d: d, fail: tc.fail}
-			p, err := edge.DiscoverPool(ctx, mgmt, tc.pool, o.open)
+			p, err := edge.DiscoverPool(ctx, mgmt, tc.pool, o.open, edge.DiscoverOptions{})
 			if p != nil || !tc.check(err) {
 				t.Fatalf("DiscoverPool = %v, %v", p, err)
 			}
@@ -104,10 +104,14 @@ func TestDiscoverPoolInput(t *testing.T) {
 	open := (&labOpener{d: d}).open
 	ctx := t.Context()
 	for name, call := range map[string]func() (*edge.Pool, error){
-		"bad fqdn":   func() (*edge.Pool, error) { return edge.DiscoverPool(ctx, mgmt, "edgepool1", open) },
-		"quote":      func() (*edge.Pool, error) { return edge.DiscoverPool(ctx, mgmt, "edge'pool1.contoso.com", open) },
-		"nil client": func() (*edge.Pool, error) { return edge.DiscoverPool(ctx, nil, labPool1, open) },
-		"nil open":   func() (*edge.Pool, error) { return edge.DiscoverPool(ctx, mgmt, labPool1, nil) },
+		"bad fqdn": func() (*edge.Pool, error) {
+			return edge.DiscoverPool(ctx, mgmt, "edgepool1", open, edge.DiscoverOptions{})
+		},
+		"quote": func() (*edge.Pool, error) {
+			return edge.DiscoverPool(ctx, mgmt, "edge'pool1.contoso.com", open, edge.DiscoverOptions{})
+		},
+		"nil client": func() (*edge.Pool, error) { return edge.DiscoverPool(ctx, nil, labPool1, open, edge.DiscoverOptions{}) },
+		"nil open":   func() (*edge.Pool, error) { return edge.DiscoverPool(ctx, mgmt, labPool1, nil, edge.DiscoverOptions{}) },
 	} {
 		if p, err := call(); p != nil || !errors.Is(err, edge.ErrInvalidInput) {
 			t.Errorf("%s: DiscoverPool = %v, %v; want ErrInvalidInput", name, p, err)
@@ -119,7 +123,7 @@ func TestDiscoverPoolInput(t *testing.T) {
 	// A context that ends during discovery stops it.
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	if _, err := edge.DiscoverPool(cctx, mgmt, labPool1, open); !errors.Is(err, context.Canceled) {
+	if _, err := edge.DiscoverPool(cctx, mgmt, labPool1, open, edge.DiscoverOptions{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled DiscoverPool err = %v", err)
 	}
 }

@@ -97,7 +97,7 @@ func ExampleDiscoverPool() {
 	}
 	defer mgmt.Close()
 	open := func(ctx context.Context, server string) (*lync.Client, error) { return exampleDial(ctx, d, server) }
-	pool, err := edge.DiscoverPool(ctx, mgmt, "edgepool1.contoso.com", open)
+	pool, err := edge.DiscoverPool(ctx, mgmt, "edgepool1.contoso.com", open, edge.DiscoverOptions{})
 	if err != nil {
 		log.Fatal(err)
 	}

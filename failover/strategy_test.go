@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/xmppfed/edgefailover/edge"
 	"github.com/xmppfed/edgefailover/failover"
 	"github.com/xmppfed/edgefailover/failover/failovertest"
 	"github.com/xmppfed/edgefailover/lync"
@@ -163,7 +164,9 @@ func TestGivenServers(t *testing.T) {
 	cfg.Servers = []string{"edge1a.contoso.com"}
 	_, err := failover.New(context.Background(), cfg)
 	var pe *failover.PreflightError
-	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "not a server of pool") {
+	var ne *edge.NotMemberError
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "not a server of pool") ||
+		!errors.As(err, &ne) || ne.Server != "edge1a.contoso.com" || ne.Pool != failovertest.TargetPool {
 		t.Fatalf("a server of another pool: %v", err)
 	}
 }
