@@ -23,6 +23,7 @@ func (d *Deployment) registry() map[string]*cmdletDef {
 				{name: "Unique", kind: pSwitch}, {name: "Last", kind: pInt}, {name: "First", kind: pInt},
 				{name: "Skip", kind: pInt}, {name: "Wait", kind: pSwitch}}},
 	}
+	defs = append(defs, startSleepCmdlet())
 	defs = append(defs, d.siteCmdlets()...)
 	defs = append(defs, poolCmdlets()...)
 	defs = append(defs, serviceCmdlets()...)

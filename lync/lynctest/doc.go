@@ -33,7 +33,10 @@
 // character; U+2013..U+2015 start a parameter like '-'), accepts only the
 // frame line of docs/wire.md §2 and the inner-script subset of §4, and answers
 // anything else the way PowerShell would: CommandNotFoundException,
-// NamedParameterNotFound, MissingArgument, ParseException.
+// NamedParameterNotFound, MissingArgument, ParseException. The subset's wait
+// loop (a [DateTime]::UtcNow deadline, while, Where-Object, Start-Sleep) runs
+// as on a host: each pass reads the topology, Start-Sleep really sleeps
+// (rounded up to Latency.SleepGranularity), and a terminated process ends it.
 //
 // Behaviour that matters for a failover drill is modelled: Stop-CsWindowsService
 // stops every Lync service of the target host (REPLICA included), -Graceful

@@ -21,6 +21,7 @@ type runCtx struct {
 	d       *Deployment
 	h       *Host
 	modules map[string]bool // modules imported without -Global: gone after the script
+	vars    map[string]any  // variables the script assigned (lower-case names)
 }
 
 // errAborted is returned when the process was terminated mid-script; the
@@ -42,18 +43,23 @@ func (s *session) runScript(ctx context.Context, src string) ([]any, *ErrorRecor
 		return nil, parseErrorRecord(src, err.(*parseError))
 	}
 	rc := &runCtx{ctx: ctx, s: s, d: s.d, h: s.h, modules: map[string]bool{}}
-	out := []any{}
-	for _, st := range sc.stmts {
-		vals, er := rc.statement(st)
-		if er != nil {
-			return nil, er
-		}
-		out = append(out, vals...)
+	out, er := rc.statements(sc)
+	if er != nil {
+		return nil, er
+	}
+	if out == nil {
+		out = []any{}
 	}
 	return out, nil
 }
 
 func (rc *runCtx) statement(st *statement) ([]any, *ErrorRecord) {
+	switch {
+	case st.assign != nil:
+		return nil, rc.assign(st.assign)
+	case st.loop != nil:
+		return rc.loop(st.loop)
+	}
 	vals, er := rc.pipeline(st.pipe)
 	if er != nil {
 		return nil, er
@@ -77,7 +83,12 @@ func (rc *runCtx) pipeline(pl *pipeline) ([]any, *ErrorRecord) {
 		return nil, er
 	}
 	for _, c := range pl.cmds[1:] {
-		// checkScript admits only "Select-Object -Property <items>" here.
+		// checkScript admits only Select-Object -Property <items> and
+		// Where-Object -Property <p> -<op> -Value <v> here.
+		if f, ok := whereShape(c); ok {
+			objs = where(objs, f)
+			continue
+		}
 		if objs, er = selectObject(objs, c.elems[1].value); er != nil {
 			return nil, er
 		}

@@ -16,6 +16,9 @@ type Latency struct {
 	GracefulStop time.Duration // StopPending -> Stopped with -Graceful (draining)
 	ServiceStart time.Duration // StartPending -> Running
 	Replication  time.Duration // topology change -> replica up to date
+	// SleepGranularity is the host's timer resolution: Start-Sleep lasts a
+	// multiple of it (Windows' default is 15.625ms). 0: exactly as asked.
+	SleepGranularity time.Duration
 	// Scale multiplies every duration above; 0 means 1.
 	Scale float64
 }
@@ -31,7 +34,7 @@ func (l Latency) scaled(d time.Duration) time.Duration {
 // validate refuses negative durations and scales.
 func (l Latency) validate() error {
 	for _, v := range []time.Duration{l.RoundTrip, l.ProcessStart, l.ModuleImport, l.ServiceStop,
-		l.GracefulStop, l.ServiceStart, l.Replication} {
+		l.GracefulStop, l.ServiceStart, l.Replication, l.SleepGranularity} {
 		if v < 0 {
 			return badConfig("negative latency %v", v)
 		}

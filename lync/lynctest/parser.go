@@ -8,6 +8,8 @@ type (
 	statement struct {
 		pipe    *pipeline
 		members []string // non-empty for "(pipeline).A.B"
+		assign  *assignment
+		loop    *whileLoop
 	}
 	pipeline struct{ cmds []*command }
 	command  struct {
@@ -58,13 +60,26 @@ func parseScript(src string) (*script, error) {
 		return nil, err
 	}
 	p := &parser{toks: toks}
+	sc, err := p.block(tEOF)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkScript(sc); err != nil {
+		return nil, err
+	}
+	return sc, nil
+}
+
+// block parses statements up to the token end (tEOF, or the tRBrace of a
+// loop body, which it leaves unread).
+func (p *parser) block(end tokKind) (*script, error) {
 	sc := &script{}
 	for {
 		for k := p.peek().kind; k == tSemi || k == tNewline; k = p.peek().kind {
 			p.next()
 		}
-		if p.peek().kind == tEOF {
-			break
+		if k := p.peek().kind; k == end || k == tEOF {
+			return sc, nil
 		}
 		st, err := p.statement()
 		if err != nil {
@@ -73,18 +88,21 @@ func parseScript(src string) (*script, error) {
 		sc.stmts = append(sc.stmts, st)
 		switch t := p.peek(); t.kind {
 		case tSemi, tNewline, tEOF:
+		case end:
 		default:
 			return nil, p.fail(t, "Unexpected token in expression or statement.")
 		}
 	}
-	if err := checkScript(sc); err != nil {
-		return nil, err
-	}
-	return sc, nil
 }
 
 func (p *parser) statement() (*statement, error) {
 	t := p.peek()
+	if t.kind == tVariable {
+		return p.assignment()
+	}
+	if t.kind == tWord && strings.EqualFold(t.text, "while") {
+		return p.whileLoop()
+	}
 	if t.kind == tWord {
 		pl, err := p.pipeline()
 		return &statement{pipe: pl}, err
@@ -142,7 +160,7 @@ func (p *parser) command() (*command, error) {
 	for {
 		t := p.peek()
 		switch t.kind {
-		case tSemi, tNewline, tPipe, tRParen, tEOF:
+		case tSemi, tNewline, tPipe, tRParen, tRBrace, tEOF:
 			return c, nil
 		case tParam:
 			p.next()

@@ -9,26 +9,27 @@ import (
 type tokKind int
 
 const (
-	tEOF      tokKind = iota
-	tNewline          // \n, \r or \r\n: a statement separator
-	tSemi             // ;
-	tPipe             // |
-	tComma            // ,
-	tLParen           // (
-	tRParen           // )
-	tLBrace           // {
-	tRBrace           // }
-	tLBracket         // [
-	tRBracket         // ]
-	tAtParen          // @(
-	tAtBrace          // @{
-	tEquals           // =
-	tDot              // .
-	tString           // single-quoted literal; text is its value
-	tNumber           // decimal integer; num is its value
-	tVariable         // $name; text is the name
-	tParam            // -Name or -Name: ; text is the name, colon tells the colon
-	tWord             // bare word: command or property name
+	tEOF        tokKind = iota
+	tNewline            // \n, \r or \r\n: a statement separator
+	tSemi               // ;
+	tPipe               // |
+	tComma              // ,
+	tLParen             // (
+	tRParen             // )
+	tLBrace             // {
+	tRBrace             // }
+	tLBracket           // [
+	tRBracket           // ]
+	tAtParen            // @(
+	tAtBrace            // @{
+	tEquals             // =
+	tDot                // .
+	tColonColon         // :: (static member access)
+	tString             // single-quoted literal; text is its value
+	tNumber             // decimal integer; num is its value
+	tVariable           // $name; text is the name
+	tParam              // -Name or -Name: ; text is the name, colon tells the colon
+	tWord               // bare word: command or property name
 )
 
 type token struct {
@@ -184,6 +185,9 @@ func tokenize(src string) ([]token, error) {
 				return nil, &parseError{j, "Unexpected token in expression or statement."}
 			}
 			t.kind, t.text, i = tWord, string(rs[i:j]), j
+		case r == ':' && i+1 < len(rs) && rs[i+1] == ':':
+			t.kind = tColonColon
+			i += 2
 		default:
 			k, ok := punct[r]
 			if !ok {
