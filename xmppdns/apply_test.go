@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/xmppfed/edgefailover/xmppdns/memdns"
 	"log/slog"
 	"net/netip"
 	"strings"
@@ -34,23 +35,23 @@ func TestApplyBatchesOneSetRecordsPerZone(t *testing.T) {
 	if err := z.Apply(ctx, ch); err != nil {
 		t.Fatal(err)
 	}
-	if n := p.count("SetRecords"); n != 1 {
+	if n := p.Calls("SetRecords"); n != 1 {
 		t.Errorf("%d SetRecords calls, want 1", n)
 	}
-	if n := p.count("DeleteRecords"); n != 0 {
+	if n := p.Calls("DeleteRecords"); n != 0 {
 		t.Errorf("%d DeleteRecords calls, want 0", n)
 	}
 }
 
 func TestApplyConflict(t *testing.T) {
 	t.Parallel()
-	someoneElse := func(p *memProvider) {
-		p.putLocked(testZone, libdns.Address{Name: "xmpp", TTL: 600 * time.Second, IP: netip.MustParseAddr("198.51.100.7")})
+	someoneElse := func(put func(...libdns.Record)) {
+		put(libdns.Address{Name: "xmpp", TTL: 600 * time.Second, IP: netip.MustParseAddr("198.51.100.7")})
 	}
-	for name, wrap := range map[string]func(*memProvider) Provider{
-		"read-compare-write": func(p *memProvider) Provider { return p },
-		"conditional":        func(p *memProvider) Provider { return condProvider{memProvider: p} },
-		"conditional, mute":  func(p *memProvider) Provider { return condProvider{memProvider: p, mute: true} },
+	for name, wrap := range map[string]func(*memdns.Provider) Provider{
+		"read-compare-write": func(p *memdns.Provider) Provider { return p },
+		"conditional":        func(p *memdns.Provider) Provider { return memdns.Conditional{Provider: p} },
+		"conditional, mute":  func(p *memdns.Provider) Provider { return memdns.Conditional{Provider: p, Opaque: true} },
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -62,9 +63,9 @@ func TestApplyConflict(t *testing.T) {
 				t.Fatal(err)
 			}
 			if strings.HasPrefix(name, "conditional") {
-				p.beforeWrite = someoneElse // between the check and the write
+				p.SetHooks(memdns.Hooks{BeforeWrite: someoneElse}) // between the check and the write
 			} else {
-				p.put(testZone, libdns.Address{Name: "xmpp", TTL: 600 * time.Second, IP: netip.MustParseAddr("198.51.100.7")})
+				p.Put(testZone, libdns.Address{Name: "xmpp", TTL: 600 * time.Second, IP: netip.MustParseAddr("198.51.100.7")})
 			}
 			err = z.Apply(ctx, ch)
 			var ce *ConflictError
@@ -74,7 +75,7 @@ func TestApplyConflict(t *testing.T) {
 			if ce.Found.Type != "A" || !ce.Found.SameData(RRset{Data: []string{"198.51.100.7"}}) {
 				t.Errorf("Found = %+v", ce.Found)
 			}
-			p.beforeWrite = nil
+			p.SetHooks(memdns.Hooks{})
 			got, _ := z.GetAddrs(ctx, "xmpp.contoso.com")
 			if len(got.IPs) != 2 || got.IPs[0] != netip.MustParseAddr("198.51.100.7") {
 				t.Errorf("someone else's value was overwritten: %v", got.IPs)
@@ -85,14 +86,14 @@ func TestApplyConflict(t *testing.T) {
 
 func TestApplyNotApplied(t *testing.T) {
 	t.Parallel()
-	for name, wrap := range map[string]func(*memProvider) Provider{
-		"plain":       func(p *memProvider) Provider { return p },
-		"conditional": func(p *memProvider) Provider { return condProvider{memProvider: p} },
+	for name, wrap := range map[string]func(*memdns.Provider) Provider{
+		"plain":       func(p *memdns.Provider) Provider { return p },
+		"conditional": func(p *memdns.Provider) Provider { return memdns.Conditional{Provider: p} },
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			p := seeded()
-			p.lie = true
+			p.SetHooks(memdns.Hooks{Lie: true})
 			z := newTestZone(t, wrap(p))
 			_, err := z.SetSRV(context.Background(), "contoso.com", srv("edgepool2.contoso.com.", 10))
 			var na *NotAppliedError
@@ -119,7 +120,7 @@ func TestApplyHonoursContext(t *testing.T) {
 	if err := z.Apply(ctx, ch); !errors.Is(err, context.Canceled) {
 		t.Errorf("Apply on a cancelled context = %v", err)
 	}
-	if p.count("SetRecords") != 0 {
+	if p.Calls("SetRecords") != 0 {
 		t.Error("wrote on a cancelled context")
 	}
 }
@@ -136,7 +137,7 @@ func TestDeleteNeedsDeleter(t *testing.T) {
 	if !errors.Is(err, ErrUnsupported) {
 		t.Fatalf("error = %v, want ErrUnsupported", err)
 	}
-	if p.count("SetRecords") != 0 {
+	if p.Calls("SetRecords") != 0 {
 		t.Error("wrote before finding it could not finish")
 	}
 }
@@ -163,9 +164,9 @@ func TestApplyLogs(t *testing.T) {
 func TestApplyProviderFailure(t *testing.T) {
 	t.Parallel()
 	boom := errors.New("provider unavailable")
-	for name, wrap := range map[string]func(*memProvider) Provider{
-		"plain":       func(p *memProvider) Provider { return p },
-		"conditional": func(p *memProvider) Provider { return condProvider{memProvider: p, mute: true} },
+	for name, wrap := range map[string]func(*memdns.Provider) Provider{
+		"plain":       func(p *memdns.Provider) Provider { return p },
+		"conditional": func(p *memdns.Provider) Provider { return memdns.Conditional{Provider: p, Opaque: true} },
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -175,7 +176,7 @@ func TestApplyProviderFailure(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p.failWrites = boom
+			p.SetHooks(memdns.Hooks{FailWrites: boom})
 			err = z.Apply(context.Background(), ch)
 			if !errors.Is(err, boom) || errors.Is(err, ErrConflict) || errors.Is(err, ErrNotApplied) {
 				t.Errorf("Apply = %v, want the provider's error only", err)

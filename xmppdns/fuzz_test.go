@@ -120,7 +120,7 @@ func FuzzChangeJSON(f *testing.F) {
 			t.Fatal(err)
 		}
 		err = z.Apply(context.Background(), &ch)
-		if errors.Is(err, ErrInvalidInput) && p.count("SetRecords")+p.count("DeleteRecords") != 0 {
+		if errors.Is(err, ErrInvalidInput) && p.Calls("SetRecords")+p.Calls("DeleteRecords") != 0 {
 			t.Fatalf("refused change was written: %v", err)
 		}
 		if err == nil && !ch.Empty() {

@@ -3,6 +3,7 @@ package xmppdns
 import (
 	"encoding/json"
 	"errors"
+	"github.com/xmppfed/edgefailover/xmppdns/memdns"
 	"testing"
 )
 
@@ -15,9 +16,9 @@ func TestGuaranteesFollowTheProvidersInterfaces(t *testing.T) {
 		cond, atomic       bool
 		provider, sentence string
 	}{
-		{"getter and setter only", newMemProvider(testZone), nil, false, false, "xmppdns",
-			"xmppdns: not conditional: a concurrent change between check and write is overwritten; not atomic: the change takes several calls, new records are written before old ones are removed, and a failure between calls is reported with what it left (PartialError)"},
-		{"conditional per RRset", condProvider{memProvider: newMemProvider(testZone)}, []ZoneOption{WithProviderName("lab")}, true, false, "lab",
+		{"getter and setter only", memdns.New(testZone), nil, false, false, "memdns",
+			"memdns: not conditional: a concurrent change between check and write is overwritten; not atomic: the change takes several calls, new records are written before old ones are removed, and a failure between calls is reported with what it left (PartialError)"},
+		{"conditional per RRset", memdns.Conditional{Provider: memdns.New(testZone)}, []ZoneOption{WithProviderName("lab")}, true, false, "lab",
 			"lab: conditional: an RRset that changed since it was read is not overwritten; not atomic: the change takes several calls, new records are written before old ones are removed, and a failure between calls is reported with what it left (PartialError)"},
 	}
 	for _, tc := range tests {
@@ -37,7 +38,7 @@ func TestGuaranteesFollowTheProvidersInterfaces(t *testing.T) {
 			}
 		})
 	}
-	if _, err := NewZone(testZone, newMemProvider(testZone), WithProviderName(" ")); !errors.Is(err, ErrInvalidInput) {
+	if _, err := NewZone(testZone, memdns.New(testZone), WithProviderName(" ")); !errors.Is(err, ErrInvalidInput) {
 		t.Errorf("empty provider name: %v", err)
 	}
 }

@@ -3,6 +3,7 @@ package xmppdns
 import (
 	"context"
 	"errors"
+	"github.com/xmppfed/edgefailover/xmppdns/memdns"
 	"maps"
 	"net/netip"
 	"slices"
@@ -42,18 +43,18 @@ func TestApplyWithoutOptionalInterfacesWritesNewBeforeRemovingOld(t *testing.T) 
 	boom := errors.New("provider failed")
 	tests := []struct {
 		name      string
-		provider  func(*memProvider) Provider
+		provider  func(*memdns.Provider) Provider
 		failOn    string // the method that fails
 		wantOrder []string
 		wantHolds map[string]Holding
 	}{
-		{"libdns getter, setter, deleter: delete fails", func(p *memProvider) Provider { return p }, "DeleteRecords",
+		{"libdns getter, setter, deleter: delete fails", func(p *memdns.Provider) Provider { return p }, "DeleteRecords",
 			[]string{"SetRecords", "DeleteRecords"}, map[string]Holding{"SRV": HoldsNew, "A": HoldsNew, "AAAA": HoldsOld}},
-		{"with an appender: set fails", func(p *memProvider) Provider { return appendProvider{p} }, "SetRecords",
+		{"with an appender: set fails", func(p *memdns.Provider) Provider { return memdns.Appender{Provider: p} }, "SetRecords",
 			[]string{"AppendRecords", "SetRecords"}, map[string]Holding{"SRV": HoldsBoth, "A": HoldsBoth, "AAAA": HoldsOld}},
-		{"with an appender: delete fails", func(p *memProvider) Provider { return appendProvider{p} }, "DeleteRecords",
+		{"with an appender: delete fails", func(p *memdns.Provider) Provider { return memdns.Appender{Provider: p} }, "DeleteRecords",
 			[]string{"AppendRecords", "SetRecords", "DeleteRecords"}, map[string]Holding{"SRV": HoldsNew, "A": HoldsNew, "AAAA": HoldsOld}},
-		{"conditional per RRset: the deletion fails", func(p *memProvider) Provider { return condProvider{memProvider: p} }, "SetRRsetIf AAAA",
+		{"conditional per RRset: the deletion fails", func(p *memdns.Provider) Provider { return memdns.Conditional{Provider: p} }, "SetRRsetIf AAAA",
 			[]string{"SetRRsetIf A", "SetRRsetIf SRV", "SetRRsetIf AAAA"}, map[string]Holding{"SRV": HoldsNew, "A": HoldsNew, "AAAA": HoldsOld}},
 	}
 	for _, tc := range tests {
@@ -62,12 +63,12 @@ func TestApplyWithoutOptionalInterfacesWritesNewBeforeRemovingOld(t *testing.T) 
 			p := seeded()
 			z := newTestZone(t, tc.provider(p))
 			ch := repoint(t, z)
-			p.failOn = func(method, rtype string) error {
+			p.SetHooks(memdns.Hooks{FailOn: func(method, rtype string) error {
 				if m := method; m == tc.failOn || m+" "+rtype == tc.failOn {
 					return boom
 				}
 				return nil
-			}
+			}})
 			err := z.Apply(context.Background(), ch)
 			if !errors.Is(err, boom) {
 				t.Fatalf("Apply = %v, want the provider's error", err)
@@ -75,11 +76,11 @@ func TestApplyWithoutOptionalInterfacesWritesNewBeforeRemovingOld(t *testing.T) 
 			if got := holds(t, err); !maps.Equal(got, tc.wantHolds) {
 				t.Errorf("left %v, want %v (%v)", got, tc.wantHolds, err)
 			}
-			if !slices.Equal(p.order, tc.wantOrder) {
-				t.Errorf("calls %v, want %v", p.order, tc.wantOrder)
+			if !slices.Equal(p.Writes(), tc.wantOrder) {
+				t.Errorf("calls %v, want %v", p.Writes(), tc.wantOrder)
 			}
 			// Finishing the job: the same change, planned again, applies.
-			p.failOn = nil
+			p.SetHooks(memdns.Hooks{})
 			again, err := z.Plan(context.Background(), ch.Desired[0], ch.Desired[1])
 			if err != nil {
 				t.Fatal(err)
@@ -95,9 +96,9 @@ func TestApplyFailureThatChangedNothingIsNotPartial(t *testing.T) {
 	t.Parallel()
 	boom := errors.New("provider failed")
 	p := seeded()
-	z := newTestZone(t, appendProvider{p})
+	z := newTestZone(t, memdns.Appender{Provider: p})
 	ch := repoint(t, z)
-	p.failOn = func(method, _ string) error { return boom }
+	p.SetHooks(memdns.Hooks{FailOn: func(method, _ string) error { return boom }})
 	err := z.Apply(context.Background(), ch)
 	if !errors.Is(err, boom) || errors.Is(err, ErrPartial) {
 		t.Fatalf("Apply = %v, want the provider's error and no PartialError", err)

@@ -76,11 +76,11 @@ func TestCandidates(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			f := newFakeDNS(tt.records...)
+			f := table(t, tt.records...)
 			if tt.name == "CNAME followed" {
-				f.answer = func(q dns.Question, r *dns.Msg) { r.Answer = append(r.Answer, f.rrs...) } // a recursor's full chain
+				f.SetAnswer(func(q dns.Question, r *dns.Msg) { r.Answer = append(r.Answer, f.Records()...) }) // a recursor's full chain
 			}
-			r := &Resolver{Servers: []string{"192.0.2.53:53"}, Exchange: f.exchange, Rand: rand.New(rand.NewPCG(1, 2))}
+			r := &Resolver{Servers: []string{"192.0.2.53:53"}, Exchange: f.Exchange, Rand: rand.New(rand.NewPCG(1, 2))}
 			got, err := r.Candidates(context.Background(), "Contoso.com")
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("error = %v, want %v", err, tt.wantErr)
@@ -95,14 +95,14 @@ func TestCandidates(t *testing.T) {
 func TestCandidatesFailures(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	f := newFakeDNS("_xmpp-server._tcp.contoso.com. 300 IN SRV 10 0 5269 edge.contoso.com.")
-	f.rcode["192.0.2.1:53"] = dns.RcodeServerFailure
-	r := &Resolver{Servers: []string{"192.0.2.1:53", "192.0.2.2:53"}, Exchange: f.exchange}
+	f := table(t, "_xmpp-server._tcp.contoso.com. 300 IN SRV 10 0 5269 edge.contoso.com.")
+	f.SetRcode("192.0.2.1:53", dns.RcodeServerFailure)
+	r := &Resolver{Servers: []string{"192.0.2.1:53", "192.0.2.2:53"}, Exchange: f.Exchange}
 	got, err := r.Candidates(ctx, "contoso.com")
 	if err != nil || len(got) != 1 {
 		t.Fatalf("second resolver not used: %v, %v", got, err)
 	}
-	f.rcode["192.0.2.2:53"] = dns.RcodeRefused
+	f.SetRcode("192.0.2.2:53", dns.RcodeRefused)
 	_, err = r.Candidates(ctx, "contoso.com")
 	var qe *QueryError
 	if !errors.Is(err, ErrRcode) || !errors.As(err, &qe) || qe.Rcode != dns.RcodeRefused {
@@ -175,4 +175,14 @@ func TestCandidatesLargeSetOverTCP(t *testing.T) {
 	if !truncated || !tcp {
 		t.Errorf("expected a truncated UDP answer then TCP: truncated %v, tcp %v", truncated, tcp)
 	}
+}
+
+// table returns a dnstest.Table of records (presentation format).
+func table(t testing.TB, records ...string) *dnstest.Table {
+	t.Helper()
+	f, err := dnstest.NewTable(records...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
 }

@@ -81,9 +81,9 @@ func TestCandidatesDeterministic(t *testing.T) {
 	for _, h := range []string{"a", "b", "c", "d", "e"} {
 		recs = append(recs, "_xmpp-server._tcp.contoso.com. 300 IN SRV 10 10 5269 "+h+".contoso.com.")
 	}
-	f := newFakeDNS(recs...)
+	f := table(t, recs...)
 	run := func(seed uint64) []Candidate {
-		r := &Resolver{Servers: []string{"192.0.2.53:53"}, Exchange: f.exchange, Rand: rand.New(rand.NewPCG(seed, seed))}
+		r := &Resolver{Servers: []string{"192.0.2.53:53"}, Exchange: f.Exchange, Rand: rand.New(rand.NewPCG(seed, seed))}
 		got, err := r.Candidates(context.Background(), "contoso.com")
 		if err != nil || len(got) != 5 {
 			t.Fatalf("Candidates = %v, %v", got, err)

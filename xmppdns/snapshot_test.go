@@ -115,7 +115,7 @@ func TestChangeJSONRoundTrip(t *testing.T) {
 	if err := z.Apply(ctx, &bad); !errors.Is(err, ErrInvalidInput) {
 		t.Errorf("wrong op: %v", err)
 	}
-	if p.count("SetRecords")+p.count("DeleteRecords") != 0 {
+	if p.Calls("SetRecords")+p.Calls("DeleteRecords") != 0 {
 		t.Fatal("tampered change was written")
 	}
 	if err := z.Apply(ctx, &back); err != nil {

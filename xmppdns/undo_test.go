@@ -3,6 +3,7 @@ package xmppdns
 import (
 	"context"
 	"errors"
+	"github.com/xmppfed/edgefailover/xmppdns/memdns"
 	"net/netip"
 	"testing"
 	"time"
@@ -14,7 +15,7 @@ func TestUndo(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	p := seeded()
-	z := newTestZone(t, condProvider{memProvider: p})
+	z := newTestZone(t, memdns.Conditional{Provider: p})
 	original, _ := p.GetRecords(ctx, testZone)
 	pools, _ := Prioritized("edgepool2.contoso.com.", "edgepool1.contoso.com.")
 	ch, err := z.Plan(ctx,
@@ -27,15 +28,15 @@ func TestUndo(t *testing.T) {
 	// The third of four conditional writes (A) finds someone else's value:
 	// the two SRV sets are written, A and AAAA are not.
 	writes := 0
-	p.beforeWrite = func(p *memProvider) {
+	p.SetHooks(memdns.Hooks{BeforeWrite: func(put func(...libdns.Record)) {
 		if writes++; writes == 3 {
-			p.putLocked(testZone, libdns.Address{Name: "xmpp", TTL: time.Minute, IP: netip.MustParseAddr("198.51.100.7")})
+			put(libdns.Address{Name: "xmpp", TTL: time.Minute, IP: netip.MustParseAddr("198.51.100.7")})
 		}
-	}
+	}})
 	if err := z.Apply(ctx, ch); !errors.Is(err, ErrConflict) {
 		t.Fatalf("Apply = %v, want a conflict", err)
 	}
-	p.beforeWrite = nil
+	p.SetHooks(memdns.Hooks{})
 
 	undo, err := z.Undo(ctx, ch)
 	var ce *ConflictError
@@ -59,14 +60,14 @@ func TestUndo(t *testing.T) {
 	}
 
 	// Again: only the conflict remains, nothing is written.
-	n := p.count("SetRRsetIf")
+	n := p.Calls("SetRRsetIf")
 	again, err := z.Undo(ctx, ch)
-	if !errors.Is(err, ErrConflict) || !again.Empty() || p.count("SetRRsetIf") != n {
+	if !errors.Is(err, ErrConflict) || !again.Empty() || p.Calls("SetRRsetIf") != n {
 		t.Errorf("second undo: %v, %v", again, err)
 	}
 
 	// Once the other writer's record is put back, the zone is the original.
-	p.put(testZone, libdns.Address{Name: "xmpp", TTL: 600 * time.Second, IP: netip.MustParseAddr("192.0.2.1")})
+	p.Put(testZone, libdns.Address{Name: "xmpp", TTL: 600 * time.Second, IP: netip.MustParseAddr("192.0.2.1")})
 	if after, _ := p.GetRecords(ctx, testZone); len(after) != len(original) {
 		t.Errorf("zone has %d records, had %d", len(after), len(original))
 	}

@@ -59,7 +59,7 @@ func TestPlanRefusesBadInput(t *testing.T) {
 			if !strings.HasPrefix(ie.Field, tt.field) {
 				t.Errorf("Field = %q, want prefix %q (%v)", ie.Field, tt.field, err)
 			}
-			if n := p.count("GetRecords"); n != 0 {
+			if n := p.Calls("GetRecords"); n != 0 {
 				t.Errorf("%d reads before refusing", n)
 			}
 		})

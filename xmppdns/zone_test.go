@@ -3,6 +3,7 @@ package xmppdns
 import (
 	"context"
 	"errors"
+	"github.com/xmppfed/edgefailover/xmppdns/memdns"
 	"net/netip"
 	"testing"
 	"time"
@@ -26,9 +27,9 @@ func srv(target string, prio uint16) SRV {
 	return SRV{Target: target, Port: DefaultPort, Priority: prio}
 }
 
-func seeded() *memProvider {
-	p := newMemProvider(testZone)
-	p.put(testZone,
+func seeded() *memdns.Provider {
+	p := memdns.New(testZone)
+	p.Put(testZone,
 		libdns.SRV{Service: "xmpp-server", Transport: "tcp", Name: "@", TTL: time.Hour, Priority: 10, Port: 5269, Target: "edgepool1.contoso.com."},
 		libdns.Address{Name: "xmpp", TTL: 600 * time.Second, IP: netip.MustParseAddr("192.0.2.1")},
 		libdns.Address{Name: "xmpp", TTL: 600 * time.Second, IP: netip.MustParseAddr("2001:db8::1")},
@@ -39,7 +40,7 @@ func seeded() *memProvider {
 
 func TestNewZone(t *testing.T) {
 	t.Parallel()
-	p := newMemProvider(testZone)
+	p := memdns.New(testZone)
 	for _, name := range []string{"contoso.com", "", ".", "contoso..com.", "_x.com."} {
 		if _, err := NewZone(name, p); !errors.Is(err, ErrInvalidInput) {
 			t.Errorf("NewZone(%q) error = %v, want ErrInvalidInput", name, err)
@@ -78,10 +79,10 @@ func TestSetSRV(t *testing.T) {
 		t.Errorf("GetSRV (-want +got):\n%s", d)
 	}
 	// Same again: nothing to do, nothing written.
-	before := p.count("SetRecords")
+	before := p.Calls("SetRecords")
 	ch, err = z.SetSRV(ctx, "contoso.com", srv("edgepool2.contoso.com.", 10))
-	if err != nil || !ch.Empty() || p.count("SetRecords") != before {
-		t.Errorf("no-op SetSRV: %v, %v, %d writes", ch, err, p.count("SetRecords")-before)
+	if err != nil || !ch.Empty() || p.Calls("SetRecords") != before {
+		t.Errorf("no-op SetSRV: %v, %v, %d writes", ch, err, p.Calls("SetRecords")-before)
 	}
 	// A new domain in the zone gets the default TTL.
 	ch, err = z.SetSRV(ctx, "fabrikam.contoso.com", srv("edgepool2.contoso.com.", 10))
@@ -126,8 +127,8 @@ func TestSetAddrsReplacesBothFamilies(t *testing.T) {
 	if d := cmp.Diff([]netip.Addr{netip.MustParseAddr("192.0.2.2")}, got.IPs, cmp.Comparer(func(a, b netip.Addr) bool { return a == b })); d != "" {
 		t.Error(d)
 	}
-	if p.count("SetRecords") != 1 || p.count("DeleteRecords") != 1 {
-		t.Errorf("writes: %d SetRecords, %d DeleteRecords", p.count("SetRecords"), p.count("DeleteRecords"))
+	if p.Calls("SetRecords") != 1 || p.Calls("DeleteRecords") != 1 {
+		t.Errorf("writes: %d SetRecords, %d DeleteRecords", p.Calls("SetRecords"), p.Calls("DeleteRecords"))
 	}
 	// Untouched records stay.
 	recs, _ := p.GetRecords(ctx, testZone)
@@ -139,8 +140,8 @@ func TestSetAddrsReplacesBothFamilies(t *testing.T) {
 func TestPlanTTL(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	p := newMemProvider(testZone)
-	p.put(testZone,
+	p := memdns.New(testZone)
+	p.Put(testZone,
 		libdns.Address{Name: "a", TTL: 0, IP: netip.MustParseAddr("192.0.2.1")},
 		libdns.Address{Name: "b", TTL: 30 * 24 * time.Hour, IP: netip.MustParseAddr("192.0.2.1")},
 		libdns.Address{Name: "c", TTL: 90 * time.Second, IP: netip.MustParseAddr("192.0.2.1")},

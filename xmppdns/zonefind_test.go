@@ -69,15 +69,15 @@ func TestNameserversLookup(t *testing.T) {
 // SOA (minimal responses): it asks each parent in turn.
 func TestFindZoneWalksUp(t *testing.T) {
 	t.Parallel()
-	f := newFakeDNS()
+	f := table(t)
 	var asked []string
-	f.answer = func(q dns.Question, r *dns.Msg) {
+	f.SetAnswer(func(q dns.Question, r *dns.Msg) {
 		asked = append(asked, q.Name)
 		if q.Name == "contoso.com." && q.Qtype == dns.TypeSOA {
 			r.Answer = rrs(t, "contoso.com. 300 IN SOA ns1.contoso.com. h.contoso.com. 1 2 3 4 5")
 		}
-	}
-	a := &Authoritative{Resolvers: []string{"192.0.2.53:53"}, Exchange: f.exchange}
+	})
+	a := &Authoritative{Resolvers: []string{"192.0.2.53:53"}, Exchange: f.Exchange}
 	zone, err := a.FindZone(context.Background(), "_xmpp-server._tcp.fabrikam.contoso.com")
 	if err != nil || zone != "contoso.com." {
 		t.Fatalf("FindZone = %q, %v", zone, err)
@@ -86,7 +86,7 @@ func TestFindZoneWalksUp(t *testing.T) {
 	if d := cmp.Diff(want, asked); d != "" {
 		t.Errorf("walk (-want +got):\n%s", d)
 	}
-	f.answer = func(dns.Question, *dns.Msg) {}
+	f.SetAnswer(func(dns.Question, *dns.Msg) {})
 	if _, err := a.FindZone(context.Background(), "a.b.example"); !errors.Is(err, ErrNoAnswer) {
 		t.Errorf("no SOA anywhere: %v", err)
 	}

@@ -17,5 +17,9 @@
 // REFUSED, SERVFAIL, no answer, truncation, BADSIG) for the next N matching
 // messages or until cleared, and logs every message it receives (Log).
 //
+// A Table answers from a fixed set of records without sockets, through an
+// Exchange method that a DNS client taking an exchange function (such as
+// xmppdns.Resolver) can call: for tests of how replies are read.
+//
 // The package imports nothing of the SDK; it serves any DNS client.
 package dnstest

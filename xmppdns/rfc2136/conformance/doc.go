@@ -1,6 +1,7 @@
 // Package conformance runs libdns's own conformance suite (libdnstest,
 // shipped by github.com/libdns/libdns v1.2.0-alpha.1) against the rfc2136
-// provider and a real BIND.
+// provider and a real BIND, and against the in-memory provider memdns (so
+// the double keeps the contract the real providers are held to).
 //
 // It is a module of its own so that the main module stays on the released
 // libdns v1.1: xmppdns.Provider is made of libdns interfaces, and by minimal
