@@ -92,8 +92,7 @@ type Preflight struct {
 }
 
 // Config describes a failover. New reads the live state it names and builds
-// the plan; the same Config with the pools (and sites) swapped builds the
-// failback.
+// the plan; Failback returns the config of the way back.
 type Config struct {
 	// Management reaches a host with the Lync/SfB management shell (a Front
 	// End server): topology cmdlets, Set-CsSite, CMS replication status.
@@ -131,6 +130,11 @@ type Config struct {
 	// the target pool's Access Edge external FQDN, read from the zone that
 	// holds that name.
 	Addresses []netip.Addr
+	// ReplacedAddresses are the A/AAAA of FederationHost while ReplacedPool
+	// hosts federation: Failback makes them the failback's Addresses. The
+	// forward plan does not use them. Default: the failback reads the
+	// replaced pool's Access Edge external FQDN, as for Addresses.
+	ReplacedAddresses []netip.Addr
 	// SRV is the SRV policy; default SRVSingle.
 	SRV SRVPolicy
 	// PoolHosts maps each Edge pool FQDN to its federation host for

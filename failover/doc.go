@@ -8,8 +8,9 @@
 // session with the Lync module imported before the first change, so that the
 // outage lasts as long as the work. Printing the plan (String, or JSON) is
 // the dry run. A plan built when federation already runs on the target pool
-// has no changes. Failback is New with the pools and sites swapped, computed
-// from live state, never copied from the forward plan.
+// has no changes. Failback is New of Config.Failback (the pools, sites and
+// addresses swapped), computed from live state, never copied from the
+// forward plan.
 //
 // A Plan is a dependency graph of Steps. Each step says which runbook step it
 // implements, what it depends on, the changes it makes (before -> after), the

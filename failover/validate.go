@@ -121,8 +121,16 @@ func (c Config) normalize() (Config, error) {
 	} else if !dnsname.IsSubdomain(c.FederationHost, c.FederationZone.Name()) {
 		return c, configErr("FederationZone", "does not hold FederationHost", nil)
 	}
-	if err := checkAddrs(c.Addresses); err != nil {
+	if err := checkAddrs("Addresses", c.Addresses); err != nil {
 		return c, err
+	}
+	if err := checkAddrs("ReplacedAddresses", c.ReplacedAddresses); err != nil {
+		return c, err
+	}
+	for i, a := range c.ReplacedAddresses {
+		if slices.Contains(c.Addresses, a) {
+			return c, configErr(fmt.Sprintf("ReplacedAddresses[%d]", i), "is also in Addresses: a failback would publish the forward address", nil)
+		}
 	}
 	// PoolHosts is checked whatever the policy: a typo is a typo.
 	var hosts map[string]string

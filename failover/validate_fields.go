@@ -32,9 +32,9 @@ func checkTTL(field string, d time.Duration) error {
 }
 
 // checkAddrs refuses addresses no federation host can have, and duplicates.
-func checkAddrs(addrs []netip.Addr) error {
+func checkAddrs(name string, addrs []netip.Addr) error {
 	for i, a := range addrs {
-		field := fmt.Sprintf("Addresses[%d]", i)
+		field := fmt.Sprintf("%s[%d]", name, i)
 		switch {
 		case !a.IsValid() || a.IsUnspecified():
 			return configErr(field, "not a usable address", nil)

@@ -53,6 +53,7 @@ func badValues(lab *failovertest.Lab) map[string]func(*failover.Config) {
 		"FederationHost":     func(c *failover.Config) { c.FederationHost = "xmpp..contoso.com" },
 		"FederationZone":     func(c *failover.Config) { c.FederationZone = lab.ZoneOf("fabrikam.com") },
 		"Addresses":          func(c *failover.Config) { c.Addresses = []netip.Addr{netip.IPv4Unspecified()} },
+		"ReplacedAddresses":  func(c *failover.Config) { c.ReplacedAddresses = []netip.Addr{netip.IPv4Unspecified()} },
 		"SRV":                func(c *failover.Config) { c.SRV = "weighted" },
 		"PoolHosts":          func(c *failover.Config) { c.PoolHosts = map[string]string{"edge pool": "xmpp.contoso.com"} },
 		"SRVTTL":             func(c *failover.Config) { c.SRVTTL = -time.Second },

@@ -34,11 +34,16 @@ func (d *deployment) close() {
 	d.clients = nil
 }
 
-// build turns the file into a failover.Config: it reads the secrets (from
-// the environment or a prompt) and creates clients, but sends nothing.
-func build(ctx context.Context, fc *fileConfig, con *setup.Console, opts *lync.Options) (*deployment, error) {
+// build turns the file into a failover.Config, or with failback into its
+// failover.Config.Failback: it reads the secrets (from the environment or a
+// prompt) and creates clients, but sends nothing.
+func build(ctx context.Context, fc *fileConfig, con *setup.Console, opts *lync.Options, failback bool) (*deployment, error) {
 	reg := providers()
 	if err := fc.check(reg); err != nil {
+		return nil, err
+	}
+	c, err := fc.plain(failback) // before any prompt: a config without failback is bad input
+	if err != nil {
 		return nil, err
 	}
 	log := opts.Logger
@@ -99,28 +104,7 @@ func build(ctx context.Context, fc *fileConfig, con *setup.Console, opts *lync.O
 		return nil, badInput("management: %v", err)
 	}
 	d.clients = append(d.clients, mgmt)
-	c := failover.Config{
-		Management:         mgmt,
-		Site:               fc.Site,
-		TargetPool:         fc.TargetPool,
-		Servers:            fc.Servers,
-		ReplacedPool:       fc.ReplacedPool,
-		ReplacedSite:       fc.ReplacedSite,
-		ClearReplacedRoute: fc.ClearReplacedRoute,
-		FederationHost:     fc.FederationHost,
-		SRV:                failover.SRVPolicy(fc.SRV),
-		PoolHosts:          fc.PoolHosts,
-		SRVTTL:             timeDur(fc.SRVTTL),
-		AddrTTL:            timeDur(fc.AddrTTL),
-		Strategy:           failover.Strategy(fc.Strategy),
-		Graceful:           fc.Graceful,
-		Timeouts: failover.Timeouts{
-			Preflight: timeDur(fc.Timeouts.Preflight), Command: timeDur(fc.Timeouts.Command),
-			Stop: timeDur(fc.Timeouts.Stop), Start: timeDur(fc.Timeouts.Start),
-			Replication: timeDur(fc.Timeouts.Replication), DNS: timeDur(fc.Timeouts.DNS),
-			Converge: timeDur(fc.Timeouts.Converge), Probe: timeDur(fc.Timeouts.Probe), Poll: timeDur(fc.Timeouts.Poll),
-		},
-	}
+	c.Management = mgmt
 	c.OpenServer = func(ctx context.Context, fqdn string) (*lync.Client, error) {
 		ep, err := fc.EdgeServers.Endpoint(fqdn, true, edgeCred)
 		if err != nil {
@@ -148,9 +132,6 @@ func build(ctx context.Context, fc *fileConfig, con *setup.Console, opts *lync.O
 			return nil, err
 		}
 	}
-	for _, a := range fc.Addresses {
-		c.Addresses = append(c.Addresses, netip.MustParseAddr(a)) // checked by check
-	}
 	c.Verify = ver
 	c.Preflight = failover.Preflight{CertificateWindow: timeDur(fc.Preflight.CertificateWindow),
 		CheckReachability: fc.Preflight.CheckReachability}
@@ -163,6 +144,46 @@ func build(ctx context.Context, fc *fileConfig, con *setup.Console, opts *lync.O
 
 // verify builds the verification settings. Without resolvers in the file,
 // the system's (/etc/resolv.conf) are used.
+// plain is the part of the failover.Config that needs no secret and no
+// client, swapped by failover.Config.Failback with failback.
+func (fc *fileConfig) plain(failback bool) (failover.Config, error) {
+	c := failover.Config{
+		Site:               fc.Site,
+		TargetPool:         fc.TargetPool,
+		Servers:            fc.Servers,
+		ReplacedPool:       fc.ReplacedPool,
+		ReplacedSite:       fc.ReplacedSite,
+		ClearReplacedRoute: fc.ClearReplacedRoute,
+		FederationHost:     fc.FederationHost,
+		SRV:                failover.SRVPolicy(fc.SRV),
+		PoolHosts:          fc.PoolHosts,
+		SRVTTL:             timeDur(fc.SRVTTL),
+		AddrTTL:            timeDur(fc.AddrTTL),
+		Strategy:           failover.Strategy(fc.Strategy),
+		Graceful:           fc.Graceful,
+		Timeouts: failover.Timeouts{
+			Preflight: timeDur(fc.Timeouts.Preflight), Command: timeDur(fc.Timeouts.Command),
+			Stop: timeDur(fc.Timeouts.Stop), Start: timeDur(fc.Timeouts.Start),
+			Replication: timeDur(fc.Timeouts.Replication), DNS: timeDur(fc.Timeouts.DNS),
+			Converge: timeDur(fc.Timeouts.Converge), Probe: timeDur(fc.Timeouts.Probe), Poll: timeDur(fc.Timeouts.Poll),
+		},
+	}
+	for _, a := range fc.Addresses {
+		c.Addresses = append(c.Addresses, netip.MustParseAddr(a)) // checked by check
+	}
+	for _, a := range fc.ReplacedAddresses {
+		c.ReplacedAddresses = append(c.ReplacedAddresses, netip.MustParseAddr(a))
+	}
+	if !failback {
+		return c, nil
+	}
+	back, err := c.Failback()
+	if err != nil {
+		return c, &inputError{fmt.Errorf("-failback: %w (give replaced_pool and replaced_site in the config)", err)}
+	}
+	return back, nil
+}
+
 func verify(v verifyConfig, log *slog.Logger) (failover.Verify, error) {
 	resolvers := v.Resolvers
 	if len(resolvers) == 0 {

@@ -37,7 +37,8 @@ type fileConfig struct {
 	FederationZone *zoneConfig                  `json:"federation_zone,omitempty"`
 	Addresses      []string                     `json:"addresses,omitempty"`
 	// ReplacedAddresses are the addresses of the replaced pool, used by
-	// -failback (default: read from its Access Edge external FQDN).
+	// -failback (failover.Config.ReplacedAddresses; default: read from its
+	// Access Edge external FQDN).
 	ReplacedAddresses []string          `json:"replaced_addresses,omitempty"`
 	SRV               string            `json:"srv,omitempty"`
 	PoolHosts         map[string]string `json:"pool_hosts,omitempty"`
@@ -180,21 +181,4 @@ func (c *fileConfig) check(reg setup.Registry) error {
 		return badInput("verify.nameservers: %v", err)
 	}
 	return nil
-}
-
-// swap returns the failback config: the pools and sites swapped.
-func (c fileConfig) swap() (fileConfig, error) {
-	if c.ReplacedPool == "" || c.ReplacedSite == "" {
-		return c, badInput("-failback needs replaced_pool and replaced_site in the config")
-	}
-	c.TargetPool, c.ReplacedPool = c.ReplacedPool, c.TargetPool
-	c.Servers = nil // they were servers of the other pool: fail back to all of the replaced pool's
-	c.Site, c.ReplacedSite = c.ReplacedSite, c.Site
-	// Never the forward addresses (Microsoft's failback page copies them):
-	// the replaced pool's own, or read from its Access Edge external FQDN.
-	c.Addresses, c.ReplacedAddresses = c.ReplacedAddresses, c.Addresses
-	if c.Journal != "" {
-		c.Journal += ".failback"
-	}
-	return c, nil
 }

@@ -149,18 +149,12 @@ func (a *app) do(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 	if err := setup.LoadJSON(o.config, &fc); err != nil {
 		return &inputError{err}
 	}
-	if o.failback {
-		var err error
-		if fc, err = fc.swap(); err != nil {
-			return err
-		}
-	}
 	journal := o.journal
 	if journal == "" {
 		journal = fc.Journal
-	}
-	if journal == "" {
-		journal = o.config + ".journal"
+		if journal == "" {
+			journal = o.config + ".journal"
+		}
 		if o.failback {
 			journal += ".failback"
 		}
@@ -172,7 +166,7 @@ func (a *app) do(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 		logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		lopts.Logger = logger
 	}
-	dep, err := build(ctx, &fc, con, lopts)
+	dep, err := build(ctx, &fc, con, lopts, o.failback)
 	if err != nil {
 		return err
 	}
@@ -211,7 +205,7 @@ func (a *app) do(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 		if o.json {
 			return writeJSON(stdout, map[string]any{"plan": plan})
 		}
-		fmt.Fprintln(stdout, "\nnothing to change: federation already runs on", fc.TargetPool)
+		fmt.Fprintln(stdout, "\nnothing to change: federation already runs on", dep.cfg.TargetPool)
 		return nil
 	}
 	if !o.yes && !con.Confirm(ctx, fmt.Sprintf("\nApply %q now?", plan.Name)) {

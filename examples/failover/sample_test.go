@@ -1,10 +1,13 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/xmppfed/edgefailover/examples/internal/setup"
+	"github.com/xmppfed/edgefailover/failover"
 	"github.com/xmppfed/edgefailover/failover/failovertest"
 )
 
@@ -19,11 +22,11 @@ func TestSampleConfig(t *testing.T) {
 	if err := fc.check(providers()); err != nil {
 		t.Fatal(err)
 	}
-	back, err := fc.swap()
+	back, err := fc.plain(true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if back.TargetPool != fc.ReplacedPool || back.Site != fc.ReplacedSite || strings.Join(back.Addresses, ",") != "192.0.2.10" {
+	if back.TargetPool != fc.ReplacedPool || back.Site != fc.ReplacedSite || fmt.Sprint(back.Addresses) != "[192.0.2.10]" {
 		t.Errorf("failback config: pool %s, site %s, addresses %v", back.TargetPool, back.Site, back.Addresses)
 	}
 }
@@ -43,5 +46,22 @@ func TestResumeEndedApply(t *testing.T) {
 	}
 	if code, _, errs := runApp(t, env, "", "resume", "-config", path, "-apply"); code != exitBadInput || !strings.Contains(errs, "drop -apply") {
 		t.Errorf("resume -apply: exit %d\n%s", code, errs)
+	}
+}
+
+// -failback without replaced_pool is bad input (exit 2) before any prompt:
+// failover.Config.Failback refuses it with a *failover.ConfigError.
+func TestFailbackNeedsReplacedPool(t *testing.T) {
+	t.Parallel()
+	var fc fileConfig
+	if err := setup.LoadJSON("config.sample.json", &fc); err != nil {
+		t.Fatal(err)
+	}
+	fc.ReplacedPool = ""
+	_, err := fc.plain(true)
+	var ie *inputError
+	var ce *failover.ConfigError
+	if !errors.As(err, &ie) || !errors.As(err, &ce) || ce.Field != "ReplacedPool" {
+		t.Errorf("failback without replaced_pool: %v", err)
 	}
 }

@@ -30,17 +30,6 @@ func LabTimeouts() failover.Timeouts {
 // (reachability of 23456 included). Change fields before New
 // (Strategy, SRV policy, Timeouts...).
 func (l *Lab) FailoverConfig(ctx context.Context) (failover.Config, error) {
-	return l.config(ctx, TargetSite, TargetPool, SourceSite, SourcePool)
-}
-
-// FailbackConfig returns the config that moves federation back to
-// SourcePool (route on SourceSite): the same shape with the pools and sites
-// swapped, computed by New from the live state like any plan.
-func (l *Lab) FailbackConfig(ctx context.Context) (failover.Config, error) {
-	return l.config(ctx, SourceSite, SourcePool, TargetSite, TargetPool)
-}
-
-func (l *Lab) config(ctx context.Context, site, target, replacedSite, replaced string) (failover.Config, error) {
 	mgmt, err := l.Management(ctx)
 	if err != nil {
 		return failover.Config{}, err
@@ -51,11 +40,11 @@ func (l *Lab) config(ctx context.Context, site, target, replacedSite, replaced s
 	}
 	return failover.Config{
 		Management:     mgmt,
-		Site:           site,
-		TargetPool:     target,
+		Site:           TargetSite,
+		TargetPool:     TargetPool,
 		OpenServer:     l.OpenServer,
-		ReplacedPool:   replaced,
-		ReplacedSite:   replacedSite,
+		ReplacedPool:   SourcePool,
+		ReplacedSite:   SourceSite,
 		Domains:        doms,
 		FederationHost: FederationHost,
 		Timeouts:       LabTimeouts(),
@@ -67,4 +56,15 @@ func (l *Lab) config(ctx context.Context, site, target, replacedSite, replaced s
 			ProbeDial:     l.Dial,
 		},
 	}, nil
+}
+
+// FailbackConfig returns the config that moves federation back to
+// SourcePool (route on SourceSite): FailoverConfig's failover.Config.Failback,
+// computed by New from the live state like any plan.
+func (l *Lab) FailbackConfig(ctx context.Context) (failover.Config, error) {
+	c, err := l.FailoverConfig(ctx)
+	if err != nil {
+		return failover.Config{}, err
+	}
+	return c.Failback()
 }
