@@ -9,10 +9,6 @@ import (
 	"github.com/xmppfed/edgefailover/lync"
 )
 
-// DefaultPollInterval is how often StopServices and StartServices read the
-// service states while they wait, when the options give no interval.
-const DefaultPollInterval = 2 * time.Second
-
 // ErrNoServices is matched by the error of a server whose host reports no
 // Lync service at all: the client reaches a host that is not the Edge
 // server it was built for, or one without Lync Server installed.

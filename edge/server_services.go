@@ -18,8 +18,9 @@ type StopOptions struct {
 	// Graceful passes -Graceful: the services refuse new sessions and stop
 	// when the existing ones end, which can take long; give a Timeout.
 	Graceful bool
-	// PollInterval is how often the states are read while waiting;
-	// default DefaultPollInterval.
+	// PollInterval is how often the states are read while waiting when
+	// the host does not hold a waiting script (see lync's
+	// ServicesService.WaitState); default lync.DefaultPollInterval (5s).
 	PollInterval time.Duration
 	// Timeout bounds the whole operation on one server (for a pool: on each
 	// server); 0 leaves the bound to the context.
@@ -31,8 +32,9 @@ type StopOptions struct {
 type StartOptions struct {
 	// Names are short service names; none: every Lync service.
 	Names []string
-	// PollInterval is how often the states are read while waiting;
-	// default DefaultPollInterval.
+	// PollInterval is how often the states are read while waiting when
+	// the host does not hold a waiting script (see lync's
+	// ServicesService.WaitState); default lync.DefaultPollInterval (5s).
 	PollInterval time.Duration
 	// Timeout bounds the whole operation on one server; 0: the context only.
 	Timeout time.Duration
@@ -47,7 +49,8 @@ type StartOptions struct {
 // next poll, up to three failures in a row.
 //
 // Runs: Stop-CsWindowsService -ComputerName <fqdn> [-Name <name>] [-Graceful] -NoWait,
-// then Get-CsWindowsService -ComputerName <fqdn> every PollInterval.
+// then one waiting script on the host (see lync's ServicesService.WaitState),
+// or Get-CsWindowsService -ComputerName <fqdn> every PollInterval.
 func (s *Server) StopServices(ctx context.Context, opts *StopOptions) (*ServerState, error) {
 	var o StopOptions
 	if opts != nil {
@@ -65,7 +68,7 @@ func (s *Server) StopServices(ctx context.Context, opts *StopOptions) (*ServerSt
 // start gives a cause matching lync.ErrServiceOperation.
 //
 // Runs: Start-CsWindowsService -ComputerName <fqdn> [-Name <name>], then
-// Get-CsWindowsService -ComputerName <fqdn> until every service is Running.
+// a wait for Running as StopServices waits for Stopped.
 func (s *Server) StartServices(ctx context.Context, opts *StartOptions) (*ServerState, error) {
 	var o StartOptions
 	if opts != nil {
@@ -93,7 +96,7 @@ func (s *Server) change(ctx context.Context, op string, want lync.ServiceStatus,
 		return fail(inputError("PollInterval", poll.String(), errors.New("negative")))
 	}
 	if poll == 0 {
-		poll = DefaultPollInterval
+		poll = lync.DefaultPollInterval
 	}
 	if timeout < 0 {
 		return fail(inputError("Timeout", timeout.String(), errors.New("negative")))
@@ -120,36 +123,42 @@ func (s *Server) change(ctx context.Context, op string, want lync.ServiceStatus,
 // wait gives up; the client rebuilds its session between them.
 const maxPollFailures = 3
 
-// await reads the states at once and then every poll until st.Reached, a
-// read fails (maxPollFailures times in a row for a transport error), or ctx
-// ends (then a *lync.WaitError wraps its error).
+// await waits for st.Want with lync's wait (on the host over WinRM, else
+// polling every poll) until st.Reached, a read fails (maxPollFailures times
+// in a row for a transport error, the next try a poll later), or ctx ends
+// (then a *lync.WaitError wraps its error).
 func (s *Server) await(ctx context.Context, st *ServerState, poll time.Duration) error {
-	timer := time.NewTimer(0)
-	defer timer.Stop()
 	failures := 0
 	for {
-		select {
-		case <-ctx.Done():
-			return &lync.WaitError{What: "services on " + s.fqdn, Want: string(st.Want), Err: ctx.Err()}
-		case <-timer.C:
+		list, err := s.client.Services.WaitState(ctx, s.fqdn, st.Want, poll, st.names...)
+		if list != nil {
+			st.Services, st.Time = list, time.Now()
+			st.Reached = len(st.Pending()) == 0
 		}
-		err := s.read(ctx, st)
 		switch {
+		case err == nil && len(list) == 0:
+			return ErrNoServices
 		case err == nil:
-			failures = 0
-			if st.Reached {
-				return nil
-			}
+			return nil
 		case ctx.Err() != nil:
 			return &lync.WaitError{What: "services on " + s.fqdn, Want: string(st.Want), Err: ctx.Err()}
 		case transient(err):
+			if list != nil {
+				failures = 0 // a read of this wait succeeded: the run of failures starts here
+			}
 			if failures++; failures >= maxPollFailures {
 				return err
 			}
 		default:
 			return err
 		}
-		timer.Reset(poll)
+		t := time.NewTimer(poll)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return &lync.WaitError{What: "services on " + s.fqdn, Want: string(st.Want), Err: ctx.Err()}
+		case <-t.C:
+		}
 	}
 }
 

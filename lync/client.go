@@ -28,6 +28,8 @@ type Client struct {
 
 	mu         sync.Mutex
 	routeParam string // Set-CsSite route parameter, once detected
+
+	waits hostWaits // whether the host holds wait scripts (hostwait.go)
 }
 
 // ClientOptions tunes a Client. The zero value is valid.

@@ -2,6 +2,7 @@ package lync
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/xmppfed/edgefailover/internal/pwsh"
@@ -34,15 +35,7 @@ type replicationJSON struct {
 //
 // Runs: Get-CsManagementStoreReplicationStatus -ReplicaFqdn <fqdn> | Select-Object -Property ReplicaFqdn, UpToDate, LastStatusReport
 func (s *ReplicationService) Status(ctx context.Context, replica string) (*ReplicationStatus, error) {
-	fqdn, err := parseFQDN("replica", replica)
-	if err != nil {
-		return nil, err
-	}
-	script, err := pwsh.NewCommand("Get-CsManagementStoreReplicationStatus").String("ReplicaFqdn", fqdn).Select(
-		pwsh.Property{Name: "ReplicaFqdn", Cast: pwsh.CastString},
-		pwsh.Property{Name: "UpToDate", Cast: pwsh.CastBool},
-		pwsh.Property{Name: "LastStatusReport", Cast: pwsh.CastString},
-	).Script()
+	fqdn, script, err := statusScript(replica)
 	if err != nil {
 		return nil, err
 	}
@@ -50,6 +43,25 @@ func (s *ReplicationService) Status(ctx context.Context, replica string) (*Repli
 	if err := s.client.run(ctx, "Get-CsManagementStoreReplicationStatus", script, &out); err != nil {
 		return nil, err
 	}
+	return replicationStatus(fqdn, out)
+}
+
+// statusScript checks replica and returns its FQDN and Status's script.
+func statusScript(replica string) (string, string, error) {
+	fqdn, err := parseFQDN("replica", replica)
+	if err != nil {
+		return "", "", err
+	}
+	script, err := pwsh.NewCommand("Get-CsManagementStoreReplicationStatus").String("ReplicaFqdn", fqdn).Select(
+		pwsh.Property{Name: "ReplicaFqdn", Cast: pwsh.CastString},
+		pwsh.Property{Name: "UpToDate", Cast: pwsh.CastBool},
+		pwsh.Property{Name: "LastStatusReport", Cast: pwsh.CastString},
+	).Script()
+	return fqdn, script, err
+}
+
+// replicationStatus is the status of fqdn in a script's output.
+func replicationStatus(fqdn string, out []replicationJSON) (*ReplicationStatus, error) {
 	if len(out) == 0 {
 		return nil, &NotFoundError{Kind: "replica", Name: fqdn}
 	}
@@ -58,21 +70,45 @@ func (s *ReplicationService) Status(ctx context.Context, replica string) (*Repli
 		LastStatusReport: r.LastStatusReport, LastStatusReportTime: parseHostTime(r.LastStatusReport)}, nil
 }
 
-// WaitUpToDate polls Status every poll (default 5s) until the replica is up
-// to date, and returns that status. When ctx ends first it returns the last
-// status read and a *WaitError wrapping the context's error.
+// WaitUpToDate waits until the replica is up to date and returns that
+// status. When ctx ends first (or a read fails) it returns the last status
+// read and a *WaitError wrapping the cause. Over *WinRM the wait runs on the
+// host as ServicesService.WaitState's does; otherwise it polls every poll
+// (default 5s).
+//
+// Runs: $until = [DateTime]::UtcNow.AddMilliseconds(<ms>); while ([DateTime]::UtcNow -lt $until -and
+// @(Get-CsManagementStoreReplicationStatus -ReplicaFqdn <fqdn> | Where-Object -Property UpToDate -EQ -Value $false).Count -gt 0)
+// { Start-Sleep -Milliseconds <tick> }; Get-CsManagementStoreReplicationStatus -ReplicaFqdn <fqdn> | Select-Object ...
 func (s *ReplicationService) WaitUpToDate(ctx context.Context, replica string, poll time.Duration) (*ReplicationStatus, error) {
-	var last *ReplicationStatus
-	err := pollUntil(ctx, poll, func() (bool, error) {
-		st, err := s.Status(ctx, replica)
-		if err != nil {
-			return false, err
-		}
-		last = st
-		return st.UpToDate, nil
-	})
+	fqdn, script, err := statusScript(replica)
 	if err != nil {
-		return last, waitError("replica "+replica, "up to date", err)
+		return nil, err
+	}
+	read, err := pwsh.NewCommand("Get-CsManagementStoreReplicationStatus").String("ReplicaFqdn", fqdn).Script()
+	if err != nil {
+		return nil, err
+	}
+	var last *ReplicationStatus
+	err = s.client.wait(ctx, hostWait{
+		cmdlet:  "Get-CsManagementStoreReplicationStatus",
+		read:    read,
+		pending: "Where-Object -Property UpToDate -EQ -Value $false",
+		poll:    script,
+		check: func(raw json.RawMessage) (bool, error) {
+			var out []replicationJSON
+			if err := decode("Get-CsManagementStoreReplicationStatus", raw, &out); err != nil {
+				return false, err
+			}
+			st, err := replicationStatus(fqdn, out)
+			if err != nil {
+				return false, err
+			}
+			last = st
+			return st.UpToDate, nil
+		},
+	}, poll)
+	if err != nil {
+		return last, waitError("replica "+fqdn, "up to date", err)
 	}
 	return last, nil
 }

@@ -41,12 +41,7 @@ func (s *ServicesService) List(ctx context.Context, computer string) ([]Service,
 	if err != nil {
 		return nil, err
 	}
-	script, err := pwsh.NewCommand("Get-CsWindowsService").String("ComputerName", computer).Select(
-		pwsh.Property{Name: "Name", Cast: pwsh.CastString},
-		pwsh.Property{Name: "Status", Cast: pwsh.CastString},
-		pwsh.Property{Name: "DisplayName", Cast: pwsh.CastString},
-		pwsh.Property{Name: "ActivityLevel", Cast: pwsh.CastString},
-	).Script()
+	script, err := listScript(computer)
 	if err != nil {
 		return nil, err
 	}
@@ -55,6 +50,16 @@ func (s *ServicesService) List(ctx context.Context, computer string) ([]Service,
 		return nil, err
 	}
 	return out, nil
+}
+
+// listScript is List's script for a checked FQDN.
+func listScript(computer string) (string, error) {
+	return pwsh.NewCommand("Get-CsWindowsService").String("ComputerName", computer).Select(
+		pwsh.Property{Name: "Name", Cast: pwsh.CastString},
+		pwsh.Property{Name: "Status", Cast: pwsh.CastString},
+		pwsh.Property{Name: "DisplayName", Cast: pwsh.CastString},
+		pwsh.Property{Name: "ActivityLevel", Cast: pwsh.CastString},
+	).Script()
 }
 
 // StopOptions selects what Stop does. The zero value stops every Lync

@@ -2,8 +2,13 @@ package lync
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
+
+	"github.com/xmppfed/edgefailover/internal/pwsh"
 )
 
 // DefaultPollInterval is the poll interval of the Wait methods when none is given.
@@ -57,31 +62,76 @@ func pollUntil(ctx context.Context, poll time.Duration, check func() (bool, erro
 	}
 }
 
-// WaitState polls List every poll (default 5s) until every Lync service
-// of computer has state, and returns the services. When ctx ends first (or
-// a poll fails) it returns the last list read and a *WaitError.
+// WaitState waits until every Lync service of computer (or, with names,
+// every named one) has state, and returns the services (all of them) as last
+// read. When ctx ends first, or a read fails, it returns the last list read
+// and a *WaitError.
 //
-// Runs: Get-CsWindowsService -ComputerName <computer> | Select-Object ... (repeatedly)
-func (s *ServicesService) WaitState(ctx context.Context, computer string, state ServiceStatus, poll time.Duration) ([]Service, error) {
-	if _, err := parseFQDN("computer", computer); err != nil {
+// Over *WinRM the wait runs on the host: one script loops there, reading the
+// services every poll/20 (1ms to 250ms), until the state is reached or a
+// deadline below the OperationTimeout and before ctx's passes; a longer wait
+// sends the next script. A host that refuses or ends such scripts is polled
+// from then on (every poll, default 5s), as is any other Runner.
+//
+// Runs: $until = [DateTime]::UtcNow.AddMilliseconds(<ms>); while ([DateTime]::UtcNow -lt $until -and
+// @(Get-CsWindowsService -ComputerName <computer> [| Where-Object -Property Name -In -Value <names>] |
+// Where-Object -Property Status -NE -Value <state>).Count -gt 0) { Start-Sleep -Milliseconds <tick> };
+// Get-CsWindowsService -ComputerName <computer> | Select-Object ... (polling: the last statement alone)
+func (s *ServicesService) WaitState(ctx context.Context, computer string, state ServiceStatus, poll time.Duration, names ...string) ([]Service, error) {
+	computer, err := parseFQDN("computer", computer)
+	if err != nil {
 		return nil, err
 	}
+	for i, n := range names {
+		if names[i], err = ParseServiceName(n); err != nil {
+			return nil, err
+		}
+	}
+	list, err := listScript(computer)
+	if err != nil {
+		return nil, err
+	}
+	read := pwsh.NewCommand("Get-CsWindowsService").String("ComputerName", computer)
+	readScript, err := read.Script()
+	if err != nil {
+		return nil, err
+	}
+	if len(names) > 0 {
+		readScript += " | Where-Object -Property Name -In -Value " + pwsh.Array(names...)
+	}
 	var last []Service
-	err := pollUntil(ctx, poll, func() (bool, error) {
-		list, err := s.List(ctx, computer)
-		if err != nil {
-			return false, err
-		}
-		last = list
-		for _, svc := range list {
-			if svc.Status != state {
-				return false, nil
+	err = s.client.wait(ctx, hostWait{
+		cmdlet:  "Get-CsWindowsService",
+		read:    readScript,
+		pending: "Where-Object -Property Status -NE -Value " + pwsh.Quote(string(state)),
+		poll:    list,
+		check: func(raw json.RawMessage) (bool, error) {
+			var got []Service
+			if err := decode("Get-CsWindowsService", raw, &got); err != nil {
+				return false, err
 			}
-		}
-		return true, nil
-	})
+			last = got
+			return allIn(got, state, names), nil
+		},
+	}, poll)
 	if err != nil {
 		return last, waitError("services on "+computer, string(state), err)
 	}
 	return last, nil
+}
+
+// allIn reports whether every service (or every named one, each present)
+// has state.
+func allIn(list []Service, state ServiceStatus, names []string) bool {
+	for _, svc := range list {
+		if svc.Status != state && (len(names) == 0 || slices.Contains(names, strings.ToUpper(svc.Name))) {
+			return false
+		}
+	}
+	for _, n := range names {
+		if !slices.ContainsFunc(list, func(svc Service) bool { return strings.EqualFold(svc.Name, n) }) {
+			return false
+		}
+	}
+	return true
 }

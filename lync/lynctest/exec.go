@@ -12,6 +12,7 @@ type session struct {
 	d       *Deployment
 	h       *Host
 	modules map[string]bool // lower-case module names
+	kill    func()          // terminates the process (FaultScriptCutOff)
 }
 
 // runCtx is the state of one inner script.

@@ -198,6 +198,10 @@ func startSleep(rc *runCtx, b bound) ([]any, *ErrorRecord) {
 			FullyQualifiedErrorId: "ParameterArgumentValidationError," + startSleepDef.class,
 			Category:              "InvalidData", Cmdlet: startSleepDef.name}
 	}
+	if rc.d.fire(rc.h.fqdn, "", startSleepDef.name, "", FaultScriptCutOff) != nil && rc.s.kill != nil {
+		rc.s.kill()
+		return nil, errAborted
+	}
 	if g := rc.d.delay(func(l Latency) time.Duration { return l.SleepGranularity }); g > 0 && dur%g != 0 {
 		dur += g - dur%g
 	}

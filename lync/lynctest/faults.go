@@ -54,6 +54,11 @@ const (
 	// (docs/wire.md §3): a WARNING line and the stale result line of another
 	// marker. A client must skip both.
 	FaultNoise
+	// FaultScriptCutOff terminates the powershell.exe process of a script
+	// when the script first calls Start-Sleep, as a host that cuts long
+	// scripts off would (a watchdog, an endpoint's time limit): the script
+	// writes no result and the process exits.
+	FaultScriptCutOff
 )
 
 // Fault is one injected fault. Zero fields match everything: a Fault with only
@@ -97,7 +102,7 @@ func (f Fault) validate() error {
 			return bad("HTTP-level faults apply to WS-Man actions, not cmdlets")
 		}
 	case FaultHang, FaultTimedOut, FaultRefuse, FaultPersistentExit, FaultNoise,
-		FaultServiceWontStop, FaultServiceWontStart, FaultReplicationStuck:
+		FaultServiceWontStop, FaultServiceWontStart, FaultReplicationStuck, FaultScriptCutOff:
 	case FaultCmdletError:
 		if f.Cmdlet == "" {
 			return bad("FaultCmdletError needs Cmdlet")
@@ -195,7 +200,7 @@ func kindIn(k FaultKind, ks []FaultKind) bool {
 func (k FaultKind) String() string {
 	names := [...]string{"", "FaultSOAP", "FaultUnauthorized", "FaultReset", "FaultHang", "FaultTimedOut",
 		"FaultRefuse", "FaultCmdletError", "FaultPersistentExit", "FaultServiceWontStop",
-		"FaultServiceWontStart", "FaultReplicationStuck", "FaultNoise"}
+		"FaultServiceWontStart", "FaultReplicationStuck", "FaultNoise", "FaultScriptCutOff"}
 	if k > 0 && int(k) < len(names) {
 		return names[k]
 	}

@@ -189,7 +189,7 @@ func (d *Deployment) runProcess(h *Host, p *process, mode procMode, arg string) 
 	if !d.sleep(p.ctx, d.delay(func(l Latency) time.Duration { return l.ProcessStart })) {
 		return exitTerminated
 	}
-	s := &session{d: d, h: h, modules: map[string]bool{}}
+	s := &session{d: d, h: h, modules: map[string]bool{}, kill: p.cancel}
 	switch mode {
 	case modePersistent:
 		for {

@@ -1,0 +1,21 @@
+package lync
+
+// HostWaitFallback returns why c polls instead of waiting on the host, or nil.
+func HostWaitFallback(c *Client) error {
+	c.waits.mu.Lock()
+	defer c.waits.mu.Unlock()
+	if c.waits.fallback == nil {
+		return nil
+	}
+	return c.waits.fallback
+}
+
+// HostWaitReason returns the reason of a fallback error from HostWaitFallback.
+func HostWaitReason(err error) string { return err.(*hostWaitError).Reason }
+
+// Reasons a client polls.
+const (
+	WaitRefused    = waitRefused
+	WaitCutOff     = waitCutOff
+	WaitEndedEarly = waitEndedEarly
+)

@@ -1,0 +1,159 @@
+package lync_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/xmppfed/edgefailover/lync"
+	"github.com/xmppfed/edgefailover/lync/lynctest"
+)
+
+// TestWaitRunsOnTheHost: a wait is one script that blocks on the host while
+// the services stop (the host reads them every tick), not one script per
+// poll; the same for a replica.
+func TestWaitRunsOnTheHost(t *testing.T) {
+	t.Parallel()
+	cfg := topology(lynctest.SfB2015, "")
+	cfg.Latency = lynctest.Latency{ServiceStop: 150 * time.Millisecond, Replication: 150 * time.Millisecond}
+	d := newDeployment(t, cfg)
+	c := newClient(t, d, false, nil)
+	ctx := t.Context()
+	if err := c.Prepare(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Services.Stop(ctx, edge01, &lync.StopOptions{NoWait: true}); err != nil {
+		t.Fatal(err)
+	}
+	d.ResetCounters()
+	// A poll of 10ms would send about 15 scripts; the host loop ticks every
+	// millisecond (poll/20, at least 1ms).
+	got, err := c.Services.WaitState(ctx, edge01, lync.ServiceStopped, 10*time.Millisecond)
+	if err != nil || anyNot(got, lync.ServiceStopped) {
+		t.Fatalf("WaitState = %+v, %v", got, err)
+	}
+	fe := d.Host(feHost).Counters()
+	if fe.Scripts != 1 || fe.Cmdlets["Start-Sleep"] == 0 {
+		t.Errorf("%d scripts, cmdlets %v: want one script that slept on the host", fe.Scripts, fe.Cmdlets)
+	}
+	if err := c.Site(site2).SetXmppRoute(ctx, edgeP2); err != nil {
+		t.Fatal(err)
+	}
+	d.ResetCounters()
+	st, err := c.Replication.WaitUpToDate(ctx, edge03, 10*time.Millisecond)
+	if err != nil || !st.UpToDate {
+		t.Fatalf("WaitUpToDate = %+v, %v", st, err)
+	}
+	if fe := d.Host(feHost).Counters(); fe.Scripts != 1 || fe.Cmdlets["Start-Sleep"] == 0 {
+		t.Errorf("replication: %d scripts, cmdlets %v: want one script that slept on the host", fe.Scripts, fe.Cmdlets)
+	}
+	if err := lync.HostWaitFallback(c); err != nil {
+		t.Errorf("fell back: %v", err)
+	}
+}
+
+// TestWaitNamedServices: with names, the wait ends when those are in the
+// state, and returns every service.
+func TestWaitNamedServices(t *testing.T) {
+	t.Parallel()
+	d := newDeployment(t, topology(lynctest.SfB2015, ""))
+	c := newClient(t, d, false, nil)
+	ctx := t.Context()
+	if err := c.Services.Stop(ctx, edge01, &lync.StopOptions{Names: []string{"RTCSRV"}, NoWait: true}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.Services.WaitState(ctx, edge01, lync.ServiceStopped, 10*time.Millisecond, "rtcsrv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, _ := c.Services.List(ctx, edge01)
+	if len(got) != len(all) || len(got) < 2 {
+		t.Errorf("got %d services, want all %d", len(got), len(all))
+	}
+	if _, err := c.Services.WaitState(ctx, edge01, lync.ServiceStopped, 0, "no such!"); !errors.As(err, new(*lync.InputError)) {
+		t.Errorf("bad name: %v, want *InputError", err)
+	}
+}
+
+// TestWaitFallsBack: a host that refuses the wait script (here Start-Sleep
+// throws, as on an endpoint without it) or ends it (the process is cut off)
+// is polled instead: the wait still succeeds, the client says why, and later
+// waits poll at once.
+func TestWaitFallsBack(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		fault  lynctest.Fault
+		reason string
+		waits  int // waits that meet the fault before the client polls for good
+	}{
+		{"refused", lynctest.Fault{Kind: lynctest.FaultCmdletError, Cmdlet: "Start-Sleep"}, lync.WaitRefused, 1},
+		{"cut off", lynctest.Fault{Kind: lynctest.FaultScriptCutOff}, lync.WaitCutOff, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := topology(lynctest.SfB2015, "")
+			cfg.Latency = lynctest.Latency{ServiceStop: 60 * time.Millisecond, ServiceStart: 60 * time.Millisecond}
+			d := newDeployment(t, cfg)
+			c := newClient(t, d, false, nil)
+			ctx := t.Context()
+			if _, err := d.Inject(tc.fault); err != nil {
+				t.Fatal(err)
+			}
+			for i := range tc.waits {
+				if lync.HostWaitFallback(c) != nil {
+					t.Fatalf("wait %d: fell back for good too early", i)
+				}
+				if err := c.Services.Stop(ctx, edge01, &lync.StopOptions{NoWait: true}); err != nil {
+					t.Fatal(err)
+				}
+				if got, err := c.Services.WaitState(ctx, edge01, lync.ServiceStopped, 5*time.Millisecond); err != nil || anyNot(got, lync.ServiceStopped) {
+					t.Fatalf("wait %d: %+v, %v", i, got, err)
+				}
+				if err := c.Services.Start(ctx, edge01); err != nil {
+					t.Fatal(err)
+				}
+			}
+			err := lync.HostWaitFallback(c)
+			if err == nil || lync.HostWaitReason(err) != tc.reason {
+				t.Fatalf("fallback %v, want %q", err, tc.reason)
+			}
+			d.ResetCounters()
+			if err := c.Services.Stop(ctx, edge01, &lync.StopOptions{NoWait: true}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.Services.WaitState(ctx, edge01, lync.ServiceStopped, 5*time.Millisecond); err != nil {
+				t.Fatal(err)
+			}
+			if n := d.Host(feHost).Counters().Cmdlets["Start-Sleep"]; n != 0 {
+				t.Errorf("after the fallback the client still sent %d sleeps", n)
+			}
+		})
+	}
+}
+
+// TestWaitHonoursContext: a wait whose context ends returns by then with the
+// last states and a *WaitError, its host script having ended before the
+// context did.
+func TestWaitHonoursContext(t *testing.T) {
+	t.Parallel()
+	d := newDeployment(t, topology(lynctest.SfB2015, ""))
+	c := newClient(t, d, false, nil)
+	if err := c.Prepare(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+	defer cancel()
+	last, err := c.Services.WaitState(ctx, edge01, lync.ServiceStopped, 20*time.Millisecond)
+	if !errors.Is(err, context.DeadlineExceeded) || len(last) == 0 {
+		t.Fatalf("WaitState = %d services, %v; want the last list and DeadlineExceeded", len(last), err)
+	}
+	if lync.HostWaitFallback(c) != nil {
+		t.Errorf("a wait that ran out of time fell back: %v", lync.HostWaitFallback(c))
+	}
+	// The session survived: the host script ended before the context.
+	if n := d.Host(feHost).Counters().Shells; n != 1 {
+		t.Errorf("%d shells, want the one session", n)
+	}
+}
