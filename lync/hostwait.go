@@ -18,9 +18,9 @@ import (
 //
 // A change is seen within a tick plus one round trip instead of up to a poll
 // interval plus one, and a wait costs one script per budget instead of one
-// per poll. The budget stays below the WinRM OperationTimeout and ends before
-// the caller's context, so the last state comes back; a longer wait sends
-// the next script. Only a runner that says how long its operations may last
+// per poll. The budget stays below the WinRM OperationTimeout (three
+// quarters of it) and half the time left before the caller's context ends,
+// so the last state comes back; a longer wait sends the next script. Only a runner that says how long its operations may last
 // (*WinRM) gets such scripts; any other Runner is polled as before.
 
 // Tick bounds: the host loop sleeps a twentieth of the poll interval, at
@@ -122,7 +122,7 @@ func (c *Client) waitOnHost(ctx context.Context, w hostWait, poll, opTimeout tim
 		budget := opTimeout * 3 / 4
 		if dl, ok := ctx.Deadline(); ok {
 			left := time.Until(dl)
-			budget = min(budget, left-max(left/10, 2*tick))
+			budget = min(budget, left/2) // the result comes back before ctx ends, even on a slow host
 		}
 		if budget < 2*tick {
 			return false, nil // too little time left to loop: one poll does

@@ -69,8 +69,8 @@ func pollUntil(ctx context.Context, poll time.Duration, check func() (bool, erro
 //
 // Over *WinRM the wait runs on the host: one script loops there, reading the
 // services every poll/20 (1ms to 250ms), until the state is reached or a
-// deadline below the OperationTimeout and before ctx's passes; a longer wait
-// sends the next script. A host that refuses or ends such scripts is polled
+// deadline passes (3/4 of the OperationTimeout, at most half the time ctx
+// has left); a longer wait sends the next script. A host that refuses or ends such scripts is polled
 // from then on (every poll, default 5s), as is any other Runner.
 //
 // Runs: $until = [DateTime]::UtcNow.AddMilliseconds(<ms>); while ([DateTime]::UtcNow -lt $until -and
