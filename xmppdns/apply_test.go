@@ -146,7 +146,7 @@ func TestApplyLogs(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
 	p := seeded()
-	z, err := NewZone(testZone, p, WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
+	z, err := NewZone(testZone, p, ZoneOptions{Logger: slog.New(slog.NewTextHandler(&buf, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,8 +156,14 @@ func TestApplyLogs(t *testing.T) {
 	if !strings.Contains(buf.String(), "level=INFO") || !strings.Contains(buf.String(), "± MODIFY _xmpp-server._tcp.contoso.com. SRV") {
 		t.Errorf("log: %s", buf.String())
 	}
-	if _, err := NewZone(testZone, p, WithLogger(nil)); !errors.Is(err, ErrInvalidInput) {
-		t.Errorf("nil logger: %v", err)
+	// A nil Logger is the default: no logging.
+	quiet, err := NewZone(testZone, p, ZoneOptions{Logger: nil})
+	if err != nil {
+		t.Fatalf("nil logger: %v", err)
+	}
+	buf.Reset()
+	if _, err := quiet.SetSRV(context.Background(), "contoso.com", srv("edgepool1.contoso.com.", 10)); err != nil || buf.Len() != 0 {
+		t.Errorf("nil logger: %v, logged %q", err, buf.String())
 	}
 }
 

@@ -41,7 +41,7 @@
 // holds.
 //
 // Input is validated before anything is sent, with an [InputError]: names
-// outside the zone, relative SRV targets, port 0, a "." target mixed with
+// outside the zone, SRV targets that are not fully qualified, port 0, a "." target mixed with
 // others, an SRV set with no target, TTLs out of [MinTTL, MaxTTL].
 //
 // # Checking: Authoritative and Resolver
@@ -53,6 +53,23 @@
 // [Resolver.Candidates] resolves a domain as a remote XMPP server does (RFC
 // 6120 §3.2, RFC 2782), to the ordered host:port candidates it would dial.
 // Results are data; errors are for failures to ask.
+//
+// # Names
+//
+// Every name the package takes (zone, domain, host, SRV target, pool, the
+// owner name of an [RRset] or [Key]) may be given with or without the
+// trailing dot and in any case. Every name it returns is absolute and in
+// lower case ("edgepool2.contoso.com."), except [Candidate].Host, a host to
+// dial, which has no trailing dot. [ParseHost], [InZone] and [SameName]
+// validate and compare names by the same rules.
+//
+// # Testing
+//
+// The package memdns (xmppdns/memdns) is an in-memory libdns provider with
+// the three shapes a Zone tells apart (plain, appending, conditional) and
+// failure hooks; dnstest (xmppdns/dnstest) is an in-process authoritative
+// DNS server, and its Table an exchange function for [Resolver] and
+// [Authoritative] without sockets.
 //
 // Optional provider interfaces ([RRsetGetter], [ConditionalSetter],
 // [BatchConditionalSetter]) let a provider read one RRset without a zone

@@ -15,8 +15,8 @@ type plainProvider struct{ xmppdns.Provider }
 // in a dry run.
 func ExampleZone_Guarantees() {
 	p := &rfc2136.Provider{Server: "192.0.2.53", KeyName: "xmpp-update.", Secret: "c2VjcmV0"}
-	secure, _ := xmppdns.NewZone("contoso.com.", p)
-	other, _ := xmppdns.NewZone("fabrikam.com.", plainProvider{p}, xmppdns.WithProviderName("cloudflare"))
+	secure, _ := xmppdns.NewZone("contoso.com.", p, xmppdns.ZoneOptions{})
+	other, _ := xmppdns.NewZone("fabrikam.com.", plainProvider{p}, xmppdns.ZoneOptions{ProviderName: "cloudflare"})
 	for _, z := range []*xmppdns.Zone{secure, other} {
 		g := z.Guarantees()
 		fmt.Printf("%s conditional=%v atomic=%v\n  %s\n", z.Name(), g.Conditional, g.Atomic, g)

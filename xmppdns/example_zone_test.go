@@ -24,7 +24,7 @@ func ExampleZone_SetSRV() {
 	defer srv.Close()
 
 	p := &rfc2136.Provider{Server: srv.Addr, KeyName: key.Name, Secret: rfc2136.Secret(key.Secret)}
-	z, err := xmppdns.NewZone("contoso.test.", p)
+	z, err := xmppdns.NewZone("contoso.test.", p, xmppdns.ZoneOptions{})
 	if err != nil {
 		panic(err)
 	}
@@ -44,7 +44,7 @@ func ExampleZone_SetSRV() {
 	// Output:
 	// ± MODIFY _xmpp-server._tcp.contoso.test. SRV (10 0 5269 edgepool2.contoso.test., 20 0 5269 edgepool1.contoso.test. ttl=300) -> (10 0 5269 edgepool2.contoso.test. ttl=300)
 	// now: [10 0 5269 edgepool2.contoso.test.]
-	// xmppdns: invalid SRVSet.Records[0].Target "edgepool2": SRV targets must be absolute (end with a dot)
+	// xmppdns: invalid SRVSet.Records[0].Target "edgepool2": invalid DNS name "edgepool2": a fully qualified name needs at least two labels
 	// UPDATE messages sent: 1
 }
 
@@ -59,7 +59,7 @@ func ExampleZone_Plan() {
 		panic(err)
 	}
 	defer srv.Close()
-	z, _ := xmppdns.NewZone("contoso.test.", &rfc2136.Provider{Server: srv.Addr, KeyName: key.Name, Secret: rfc2136.Secret(key.Secret)})
+	z, _ := xmppdns.NewZone("contoso.test.", &rfc2136.Provider{Server: srv.Addr, KeyName: key.Name, Secret: rfc2136.Secret(key.Secret)}, xmppdns.ZoneOptions{})
 
 	pools, _ := xmppdns.Prioritized("edgepool1.contoso.test.", "edgepool2.contoso.test.")
 	ctx := context.Background()

@@ -115,7 +115,7 @@ func FuzzChangeJSON(f *testing.F) {
 			return
 		}
 		p := seeded()
-		z, err := NewZone(testZone, p)
+		z, err := NewZone(testZone, p, ZoneOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}

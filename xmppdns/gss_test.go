@@ -39,7 +39,7 @@ func TestBINDGSSTSIG(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	b, p, _ := startGSSBIND(t)
-	dz, err := xmppdns.NewZone(b.Zone, p)
+	dz, err := xmppdns.NewZone(b.Zone, p, xmppdns.ZoneOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func BenchmarkFailoverWriteBIND(b *testing.B) {
 		p    *rfc2136.Provider
 	}{{"hmac-sha256", hmac}, {"gss-tsig", gss}} {
 		b.Run(tc.name, func(b *testing.B) {
-			dz, err := xmppdns.NewZone(bd.Zone, tc.p)
+			dz, err := xmppdns.NewZone(bd.Zone, tc.p, xmppdns.ZoneOptions{})
 			if err != nil {
 				b.Fatal(err)
 			}

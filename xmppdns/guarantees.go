@@ -11,7 +11,7 @@ import (
 type Guarantees struct {
 	// Provider names the provider: the last element of its Go package path
 	// ("rfc2136", "cloudflare", "route53"), or the name given with
-	// WithProviderName.
+	// ZoneOptions.ProviderName.
 	Provider string `json:"provider"`
 	// Conditional: an RRset is written only if it still holds what the plan
 	// read (a ConditionalSetter or BatchConditionalSetter), so a concurrent

@@ -12,18 +12,18 @@ func TestGuaranteesFollowTheProvidersInterfaces(t *testing.T) {
 	tests := []struct {
 		name               string
 		p                  Provider
-		opts               []ZoneOption
+		opts               ZoneOptions
 		cond, atomic       bool
 		provider, sentence string
 	}{
-		{"getter and setter only", memdns.New(testZone), nil, false, false, "memdns",
+		{"getter and setter only", memdns.New(testZone), ZoneOptions{}, false, false, "memdns",
 			"memdns: not conditional: a concurrent change between check and write is overwritten; not atomic: the change takes several calls, new records are written before old ones are removed, and a failure between calls is reported with what it left (PartialError)"},
-		{"conditional per RRset", memdns.Conditional{Provider: memdns.New(testZone)}, []ZoneOption{WithProviderName("lab")}, true, false, "lab",
+		{"conditional per RRset", memdns.Conditional{Provider: memdns.New(testZone)}, ZoneOptions{ProviderName: "lab"}, true, false, "lab",
 			"lab: conditional: an RRset that changed since it was read is not overwritten; not atomic: the change takes several calls, new records are written before old ones are removed, and a failure between calls is reported with what it left (PartialError)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			z, err := NewZone(testZone, tc.p, tc.opts...)
+			z, err := NewZone(testZone, tc.p, tc.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -38,7 +38,7 @@ func TestGuaranteesFollowTheProvidersInterfaces(t *testing.T) {
 			}
 		})
 	}
-	if _, err := NewZone(testZone, memdns.New(testZone), WithProviderName(" ")); !errors.Is(err, ErrInvalidInput) {
+	if _, err := NewZone(testZone, memdns.New(testZone), ZoneOptions{ProviderName: " "}); !errors.Is(err, ErrInvalidInput) {
 		t.Errorf("empty provider name: %v", err)
 	}
 }

@@ -17,8 +17,9 @@ const PriorityStep = 10
 // priority, in the order given. The first pool, the one that hosts XMPP
 // federation now, gets the lowest number (10), so remote servers prefer it;
 // the others follow at 20, 30, ... Failing over is calling it again with the
-// new pool first. Pools are absolute FQDNs ("edgepool2.contoso.com."), each
-// named once.
+// new pool first. Pools are FQDNs, with or without the trailing dot
+// ("edgepool2.contoso.com"), each named once; the targets are absolute
+// ("edgepool2.contoso.com.").
 func Prioritized(pools ...string) ([]SRV, error) {
 	if len(pools) == 0 {
 		return nil, inputErr("pools", "", "at least one pool is needed")
@@ -30,9 +31,6 @@ func Prioritized(pools ...string) ([]SRV, error) {
 	seen := make(map[string]bool, len(pools))
 	for i, p := range pools {
 		field := fmt.Sprintf("pools[%d]", i)
-		if !strings.HasSuffix(p, ".") {
-			return nil, inputErr(field, p, "pool names must be absolute (end with a dot)")
-		}
 		n, err := dnsname.ParseFQDN(p)
 		if err != nil {
 			return nil, &InputError{Field: field, Value: p, Reason: err.Error()}

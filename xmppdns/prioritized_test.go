@@ -9,7 +9,7 @@ import (
 
 func TestPrioritized(t *testing.T) {
 	t.Parallel()
-	got, err := Prioritized("EdgePool2.contoso.com.", "edgepool1.contoso.com.", "edgepool3.fabrikam.com.")
+	got, err := Prioritized("EdgePool2.contoso.com.", "edgepool1.contoso.com", "edgepool3.fabrikam.com.") // with or without the trailing dot
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,8 +38,8 @@ func TestPrioritizedRefuses(t *testing.T) {
 	}
 	for name, pools := range map[string][]string{
 		"none":      nil,
-		"relative":  {"edgepool1.contoso.com"},
-		"twice":     {"edgepool1.contoso.com.", "EDGEPOOL1.contoso.com."},
+		"one label": {"edgepool1"},
+		"twice":     {"edgepool1.contoso.com.", "EDGEPOOL1.contoso.com"},
 		"not LDH":   {"edge_pool.contoso.com."},
 		"too many":  many,
 		"dot alone": {"."},

@@ -64,7 +64,7 @@ func startLab(t testing.TB, extra string) *labEnv {
 	}
 	t.Cleanup(func() { c.Close() })
 	p := &rfc2136.Provider{Server: c.Primary.Addr, KeyName: key.Name, Secret: rfc2136.Secret(key.Secret), Timeout: time.Second}
-	dz, err := xmppdns.NewZone("example.test.", p)
+	dz, err := xmppdns.NewZone("example.test.", p, xmppdns.ZoneOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +190,7 @@ func TestBIND(t *testing.T) {
 	defer cancel()
 	b := testpeer.StartBIND(t, "example.test.", lab)
 	p := &rfc2136.Provider{Server: b.Addr, KeyName: b.KeyName, Algorithm: b.Algorithm, Secret: rfc2136.Secret(b.Secret)}
-	dz, err := xmppdns.NewZone(b.Zone, p)
+	dz, err := xmppdns.NewZone(b.Zone, p, xmppdns.ZoneOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

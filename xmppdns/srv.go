@@ -10,7 +10,7 @@ import (
 
 // SRV is one record of the _xmpp-server._tcp SRV set of a domain.
 type SRV struct {
-	Target   string // absolute host name ("edge2.contoso.com.") or "." (no service)
+	Target   string // host name, with or without the trailing dot ("edge2.contoso.com."; read back absolute), or "." (no service)
 	Port     uint16 // DefaultPort (5269) for Lync/SfB Edge; 0 only with target "."
 	Priority uint16 // lower is preferred
 	Weight   uint16 // share among records of equal priority

@@ -21,10 +21,9 @@ const (
 // the runbook's SRV record must carry.
 const DefaultPort uint16 = 5269
 
+// parseZone validates a zone name given with or without the trailing dot
+// and returns it absolute, in lower case.
 func parseZone(zone string) (string, error) {
-	if !strings.HasSuffix(zone, ".") {
-		return "", inputErr("zone", zone, "a zone name must be absolute (end with a dot)")
-	}
 	name, err := dnsname.ParseFQDN(zone)
 	if err != nil {
 		return "", &InputError{Field: "zone", Value: zone, Reason: err.Error()}
@@ -76,8 +75,8 @@ func checkTTL(field string, ttl time.Duration) error {
 
 // checkSRVs validates an SRV set and returns its canonical rdata. A set is
 // either exactly one "." record with port, priority and weight 0 (service
-// decidedly not available) or one or more records with absolute host
-// targets and non-zero ports, without duplicate target:port pairs.
+// decidedly not available) or one or more records with host targets
+// (fully qualified, with or without the trailing dot) and non-zero ports, without duplicate target:port pairs.
 func checkSRVs(field string, srvs []SRV) ([]string, error) {
 	if len(srvs) == 0 {
 		return nil, inputErr(field, "", "an SRV set needs at least one target (use NotAvailable() to publish \".\")")
@@ -94,9 +93,6 @@ func checkSRVs(field string, srvs []SRV) ([]string, error) {
 				return nil, inputErr(f, s.String(), "a \".\" record carries priority, weight and port 0")
 			}
 			return []string{"0 0 0 ."}, nil
-		}
-		if !strings.HasSuffix(s.Target, ".") {
-			return nil, inputErr(f+".Target", s.Target, "SRV targets must be absolute (end with a dot)")
 		}
 		t, err := dnsname.ParseFQDN(s.Target)
 		if err != nil {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xmppfed/edgefailover/xmppdns/memdns"
 )
 
 // TestPlanRefusesBadInput checks that bad input gives a typed *InputError
@@ -22,7 +24,7 @@ func TestPlanRefusesBadInput(t *testing.T) {
 		{"domain outside the zone", SRVSet{Domain: "fabrikam.com", Records: []SRV{ok}}, "SRVSet.Domain"},
 		{"domain with a service label", SRVSet{Domain: "_x.contoso.com", Records: []SRV{ok}}, "SRVSet.Domain"},
 		{"lookalike domain", SRVSet{Domain: "evilcontoso.com", Records: []SRV{ok}}, "SRVSet.Domain"},
-		{"relative target", SRVSet{Domain: "contoso.com", Records: []SRV{srv("edgepool2.contoso.com", 10)}}, "SRVSet.Records[0].Target"},
+		{"single-label target without the dot", SRVSet{Domain: "contoso.com", Records: []SRV{srv("edgepool2", 10)}}, "SRVSet.Records[0].Target"},
 		{"single-label target", SRVSet{Domain: "contoso.com", Records: []SRV{srv("edgepool2.", 10)}}, "SRVSet.Records[0].Target"},
 		{"target with a space", SRVSet{Domain: "contoso.com", Records: []SRV{srv("edge pool.contoso.com.", 10)}}, "SRVSet.Records[0].Target"},
 		{"port 0", SRVSet{Domain: "contoso.com", Records: []SRV{{Target: "edgepool2.contoso.com."}}}, "SRVSet.Records[0].Port"},
@@ -94,5 +96,37 @@ func TestInputErrorIsBounded(t *testing.T) {
 	_, err := z.Plan(context.Background(), SRVSet{Domain: strings.Repeat("a", 5000) + ".contoso.com"})
 	if err == nil || len(err.Error()) > 400 {
 		t.Fatalf("error not bounded: %d bytes", len(err.Error()))
+	}
+}
+
+// TestNamesWithOrWithoutTheTrailingDot: every name a caller gives (zone,
+// domain, host, SRV target, pool) may carry the trailing dot or not; what
+// comes back is absolute and lower case either way.
+func TestNamesWithOrWithoutTheTrailingDot(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	plan := func(zone, domain, target, host string) string {
+		t.Helper()
+		z, err := NewZone(zone, memdns.New(testZone), ZoneOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ch, err := z.Plan(ctx,
+			SRVSet{Domain: domain, Records: []SRV{srv(target, 10)}},
+			AddrSet{Host: host, IPs: []netip.Addr{netip.MustParseAddr("192.0.2.1")}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ch.String()
+	}
+	abs := plan("contoso.com.", "contoso.com.", "edgepool2.contoso.com.", "xmpp.contoso.com.")
+	if rel := plan("Contoso.com", "contoso.COM", "EdgePool2.contoso.com", "xmpp.contoso.com"); rel != abs {
+		t.Errorf("without the dot:\n%s\nwith it:\n%s", rel, abs)
+	}
+	if !strings.Contains(abs, "_xmpp-server._tcp.contoso.com. SRV 10 0 5269 edgepool2.contoso.com.") {
+		t.Errorf("plan does not show absolute names: %s", abs)
+	}
+	if SRVName("contoso.com") != SRVName("Contoso.com.") || SRVName("contoso.com") != "_xmpp-server._tcp.contoso.com." {
+		t.Errorf("SRVName: %q, %q", SRVName("contoso.com"), SRVName("Contoso.com."))
 	}
 }

@@ -57,53 +57,51 @@ type Zone struct {
 	log          *slog.Logger
 }
 
-// ZoneOption configures a Zone.
-type ZoneOption func(*Zone) error
-
-// WithDefaultTTL sets the TTL of RRsets a change creates when the desired
-// set does not give one. The default is 300 seconds: short, so a failover
-// reaches remote servers quickly.
-func WithDefaultTTL(ttl time.Duration) ZoneOption {
-	return func(z *Zone) error {
-		if ttl == 0 {
-			return inputErr("default TTL", "0", "must not be 0")
-		}
-		if err := checkTTL("default TTL", ttl); err != nil {
-			return err
-		}
-		z.defaultTTL = ttl
-		return nil
-	}
+// ZoneOptions are a Zone's optional settings. The zero value gives the
+// defaults; NewZone refuses a bad value with an *InputError.
+type ZoneOptions struct {
+	// DefaultTTL is the TTL of RRsets a change creates when the desired set
+	// does not give one. 0 means 300 seconds: short, so a failover reaches
+	// remote servers quickly. Otherwise it is between MinTTL and MaxTTL, in
+	// whole seconds.
+	DefaultTTL time.Duration
+	// Logger, when not nil, logs every change the Zone writes (one record
+	// per correction, level Info) and every conflict (level Warn). nil: no
+	// logging.
+	Logger *slog.Logger
+	// ProviderName names the provider in Guarantees (and so in a dry run)
+	// instead of its Go package name: "cloudflare (account 2)". Empty: the
+	// package name; blanks only are refused.
+	ProviderName string
 }
 
-// WithLogger makes the Zone log every change it writes (one record per
-// correction, level Info) and every conflict (level Warn). The default is no
-// logging.
-func WithLogger(l *slog.Logger) ZoneOption {
-	return func(z *Zone) error {
-		if l == nil {
-			return inputErr("logger", "nil", "a logger is required")
-		}
-		z.log = l
-		return nil
+// DefaultTTL is the TTL of new RRsets when ZoneOptions.DefaultTTL is 0.
+const DefaultTTL = 300 * time.Second
+
+// check validates the options and returns them with the defaults filled in.
+func (o ZoneOptions) check(p Provider) (ZoneOptions, error) {
+	if o.DefaultTTL == 0 {
+		o.DefaultTTL = DefaultTTL
 	}
+	if err := checkTTL("ZoneOptions.DefaultTTL", o.DefaultTTL); err != nil {
+		return o, err
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	switch {
+	case o.ProviderName == "":
+		o.ProviderName = providerName(p)
+	case strings.TrimSpace(o.ProviderName) == "":
+		return o, inputErr("ZoneOptions.ProviderName", o.ProviderName, "must not be blank")
+	}
+	return o, nil
 }
 
-// WithProviderName names the provider in Guarantees (and so in a dry run)
-// instead of its Go package name: "cloudflare (account 2)".
-func WithProviderName(name string) ZoneOption {
-	return func(z *Zone) error {
-		if strings.TrimSpace(name) == "" {
-			return inputErr("provider name", name, "must not be empty")
-		}
-		z.providerName = name
-		return nil
-	}
-}
-
-// NewZone returns a Zone for the absolute zone name (e.g. "contoso.com.")
-// served by p. It sends nothing.
-func NewZone(name string, p Provider, opts ...ZoneOption) (*Zone, error) {
+// NewZone returns a Zone for the zone name (e.g. "contoso.com", with or
+// without the trailing dot) served by p, with the optional settings of opts
+// (ZoneOptions{} for the defaults). It sends nothing.
+func NewZone(name string, p Provider, opts ZoneOptions) (*Zone, error) {
 	zn, err := parseZone(name)
 	if err != nil {
 		return nil, err
@@ -111,13 +109,11 @@ func NewZone(name string, p Provider, opts ...ZoneOption) (*Zone, error) {
 	if p == nil {
 		return nil, inputErr("provider", "nil", "a provider is required")
 	}
-	z := &Zone{name: zn, provider: p, providerName: providerName(p), defaultTTL: 300 * time.Second, log: slog.New(slog.DiscardHandler)}
-	for _, o := range opts {
-		if err := o(z); err != nil {
-			return nil, err
-		}
+	o, err := opts.check(p)
+	if err != nil {
+		return nil, err
 	}
-	return z, nil
+	return &Zone{name: zn, provider: p, providerName: o.ProviderName, defaultTTL: o.DefaultTTL, log: o.Logger}, nil
 }
 
 // Name returns the zone's absolute name in lower case.

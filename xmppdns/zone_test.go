@@ -16,7 +16,7 @@ const testZone = "contoso.com."
 
 func newTestZone(t *testing.T, p Provider) *Zone {
 	t.Helper()
-	z, err := NewZone(testZone, p)
+	z, err := NewZone(testZone, p, ZoneOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,20 +41,26 @@ func seeded() *memdns.Provider {
 func TestNewZone(t *testing.T) {
 	t.Parallel()
 	p := memdns.New(testZone)
-	for _, name := range []string{"contoso.com", "", ".", "contoso..com.", "_x.com."} {
-		if _, err := NewZone(name, p); !errors.Is(err, ErrInvalidInput) {
+	for _, name := range []string{"", ".", "contoso..com.", "_x.com.", "contoso"} {
+		if _, err := NewZone(name, p, ZoneOptions{}); !errors.Is(err, ErrInvalidInput) {
 			t.Errorf("NewZone(%q) error = %v, want ErrInvalidInput", name, err)
 		}
 	}
-	if _, err := NewZone(testZone, nil); !errors.Is(err, ErrInvalidInput) {
+	if _, err := NewZone(testZone, nil, ZoneOptions{}); !errors.Is(err, ErrInvalidInput) {
 		t.Errorf("nil provider: %v", err)
 	}
-	if _, err := NewZone(testZone, p, WithDefaultTTL(500*time.Millisecond)); !errors.Is(err, ErrInvalidInput) {
+	if _, err := NewZone(testZone, p, ZoneOptions{DefaultTTL: 500 * time.Millisecond}); !errors.Is(err, ErrInvalidInput) {
 		t.Errorf("sub-second default TTL: %v", err)
 	}
-	z, err := NewZone("Contoso.COM.", p)
-	if err != nil || z.Name() != testZone {
-		t.Fatalf("NewZone = %v, %v", z, err)
+	for _, name := range []string{"Contoso.COM.", "contoso.com"} { // with or without the trailing dot
+		z, err := NewZone(name, p, ZoneOptions{})
+		if err != nil || z.Name() != testZone {
+			t.Fatalf("NewZone(%q) = %v, %v", name, z, err)
+		}
+	}
+	var ie *InputError
+	if _, err := NewZone(testZone, p, ZoneOptions{DefaultTTL: -time.Second}); !errors.As(err, &ie) || ie.Field != "ZoneOptions.DefaultTTL" {
+		t.Errorf("negative default TTL: %v", err)
 	}
 }
 
@@ -146,7 +152,7 @@ func TestPlanTTL(t *testing.T) {
 		libdns.Address{Name: "b", TTL: 30 * 24 * time.Hour, IP: netip.MustParseAddr("192.0.2.1")},
 		libdns.Address{Name: "c", TTL: 90 * time.Second, IP: netip.MustParseAddr("192.0.2.1")},
 	)
-	z, err := NewZone(testZone, p, WithDefaultTTL(time.Minute))
+	z, err := NewZone(testZone, p, ZoneOptions{DefaultTTL: time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}

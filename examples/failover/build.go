@@ -70,7 +70,7 @@ func build(ctx context.Context, fc *fileConfig, con *setup.Console, opts *lync.O
 		}
 	}
 	provs := map[string]xmppdns.Provider{}
-	popts := map[string][]xmppdns.ZoneOption{}
+	popts := map[string]xmppdns.ZoneOptions{}
 	for _, name := range slices.Sorted(maps.Keys(fc.DNSProviders)) { // prompts in a stable order
 		prov, zo, err := fc.DNSProviders[name].Provider(ctx, con, reg)
 		if err != nil {
@@ -85,7 +85,7 @@ func build(ctx context.Context, fc *fileConfig, con *setup.Console, opts *lync.O
 		if zn, ok := zones[key]; ok {
 			return zn, nil
 		}
-		zn, err := xmppdns.NewZone(z.Zone, provs[z.Provider], popts[z.Provider]...)
+		zn, err := xmppdns.NewZone(z.Zone, provs[z.Provider], popts[z.Provider])
 		if err != nil {
 			return nil, badInput("zone %s: %v", z.Zone, err)
 		}

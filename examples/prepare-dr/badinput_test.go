@@ -48,7 +48,7 @@ func TestBadInputTableSendsNoPacket(t *testing.T) {
 		})}, nil, `provider "nope"`},
 		{"gss-tsig without kerberos", []string{"-config", cfgFile(func(c map[string]any) { prov(c)["auth"] = "gss-tsig" })}, nil, "kerberos"},
 		{"both dns_provider and dns_providers", []string{"-config", cfgFile(func(c map[string]any) { c["dns_provider"] = prov(c) })}, nil, "keep dns_providers only"},
-		{"relative zone", append(good, "-domains", "contoso.com=contoso.com"), nil, "absolute"},
+		{"single-label zone", append(good, "-domains", "contoso.com=com"), nil, "two labels"},
 	} {
 		env := tc.env
 		if env == nil {
@@ -60,7 +60,13 @@ func TestBadInputTableSendsNoPacket(t *testing.T) {
 		})
 	}
 	// The lab's own file works: a dry run that reads.
-	if code, out, errs := runPrep(func(k string) (string, bool) { v, ok := files.Env[k]; return v, ok }, good...); code != exitOK || !strings.Contains(out, "dry run") {
+	env := func(k string) (string, bool) { v, ok := files.Env[k]; return v, ok }
+	if code, out, errs := runPrep(env, good...); code != exitOK || !strings.Contains(out, "dry run") {
 		t.Errorf("lab config: exit %d\n%s%s", code, out, errs)
+	}
+	// A zone is the same zone with or without the trailing dot.
+	_, abs, _ := runPrep(env, append(good, "-domains", "contoso.com=contoso.com.")...)
+	if code, rel, errs := runPrep(env, append(good, "-domains", "contoso.com=contoso.com")...); code != exitOK || rel != abs || !strings.Contains(rel, "dry run") {
+		t.Errorf("zone without the dot: exit %d\n%s%s\nwith it:\n%s", code, rel, errs, abs)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/xmppfed/edgefailover/examples/internal/setup"
+	"github.com/xmppfed/edgefailover/xmppdns"
 )
 
 // Exit codes.
@@ -34,7 +35,7 @@ type config struct {
 
 type domain struct {
 	Name     string `json:"name"`
-	Zone     string `json:"zone"`               // absolute
+	Zone     string `json:"zone"`               // with or without the trailing dot
 	Provider string `json:"provider,omitempty"` // a key of dns_providers; default: the only one
 }
 
@@ -72,7 +73,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, int) {
 	fs.StringVar(&key, "key-name", "", "TSIG key `name`, e.g. xmpp-update.")
 	fs.StringVar(&alg, "algorithm", "", "TSIG algorithm: hmac-sha256 (default), hmac-sha384, hmac-sha512")
 	fs.StringVar(&secretEnv, "secret-env", "", "environment `variable` holding the base64 TSIG secret (default EDGEFAILOVER_TSIG_SECRET)")
-	fs.StringVar(&domains, "domains", "", "SIP domains and their zones: `domain=zone,...` (zone absolute, e.g. contoso.com=contoso.com.)")
+	fs.StringVar(&domains, "domains", "", "SIP domains and their zones: `domain=zone,...` (e.g. contoso.com=contoso.com)")
 	fs.StringVar(&targets, "targets", "", "federation hosts of the Edge pools, preferred first: `host,...` (priorities 10, 20, ...)")
 	fs.DurationVar(&ttl, "ttl", 0, "TTL to write (e.g. 60s); with no -targets, only lowers the TTLs of the SRV sets and -hosts")
 	fs.StringVar(&hosts, "hosts", "", "`hosts` whose A/AAAA records get -ttl (e.g. xmpp.contoso.com)")
@@ -184,12 +185,11 @@ func (c *config) check(reg setup.Registry) error {
 		if _, err := setup.ParseHost(d.Name); err != nil {
 			return fmt.Errorf("domain %q: %v", d.Name, err)
 		}
-		if !strings.HasSuffix(d.Zone, ".") {
-			return fmt.Errorf("zone %q of %s must be absolute (end with a dot)", d.Zone, d.Name)
-		}
-		if _, err := setup.ParseHost(d.Zone); err != nil {
+		zone, err := xmppdns.ParseHost(d.Zone) // with or without the trailing dot
+		if err != nil {
 			return fmt.Errorf("zone %q of %s: %v", d.Zone, d.Name, err)
 		}
+		d.Zone = zone
 		if d.Provider == "" && len(c.DNSProviders) == 1 {
 			for n := range c.DNSProviders {
 				d.Provider = n

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/xmppfed/edgefailover/examples/internal/setup"
-	"github.com/xmppfed/edgefailover/internal/dnsname"
 	"github.com/xmppfed/edgefailover/xmppdns"
 )
 
@@ -32,7 +31,7 @@ func runEnv(ctx context.Context, args []string, stdout, stderr io.Writer, env se
 	con := setup.NewConsole(nil, stderr, env)
 	reg := providers()
 	provs := map[string]xmppdns.Provider{}
-	popts := map[string][]xmppdns.ZoneOption{}
+	popts := map[string]xmppdns.ZoneOptions{}
 	for _, name := range slices.Sorted(maps.Keys(o.cfg.DNSProviders)) {
 		p, zo, err := o.cfg.DNSProviders[name].Provider(ctx, con, reg)
 		if err != nil {
@@ -49,7 +48,7 @@ func runEnv(ctx context.Context, args []string, stdout, stderr io.Writer, env se
 		if z := zones[key]; z != nil {
 			return z, key, nil
 		}
-		z, err := xmppdns.NewZone(name, provs[provider], popts[provider]...)
+		z, err := xmppdns.NewZone(name, provs[provider], popts[provider])
 		if err != nil {
 			return nil, "", err
 		}
@@ -68,12 +67,8 @@ func runEnv(ctx context.Context, args []string, stdout, stderr io.Writer, env se
 	ttl := time.Duration(o.cfg.TTL)
 	var records []xmppdns.SRV
 	if len(o.cfg.Targets) > 0 {
-		var abs []string
-		for _, t := range o.cfg.Targets {
-			abs = append(abs, dnsname.Absolute(t))
-		}
 		var err error
-		if records, err = xmppdns.Prioritized(abs...); err != nil {
+		if records, err = xmppdns.Prioritized(o.cfg.Targets...); err != nil {
 			fmt.Fprintf(stderr, "prepare-dr: bad input: %v\nnothing was sent.\n", err)
 			return exitBadInput
 		}
@@ -102,7 +97,7 @@ func runEnv(ctx context.Context, args []string, stdout, stderr io.Writer, env se
 	for _, h := range o.cfg.Hosts {
 		zone, prov := "", ""
 		for _, d := range o.cfg.Domains {
-			if dnsname.IsSubdomain(h, d.Zone) && len(d.Zone) > len(zone) {
+			if xmppdns.InZone(h, d.Zone) && len(d.Zone) > len(zone) {
 				zone, prov = d.Zone, d.Provider
 			}
 		}

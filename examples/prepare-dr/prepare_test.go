@@ -101,7 +101,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-targets", "a.contoso.com", "-domains", "contoso.com=contoso.com."}, "server"},
 		{append(base, "-targets", "a b.contoso.com"), "a b.contoso.com"},
 		{base, "nothing to do"},
-		{[]string{"-server", "127.0.0.1:1", "-key-name", "k.", "-domains", "contoso.com=contoso.com", "-ttl", "60s"}, "absolute"},
+		{[]string{"-server", "127.0.0.1:1", "-key-name", "k.", "-domains", "contoso.com=com", "-ttl", "60s"}, "two labels"},
 		{append(base, "-hosts", "xmpp.contoso.com", "-targets", "a.contoso.com"), "-hosts needs -ttl"},
 	} {
 		code, _, errs := runPrep(env, tc.args...)

@@ -41,7 +41,7 @@ func (l *Lab) startDNS(specs []poolSpec) error {
 	addrs := c.Addrs()
 	for _, z := range zones {
 		origin := z.Origin()
-		xz, err := xmppdns.NewZone(origin, l.prov)
+		xz, err := xmppdns.NewZone(origin, l.prov, xmppdns.ZoneOptions{})
 		if err != nil {
 			_ = c.Close()
 			return fmt.Errorf("failovertest: zone %s: %w", origin, err)

@@ -136,7 +136,7 @@ func Connect(e Endpoints) (*Remote, error) {
 		tlsCfg: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12},
 	}
 	for _, o := range e.Origins {
-		z, err := xmppdns.NewZone(o, r.prov)
+		z, err := xmppdns.NewZone(o, r.prov, xmppdns.ZoneOptions{})
 		if err != nil {
 			return nil, fmt.Errorf("failovertest: zone %s: %w", o, err)
 		}

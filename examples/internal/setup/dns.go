@@ -121,18 +121,15 @@ func (p DNSProvider) rfc2136(secret string) *rfc2136.Provider {
 // Provider builds the provider, reading its secret through c, and the
 // zone options that name it. A secret that is not what the provider takes
 // (a TSIG secret that is not base64) is an error, before anything is sent.
-func (p DNSProvider) Provider(ctx context.Context, c *Console, reg Registry) (xmppdns.Provider, []xmppdns.ZoneOption, error) {
+func (p DNSProvider) Provider(ctx context.Context, c *Console, reg Registry) (xmppdns.Provider, xmppdns.ZoneOptions, error) {
+	opts := xmppdns.ZoneOptions{ProviderName: p.Name}
 	if err := p.Check(reg); err != nil {
-		return nil, nil, err
-	}
-	var opts []xmppdns.ZoneOption
-	if p.Name != "" {
-		opts = append(opts, xmppdns.WithProviderName(p.Name))
+		return nil, opts, err
 	}
 	if p.Type != "rfc2136" {
 		prov, err := reg[p.Type](ctx, p.Settings, c)
 		if err != nil {
-			return nil, nil, fmt.Errorf("type %s: %w", p.Type, err)
+			return nil, opts, fmt.Errorf("type %s: %w", p.Type, err)
 		}
 		return prov, opts, nil
 	}
@@ -144,18 +141,18 @@ func (p DNSProvider) Provider(ctx context.Context, c *Console, reg Registry) (xm
 	if env != "" {
 		s, err := c.Secret(ctx, env, what)
 		if err != nil {
-			return nil, nil, err
+			return nil, opts, err
 		}
 		if p.Auth != "gss-tsig" {
 			if b, err := base64.StdEncoding.DecodeString(s); err != nil || len(b) == 0 {
-				return nil, nil, fmt.Errorf("%s (environment variable %s) is not base64, as in the key's secret \"...\"; line of named.conf", what, env)
+				return nil, opts, fmt.Errorf("%s (environment variable %s) is not base64, as in the key's secret \"...\"; line of named.conf", what, env)
 			}
 		}
 		secret = s
 	}
 	rp := p.rfc2136(secret)
 	if err := rp.Validate(); err != nil {
-		return nil, nil, err
+		return nil, opts, err
 	}
 	return rp, opts, nil
 }

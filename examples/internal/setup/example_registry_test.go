@@ -54,7 +54,7 @@ func ExampleRegistry() {
 		fmt.Println(err)
 		return
 	}
-	zone, err := xmppdns.NewZone("contoso.com.", prov, opts...)
+	zone, err := xmppdns.NewZone("contoso.com.", prov, opts)
 	if err != nil {
 		fmt.Println(err)
 		return

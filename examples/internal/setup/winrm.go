@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/xmppfed/edgefailover/internal/dnsname"
 	"github.com/xmppfed/edgefailover/lync"
+	"github.com/xmppfed/edgefailover/xmppdns"
 )
 
 // WinRM says how to reach the WinRM service of Windows hosts. For the
@@ -70,8 +70,13 @@ func (cr Credentials) Resolve(ctx context.Context, c *Console) (lync.Credentials
 	return lync.Credentials{Username: user, Password: lync.Password(pw)}, nil
 }
 
-// ParseHost validates a host name (FQDN).
-func ParseHost(s string) (string, error) { return dnsname.ParseFQDN(strings.TrimSuffix(s, ".")) }
+// ParseHost validates a host name (FQDN, with or without the trailing dot)
+// and returns it in lower case without the trailing dot, the form lync and
+// edge take.
+func ParseHost(s string) (string, error) {
+	n, err := xmppdns.ParseHost(s)
+	return strings.TrimSuffix(n, "."), err
+}
 
 // Check validates w; template says whether Host is a template.
 func (w WinRM) Check(template bool) error {
@@ -182,7 +187,7 @@ func (w WinRM) Endpoint(fqdn string, template bool, cred lync.Credentials) (lync
 
 func lookupFold(m map[string]string, host string) (string, bool) {
 	for k, v := range m {
-		if dnsname.Equal(k, host) {
+		if xmppdns.SameName(k, host) {
 			return v, true
 		}
 	}
