@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/xmppfed/edgefailover/edge"
+	"github.com/xmppfed/edgefailover/failover/preflight"
 	"github.com/xmppfed/edgefailover/lync"
 	"github.com/xmppfed/edgefailover/xmppdns"
 )
@@ -75,22 +76,6 @@ type Verify struct {
 	IMSender string
 }
 
-// Preflight tunes the checks New runs on the target pool before the first
-// change (see Check). The zero value runs every check but reachability.
-type Preflight struct {
-	// CertificateWindow: a certificate that expires within it is a
-	// warning (an expired one an error). Default DefaultCertificateWindow
-	// (14 days).
-	CertificateWindow time.Duration
-	// CheckReachability adds CheckReachability: the management host (a
-	// Front End) connects to the internal XMPP port of every target server.
-	CheckReachability bool
-	// AcceptWarnings names the checks whose warnings the caller accepts:
-	// they are shown (Plan.Findings, the dry run) and do not stop New. A
-	// warning of any other check refuses the plan like an error.
-	AcceptWarnings []Check
-}
-
 // Config describes a failover. New reads the live state it names and builds
 // the plan; Failback returns the config of the way back.
 type Config struct {
@@ -152,8 +137,10 @@ type Config struct {
 	Timeouts Timeouts
 	// Verify configures the last steps.
 	Verify Verify
-	// Preflight tunes the checks New runs before the first change.
-	Preflight Preflight
+	// Preflight tunes the checks New runs on the target pool before the
+	// first change (package preflight); the zero value runs every check
+	// but reachability.
+	Preflight preflight.Options
 	// Logger receives what New reads (default: none). Apply has its own.
 	Logger *slog.Logger
 }

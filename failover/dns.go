@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/xmppfed/edgefailover/failover/preflight"
 	"github.com/xmppfed/edgefailover/internal/dnsname"
 	"github.com/xmppfed/edgefailover/xmppdns"
 )
@@ -35,7 +36,7 @@ func planDNS(ctx context.Context, c Config, addrs []netip.Addr) ([]zoneChange, e
 		}
 		ch, err := z.Plan(ctx, desired...)
 		if err != nil {
-			return nil, &PreflightError{Check: "DNS zone " + z.Name(), Fix: "check the zone's provider and credentials", Err: err}
+			return nil, &preflight.Error{Check: "DNS zone " + z.Name(), Fix: "check the zone's provider and credentials", Err: err}
 		}
 		out = append(out, zoneChange{zone: z, change: ch})
 	}
@@ -70,7 +71,7 @@ func desiredSRV(ctx context.Context, c Config, d Domain) (xmppdns.SRVSet, error)
 		// as it is (priorities and weights included).
 		cur, err := d.Zone.GetSRV(ctx, d.Name)
 		if err != nil {
-			return set, &PreflightError{Check: "SRV of " + d.Name, Fix: "check the provider of zone " + d.Zone.Name(), Err: err}
+			return set, &preflight.Error{Check: "SRV of " + d.Name, Fix: "check the provider of zone " + d.Zone.Name(), Err: err}
 		}
 		host := dnsname.Absolute(c.FederationHost)
 		keep := len(cur.Records) > 0

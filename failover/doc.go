@@ -29,17 +29,13 @@
 //
 // # Preflight
 //
-// Before it returns, New checks what the field finds wrong with a new pool
-// only after the outage began: on every target Edge server the Access Edge
-// external certificate covers every SIP domain and the federation host and
-// is valid beyond Preflight.CertificateWindow; the Access Edge
-// configuration allows federated users; XMPP partners exist; the product
-// has XMPP federation (Lync Server 2013 or Skype for Business Server 2015,
-// not 2019); and, with Preflight.CheckReachability, the management host
-// reaches each target server's internal XMPP port. Each check gives
-// Findings (a Check, a Severity, what was found, a fix); they are in
-// Plan.Findings and in the dry run. An error refuses the plan with a
-// *PreflightError listing every finding; so does a warning, unless
+// Before it returns, New runs the checks of package preflight on the
+// target pool with Config.Preflight: what the field finds wrong with a new
+// pool only after the outage began (certificates, Access Edge
+// configuration, XMPP partners, product version and, with
+// Preflight.CheckReachability, the internal XMPP port). Their findings are
+// in Plan.Findings and in the dry run. An error refuses the plan with a
+// *preflight.Error listing every finding; so does a warning, unless
 // Preflight.AcceptWarnings names its check. Every Config field is checked
 // before any of this is read. With Verify.IMReceiver the plan ends with
 // Test-CsXmppIM, an IM across the XMPP gateway.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/xmppfed/edgefailover/failover"
 	"github.com/xmppfed/edgefailover/failover/failovertest"
+	"github.com/xmppfed/edgefailover/failover/preflight"
 )
 
 // Failback swaps the pools, the sites and the addresses, drops Servers,
@@ -21,7 +22,7 @@ func TestFailback(t *testing.T) {
 	fwd.Addresses = []netip.Addr{netip.MustParseAddr("192.0.2.20")}
 	fwd.ReplacedAddresses = []netip.Addr{netip.MustParseAddr("192.0.2.10")}
 	fwd.ClearReplacedRoute = true
-	fwd.Preflight.AcceptWarnings = []failover.Check{failover.CheckPartners}
+	fwd.Preflight.AcceptWarnings = []preflight.Check{preflight.CheckPartners}
 	bk, err := fwd.Failback()
 	if err != nil {
 		t.Fatal(err)
@@ -43,9 +44,9 @@ func TestFailback(t *testing.T) {
 	}
 	bk.Addresses[0] = netip.MustParseAddr("192.0.2.99")
 	bk.Domains[0].Name = "changed.example"
-	bk.Preflight.AcceptWarnings[0] = failover.CheckVersion
+	bk.Preflight.AcceptWarnings[0] = preflight.CheckVersion
 	if fwd.ReplacedAddresses[0].String() != "192.0.2.10" || fwd.Domains[0].Name == "changed.example" ||
-		fwd.Preflight.AcceptWarnings[0] != failover.CheckPartners {
+		fwd.Preflight.AcceptWarnings[0] != preflight.CheckPartners {
 		t.Errorf("the failback shares a slice with the forward config: %+v", fwd)
 	}
 	// The failback of the failback is the forward config (without Servers).

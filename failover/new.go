@@ -2,48 +2,17 @@ package failover
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
 	"strings"
 
 	"github.com/xmppfed/edgefailover/edge"
+	"github.com/xmppfed/edgefailover/failover/preflight"
 	"github.com/xmppfed/edgefailover/internal/dnsname"
 	"github.com/xmppfed/edgefailover/lync"
 	"github.com/xmppfed/edgefailover/xmppdns"
 )
-
-// ErrPreflight is matched by every *PreflightError.
-var ErrPreflight = errors.New("failover: preflight failed")
-
-// PreflightError reports a check of New that failed before any change: what
-// was checked, and what to fix.
-type PreflightError struct {
-	Check string // e.g. "target pool", "site", "Edge server edge2a.contoso.com"
-	Fix   string // what the operator should do
-	Err   error  // the cause, e.g. a *lync.CmdletError or *edge.PoolError
-	// Findings are every finding of the preflight checks when they refused
-	// the plan (Err then matches ErrPreflightFindings); nil otherwise.
-	Findings []Finding
-}
-
-func (e *PreflightError) Error() string {
-	s := "failover: preflight: " + e.Check
-	if e.Err != nil {
-		s += ": " + e.Err.Error()
-	}
-	if e.Fix != "" {
-		s += " (" + e.Fix + ")"
-	}
-	return s
-}
-
-// Is reports whether target is ErrPreflight.
-func (e *PreflightError) Is(target error) bool { return target == ErrPreflight }
-
-// Unwrap returns the cause.
-func (e *PreflightError) Unwrap() error { return e.Err }
 
 // live is the state New read: what each step's "before" is.
 type live struct {
@@ -54,8 +23,8 @@ type live struct {
 	pool          *edge.Pool
 	services      map[string][]lync.Service // per target server, before
 	addrs         []netip.Addr
-	zones         []zoneChange // one per zone, in config order
-	findings      []Finding    // of the preflight checks (preflight.go)
+	zones         []zoneChange        // one per zone, in config order
+	findings      []preflight.Finding // of the preflight checks (preflight.go)
 }
 
 type zoneChange struct {
@@ -67,13 +36,14 @@ type zoneChange struct {
 // XMPP federation over to cfg.TargetPool. It changes nothing. Before it
 // returns, the target pool's servers have open sessions with the Lync module
 // imported, so that the outage starts with the first change, not with slow
-// preparation. Any failed check gives a *PreflightError (or a *ConfigError for
-// bad input, before anything is sent). The checks of the target pool's
-// certificates, Access Edge configuration, XMPP partners, product version
-// and (with Preflight.CheckReachability) internal port run concurrently
-// once the sessions are open; their Findings are in Plan.Findings, or in
-// PreflightError.Findings when an error, or a warning the caller did not
-// accept (Preflight.AcceptWarnings), refused the plan.
+// preparation. Any failed check gives a *preflight.Error (or a *ConfigError
+// for bad input, before anything is sent). The checks of package preflight
+// (the target pool's certificates, Access Edge configuration, XMPP
+// partners, product version and, with Preflight.CheckReachability, internal
+// port) run concurrently once the sessions are open; their Findings are in
+// Plan.Findings, or in the *preflight.Error's Findings when an error, or a
+// warning the caller did not accept (Preflight.AcceptWarnings), refused the
+// plan.
 //
 // The plan holds the clients New opened for the target servers; Close it
 // when done.
@@ -94,27 +64,27 @@ func New(ctx context.Context, cfg Config) (*Plan, error) {
 func read(ctx context.Context, c Config) (l *live, err error) {
 	l = &live{services: map[string][]lync.Service{}}
 	if err := c.Management.Prepare(ctx); err != nil {
-		return nil, &PreflightError{Check: "management host", Fix: "check the WinRM endpoint, credentials and the Lync/SfB module of the management host", Err: err}
+		return nil, &preflight.Error{Check: "management host", Fix: "check the WinRM endpoint, credentials and the Lync/SfB module of the management host", Err: err}
 	}
 	site, err := c.Management.Sites.Get(ctx, c.Site)
 	if err != nil {
-		return nil, &PreflightError{Check: "site " + c.Site, Fix: "name the site that contains the target Edge pool (Get-CsSite)", Err: err}
+		return nil, &preflight.Error{Check: "site " + c.Site, Fix: "name the site that contains the target Edge pool (Get-CsSite)", Err: err}
 	}
 	l.siteRoute = site.XmppRoute
 	if l.routeParam, err = c.Management.Sites.RouteParameter(ctx); err != nil {
-		return nil, &PreflightError{Check: "Set-CsSite route parameter", Err: err}
+		return nil, &preflight.Error{Check: "Set-CsSite route parameter", Err: err}
 	}
 	if c.ReplacedSite != "" {
 		rs, err := c.Management.Sites.Get(ctx, c.ReplacedSite)
 		if err != nil {
-			return nil, &PreflightError{Check: "site " + c.ReplacedSite, Fix: "name an existing site as ReplacedSite", Err: err}
+			return nil, &preflight.Error{Check: "site " + c.ReplacedSite, Fix: "name an existing site as ReplacedSite", Err: err}
 		}
 		l.replacedRoute = rs.XmppRoute
 	}
 
 	pool, es, err := openPool(ctx, c)
 	if err != nil {
-		return nil, &PreflightError{Check: "target pool " + c.TargetPool, Fix: "deploy the target Edge pool and make its servers reachable over WinRM (runbook step 1)", Err: err}
+		return nil, &preflight.Error{Check: "target pool " + c.TargetPool, Fix: "deploy the target Edge pool and make its servers reachable over WinRM (runbook step 1)", Err: err}
 	}
 	defer func() {
 		if err != nil {
@@ -123,22 +93,21 @@ func read(ctx context.Context, c Config) (l *live, err error) {
 	}()
 	l.edge = es
 	if es.XmppListeningPort == 0 {
-		return nil, &PreflightError{Check: "target pool " + c.TargetPool, Fix: "enable XMPP federation on the pool in Topology Builder and publish the topology"}
+		return nil, &preflight.Error{Check: "target pool " + c.TargetPool, Fix: "enable XMPP federation on the pool in Topology Builder and publish the topology"}
 	}
 	if !sameSite(es.SiteID, site) {
-		return nil, &PreflightError{Check: "target pool " + c.TargetPool, Fix: fmt.Sprintf("the pool belongs to %s, not to site %s: set Site to the pool's site", es.SiteID, c.Site)}
+		return nil, &preflight.Error{Check: "target pool " + c.TargetPool, Fix: fmt.Sprintf("the pool belongs to %s, not to site %s: set Site to the pool's site", es.SiteID, c.Site)}
 	}
 	l.pool = pool
 	if res, err := pool.Prepare(ctx); err != nil {
-		return nil, &PreflightError{Check: "Edge servers of " + c.TargetPool, Fix: "every server must answer over WinRM and import the Lync module; see which failed", Err: firstErr(res, err)}
+		return nil, &preflight.Error{Check: "Edge servers of " + c.TargetPool, Fix: "every server must answer over WinRM and import the Lync module; see which failed", Err: firstErr(res, err)}
 	}
-	l.findings = runChecks(ctx, c, l)
-	if err := findingsError(l.findings); err != nil {
+	if l.findings, err = runChecks(ctx, c, l); err != nil {
 		return nil, err
 	}
 	res, err := pool.Status(ctx)
 	if err != nil {
-		return nil, &PreflightError{Check: "services of " + c.TargetPool, Err: firstErr(res, err)}
+		return nil, &preflight.Error{Check: "services of " + c.TargetPool, Err: firstErr(res, err)}
 	}
 	for _, s := range res.Servers {
 		l.services[s.FQDN] = s.State.Services
@@ -179,7 +148,7 @@ func addresses(ctx context.Context, c Config, es *lync.EdgeService) ([]netip.Add
 	}
 	ext := es.AccessEdgeExternalFQDN
 	if ext == "" {
-		return nil, &PreflightError{Check: "federation host addresses", Fix: "the target pool has no Access Edge external FQDN: give Config.Addresses"}
+		return nil, &preflight.Error{Check: "federation host addresses", Fix: "the target pool has no Access Edge external FQDN: give Config.Addresses"}
 	}
 	for _, z := range zonesOf(c) {
 		if !dnsname.IsSubdomain(ext, z.Name()) {
@@ -187,14 +156,14 @@ func addresses(ctx context.Context, c Config, es *lync.EdgeService) ([]netip.Add
 		}
 		set, err := z.GetAddrs(ctx, ext)
 		if err != nil {
-			return nil, &PreflightError{Check: "addresses of " + ext, Fix: "check the DNS provider of zone " + z.Name(), Err: err}
+			return nil, &preflight.Error{Check: "addresses of " + ext, Fix: "check the DNS provider of zone " + z.Name(), Err: err}
 		}
 		if len(set.IPs) == 0 {
-			return nil, &PreflightError{Check: "addresses of " + ext, Fix: "publish A/AAAA records for the Access Edge external FQDN or give Config.Addresses"}
+			return nil, &preflight.Error{Check: "addresses of " + ext, Fix: "publish A/AAAA records for the Access Edge external FQDN or give Config.Addresses"}
 		}
 		return set.IPs, nil
 	}
-	return nil, &PreflightError{Check: "addresses of " + ext, Fix: "no configured zone holds the Access Edge external FQDN: give Config.Addresses"}
+	return nil, &preflight.Error{Check: "addresses of " + ext, Fix: "no configured zone holds the Access Edge external FQDN: give Config.Addresses"}
 }
 
 // zonesOf returns the distinct zones of the config, federation zone first.

@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 
 	"github.com/xmppfed/edgefailover/edge"
+	"github.com/xmppfed/edgefailover/failover/preflight"
 )
 
 // Strategy is the order in which the target pool's servers are changed.
@@ -33,7 +34,7 @@ type Plan struct {
 	Notes    []string // what the plan does not do, e.g. a verification that is not configured
 	// Findings are the results of the preflight checks New ran (every one
 	// passed, or is a warning the caller accepted).
-	Findings []Finding
+	Findings []preflight.Finding
 	// Caches lists, for every RRset the plan replaces or deletes, how long
 	// remote servers may still use its old records (CacheWindow: the
 	// longest).
@@ -92,12 +93,12 @@ func (p *Plan) Counts() map[ChangeKind]int {
 // commands.
 func (p *Plan) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
-		Name       string       `json:"name"`
-		Strategy   Strategy     `json:"strategy"`
-		HasChanges bool         `json:"has_changes"`
-		Notes      []string     `json:"notes,omitempty"`
-		Findings   []Finding    `json:"findings,omitempty"`
-		Caches     []CacheBound `json:"caches,omitempty"`
-		Steps      []*Step      `json:"steps"`
+		Name       string              `json:"name"`
+		Strategy   Strategy            `json:"strategy"`
+		HasChanges bool                `json:"has_changes"`
+		Notes      []string            `json:"notes,omitempty"`
+		Findings   []preflight.Finding `json:"findings,omitempty"`
+		Caches     []CacheBound        `json:"caches,omitempty"`
+		Steps      []*Step             `json:"steps"`
 	}{p.Name, p.Strategy, p.HasChanges(), p.Notes, p.Findings, p.Caches, p.Steps})
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/xmppfed/edgefailover/failover"
 	"github.com/xmppfed/edgefailover/failover/failovertest"
+	"github.com/xmppfed/edgefailover/failover/preflight"
 )
 
 // changes counts what a plan could have changed in the lab: route writes,
@@ -38,17 +39,17 @@ func TestPreflightRefusesFieldCauses(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		fault failovertest.PreflightFault
-		check failover.Check
-		sev   failover.Severity
+		check preflight.Check
+		sev   preflight.Severity
 		text  string
 	}{
-		{failovertest.FaultMissingSAN, failover.CheckCertificate, failover.SeverityError, "does not cover fabrikam.com"},
-		{failovertest.FaultExpiredCert, failover.CheckCertificate, failover.SeverityError, "expired on"},
-		{failovertest.FaultExpiringCert, failover.CheckCertificate, failover.SeverityWarning, "within 14 days"},
-		{failovertest.FaultFederationOff, failover.CheckAccessEdge, failover.SeverityError, "AllowFederatedUsers is False"},
-		{failovertest.FaultNoPartners, failover.CheckPartners, failover.SeverityWarning, "no XMPP allowed partner"},
-		{failovertest.FaultSfB2019, failover.CheckVersion, failover.SeverityError, "no XMPP gateway or proxy"},
-		{failovertest.FaultPort23456, failover.CheckReachability, failover.SeverityError, "not reachable"},
+		{failovertest.FaultMissingSAN, preflight.CheckCertificate, preflight.SeverityError, "does not cover fabrikam.com"},
+		{failovertest.FaultExpiredCert, preflight.CheckCertificate, preflight.SeverityError, "expired on"},
+		{failovertest.FaultExpiringCert, preflight.CheckCertificate, preflight.SeverityWarning, "within 14 days"},
+		{failovertest.FaultFederationOff, preflight.CheckAccessEdge, preflight.SeverityError, "AllowFederatedUsers is False"},
+		{failovertest.FaultNoPartners, preflight.CheckPartners, preflight.SeverityWarning, "no XMPP allowed partner"},
+		{failovertest.FaultSfB2019, preflight.CheckVersion, preflight.SeverityError, "no XMPP gateway or proxy"},
+		{failovertest.FaultPort23456, preflight.CheckReachability, preflight.SeverityError, "not reachable"},
 	} {
 		t.Run(string(tc.fault), func(t *testing.T) {
 			t.Parallel()
@@ -59,11 +60,11 @@ func TestPreflightRefusesFieldCauses(t *testing.T) {
 				p.Close()
 				t.Fatal("New accepted the plan")
 			}
-			var pe *failover.PreflightError
-			if !errors.As(err, &pe) || !errors.Is(err, failover.ErrPreflightFindings) || !errors.Is(err, failover.ErrPreflight) {
+			var pe *preflight.Error
+			if !errors.As(err, &pe) || !errors.Is(err, preflight.ErrFindings) || !errors.Is(err, preflight.ErrFailed) {
 				t.Fatalf("err = %v, want a *PreflightError matching ErrPreflightFindings", err)
 			}
-			var hit *failover.Finding
+			var hit *preflight.Finding
 			for i, f := range pe.Findings {
 				if f.Check == tc.check && f.Severity == tc.sev && strings.Contains(f.Message, tc.text) {
 					hit = &pe.Findings[i]
@@ -87,11 +88,11 @@ func TestPreflightAcceptedWarnings(t *testing.T) {
 	lab := failovertest.Start(t, failovertest.Options{PreflightFaults: []failovertest.PreflightFault{
 		failovertest.FaultNoPartners, failovertest.FaultExpiringCert}})
 	cfg := forward(lab)
-	cfg.Preflight.AcceptWarnings = []failover.Check{failover.CheckPartners}
-	if _, err := failover.New(context.Background(), cfg); !errors.Is(err, failover.ErrPreflightFindings) {
+	cfg.Preflight.AcceptWarnings = []preflight.Check{preflight.CheckPartners}
+	if _, err := failover.New(context.Background(), cfg); !errors.Is(err, preflight.ErrFindings) {
 		t.Fatalf("New with one warning not accepted: err = %v", err)
 	}
-	cfg.Preflight.AcceptWarnings = append(cfg.Preflight.AcceptWarnings, failover.CheckCertificate)
+	cfg.Preflight.AcceptWarnings = append(cfg.Preflight.AcceptWarnings, preflight.CheckCertificate)
 	p := newPlan(t, cfg)
 	text := p.String()
 	for _, want := range []string{"[warning, accepted] xmpp-partners Global: no XMPP allowed partner",
@@ -106,8 +107,8 @@ func TestPreflightAcceptedWarnings(t *testing.T) {
 	}
 
 	lab.Deployment().SetAllowFederatedUsers(false)
-	cfg.Preflight.AcceptWarnings = []failover.Check{failover.CheckAccessEdge, failover.CheckPartners, failover.CheckCertificate}
-	if _, err := failover.New(context.Background(), cfg); !errors.Is(err, failover.ErrPreflightFindings) {
+	cfg.Preflight.AcceptWarnings = []preflight.Check{preflight.CheckAccessEdge, preflight.CheckPartners, preflight.CheckCertificate}
+	if _, err := failover.New(context.Background(), cfg); !errors.Is(err, preflight.ErrFindings) {
 		t.Fatalf("an error was accepted like a warning: err = %v", err)
 	}
 }
@@ -134,7 +135,7 @@ func TestPreflightDryRunListsChecks(t *testing.T) {
 		}
 	}
 	var out struct {
-		Findings []failover.Finding `json:"findings"`
+		Findings []preflight.Finding `json:"findings"`
 	}
 	raw, err := json.Marshal(p)
 	if err != nil {
@@ -180,37 +181,6 @@ func TestVerifyXmppIM(t *testing.T) {
 	}
 }
 
-// TestCheckTarget: the checks run without a plan (as a health check runs
-// them), from the management host only: no certificate finding without
-// the servers' clients.
-func TestCheckTarget(t *testing.T) {
-	t.Parallel()
-	lab := failovertest.Start(t, failovertest.Options{PreflightFaults: []failovertest.PreflightFault{failovertest.FaultPort23456}})
-	mgmt, err := lab.Management(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	fs, err := failover.CheckTarget(context.Background(), failover.Target{Management: mgmt, Pool: failovertest.TargetPool,
-		Preflight: failover.Preflight{CheckReachability: true}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, f := range fs {
-		got = append(got, string(f.Check)+" "+string(f.Severity))
-	}
-	want := []string{"version ok", "access-edge ok", "xmpp-partners ok", "reachability error", "reachability error"}
-	if !cmp.Equal(got, want) {
-		t.Errorf("findings %v, want %v", got, want)
-	}
-	if _, err := failover.CheckTarget(context.Background(), failover.Target{Management: mgmt, Pool: "fepool1.contoso.com"}); err == nil {
-		t.Error("CheckTarget of a Front End pool: nil error")
-	}
-	if _, err := failover.CheckTarget(context.Background(), failover.Target{Management: mgmt, Pool: "bad pool"}); !errors.Is(err, failover.ErrInvalidConfig) {
-		t.Errorf("CheckTarget of a bad pool name: %v", err)
-	}
-}
-
 // TestPreflightIMReceiverNotPartner: a receiver whose domain is no XMPP
 // allowed partner would fail verify/xmpp-im only after every change, so
 // New refuses it before the first one; a partner's receiver is an ok
@@ -227,13 +197,13 @@ func TestPreflightIMReceiverNotPartner(t *testing.T) {
 		p.Close()
 		t.Fatal("New accepted a receiver of no partner")
 	}
-	var pe *failover.PreflightError
-	if !errors.As(err, &pe) || !errors.Is(err, failover.ErrPreflightFindings) {
+	var pe *preflight.Error
+	if !errors.As(err, &pe) || !errors.Is(err, preflight.ErrFindings) {
 		t.Fatalf("err = %v, want ErrPreflightFindings", err)
 	}
 	found := false
 	for _, f := range pe.Findings {
-		if f.Check == failover.CheckPartners && f.Subject == "bob@other.example" && f.Severity == failover.SeverityError && f.Fix != "" {
+		if f.Check == preflight.CheckPartners && f.Subject == "bob@other.example" && f.Severity == preflight.SeverityError && f.Fix != "" {
 			found = true
 		}
 	}

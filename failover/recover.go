@@ -1,6 +1,8 @@
 package failover
 
 import (
+	"github.com/xmppfed/edgefailover/failover/preflight"
+
 	"context"
 	"fmt"
 	"slices"
@@ -29,7 +31,7 @@ func replan(ctx context.Context, j Journal, cfg Config) (*Plan, *journalState, e
 	defer cancel()
 	pool, _, err := openPool(ctx, c)
 	if err != nil {
-		return nil, nil, &PreflightError{Check: "target pool " + c.TargetPool, Err: err}
+		return nil, nil, &preflight.Error{Check: "target pool " + c.TargetPool, Err: err}
 	}
 	var servers []string
 	for _, s := range pool.Servers() {

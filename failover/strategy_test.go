@@ -12,6 +12,7 @@ import (
 	"github.com/xmppfed/edgefailover/edge"
 	"github.com/xmppfed/edgefailover/failover"
 	"github.com/xmppfed/edgefailover/failover/failovertest"
+	"github.com/xmppfed/edgefailover/failover/preflight"
 	"github.com/xmppfed/edgefailover/lync"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
 )
@@ -132,7 +133,7 @@ func TestPreflightRefusesANonEdgeTarget(t *testing.T) {
 	cfg.TargetPool = failovertest.FrontEndPool
 	cfg.Site = failovertest.SourceSite
 	_, err := failover.New(context.Background(), cfg)
-	var pe *failover.PreflightError
+	var pe *preflight.Error
 	if !errors.As(err, &pe) || pe.Fix == "" {
 		t.Fatalf("err = %v, want a *PreflightError that says what to fix", err)
 	}
@@ -149,7 +150,7 @@ func TestGivenServers(t *testing.T) {
 	if _, err := lab.Deployment().Inject(lynctest.Fault{Kind: lynctest.FaultRefuse, Host: "edge2c.contoso.com"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := failover.New(context.Background(), forward(lab)); !errors.Is(err, failover.ErrPreflight) {
+	if _, err := failover.New(context.Background(), forward(lab)); !errors.Is(err, preflight.ErrFailed) {
 		t.Fatalf("discovering a pool with an unreachable server: %v, want a preflight failure", err)
 	}
 	cfg := forward(lab)
@@ -163,7 +164,7 @@ func TestGivenServers(t *testing.T) {
 	}
 	cfg.Servers = []string{"edge1a.contoso.com"}
 	_, err := failover.New(context.Background(), cfg)
-	var pe *failover.PreflightError
+	var pe *preflight.Error
 	var ne *edge.NotMemberError
 	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "not a server of pool") ||
 		!errors.As(err, &ne) || ne.Server != "edge1a.contoso.com" || ne.Pool != failovertest.TargetPool {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/xmppfed/edgefailover/failover/preflight"
 	"github.com/xmppfed/edgefailover/internal/dnsname"
 	"github.com/xmppfed/edgefailover/lync"
 )
@@ -178,8 +179,10 @@ func (c Config) normalize() (Config, error) {
 	if c.Verify, err = c.Verify.normalize(); err != nil {
 		return c, err
 	}
-	if c.Preflight, err = c.Preflight.normalize(); err != nil {
-		return c, err
+	if err := c.Preflight.Validate(); err != nil {
+		var ie *preflight.InputError
+		errors.As(err, &ie) // Validate returns only *preflight.InputError
+		return c, configErr("Preflight."+ie.Field, ie.Reason, ie.Err)
 	}
 	if err := c.Timeouts.check(); err != nil {
 		return c, err

@@ -146,20 +146,3 @@ func (v Verify) normalize() (Verify, error) {
 	}
 	return v, nil
 }
-
-// normalize checks Preflight and returns it with defaults.
-func (p Preflight) normalize() (Preflight, error) {
-	switch {
-	case p.CertificateWindow < 0:
-		return p, configErr("Preflight.CertificateWindow", "negative", nil)
-	case p.CertificateWindow == 0:
-		p.CertificateWindow = DefaultCertificateWindow
-	}
-	for i, c := range p.AcceptWarnings {
-		if !slices.Contains(allChecks, c) {
-			return p, configErr(fmt.Sprintf("Preflight.AcceptWarnings[%d]", i), fmt.Sprintf("unknown check %q", c), nil)
-		}
-	}
-	p.AcceptWarnings = slices.Clone(p.AcceptWarnings)
-	return p, nil
-}

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/xmppfed/edgefailover/failover"
 	"github.com/xmppfed/edgefailover/failover/failovertest"
+	"github.com/xmppfed/edgefailover/failover/preflight"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
 	"github.com/xmppfed/edgefailover/xmppdns"
 )
@@ -82,7 +84,7 @@ func badValues(lab *failovertest.Lab) map[string]func(*failover.Config) {
 		"Preflight.CertificateWindow": func(c *failover.Config) {
 			c.Preflight.CertificateWindow = -time.Hour
 		},
-		"Preflight.AcceptWarnings": func(c *failover.Config) { c.Preflight.AcceptWarnings = []failover.Check{"san"} },
+		"Preflight.AcceptWarnings": func(c *failover.Config) { c.Preflight.AcceptWarnings = []preflight.Check{"san"} },
 		// Values inside the Verify checkers, beyond the field itself.
 		"Verify.Authoritative.Addrs": func(c *failover.Config) {
 			auth(c, func(a *xmppdns.Authoritative) { a.Addrs = map[string]string{"ns1.contoso.com": "127.0.0.1"} })
@@ -90,8 +92,13 @@ func badValues(lab *failovertest.Lab) map[string]func(*failover.Config) {
 	}
 }
 
+// configPkgs are the packages whose struct types configFields descends
+// into: failover, and preflight (Config.Preflight is a preflight.Options).
+var configPkgs = []string{reflect.TypeFor[failover.Config]().PkgPath(), reflect.TypeFor[preflight.Options]().PkgPath()}
+
 // configFields walks t by reflection: the path of every field, descending
-// into the struct types of package failover (and slices of them).
+// into the struct types of packages failover and preflight (and slices of
+// them).
 func configFields(t reflect.Type, prefix string) []string {
 	var out []string
 	for i := range t.NumField() {
@@ -102,7 +109,7 @@ func configFields(t reflect.Type, prefix string) []string {
 		if ft.Kind() == reflect.Slice {
 			ft = ft.Elem()
 		}
-		if ft.Kind() == reflect.Struct && ft.PkgPath() == reflect.TypeFor[failover.Config]().PkgPath() {
+		if ft.Kind() == reflect.Struct && slices.Contains(configPkgs, ft.PkgPath()) {
 			sub := configFields(ft, path+".")
 			if f.Type.Kind() == reflect.Struct {
 				out = out[:len(out)-1] // a struct field is covered by its fields

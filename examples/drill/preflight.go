@@ -11,6 +11,7 @@ import (
 	"github.com/xmppfed/edgefailover/examples/internal/labfaults"
 	"github.com/xmppfed/edgefailover/failover"
 	"github.com/xmppfed/edgefailover/failover/failovertest"
+	"github.com/xmppfed/edgefailover/failover/preflight"
 )
 
 // refused injects a preflight fault before the plan is built and shows
@@ -31,7 +32,7 @@ func (d *drill) refused(ctx context.Context, cfg failover.Config) error {
 		plan.Close()
 		return fmt.Errorf("%s: failover.New accepted the plan", d.o.fault)
 	}
-	var pe *failover.PreflightError
+	var pe *preflight.Error
 	if !errors.As(err, &pe) || len(pe.Findings) == 0 {
 		return fmt.Errorf("building the plan: %w", err)
 	}
@@ -39,7 +40,7 @@ func (d *drill) refused(ctx context.Context, cfg failover.Config) error {
 	d.printf("\n== plan refused before any change ==\n%v\n", err)
 	for _, f := range pe.Findings {
 		d.printf("  %s\n", f)
-		if f.Severity != failover.SeverityOK && !f.Accepted {
+		if f.Severity != preflight.SeverityOK && !f.Accepted {
 			d.sum.Findings = append(d.sum.Findings, f.String())
 		}
 	}

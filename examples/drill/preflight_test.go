@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/xmppfed/edgefailover/failover"
+	"github.com/xmppfed/edgefailover/failover/preflight"
 )
 
 // TestPreflightFaultRefusesThePlan: each preflight fault shows a plan
@@ -39,8 +39,8 @@ func TestPreflightFaultRefusesThePlan(t *testing.T) {
 	}
 	code, out, _ := runDrill(t, "-json", "-fault", "missing-san")
 	var doc struct {
-		Findings []failover.Finding `json:"findings"`
-		Summary  summary            `json:"summary"`
+		Findings []preflight.Finding `json:"findings"`
+		Summary  summary             `json:"summary"`
 	}
 	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != exitFailed {
 		t.Fatalf("exit %d, %v\n%s", code, err, out)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/xmppfed/edgefailover/failover"
+	"github.com/xmppfed/edgefailover/failover/preflight"
 )
 
 // summary is what a drill found, printed last (text) or as the "summary"
@@ -45,14 +46,14 @@ type summary struct {
 
 // document is the -json output.
 type document struct {
-	Plan           *failover.Plan     `json:"plan,omitempty"`
-	Report         *failover.Report   `json:"report,omitempty"`
-	Events         []failover.Event   `json:"events,omitempty"`
-	FailbackPlan   *failover.Plan     `json:"failback_plan,omitempty"`
-	FailbackReport *failover.Report   `json:"failback_report,omitempty"`
-	FailbackEvents []failover.Event   `json:"failback_events,omitempty"`
-	Findings       []failover.Finding `json:"findings,omitempty"` // of a plan refused by preflight
-	Summary        *summary           `json:"summary"`
+	Plan           *failover.Plan      `json:"plan,omitempty"`
+	Report         *failover.Report    `json:"report,omitempty"`
+	Events         []failover.Event    `json:"events,omitempty"`
+	FailbackPlan   *failover.Plan      `json:"failback_plan,omitempty"`
+	FailbackReport *failover.Report    `json:"failback_report,omitempty"`
+	FailbackEvents []failover.Event    `json:"failback_events,omitempty"`
+	Findings       []preflight.Finding `json:"findings,omitempty"` // of a plan refused by preflight
+	Summary        *summary            `json:"summary"`
 }
 
 func (d *drill) writeJSON(w io.Writer) error {

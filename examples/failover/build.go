@@ -13,6 +13,7 @@ import (
 
 	"github.com/xmppfed/edgefailover/examples/internal/setup"
 	"github.com/xmppfed/edgefailover/failover"
+	"github.com/xmppfed/edgefailover/failover/preflight"
 	"github.com/xmppfed/edgefailover/lync"
 	"github.com/xmppfed/edgefailover/xmppdns"
 )
@@ -133,10 +134,10 @@ func build(ctx context.Context, fc *fileConfig, con *setup.Console, opts *lync.O
 		}
 	}
 	c.Verify = ver
-	c.Preflight = failover.Preflight{CertificateWindow: timeDur(fc.Preflight.CertificateWindow),
+	c.Preflight = preflight.Options{CertificateWindow: timeDur(fc.Preflight.CertificateWindow),
 		CheckReachability: fc.Preflight.CheckReachability}
 	for _, w := range fc.Preflight.AcceptWarnings {
-		c.Preflight.AcceptWarnings = append(c.Preflight.AcceptWarnings, failover.Check(w))
+		c.Preflight.AcceptWarnings = append(c.Preflight.AcceptWarnings, preflight.Check(w))
 	}
 	d.cfg = c
 	return d, nil

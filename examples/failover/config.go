@@ -54,7 +54,7 @@ type fileConfig struct {
 	Preflight preflightConfig `json:"preflight,omitzero"`
 }
 
-// preflightConfig is failover.Preflight: the certificate expiry window
+// preflightConfig is preflight.Options (failover.Config.Preflight): the certificate expiry window
 // (default 14 days), the reachability test of 23456 from the management
 // host, and the checks whose warnings are accepted (e.g. "xmpp-partners").
 type preflightConfig struct {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/xmppfed/edgefailover/examples/internal/setup"
 	"github.com/xmppfed/edgefailover/failover"
+	"github.com/xmppfed/edgefailover/failover/preflight"
 	"github.com/xmppfed/edgefailover/lync"
 )
 
@@ -131,7 +132,7 @@ func (a *app) run(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return exitInconsistent
 	default:
 		fmt.Fprintf(stderr, "failover: %v\n", err)
-		var pe *failover.PreflightError
+		var pe *preflight.Error
 		if errors.As(err, &pe) {
 			for _, f := range pe.Findings {
 				fmt.Fprintf(stderr, "  %s\n", f)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/xmppfed/edgefailover/failover"
+	"github.com/xmppfed/edgefailover/failover/preflight"
 )
 
 // LabTimeouts returns timeouts that suit a lab: polls every few
@@ -48,7 +49,7 @@ func (l *Lab) FailoverConfig(ctx context.Context) (failover.Config, error) {
 		Domains:        doms,
 		FederationHost: FederationHost,
 		Timeouts:       LabTimeouts(),
-		Preflight:      failover.Preflight{CheckReachability: true},
+		Preflight:      preflight.Options{CheckReachability: true},
 		Verify: failover.Verify{
 			Authoritative: l.Authoritative(),
 			Resolver:      l.Resolver(),

@@ -37,7 +37,7 @@ const (
 	// Server 2019, assumed).
 	FaultSfB2019 PreflightFault = "sfb2019"
 	// FaultPort23456: the management host cannot reach TargetPool's servers
-	// on 23456 (seen only with failover.Preflight.CheckReachability, which
+	// on 23456 (seen only with failover.Config.Preflight.CheckReachability, which
 	// FailoverConfig sets).
 	FaultPort23456 PreflightFault = "port-23456"
 )

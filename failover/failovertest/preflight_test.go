@@ -7,6 +7,7 @@ import (
 
 	"github.com/xmppfed/edgefailover/failover"
 	"github.com/xmppfed/edgefailover/failover/failovertest"
+	"github.com/xmppfed/edgefailover/failover/preflight"
 )
 
 // TestPreflightFaultsBreakAndClear: every preflight fault makes New refuse,
@@ -23,7 +24,7 @@ func TestPreflightFaultsBreakAndClear(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := failover.New(ctx, cfg); !errors.Is(err, failover.ErrPreflightFindings) {
+		if _, err := failover.New(ctx, cfg); !errors.Is(err, preflight.ErrFindings) {
 			t.Errorf("%s: New err = %v, want ErrPreflightFindings", f, err)
 		}
 		if err := lab.ClearPreflight(); err != nil {

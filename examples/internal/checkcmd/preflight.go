@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/xmppfed/edgefailover/failover"
+	"github.com/xmppfed/edgefailover/failover/preflight"
 	"github.com/xmppfed/edgefailover/lync"
 )
 
 // preflight runs failover's preflight checks on the expected pool from the
-// management host (failover.CheckTarget), so that the health check reports
+// management host (preflight.CheckTarget), so that the health check reports
 // what a failover's New would find: product version, Access Edge
 // configuration, XMPP partners, and the Front End's reach of each server's
 // internal XMPP port. An error finding is a failed check; a warning passes
@@ -22,8 +22,8 @@ func (c *checker) preflight(ctx context.Context, cl *lync.Client) []result {
 	pool := c.o.expectPool
 	bctx, cancel := c.budget(ctx)
 	defer cancel()
-	fs, err := failover.CheckTarget(bctx, failover.Target{Management: cl, Pool: pool,
-		Preflight: failover.Preflight{CheckReachability: true}})
+	fs, err := preflight.CheckTarget(bctx, preflight.Target{Management: cl, Pool: pool,
+		Options: preflight.Options{CheckReachability: true}})
 	if err != nil {
 		return []result{c.callFailed(ctx, "preflight/"+pool, err)}
 	}
@@ -31,9 +31,9 @@ func (c *checker) preflight(ctx context.Context, cl *lync.Client) []result {
 	for _, f := range fs {
 		name := fmt.Sprintf("preflight/%s/%s", f.Check, f.Subject)
 		switch f.Severity {
-		case failover.SeverityError:
+		case preflight.SeverityError:
 			out = append(out, failed(name, f.Message+" (fix: "+f.Fix+")", f))
-		case failover.SeverityWarning:
+		case preflight.SeverityWarning:
 			out = append(out, ok(name, "warning: "+f.Message+" (fix: "+f.Fix+")", f))
 		default:
 			out = append(out, ok(name, f.Message, f))

@@ -1,4 +1,4 @@
-package failover
+package preflight
 
 import (
 	"context"
@@ -12,9 +12,6 @@ import (
 	"github.com/xmppfed/edgefailover/internal/dnsname"
 	"github.com/xmppfed/edgefailover/lync"
 )
-
-// DefaultCertificateWindow is Preflight.CertificateWindow's default.
-const DefaultCertificateWindow = 14 * 24 * time.Hour
 
 // readFailed is the finding of a check whose cmdlet could not be read.
 func readFailed(check Check, subject, cmdlet string, err error) []Finding {
@@ -65,8 +62,9 @@ func checkAccessEdge(ctx context.Context, mgmt *lync.Client) []Finding {
 }
 
 // checkPartners reads the XMPP allowed partners; with an IM receiver
-// (Verify.IMReceiver, "" for none), its domain must be one of them, or
-// verify/xmpp-im would fail only after every change, and roll them back.
+// (Target.IMReceiver, "" for none), its domain must be one of them, or
+// failover's verify/xmpp-im would fail only after every change, and roll
+// them back.
 func checkPartners(ctx context.Context, mgmt *lync.Client, receiver string) []Finding {
 	ps, err := mgmt.Federation.XmppPartners(ctx)
 	if err != nil {
@@ -98,7 +96,7 @@ func partnersFinding(ps []lync.XmppPartner) Finding {
 // receiverFinding: the XMPP gateway sends Test-CsXmppIM's IM only to a
 // domain of an allowed partner (its Domain or AdditionalDomains).
 func receiverFinding(ps []lync.XmppPartner, receiver string) Finding {
-	_, domain, _ := strings.Cut(receiver, "@") // user@domain: checked by normalize
+	_, domain, _ := strings.Cut(receiver, "@") // user@domain: checked by CheckTarget
 	f := Finding{Check: CheckPartners, Subject: receiver, Severity: SeverityOK,
 		Message: "the IM receiver's domain " + domain + " is an XMPP allowed partner"}
 	for _, p := range ps {
@@ -154,10 +152,10 @@ func checkCertificates(ctx context.Context, t Target, srv *edge.Server) []Findin
 			f.Severity = SeverityError
 			f.Message = "the Access Edge external certificate is not valid before " + ce.NotBefore.Format(time.DateOnly)
 			f.Fix = "assign a certificate valid now"
-		case ce.NotAfter.Before(now.Add(t.Preflight.CertificateWindow)):
+		case ce.NotAfter.Before(now.Add(t.Options.CertificateWindow)):
 			f.Severity = SeverityWarning
 			f.Message = fmt.Sprintf("the Access Edge external certificate expires on %s, within %s",
-				ce.NotAfter.Format(time.DateOnly), days(t.Preflight.CertificateWindow))
+				ce.NotAfter.Format(time.DateOnly), days(t.Options.CertificateWindow))
 			f.Fix = "renew it before it expires, or accept the warning"
 		case ce.Subject != "" && ce.Subject == ce.Issuer:
 			f.Severity = SeverityWarning
