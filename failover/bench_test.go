@@ -32,53 +32,147 @@ var benchLatency = lynctest.Latency{
 
 const benchServers = 4 // target pool size; the lab's default 2 SIP domains in 2 zones
 
-// BenchmarkFailover is issue 6's performance figure. Per iteration, in a
-// fresh lab (built, and the plan built, with the timer stopped: preparation
-// happens before the outage), it measures Apply from the start of the first
-// step with changes to the end of the last step (verified), and the time
-// during which no target server had all its services running. The Runbook
-// case also runs the naive runbook of naive_test.go in another fresh lab.
+// fieldLatency is the field-like profile of REFERENCE.md §6 (round trip
+// 20 ms, process start 1 s, module import 5 s, stop 20 s, start 20 s, CMS
+// replication 60 s), scaled to 2%: one field second is 20 ms, so the
+// client's own CPU work (HTTP, XML, NTLM sealing: about a millisecond per
+// script) stays small next to the waits it measures.
+var fieldLatency = lynctest.Latency{
+	RoundTrip:    20 * time.Millisecond,
+	ProcessStart: time.Second,
+	ModuleImport: 5 * time.Second,
+	ServiceStop:  20 * time.Second,
+	GracefulStop: 20 * time.Second,
+	ServiceStart: 20 * time.Second,
+	Replication:  60 * time.Second,
+	Scale:        0.02,
+}
+
+// fieldPoll is production's 5 s poll interval scaled like fieldLatency; the
+// host loop's tick is a twentieth of it, 250 ms in field time.
+const fieldPoll = 100 * time.Millisecond
+
+// benchCase is a latency profile, the clients' poll interval, and whether
+// they poll (as before server-side waits) or wait on the host.
+type benchCase struct {
+	lat       lynctest.Latency
+	poll      time.Duration
+	pollWaits bool
+}
+
+func waitsName(pollWaits bool) string {
+	if pollWaits {
+		return "waits=poll"
+	}
+	return "waits=host"
+}
+
+// BenchmarkFailover is issue 6's performance figure, with the waits of
+// issue 17 before (waits=poll: one read per 5 ms poll) and after
+// (waits=host: one script per wait, blocking on the host). Per iteration, in
+// a fresh lab (built, and the plan built, with the timer stopped:
+// preparation happens before the outage), it measures Apply from the start
+// of the first step with changes to the end of the last step (verified),
+// its ratio to the cost model's critical path and to the plan's floor (the
+// critical path with waits that see a state the moment it is reached), the
+// WinRM scripts Apply ran, and the time during which no target server had
+// all its services running. The Runbook case also runs the naive runbook
+// of naive_test.go in another fresh lab.
 //
 //	go test -run '^$' -bench BenchmarkFailover -benchtime 3x ./failover
 func BenchmarkFailover(b *testing.B) {
 	for _, st := range []failover.Strategy{failover.Runbook, failover.Rolling} {
-		b.Run(string(st), func(b *testing.B) {
-			var apply, crit, naive, down time.Duration
-			for i := 0; i < b.N; i++ {
-				b.StopTimer()
-				r := benchApply(b, st)
-				apply += r.apply
-				crit += r.critical
-				down += r.noTargetRunning
-				if st == failover.Runbook {
-					naive += benchNaive(b)
+		for _, pollWaits := range []bool{false, true} {
+			b.Run(string(st)+"/"+waitsName(pollWaits), func(b *testing.B) {
+				bc := benchCase{lat: benchLatency, poll: failovertest.LabTimeouts().Poll, pollWaits: pollWaits}
+				var naive time.Duration
+				r := benchApplies(b, st, bc, func() {
+					if st == failover.Runbook && !pollWaits {
+						naive += benchNaive(b)
+					}
+				})
+				r.report(b, 1)
+				b.ReportMetric(ms(r.down)/float64(b.N), "ms/no-target-running")
+				if naive > 0 {
+					b.ReportMetric(ms(naive)/float64(b.N), "ms/naive")
+					b.ReportMetric(float64(naive)/float64(r.apply), "naive/apply")
 				}
-				b.StartTimer()
-			}
-			n := float64(b.N)
-			b.ReportMetric(ms(apply)/n, "ms/apply")
-			b.ReportMetric(ms(crit)/n, "ms/critical-path")
-			b.ReportMetric(float64(apply)/float64(crit), "apply/critical-path")
-			b.ReportMetric(ms(down)/n, "ms/no-target-running")
-			if naive > 0 {
-				b.ReportMetric(ms(naive)/n, "ms/naive")
-				b.ReportMetric(float64(naive)/float64(apply), "naive/apply")
-			}
-		})
+			})
+		}
 	}
+}
+
+// BenchmarkFieldApply measures Apply against its floor under the field-like
+// profile (fieldLatency, 4 servers) with production waits: the clients' 5 s
+// poll interval (scaled), polling (waits=poll) or waiting on the host
+// (waits=host, the host loop's tick 5 s/20 = 250 ms). Times are in field
+// seconds.
+//
+//	go test -run '^$' -bench BenchmarkFieldApply -benchtime 3x ./failover
+func BenchmarkFieldApply(b *testing.B) {
+	for _, st := range []failover.Strategy{failover.Runbook, failover.Rolling} {
+		for _, pollWaits := range []bool{false, true} {
+			b.Run(string(st)+"/"+waitsName(pollWaits), func(b *testing.B) {
+				bc := benchCase{lat: fieldLatency, poll: fieldPoll, pollWaits: pollWaits}
+				benchApplies(b, st, bc, nil).report(b, fieldLatency.Scale)
+			})
+		}
+	}
+}
+
+// applies sums the results of b.N Applies.
+type applies struct {
+	apply, critical, floor, down time.Duration
+	scripts                      int
+}
+
+// benchApplies runs b.N Applies of st under bc; between them, with the
+// timer stopped, it calls between (if not nil).
+func benchApplies(b *testing.B, st failover.Strategy, bc benchCase, between func()) applies {
+	var sum applies
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		r := benchApply(b, st, bc)
+		sum.apply += r.apply
+		sum.critical += r.critical
+		sum.floor += r.floor
+		sum.down += r.noTargetRunning
+		sum.scripts += r.scripts
+		if between != nil {
+			between()
+		}
+		b.StartTimer()
+	}
+	return sum
+}
+
+// report writes the metrics of the Applies; times are divided by scale
+// (1: lab milliseconds; a profile's Scale: field seconds).
+func (a applies) report(b *testing.B, scale float64) {
+	n := float64(b.N)
+	unit, per := "ms", ms
+	if scale != 1 {
+		unit, per = "field-s", func(d time.Duration) float64 { return d.Seconds() / scale }
+	}
+	b.ReportMetric(per(a.apply)/n, unit+"/apply")
+	b.ReportMetric(per(a.floor)/n, unit+"/floor")
+	b.ReportMetric(float64(a.apply)/float64(a.critical), "apply/critical-path")
+	b.ReportMetric(float64(a.apply)/float64(a.floor), "apply/floor")
+	b.ReportMetric(float64(a.scripts)/n, "scripts/apply")
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 type applyResult struct {
-	apply, critical, noTargetRunning time.Duration
+	apply, critical, floor, noTargetRunning time.Duration
+	scripts                                 int
 }
 
 // benchApply builds a lab and a plan (not timed), then times Apply itself.
-func benchApply(b *testing.B, st failover.Strategy) applyResult {
+func benchApply(b *testing.B, st failover.Strategy, bc benchCase) applyResult {
 	b.Helper()
 	ctx := context.Background()
-	lab, err := failovertest.New(failovertest.Options{ServersPerPool: benchServers, Latency: benchLatency})
+	lab, err := failovertest.New(failovertest.Options{ServersPerPool: benchServers, Latency: bc.lat, PollWaits: bc.pollWaits})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -88,16 +182,23 @@ func benchApply(b *testing.B, st failover.Strategy) applyResult {
 		b.Fatal(err)
 	}
 	cfg.Strategy = st
+	cfg.Timeouts.Poll = bc.poll
 	plan, err := failover.New(ctx, cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer plan.Close()
-	model := costModel{lat: benchLatency, poll: cfg.Timeouts.Poll, servers: benchServers}
+	model := costModel{lat: bc.lat, poll: bc.poll, servers: benchServers, pollWaits: bc.pollWaits}
 	crit, err := model.criticalPath(plan)
 	if err != nil {
 		b.Fatal(err)
 	}
+	model.floor = true
+	floor, err := model.criticalPath(plan)
+	if err != nil {
+		b.Fatal(err)
+	}
+	model.floor = false
 	pool, _ := lab.Pool(failovertest.TargetPool)
 	lab.Deployment().ResetCounters()
 
@@ -134,7 +235,8 @@ func benchApply(b *testing.B, st failover.Strategy) applyResult {
 	if err := model.check(lab.Deployment(), pool.Servers); err != nil {
 		b.Fatal(err)
 	}
-	return applyResult{apply: last.Sub(first), critical: crit, noTargetRunning: down}
+	return applyResult{apply: last.Sub(first), critical: crit, floor: floor, noTargetRunning: down,
+		scripts: lab.Deployment().Counters().Scripts}
 }
 
 // logSteps prints each step's measured duration next to its modelled cost,

@@ -20,9 +20,15 @@ import (
 //   - A script on an open session costs one round trip (RT): Send waits RT,
 //     the script runs, and the Receive long poll already outstanding returns
 //     its output at once. It sees the host's state as of RT after it is sent.
+//   - A wait sees a state at most one detection period D late, plus the RT
+//     of the script that reports it. With server-side waits (the default:
+//     one script loops on the host, reading every tick = Poll/20, 1ms to
+//     250ms) D is one tick; with polling clients
+//     (failovertest.Options.PollWaits) D is one Poll. The floor of a plan
+//     is its critical path with D = 0.
 //   - stop/<srv>: Stop-CsWindowsService -NoWait (RT), the services settle
-//     ServiceStop later, then polling Get-CsWindowsService sees them at most
-//     one poll period (Poll + RT) late: RT + ServiceStop + Poll + RT.
+//     ServiceStop later, then the wait sees them at most D + RT late:
+//     RT + ServiceStop + D + RT.
 //   - start/<srv>: Start-CsWindowsService waits for Running (RT +
 //     ServiceStart), then one Get-CsWindowsService finds them all Running at
 //     once (RT): ServiceStart + 2 RT. No poll interval: the first read hits.
@@ -30,9 +36,9 @@ import (
 //   - route/<site>: Get-CsSite, Set-CsSite, Get-CsSite: 3 RT.
 //   - replication/<srv>: the replica is up to date Replication after the
 //     later of the route change and REPLICA running. Both happened one read
-//     (RT) before the step's dependency finished; polling
-//     Get-CsManagementStoreReplicationStatus sees it at most Poll + RT late:
-//     Replication - RT + Poll + RT = Replication + Poll.
+//     (RT) before the step's dependency finished; the wait on
+//     Get-CsManagementStoreReplicationStatus sees it at most D + RT late:
+//     Replication - RT + D + RT = Replication + D.
 //   - verify/route: Get-CsSite, RT. verify/services: Get-CsWindowsService on
 //     every server at once (RT), then the replication status of each server
 //     through the management session, one after another: (1 + servers) RT.
@@ -43,9 +49,34 @@ import (
 // Local CPU work (HTTP, XML, TLS handshakes) is not modelled: it is what the
 // ratio measures along with the executor's own waste.
 type costModel struct {
-	lat     lynctest.Latency
-	poll    time.Duration
-	servers int
+	lat       lynctest.Latency
+	poll      time.Duration
+	servers   int
+	pollWaits bool // the clients poll (failovertest.Options.PollWaits)
+	floor     bool // D = 0: the plan's floor
+}
+
+// detect is D: how late a wait sees a state reached, before the RT of the
+// script that reports it.
+func (m costModel) detect() time.Duration {
+	switch {
+	case m.floor:
+		return 0
+	case m.pollWaits:
+		return m.poll
+	}
+	return min(max(m.poll/20, time.Millisecond), 250*time.Millisecond).Truncate(time.Millisecond)
+}
+
+// scripts is how many WinRM scripts one Apply runs on an Edge server and on
+// the management host with server-side waits, each wait being one script:
+// on a server, preflight's read, the stop and its wait, the start and its
+// wait (a Rolling restart is the same four), verify/services' read; on the
+// management host, preflight's Get-CsSite, the route's read, write and read,
+// one replication wait per server, verify/route, and verify/services'
+// replication read per server.
+func (m costModel) scripts() (server, management int) {
+	return 6, 5 + 2*m.servers
 }
 
 // check compares the cmdlets one Apply ran with those the model charges
@@ -58,15 +89,26 @@ func (m costModel) check(d *lynctest.Deployment, servers []string) error {
 			errs = append(errs, fmt.Sprintf("%s ran %s %d times, the model counts %d", host, cmdlet, got, n))
 		}
 	}
+	perServer, mgmtScripts := m.scripts()
+	scripts := func(host string, n int) {
+		if got := d.Host(host).Counters().Scripts; !m.pollWaits && got != n {
+			errs = append(errs, fmt.Sprintf("%s ran %d scripts, the model counts %d", host, got, n))
+		}
+	}
 	for _, srv := range servers {
 		want(srv, "Stop-CsWindowsService", 1, false)
 		want(srv, "Start-CsWindowsService", 1, false)
 		want(srv, "Get-CsWindowsService", 2, true) // a stop's polls, a start's read
+		if !m.pollWaits && m.lat.ServiceStop > 0 {
+			want(srv, "Start-Sleep", 1, true) // the stop's wait held on the host
+		}
+		scripts(srv, perServer)
 	}
 	mgmt := failovertest.ManagementHost
 	want(mgmt, "Set-CsSite", 1, false)
 	want(mgmt, "Get-CsSite", 4, false) // preflight, route (2), verify/route
 	want(mgmt, "Get-CsManagementStoreReplicationStatus", 2*len(servers), true)
+	scripts(mgmt, mgmtScripts)
 	if len(errs) > 0 {
 		return fmt.Errorf("cost model out of date:\n%s", strings.Join(errs, "\n"))
 	}
@@ -83,7 +125,7 @@ func (m costModel) scaled(d time.Duration) time.Duration {
 
 func (m costModel) stepCost(s *failover.Step) (time.Duration, error) {
 	rt := m.scaled(m.lat.RoundTrip)
-	stop := rt + m.scaled(m.lat.ServiceStop) + m.poll + rt
+	stop := rt + m.scaled(m.lat.ServiceStop) + m.detect() + rt
 	start := m.scaled(m.lat.ServiceStart) + 2*rt
 	id := s.ID
 	switch {
@@ -99,7 +141,7 @@ func (m costModel) stepCost(s *failover.Step) (time.Duration, error) {
 	case strings.HasPrefix(id, "route/"):
 		return 3 * rt, nil
 	case strings.HasPrefix(id, "replication/"):
-		return m.scaled(m.lat.Replication) + m.poll, nil
+		return m.scaled(m.lat.Replication) + m.detect(), nil
 	case id == "verify/route":
 		return rt, nil
 	case id == "verify/services":
@@ -112,11 +154,25 @@ func (m costModel) stepCost(s *failover.Step) (time.Duration, error) {
 // plans of both strategies (built in a lab without latency).
 func TestCostModel(t *testing.T) {
 	t.Parallel()
-	m := costModel{lat: benchLatency, poll: failovertest.LabTimeouts().Poll, servers: benchServers}
+	for _, mode := range []costModel{{}, {pollWaits: true}, {floor: true}} {
+		mode.lat, mode.poll, mode.servers = benchLatency, failovertest.LabTimeouts().Poll, benchServers
+		testCostModel(t, mode)
+	}
+}
+
+func testCostModel(t *testing.T, m costModel) {
+	// D: one host tick (5ms/20 -> 1ms), one poll (5ms), or none (the floor).
+	d := map[bool]time.Duration{false: time.Millisecond, true: m.poll}[m.pollWaits]
+	if m.floor {
+		d = 0
+	}
+	if m.detect() != d {
+		t.Fatalf("%+v: D = %v, want %v", m, m.detect(), d)
+	}
 	rt := m.scaled(benchLatency.RoundTrip)
-	stop := rt + m.scaled(benchLatency.ServiceStop) + m.poll + rt
+	stop := rt + m.scaled(benchLatency.ServiceStop) + d + rt
 	start := m.scaled(benchLatency.ServiceStart) + 2*rt
-	repl := m.scaled(benchLatency.Replication) + m.poll
+	repl := m.scaled(benchLatency.Replication) + d
 	verify := (1 + benchServers) * rt
 	for _, tc := range []struct {
 		strategy failover.Strategy
@@ -128,7 +184,7 @@ func TestCostModel(t *testing.T) {
 		// The route, replication, then the servers one at a time.
 		{failover.Rolling, 3*rt + repl + benchServers*(stop+start) + verify},
 	} {
-		t.Run(string(tc.strategy), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s/poll=%v/floor=%v", tc.strategy, m.pollWaits, m.floor), func(t *testing.T) {
 			t.Parallel()
 			lab := failovertest.Start(t, failovertest.Options{ServersPerPool: benchServers})
 			ctx := context.Background()

@@ -2,6 +2,7 @@ package failovertest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/xmppfed/edgefailover/internal/lynclab"
@@ -79,13 +80,31 @@ func (l *Lab) dial(ctx context.Context, fqdn string) (*lync.Client, error) {
 		return nil, ErrClosed
 	}
 	key := h.FQDN()
-	c, err := lync.Dial(lynclab.Endpoint(l.deploy, key, false), nil)
+	w, err := lync.NewWinRM(lynclab.Endpoint(l.deploy, key, false), nil)
 	if err != nil {
 		return nil, fmt.Errorf("failovertest: client for %s: %w", key, err)
 	}
+	var r lync.Runner = w
+	if l.opts.PollWaits {
+		r = pollingRunner{w}
+	}
+	c := lync.NewClient(r, nil)
 	if err := c.Prepare(ctx); err != nil {
 		_ = c.Close()
 		return nil, fmt.Errorf("failovertest: client for %s: %w", key, err)
 	}
 	return c, nil
 }
+
+// pollingRunner is a *lync.WinRM that lync does not know as one: its
+// client's waits poll (Options.PollWaits). It forwards Run, Prepare and
+// Close only.
+type pollingRunner struct{ w *lync.WinRM }
+
+func (p pollingRunner) Run(ctx context.Context, script string) (json.RawMessage, error) {
+	return p.w.Run(ctx, script)
+}
+
+func (p pollingRunner) Prepare(ctx context.Context) error { return p.w.Prepare(ctx) }
+
+func (p pollingRunner) Close() error { return p.w.Close() }

@@ -47,6 +47,11 @@ type Options struct {
 	// zone; any other domain is a zone of its own. Default
 	// ["contoso.com", "fabrikam.com"]: two domains in two zones.
 	Domains []string
+	// PollWaits makes the lab's clients poll in every wait, as before
+	// server-side waits (issue 17): their runner hides the *lync.WinRM from
+	// the client, so lync sends one read per poll instead of one script
+	// that blocks on the host. For before/after figures. Default false.
+	PollWaits bool
 	// PreflightFaults are field causes the lab starts with, each making
 	// failover.New refuse (or warn about) TargetPool; see BreakPreflight.
 	// Default: none, every preflight check passes.

@@ -45,9 +45,9 @@ type run struct {
 	scripts int           // WinRM scripts run during Apply, every host
 }
 
-func outage(t testing.TB, prioritized bool, scale float64, lat lynctest.Latency, strategy failover.Strategy) run {
+func outage(t testing.TB, prioritized bool, scale float64, lat lynctest.Latency, strategy failover.Strategy, pollWaits bool) run {
 	t.Helper()
-	lab := failovertest.Start(t, failovertest.Options{Latency: lat})
+	lab := failovertest.Start(t, failovertest.Options{Latency: lat, PollWaits: pollWaits})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // hang guard
 	defer cancel()
 	cfg, err := lab.FailoverConfig(ctx)
@@ -58,6 +58,7 @@ func outage(t testing.TB, prioritized bool, scale float64, lat lynctest.Latency,
 		cfg = prioritize(t, lab, cfg)
 	}
 	cfg.Strategy = strategy
+	cfg.Timeouts.Poll = time.Duration(float64(5*time.Second) * scale) // production's 5 s poll, scaled
 	peers, err := lab.StartPeers(ctx, failovertest.PeerOptions{Scale: scale})
 	if err != nil {
 		t.Fatal(err)
@@ -92,7 +93,7 @@ func TestPeersFederateAgainAfterFailover(t *testing.T) {
 	for name, prio := range map[string]bool{"single": false, "prioritized": true} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			out := outage(t, prio, 0.0005, lynctest.Latency{}, failover.Runbook).outages
+			out := outage(t, prio, 0.0005, lynctest.Latency{}, failover.Runbook, false).outages
 			if _, _, n := failovertest.Summary(out); n != 5 {
 				t.Fatalf("%d of 5 peers restored: %v", n, out)
 			}
@@ -125,8 +126,10 @@ func TestStartPeersRefusesBadOptions(t *testing.T) {
 // BenchmarkRemoteOutage measures, over 5 warm peers (TTL 300 s, reconnect
 // 10 s, connect timeout 5 s) against the field-like profile of the
 // project's reference (round trip 20 ms, process start 1 s, import 5 s,
-// stop 20 s, start 20 s, CMS replication 60 s; 2 servers; the lab's 5 ms
-// poll, 5 s in field time), all times 0.001, in field seconds: the outage
+// stop 20 s, start 20 s, CMS replication 60 s; 2 servers; production's
+// 5 s poll), all times 0.01, with the clients' waits polling (waits=poll,
+// before issue 17) or blocking on the host (waits=host, a host tick of
+// 2 ms: 0.2 s in field time), in field seconds: the outage
 // from the source pool's death to each peer's first federation with the
 // target pool (p50, max; the plan is built within it), federation restored
 // (the first peer, from the start of Apply) and its ratio to the strategy's
@@ -137,7 +140,7 @@ func TestStartPeersRefusesBadOptions(t *testing.T) {
 //
 //	go test -run '^$' -bench BenchmarkRemoteOutage -benchtime 3x ./failover/failovertest
 func BenchmarkRemoteOutage(b *testing.B) {
-	const scale = 0.001
+	const scale = 0.01
 	lat := lynctest.Latency{RoundTrip: 20 * time.Millisecond, ProcessStart: time.Second, ModuleImport: 5 * time.Second,
 		ServiceStop: 20 * time.Second, ServiceStart: 20 * time.Second, Replication: 60 * time.Second, Scale: scale}
 	floor := map[failover.Strategy]time.Duration{
@@ -146,32 +149,35 @@ func BenchmarkRemoteOutage(b *testing.B) {
 	}
 	for _, st := range []failover.Strategy{failover.Runbook, failover.Rolling} {
 		for _, prio := range []bool{false, true} {
-			name := "srv=single"
-			if prio {
-				name = "srv=prioritized"
-			}
-			b.Run(string(st)+"/"+name, func(b *testing.B) {
-				var p50, mx, apply, restored time.Duration
-				scripts := 0
-				for b.Loop() {
-					r := outage(b, prio, scale, lat, st)
-					a, m, _ := failovertest.Summary(r.outages)
-					first := m
-					for _, o := range r.outages {
-						first = min(first, o.Outage)
-					}
-					p50, mx, apply, restored = p50+a, mx+m, apply+r.applied, restored+first-r.built
-					scripts += r.scripts
+			for _, pollWaits := range []bool{false, true} {
+				name := "srv=single"
+				if prio {
+					name = "srv=prioritized"
 				}
-				n := float64(b.N)
-				field := func(d time.Duration) float64 { return d.Seconds() / scale / n }
-				b.ReportMetric(field(p50), "field-s-p50")
-				b.ReportMetric(field(mx), "field-s-max")
-				b.ReportMetric(field(apply), "field-s-apply")
-				b.ReportMetric(field(restored), "field-s-restored")
-				b.ReportMetric(field(restored)/floor[st].Seconds(), "restored/floor")
-				b.ReportMetric(float64(scripts)/n, "scripts/apply")
-			})
+				name += map[bool]string{false: "/waits=host", true: "/waits=poll"}[pollWaits]
+				b.Run(string(st)+"/"+name, func(b *testing.B) {
+					var p50, mx, apply, restored time.Duration
+					scripts := 0
+					for b.Loop() {
+						r := outage(b, prio, scale, lat, st, pollWaits)
+						a, m, _ := failovertest.Summary(r.outages)
+						first := m
+						for _, o := range r.outages {
+							first = min(first, o.Outage)
+						}
+						p50, mx, apply, restored = p50+a, mx+m, apply+r.applied, restored+first-r.built
+						scripts += r.scripts
+					}
+					n := float64(b.N)
+					field := func(d time.Duration) float64 { return d.Seconds() / scale / n }
+					b.ReportMetric(field(p50), "field-s-p50")
+					b.ReportMetric(field(mx), "field-s-max")
+					b.ReportMetric(field(apply), "field-s-apply")
+					b.ReportMetric(field(restored), "field-s-restored")
+					b.ReportMetric(field(restored)/floor[st].Seconds(), "restored/floor")
+					b.ReportMetric(float64(scripts)/n, "scripts/apply")
+				})
+			}
 		}
 	}
 }
