@@ -139,21 +139,13 @@ func TestProbeDomainRejectsInput(t *testing.T) {
 // so the probe reports the second pool answering.
 func TestProbeDomainThroughDNS(t *testing.T) {
 	t.Parallel()
-	zone, err := dnstest.ParseZone("contoso.test", `
+	dns := dnstest.NewTestServer(t, "contoso.test", `
 $TTL 300
 _xmpp-server._tcp IN SRV 10 0 5269 edgepool2.contoso.test.
 _xmpp-server._tcp IN SRV 20 0 5269 edgepool1.contoso.test.
 edgepool1 IN A 192.0.2.10
 edgepool2 IN A 192.0.2.20
 `)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dns, err := dnstest.Start(dnstest.Config{Zones: []*dnstest.Zone{zone}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = dns.Close() })
 	pool1 := newXMPP(t, xmpptest.Config{Domains: []string{"contoso.test"}})
 	pool2 := newXMPP(t, xmpptest.Config{Domains: []string{"contoso.test"}})
 	pool2.Stop() // its Edge services are stopped

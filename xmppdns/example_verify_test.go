@@ -11,7 +11,12 @@ import (
 	"github.com/xmppfed/edgefailover/xmppdns/dnstest"
 )
 
-const exampleZone = `
+// Check the federation records on every authoritative server of the zone.
+// The two name servers run in process on loopback ports, so Addrs maps
+// their names to those ports; a real check leaves Addrs empty and gives
+// Resolvers that see the public view.
+func ExampleAuthoritative_Check() {
+	zone, err := dnstest.ParseZone("contoso.test", `
 $TTL 300
 @    IN SOA ns1 hostmaster 1 3600 600 86400 60
 @    IN NS  ns1
@@ -21,14 +26,7 @@ ns2  IN A   198.51.100.53
 _xmpp-server._tcp IN SRV 10 0 5269 edgepool2.contoso.test.
 _xmpp-server._tcp IN SRV 20 0 5269 edgepool1.contoso.test.
 xmpp IN A   192.0.2.20
-`
-
-// Check the federation records on every authoritative server of the zone.
-// The two name servers run in process on loopback ports, so Addrs maps
-// their names to those ports; a real check leaves Addrs empty and gives
-// Resolvers that see the public view.
-func ExampleAuthoritative_Check() {
-	zone, err := dnstest.ParseZone("contoso.test", exampleZone)
+`)
 	if err != nil {
 		panic(err)
 	}
@@ -73,14 +71,15 @@ func ExampleAuthoritative_Check() {
 // Resolve a domain as a remote XMPP server would: SRV records in priority
 // order, the pool with the lowest number first.
 func ExampleResolver_Candidates() {
-	zone, err := dnstest.ParseZone("contoso.test", exampleZone)
-	if err != nil {
-		panic(err)
-	}
-	srv, err := dnstest.Start(dnstest.Config{Zones: []*dnstest.Zone{zone}})
-	if err != nil {
-		panic(err)
-	}
+	srv := dnstest.NewServer("contoso.test", `
+$TTL 300
+@    IN SOA ns1 hostmaster 1 3600 600 86400 60
+@    IN NS  ns1
+ns1  IN A   192.0.2.53
+_xmpp-server._tcp IN SRV 10 0 5269 edgepool2.contoso.test.
+_xmpp-server._tcp IN SRV 20 0 5269 edgepool1.contoso.test.
+xmpp IN A   192.0.2.20
+`)
 	defer srv.Close()
 
 	r := &xmppdns.Resolver{Servers: []string{srv.Addr}, Rand: rand.New(rand.NewPCG(1, 2))}
@@ -122,7 +121,17 @@ func ExamplePrioritized() {
 // follows the primary 100 ms late, and WaitConverged polls every 20 ms until
 // both agree (or the context ends).
 func ExampleAuthoritative_WaitConverged() {
-	zone, err := dnstest.ParseZone("contoso.test", exampleZone)
+	zone, err := dnstest.ParseZone("contoso.test", `
+$TTL 300
+@    IN SOA ns1 hostmaster 1 3600 600 86400 60
+@    IN NS  ns1
+@    IN NS  ns2
+ns1  IN A   192.0.2.53
+ns2  IN A   198.51.100.53
+_xmpp-server._tcp IN SRV 10 0 5269 edgepool2.contoso.test.
+_xmpp-server._tcp IN SRV 20 0 5269 edgepool1.contoso.test.
+xmpp IN A   192.0.2.20
+`)
 	if err != nil {
 		panic(err)
 	}

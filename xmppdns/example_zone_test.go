@@ -15,14 +15,18 @@ import (
 // step 5), through the RFC 2136 provider, against an in-process DNS server.
 // The returned change is what was done; its Before snapshot undoes it.
 func ExampleZone_SetSRV() {
-	zone, _ := dnstest.ParseZone("contoso.test", exampleZone)
-	key, _ := dnstest.NewKey("xmpp-update.", dns.HmacSHA256)
-	srv, err := dnstest.Start(dnstest.Config{Zones: []*dnstest.Zone{zone}, Keys: []dnstest.Key{key}})
-	if err != nil {
-		panic(err)
-	}
+	srv := dnstest.NewServer("contoso.test", `
+$TTL 300
+@    IN SOA ns1 hostmaster 1 3600 600 86400 60
+@    IN NS  ns1
+ns1  IN A   192.0.2.53
+_xmpp-server._tcp IN SRV 10 0 5269 edgepool2.contoso.test.
+_xmpp-server._tcp IN SRV 20 0 5269 edgepool1.contoso.test.
+xmpp IN A   192.0.2.20
+`)
 	defer srv.Close()
 
+	key := srv.Key()
 	p := &rfc2136.Provider{Server: srv.Addr, KeyName: key.Name, Secret: rfc2136.Secret(key.Secret)}
 	z, err := xmppdns.NewZone("contoso.test.", p, xmppdns.ZoneOptions{})
 	if err != nil {
@@ -52,13 +56,17 @@ func ExampleZone_SetSRV() {
 // and the A/AAAA set of the federation host), print it as a dry run, then
 // apply it in one UPDATE.
 func ExampleZone_Plan() {
-	zone, _ := dnstest.ParseZone("contoso.test", exampleZone)
-	key, _ := dnstest.NewKey("xmpp-update.", dns.HmacSHA256)
-	srv, err := dnstest.Start(dnstest.Config{Zones: []*dnstest.Zone{zone}, Keys: []dnstest.Key{key}})
-	if err != nil {
-		panic(err)
-	}
+	srv := dnstest.NewServer("contoso.test", `
+$TTL 300
+@    IN SOA ns1 hostmaster 1 3600 600 86400 60
+@    IN NS  ns1
+ns1  IN A   192.0.2.53
+_xmpp-server._tcp IN SRV 10 0 5269 edgepool2.contoso.test.
+_xmpp-server._tcp IN SRV 20 0 5269 edgepool1.contoso.test.
+xmpp IN A   192.0.2.20
+`)
 	defer srv.Close()
+	key := srv.Key()
 	z, _ := xmppdns.NewZone("contoso.test.", &rfc2136.Provider{Server: srv.Addr, KeyName: key.Name, Secret: rfc2136.Secret(key.Secret)}, xmppdns.ZoneOptions{})
 
 	pools, _ := xmppdns.Prioritized("edgepool1.contoso.test.", "edgepool2.contoso.test.")

@@ -153,15 +153,7 @@ func TestCandidatesLargeSetOverTCP(t *testing.T) {
 	for i := range 40 {
 		text += fmt.Sprintf("_xmpp-server._tcp IN SRV %d 0 5269 edge-%02d.a-rather-long-pool-name.example.test.\n", i, i)
 	}
-	z, err := dnstest.ParseZone("example.test", text)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := dnstest.Start(dnstest.Config{Zones: []*dnstest.Zone{z}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := dnstest.NewTestServer(t, "example.test", text)
 	r := &Resolver{Servers: []string{srv.Addr}}
 	got, err := r.Candidates(context.Background(), "example.test")
 	if err != nil || len(got) != 40 || got[0].Host != "edge-00.a-rather-long-pool-name.example.test" || got[39].Priority != 39 {

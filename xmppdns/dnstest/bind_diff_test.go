@@ -199,15 +199,7 @@ func TestUDPAnswersAsBIND(t *testing.T) {
 		fmt.Fprintf(&text, "mid IN TXT \"record number %02d with some padding to make it long\"\n", i)
 	}
 	b := testpeer.StartBIND(t, "example.test", text.String())
-	z, err := dnstest.ParseZone("example.test", text.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := dnstest.Start(dnstest.Config{Zones: []*dnstest.Zone{z}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := dnstest.NewTestServer(t, "example.test", text.String())
 	for _, name := range []string{"big.example.test.", "mid.example.test.", "xmpp.example.test.", "nope.example.test."} {
 		// (BIND answers an EDNS buffer of exactly 512 without authority and
 		// glue; dnstest does not copy that quirk.)

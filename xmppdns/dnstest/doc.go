@@ -3,7 +3,10 @@
 //
 // A Server listens on 127.0.0.1 over UDP and TCP (one port, in Server.Addr)
 // and serves Zones loaded from records (NewZone) or zone-file text
-// (ParseZone). It answers queries authoritatively (AA set; NXDOMAIN or NODATA
+// (ParseZone). NewServer is the one-call start, as httptest.NewServer is: one
+// zone from text and a new TSIG key, bound before it returns;
+// NewTestServer also closes it when the test ends. Start takes a Config for
+// several zones, secondaries or given keys. It answers queries authoritatively (AA set; NXDOMAIN or NODATA
 // with the SOA in the authority section; TC set when a UDP answer exceeds the
 // client's buffer), applies RFC 2136 UPDATE messages signed with a TSIG Key
 // (HMAC-SHA256/384/512) atomically, with prerequisites, and increments the

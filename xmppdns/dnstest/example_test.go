@@ -10,21 +10,15 @@ import (
 
 // Serve a zone, change it with a signed UPDATE, and read the change back.
 func Example() {
-	z, err := dnstest.ParseZone("example.test", `
+	// One call: the zone, a new TSIG key, both sockets bound.
+	srv := dnstest.NewServer("example.test", `
 $TTL 300
 @    IN SOA ns1 hostmaster 1 3600 600 86400 60
 @    IN NS  ns1
 ns1  IN A   192.0.2.1
 `)
-	if err != nil {
-		panic(err)
-	}
-	key, _ := dnstest.NewKey("update-key.", dns.HmacSHA256)
-	srv, err := dnstest.Start(dnstest.Config{Zones: []*dnstest.Zone{z}, Keys: []dnstest.Key{key}})
-	if err != nil {
-		panic(err)
-	}
 	defer srv.Close()
+	z, key := srv.Zone(), srv.Key()
 
 	up := new(dns.Msg)
 	up.SetUpdate("example.test.")

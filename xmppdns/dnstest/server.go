@@ -38,6 +38,7 @@ type Server struct {
 
 	zones     []*Zone
 	keys      map[string]Key // by canonical name
+	firstKey  Key            // Config.Keys[0] as given
 	secondary bool
 
 	udp, tcp *dns.Server
@@ -64,6 +65,9 @@ func Start(cfg Config) (*Server, error) {
 		k.Name, k.Algorithm = n, dns.CanonicalName(k.Algorithm) // names in TSIG records must be absolute
 		s.keys[n] = k
 		secrets[n] = k.Secret
+	}
+	if len(cfg.Keys) > 0 {
+		s.firstKey = cfg.Keys[0]
 	}
 	seen := map[string]bool{}
 	for _, z := range cfg.Zones {

@@ -14,26 +14,12 @@ import (
 	"github.com/xmppfed/edgefailover/xmppdns/rfc2136"
 )
 
-// exampleServer starts a dnstest server for example.test. that accepts
-// updates signed with the returned key.
-func exampleServer() (*dnstest.Server, dnstest.Key) {
-	z, err := dnstest.ParseZone("example.test", "$TTL 300\n@ SOA ns1 hostmaster 1 3600 600 86400 60\n@ NS ns1\nns1 A 192.0.2.53\n")
-	if err != nil {
-		panic(err)
-	}
-	key, _ := dnstest.NewKey("xmpp-update.", dns.HmacSHA256)
-	srv, err := dnstest.Start(dnstest.Config{Zones: []*dnstest.Zone{z}, Keys: []dnstest.Key{key}})
-	if err != nil {
-		panic(err)
-	}
-	return srv, key
-}
-
 // Write the federation SRV record and the host it names in one UPDATE, then
 // read the SRV set back.
 func Example() {
-	srv, key := exampleServer()
+	srv := dnstest.NewServer("example.test", "$TTL 300\n@ SOA ns1 hostmaster 1 3600 600 86400 60\n@ NS ns1\nns1 A 192.0.2.53\n")
 	defer srv.Close()
+	key := srv.Key()
 	p := &rfc2136.Provider{Server: srv.Addr, KeyName: key.Name, Secret: rfc2136.Secret(key.Secret)}
 	ctx := context.Background()
 
@@ -58,13 +44,14 @@ func Example() {
 	// Output:
 	// xmpp-server tcp @ 10 5269 xmpp.example.test.
 	// UPDATE messages: 1
-	// rfc2136.Provider{Server:ADDR Net: KeyName:xmpp-update. Algorithm: Secret:REDACTED Timeout:0s}
+	// rfc2136.Provider{Server:ADDR Net: KeyName:update-key. Algorithm: Secret:REDACTED Timeout:0s}
 }
 
 // Repoint the federation host only if nobody changed it since it was read.
 func ExampleProvider_SetRRsetIf() {
-	srv, key := exampleServer()
+	srv := dnstest.NewServer("example.test", "$TTL 300\n@ SOA ns1 hostmaster 1 3600 600 86400 60\n@ NS ns1\nns1 A 192.0.2.53\n")
 	defer srv.Close()
+	key := srv.Key()
 	p := &rfc2136.Provider{Server: srv.Addr, KeyName: key.Name, Secret: rfc2136.Secret(key.Secret)}
 	ctx := context.Background()
 	host := func(ip string) []libdns.Record {

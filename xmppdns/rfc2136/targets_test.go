@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/miekg/dns"
 	"github.com/xmppfed/edgefailover/internal/testpeer"
 	"github.com/xmppfed/edgefailover/xmppdns/dnstest"
 	"github.com/xmppfed/edgefailover/xmppdns/rfc2136"
@@ -20,19 +19,8 @@ func newDNSTest(t testing.TB) (target, *dnstest.Server, *dnstest.Zone) {
 // newDNSTestZone serves zoneText as example.test. from dnstest.
 func newDNSTestZone(t testing.TB, zoneText string) (target, *dnstest.Server, *dnstest.Zone) {
 	t.Helper()
-	z, err := dnstest.ParseZone("example.test", zoneText)
-	if err != nil {
-		t.Fatal(err)
-	}
-	k, err := dnstest.NewKey("xmpp-update.", dns.HmacSHA256)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := dnstest.Start(dnstest.Config{Zones: []*dnstest.Zone{z}, Keys: []dnstest.Key{k}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s := dnstest.NewTestServer(t, "example.test", zoneText)
+	z, k := s.Zone(), s.Key()
 	p := &rfc2136.Provider{Server: s.Addr, KeyName: k.Name, Algorithm: "hmac-sha256", Secret: rfc2136.Secret(k.Secret)}
 	return target{p: p, zone: "example.test.", addr: s.Addr}, s, z
 }

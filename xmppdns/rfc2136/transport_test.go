@@ -6,6 +6,7 @@ import (
 
 	"github.com/libdns/libdns"
 	"github.com/miekg/dns"
+	"github.com/xmppfed/edgefailover/xmppdns/dnstest"
 )
 
 func TestNetSelectsTransports(t *testing.T) {
@@ -33,7 +34,7 @@ func TestNetSelectsTransports(t *testing.T) {
 			if log[0].Net != tc.queryNet || log[1].Net != tc.upNet {
 				t.Fatalf("query over %s, update over %s; want %s, %s", log[0].Net, log[1].Net, tc.queryNet, tc.upNet)
 			}
-			if log[0].Key != "" || log[1].Key != "xmpp-update." {
+			if log[0].Key != "" || log[1].Key != dnstest.DefaultKeyName {
 				t.Fatalf("signing: query key %q, update key %q", log[0].Key, log[1].Key)
 			}
 		})
