@@ -62,7 +62,7 @@ func TestPreflightRefusesFieldCauses(t *testing.T) {
 			}
 			var pe *preflight.Error
 			if !errors.As(err, &pe) || !errors.Is(err, preflight.ErrFindings) || !errors.Is(err, preflight.ErrFailed) {
-				t.Fatalf("err = %v, want a *PreflightError matching ErrPreflightFindings", err)
+				t.Fatalf("err = %v, want a *preflight.Error matching preflight.ErrFindings", err)
 			}
 			var hit *preflight.Finding
 			for i, f := range pe.Findings {
@@ -199,7 +199,7 @@ func TestPreflightIMReceiverNotPartner(t *testing.T) {
 	}
 	var pe *preflight.Error
 	if !errors.As(err, &pe) || !errors.Is(err, preflight.ErrFindings) {
-		t.Fatalf("err = %v, want ErrPreflightFindings", err)
+		t.Fatalf("err = %v, want preflight.ErrFindings", err)
 	}
 	found := false
 	for _, f := range pe.Findings {

@@ -135,7 +135,7 @@ func TestPreflightRefusesANonEdgeTarget(t *testing.T) {
 	_, err := failover.New(context.Background(), cfg)
 	var pe *preflight.Error
 	if !errors.As(err, &pe) || pe.Fix == "" {
-		t.Fatalf("err = %v, want a *PreflightError that says what to fix", err)
+		t.Fatalf("err = %v, want a *preflight.Error that says what to fix", err)
 	}
 	if diff := cmp.Diff(before, snapshot(t, lab)); diff != "" {
 		t.Errorf("a failed preflight changed the lab:\n%s", diff)

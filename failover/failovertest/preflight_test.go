@@ -25,7 +25,7 @@ func TestPreflightFaultsBreakAndClear(t *testing.T) {
 			t.Fatal(err)
 		}
 		if _, err := failover.New(ctx, cfg); !errors.Is(err, preflight.ErrFindings) {
-			t.Errorf("%s: New err = %v, want ErrPreflightFindings", f, err)
+			t.Errorf("%s: New err = %v, want preflight.ErrFindings", f, err)
 		}
 		if err := lab.ClearPreflight(); err != nil {
 			t.Fatal(err)
