@@ -41,26 +41,12 @@ func labServers(n int) []string {
 // scaled by 1/100. Each edit may change the configuration before it starts.
 func newLab(t testing.TB, n int, edits ...func(*lynctest.Config)) *lynctest.Deployment {
 	t.Helper()
-	var servers []lynctest.Server
-	for _, fqdn := range labServers(n) {
-		servers = append(servers, lynctest.Server{FQDN: fqdn})
-	}
-	cfg := lynctest.Config{
-		Product: lynctest.SfB2015,
-		Sites: []lynctest.Site{
-			{Name: "Site1", XmppRoute: "EdgeServer:" + labPool1},
-			{Name: "Site2"},
-		},
-		Pools: []lynctest.Pool{
-			{FQDN: labFEPool, Site: "Site1", Role: lynctest.FrontEnd, Servers: []lynctest.Server{{FQDN: "fe01.contoso.com"}}},
-			{FQDN: labPool1, Site: "Site1", Role: lynctest.Edge, Servers: servers},
-			{FQDN: labPool2, Site: "Site2", Role: lynctest.Edge, Servers: []lynctest.Server{{FQDN: labEdge2}}},
-		},
-		ManagementHost:      labMgmt,
-		MaxOperationTimeout: 200 * time.Millisecond,
-		Latency: lynctest.Latency{ServiceStop: time.Second, GracefulStop: 2 * time.Second,
-			ServiceStart: time.Second, Scale: 0.01},
-	}
+	cfg := lynctest.TwoSites(lynctest.TwoSitesOptions{Pool1Servers: labServers(n), Pool2Servers: []string{labEdge2}})
+	cfg.Product = lynctest.SfB2015
+	cfg.ManagementHost = labMgmt
+	cfg.MaxOperationTimeout = 200 * time.Millisecond
+	cfg.Latency = lynctest.Latency{ServiceStop: time.Second, GracefulStop: 2 * time.Second,
+		ServiceStart: time.Second, Scale: 0.01}
 	for _, edit := range edits {
 		edit(&cfg)
 	}

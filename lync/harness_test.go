@@ -28,19 +28,10 @@ const (
 // servers), Site2 with edgepool2 (one server); Site2 routes XMPP through
 // edgepool1, as before a failover.
 func topology(product lynctest.Product, param string) lynctest.Config {
-	return lynctest.Config{
-		Product:        product,
-		RouteParameter: param,
-		Sites: []lynctest.Site{
-			{Name: site1, XmppRoute: "EdgeServer:" + edgeP1},
-			{Name: site2, XmppRoute: "EdgeServer:" + edgeP1},
-		},
-		Pools: []lynctest.Pool{
-			{FQDN: fePool, Site: site1, Role: lynctest.FrontEnd, Servers: []lynctest.Server{{FQDN: feHost}}},
-			{FQDN: edgeP1, Site: site1, Role: lynctest.Edge, Servers: []lynctest.Server{{FQDN: edge01}, {FQDN: edge02}}},
-			{FQDN: edgeP2, Site: site2, Role: lynctest.Edge, Servers: []lynctest.Server{{FQDN: edge03}}},
-		},
-	}
+	cfg := lynctest.TwoSites(lynctest.TwoSitesOptions{FrontEndServer: feHost, Pool1Servers: []string{edge01, edge02}, Pool2Servers: []string{edge03}})
+	cfg.Product, cfg.RouteParameter = product, param
+	cfg.Sites[1].XmppRoute = "EdgeServer:" + edgeP1
+	return cfg
 }
 
 // variant is one product / route parameter / scheme combination.

@@ -12,11 +12,11 @@ import (
 // start (pointing at SourcePool); Site2 holds TargetPool, the pool a failover
 // moves federation to, and has no XMPP route at the start.
 const (
-	SourceSite     = "Site1"
-	TargetSite     = "Site2"
-	SourcePool     = "edgepool1.contoso.com"
-	TargetPool     = "edgepool2.contoso.com"
-	FrontEndPool   = "fepool1.contoso.com"
+	SourceSite     = lynctest.Site1
+	TargetSite     = lynctest.Site2
+	SourcePool     = lynctest.EdgePool1
+	TargetPool     = lynctest.EdgePool2
+	FrontEndPool   = lynctest.FrontEndPool1
 	ManagementHost = "fe1.contoso.com" // the Front End server whose management shell Management reaches
 	FederationHost = "xmpp.contoso.com"
 	FederationZone = "contoso.com."
@@ -68,27 +68,14 @@ func poolSpecs(serversPerPool int) []poolSpec {
 // lyncConfig returns the lynctest topology of a lab: a Front End pool and
 // Edge pool 1 in Site1 (whose XMPP route points at Edge pool 1), Edge pool 2
 // in Site2, XMPP enabled on both Edge pools.
+// (lynctest.TwoSites with the lab's server names).
 func lyncConfig(o Options, specs []poolSpec) lynctest.Config {
-	cfg := lynctest.Config{
-		Product:        o.Product,
-		RouteParameter: o.RouteParameter,
-		Latency:        o.Latency,
-		Sites: []lynctest.Site{
-			{Name: SourceSite, XmppRoute: "EdgeServer:" + SourcePool},
-			{Name: TargetSite},
-		},
-		Pools: []lynctest.Pool{{
-			FQDN: FrontEndPool, Site: SourceSite, Role: lynctest.FrontEnd,
-			Servers: []lynctest.Server{{FQDN: ManagementHost}},
-		}},
-		Federation: federation(o, specs),
-	}
-	for _, s := range specs {
-		p := lynctest.Pool{FQDN: s.fqdn, Site: s.site, Role: lynctest.Edge, AccessEdgeExternalFQDN: s.access}
-		for _, fqdn := range s.servers {
-			p.Servers = append(p.Servers, lynctest.Server{FQDN: fqdn})
-		}
-		cfg.Pools = append(cfg.Pools, p)
-	}
+	cfg := lynctest.TwoSites(lynctest.TwoSitesOptions{
+		FrontEndServer: ManagementHost,
+		Pool1Servers:   specs[0].servers, Access1: specs[0].access,
+		Pool2Servers: specs[1].servers, Access2: specs[1].access,
+	})
+	cfg.Product, cfg.RouteParameter, cfg.Latency = o.Product, o.RouteParameter, o.Latency
+	cfg.Federation = federation(o, specs)
 	return cfg
 }

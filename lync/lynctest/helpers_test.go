@@ -21,26 +21,15 @@ import (
 )
 
 // testConfig is a two-site deployment: a Front End and an Edge pool per site.
+// It is lynctest.TwoSites plus a third Edge pool without XMPP in Site2.
 func testConfig() lynctest.Config {
-	return lynctest.Config{
-		Product: lynctest.SfB2015,
-		Sites: []lynctest.Site{
-			{Name: "Site1", XmppRoute: "EdgeServer:edgepool1.contoso.com"},
-			{Name: "Site2"},
-		},
-		Pools: []lynctest.Pool{
-			{FQDN: "fepool1.contoso.com", Site: "Site1", Role: lynctest.FrontEnd,
-				Servers: []lynctest.Server{{FQDN: "fe01.contoso.com"}}},
-			{FQDN: "edgepool1.contoso.com", Site: "Site1", Role: lynctest.Edge,
-				Servers: []lynctest.Server{{FQDN: "edge01.contoso.com"}, {FQDN: "edge02.contoso.com"}}},
-			{FQDN: "edgepool2.contoso.com", Site: "Site2", Role: lynctest.Edge,
-				Servers: []lynctest.Server{{FQDN: "edge03.contoso.com"}}},
-			{FQDN: "edgepool3.contoso.com", Site: "Site2", Role: lynctest.Edge, XMPPDisabled: true,
-				Servers: []lynctest.Server{{FQDN: "edge04.contoso.com"}}},
-		},
-		ManagementHost:      "admin.contoso.com",
-		MaxOperationTimeout: 200 * time.Millisecond,
-	}
+	cfg := lynctest.TwoSites(lynctest.TwoSitesOptions{})
+	cfg.Product = lynctest.SfB2015
+	cfg.Pools = append(cfg.Pools, lynctest.Pool{FQDN: "edgepool3.contoso.com", Site: lynctest.Site2, Role: lynctest.Edge, XMPPDisabled: true,
+		Servers: []lynctest.Server{{FQDN: "edge04.contoso.com"}}})
+	cfg.ManagementHost = "admin.contoso.com"
+	cfg.MaxOperationTimeout = 200 * time.Millisecond
+	return cfg
 }
 
 func start(t testing.TB, cfg lynctest.Config) *lynctest.Deployment {
