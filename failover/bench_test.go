@@ -35,8 +35,9 @@ const benchServers = 4 // target pool size; the lab's default 2 SIP domains in 2
 // fieldLatency is the field-like profile of REFERENCE.md §6 (round trip
 // 20 ms, process start 1 s, module import 5 s, stop 20 s, start 20 s, CMS
 // replication 60 s), scaled to 2%: one field second is 20 ms, so the
-// client's own CPU work (HTTP, XML, NTLM sealing: about a millisecond per
-// script) stays small next to the waits it measures.
+// client's own CPU work (HTTP, XML, NTLM sealing, the probes' TLS
+// handshakes: milliseconds per step) stays small next to the waits it
+// measures.
 var fieldLatency = lynctest.Latency{
 	RoundTrip:    20 * time.Millisecond,
 	ProcessStart: time.Second,
@@ -49,7 +50,9 @@ var fieldLatency = lynctest.Latency{
 }
 
 // fieldPoll is production's 5 s poll interval scaled like fieldLatency; the
-// host loop's tick is a twentieth of it, 250 ms in field time.
+// host loop's tick is a twentieth of it (5 ms: 250 ms in field time). A
+// wait script blocks at most 3/4 of the lab clients' 1 s OperationTimeout:
+// 37.5 field seconds, about production's 45 s (3/4 of 60 s).
 const fieldPoll = 100 * time.Millisecond
 
 // benchCase is a latency profile, the clients' poll interval, and whether
