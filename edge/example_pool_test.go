@@ -12,51 +12,27 @@ import (
 	"github.com/xmppfed/edgefailover/lync/lynctest"
 )
 
-// exampleDeployment starts a fake deployment: edgepool1 with the given
-// servers, a Front End pool and a management host; a graceful stop takes 2s
-// of lab time and a start 1s, run 100 times faster.
-func exampleDeployment(servers ...string) *lynctest.Deployment {
-	var ss []lynctest.Server
-	for _, s := range servers {
-		ss = append(ss, lynctest.Server{FQDN: s})
-	}
-	d, err := lynctest.New(lynctest.Config{
-		Product: lynctest.SfB2015,
-		Sites:   []lynctest.Site{{Name: "Site1", XmppRoute: "EdgeServer:edgepool1.contoso.com"}},
-		Pools: []lynctest.Pool{
-			{FQDN: "fepool1.contoso.com", Site: "Site1", Role: lynctest.FrontEnd, Servers: []lynctest.Server{{FQDN: "fe01.contoso.com"}}},
-			{FQDN: "edgepool1.contoso.com", Site: "Site1", Role: lynctest.Edge, Servers: ss},
-		},
-		ManagementHost: "admin.contoso.com",
-		Latency:        lynctest.Latency{ServiceStop: time.Second, GracefulStop: 2 * time.Second, ServiceStart: time.Second, Scale: 0.01},
-	})
+func ExampleServer_StopServices() {
+	// The runbook's two sites; edgepool1 has the server below. A graceful stop
+	// takes 2s of lab time and a start 1s, run 100 times faster.
+	cfg := lynctest.TwoSites(lynctest.TwoSitesOptions{Pool1Servers: []string{"edge01.contoso.com"}, Pool2Servers: []string{"edge11.contoso.com"}})
+	cfg.Latency = lynctest.Latency{ServiceStop: time.Second, GracefulStop: 2 * time.Second, ServiceStart: time.Second, Scale: 0.01}
+	d, err := lynctest.New(cfg)
 	if err != nil {
 		log.Fatal(err)
 	}
-	return d
-}
-
-// exampleDial returns a client of host over the deployment's dialer, as a
-// default Windows host takes it: HTTP on 5985 with NTLM, every message
-// encrypted.
-func exampleDial(ctx context.Context, d *lynctest.Deployment, host string) (*lync.Client, error) {
-	user, pass := d.Credentials()
-	return lync.Dial(lync.Endpoint{
-		Host:        host,
-		PlainHTTP:   true,
-		Auth:        lync.AuthNTLM,
-		Credentials: lync.Credentials{Username: user, Password: lync.Password(pass)},
-		Dial:        d.DialContext,
-	}, nil)
-}
-
-func ExampleServer_StopServices() {
-	d := exampleDeployment("edge01.contoso.com")
 	defer d.Close()
+	// A client of a host as a default Windows host takes it: HTTP on 5985
+	// with NTLM, every message encrypted; d dials the lab's loopback ports.
+	user, pass := d.Credentials()
+	dial := func(ctx context.Context, host string) (*lync.Client, error) {
+		return lync.Dial(lync.Endpoint{Host: host, PlainHTTP: true, Auth: lync.AuthNTLM,
+			Credentials: lync.Credentials{Username: user, Password: lync.Password(pass)}, Dial: d.DialContext}, nil)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 
-	c, err := exampleDial(ctx, d, "edge01.contoso.com")
+	c, err := dial(ctx, "edge01.contoso.com")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -86,18 +62,32 @@ func ExampleServer_StopServices() {
 }
 
 func ExampleDiscoverPool() {
-	d := exampleDeployment("edge01.contoso.com", "edge02.contoso.com")
+	// The runbook's two sites; edgepool1 has the servers below. A graceful stop
+	// takes 2s of lab time and a start 1s, run 100 times faster.
+	cfg := lynctest.TwoSites(lynctest.TwoSitesOptions{Pool1Servers: []string{"edge01.contoso.com", "edge02.contoso.com"}, Pool2Servers: []string{"edge11.contoso.com"}})
+	cfg.ManagementHost = "admin.contoso.com"
+	cfg.Latency = lynctest.Latency{ServiceStop: time.Second, GracefulStop: 2 * time.Second, ServiceStart: time.Second, Scale: 0.01}
+	d, err := lynctest.New(cfg)
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer d.Close()
+	// A client of a host as a default Windows host takes it: HTTP on 5985
+	// with NTLM, every message encrypted; d dials the lab's loopback ports.
+	user, pass := d.Credentials()
+	dial := func(ctx context.Context, host string) (*lync.Client, error) {
+		return lync.Dial(lync.Endpoint{Host: host, PlainHTTP: true, Auth: lync.AuthNTLM,
+			Credentials: lync.Credentials{Username: user, Password: lync.Password(pass)}, Dial: d.DialContext}, nil)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 
-	mgmt, err := exampleDial(ctx, d, "admin.contoso.com")
+	mgmt, err := dial(ctx, "admin.contoso.com")
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer mgmt.Close()
-	open := func(ctx context.Context, server string) (*lync.Client, error) { return exampleDial(ctx, d, server) }
-	pool, err := edge.DiscoverPool(ctx, mgmt, "edgepool1.contoso.com", open, edge.DiscoverOptions{})
+	pool, err := edge.DiscoverPool(ctx, mgmt, "edgepool1.contoso.com", dial, edge.DiscoverOptions{})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -122,14 +112,28 @@ func ExampleDiscoverPool() {
 }
 
 func ExamplePoolError() {
-	d := exampleDeployment("edge01.contoso.com", "edge02.contoso.com", "edge03.contoso.com")
+	// The runbook's two sites; edgepool1 has the servers below. A graceful stop
+	// takes 2s of lab time and a start 1s, run 100 times faster.
+	cfg := lynctest.TwoSites(lynctest.TwoSitesOptions{Pool1Servers: []string{"edge01.contoso.com", "edge02.contoso.com", "edge03.contoso.com"}, Pool2Servers: []string{"edge11.contoso.com"}})
+	cfg.Latency = lynctest.Latency{ServiceStop: time.Second, GracefulStop: 2 * time.Second, ServiceStart: time.Second, Scale: 0.01}
+	d, err := lynctest.New(cfg)
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer d.Close()
+	// A client of a host as a default Windows host takes it: HTTP on 5985
+	// with NTLM, every message encrypted; d dials the lab's loopback ports.
+	user, pass := d.Credentials()
+	dial := func(ctx context.Context, host string) (*lync.Client, error) {
+		return lync.Dial(lync.Endpoint{Host: host, PlainHTTP: true, Auth: lync.AuthNTLM,
+			Credentials: lync.Credentials{Username: user, Password: lync.Password(pass)}, Dial: d.DialContext}, nil)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 
 	var servers []*edge.Server
 	for _, fqdn := range []string{"edge01.contoso.com", "edge02.contoso.com", "edge03.contoso.com"} {
-		c, err := exampleDial(ctx, d, fqdn)
+		c, err := dial(ctx, fqdn)
 		if err != nil {
 			log.Fatal(err)
 		}

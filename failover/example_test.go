@@ -75,7 +75,10 @@ func ExamplePlan_Steps() {
 		log.Fatal(err)
 	}
 	defer lab.Close()
-	cfg := forward(lab)
+	cfg, err := lab.FailoverConfig(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
 	cfg.Timeouts.Poll = 10 * time.Millisecond
 	plan, err := failover.New(context.Background(), cfg)
 	if err != nil {

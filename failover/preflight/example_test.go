@@ -15,9 +15,16 @@ import (
 // failover.New refuses the plan with findings that say what to fix, and
 // nothing in the deployment was touched.
 func ExampleError() {
-	lab, cfg := labWith(failovertest.FaultMissingSAN)
+	lab, err := failovertest.New(failovertest.Options{PreflightFaults: []failovertest.PreflightFault{failovertest.FaultMissingSAN}})
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer lab.Close()
-	_, err := failover.New(context.Background(), cfg)
+	cfg, err := lab.FailoverConfig(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = failover.New(context.Background(), cfg)
 	var pe *preflight.Error
 	if errors.As(err, &pe) {
 		for _, f := range pe.Findings {
@@ -40,9 +47,16 @@ func ExampleError() {
 // A warning refuses the plan unless the caller accepts it
 // (failover.Config.Preflight); an accepted warning is shown in the dry run.
 func ExampleOptions_acceptWarnings() {
-	lab, cfg := labWith(failovertest.FaultNoPartners)
+	lab, err := failovertest.New(failovertest.Options{PreflightFaults: []failovertest.PreflightFault{failovertest.FaultNoPartners}})
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer lab.Close()
-	_, err := failover.New(context.Background(), cfg)
+	cfg, err := lab.FailoverConfig(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = failover.New(context.Background(), cfg)
 	fmt.Println("refused:", errors.Is(err, preflight.ErrFindings))
 
 	cfg.Preflight.AcceptWarnings = []preflight.Check{preflight.CheckPartners}
@@ -59,21 +73,6 @@ func ExampleOptions_acceptWarnings() {
 	// Output:
 	// refused: true
 	// [warning, accepted] xmpp-partners Global: no XMPP allowed partner: no XMPP domain can federate with this deployment (fix: add the partners with New-CsXmppAllowedPartner, or accept the warning when none is meant to exist yet)
-}
-
-// labWith starts a lab with one preflight fault and returns it with its
-// failover config.
-func labWith(f failovertest.PreflightFault) (*failovertest.Lab, failover.Config) {
-	lab, err := failovertest.New(failovertest.Options{PreflightFaults: []failovertest.PreflightFault{f}})
-	if err != nil {
-		log.Fatal(err)
-	}
-	cfg, err := lab.FailoverConfig(context.Background())
-	if err != nil {
-		lab.Close()
-		log.Fatal(err)
-	}
-	return lab, cfg
 }
 
 // A health check runs the checks itself, without a plan: here from the
