@@ -6,8 +6,9 @@
 // A Server is an Edge server's FQDN and the lync.Client that reaches it; the
 // cmdlets run on the server itself, with -ComputerName set to its own FQDN.
 // StopServices (gracefully or not) runs Stop-CsWindowsService -NoWait and
-// polls until every Lync service is Stopped; StartServices does the same for
-// Running; Status reads the states. The states read are returned also on
+// waits until every Lync service is Stopped (lync's wait: one script that
+// blocks on the host, or polling where the host will not hold one);
+// StartServices does the same for Running; Status reads the states. The states read are returned also on
 // failure, with a *ServerError. A Pool is an Edge pool's FQDN and its servers,
 // built with NewPool or read from the topology with DiscoverPool, which
 // refuses a pool that is not an Edge pool (ErrNotEdgePool) and keeps its Edge

@@ -11,7 +11,9 @@ import (
 	"github.com/xmppfed/edgefailover/internal/pwsh"
 )
 
-// DefaultPollInterval is the poll interval of the Wait methods when none is given.
+// DefaultPollInterval is the poll interval of the Wait methods (and of edge's
+// StopServices and StartServices) when none is given; a wait on the host
+// reads the state every twentieth of the interval (at most 250ms).
 const DefaultPollInterval = 5 * time.Second
 
 // WaitError reports a wait that ended before its condition held: the
