@@ -27,7 +27,7 @@ func ExampleServer_StopServices() {
 	user, pass := d.Credentials()
 	dial := func(ctx context.Context, host string) (*lync.Client, error) {
 		return lync.Dial(lync.Endpoint{Host: host, PlainHTTP: true, Auth: lync.AuthNTLM,
-			Credentials: lync.Credentials{Username: user, Password: lync.Password(pass)}, Dial: d.DialContext}, nil)
+			Credentials: lync.Credentials{Username: user, Password: lync.Password(pass)}, Dial: d.DialContext}, lync.Options{})
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -77,7 +77,7 @@ func ExampleDiscoverPool() {
 	user, pass := d.Credentials()
 	dial := func(ctx context.Context, host string) (*lync.Client, error) {
 		return lync.Dial(lync.Endpoint{Host: host, PlainHTTP: true, Auth: lync.AuthNTLM,
-			Credentials: lync.Credentials{Username: user, Password: lync.Password(pass)}, Dial: d.DialContext}, nil)
+			Credentials: lync.Credentials{Username: user, Password: lync.Password(pass)}, Dial: d.DialContext}, lync.Options{})
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -126,7 +126,7 @@ func ExamplePoolError() {
 	user, pass := d.Credentials()
 	dial := func(ctx context.Context, host string) (*lync.Client, error) {
 		return lync.Dial(lync.Endpoint{Host: host, PlainHTTP: true, Auth: lync.AuthNTLM,
-			Credentials: lync.Credentials{Username: user, Password: lync.Password(pass)}, Dial: d.DialContext}, nil)
+			Credentials: lync.Credentials{Username: user, Password: lync.Password(pass)}, Dial: d.DialContext}, lync.Options{})
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

@@ -66,7 +66,7 @@ func labEndpoint(d *lynctest.Deployment, host string, https bool) lync.Endpoint 
 // labClient dials host with the real WinRM client; the test closes it.
 func labClient(t testing.TB, d *lynctest.Deployment, host string, https bool) *lync.Client {
 	t.Helper()
-	c, err := lync.Dial(labEndpoint(d, host, https), nil)
+	c, err := lync.Dial(labEndpoint(d, host, https), lync.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func (o *labOpener) open(ctx context.Context, fqdn string) (*lync.Client, error)
 	if fqdn == o.fail {
 		return nil, errOpenRefused
 	}
-	c, err := lync.Dial(labEndpoint(o.d, fqdn, false), nil)
+	c, err := lync.Dial(labEndpoint(o.d, fqdn, false), lync.Options{})
 	if err != nil {
 		return nil, err
 	}

@@ -125,12 +125,12 @@ func TestPoolConcurrencyBound(t *testing.T) {
 	var g gauge
 	var servers []*edge.Server
 	for _, host := range labServers(4) {
-		w, err := lync.NewWinRM(labEndpoint(d, host, false), nil)
+		w, err := lync.NewWinRM(labEndpoint(d, host, false), lync.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { _ = w.Close() })
-		s, err := edge.NewServer(host, lync.NewClient(gaugedRunner{w, &g}, nil))
+		s, err := edge.NewServer(host, lync.NewClient(gaugedRunner{w, &g}, lync.ClientOptions{}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -170,12 +170,12 @@ func TestPoolRunsServersAtOnce(t *testing.T) {
 			b := &barrier{n: 4, open: make(chan struct{})}
 			var servers []*edge.Server
 			for _, host := range labServers(4) {
-				w, err := lync.NewWinRM(labEndpoint(d, host, false), nil)
+				w, err := lync.NewWinRM(labEndpoint(d, host, false), lync.Options{})
 				if err != nil {
 					t.Fatal(err)
 				}
 				t.Cleanup(func() { _ = w.Close() })
-				s, err := edge.NewServer(host, lync.NewClient(barrierRunner{w, b}, nil))
+				s, err := edge.NewServer(host, lync.NewClient(barrierRunner{w, b}, lync.ClientOptions{}))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -279,7 +279,7 @@ func TestPoolCancelled(t *testing.T) {
 
 func TestNewPoolInput(t *testing.T) {
 	t.Parallel()
-	c := lync.NewClient(nil, nil)
+	c := lync.NewClient(nil, lync.ClientOptions{})
 	a, _ := edge.NewServer("edge01.contoso.com", c)
 	b, _ := edge.NewServer("edge02.contoso.com", c)
 	a2, _ := edge.NewServer("EDGE01.contoso.com", c)

@@ -18,7 +18,7 @@ import (
 
 func TestNewServerInput(t *testing.T) {
 	t.Parallel()
-	c := lync.NewClient(nil, nil) // never used: every case is refused first
+	c := lync.NewClient(nil, lync.ClientOptions{}) // never used: every case is refused first
 	for _, tc := range []struct {
 		fqdn   string
 		client *lync.Client
@@ -164,13 +164,13 @@ func TestServerPollTransportErrors(t *testing.T) {
 				t.Fatal(err)
 			}
 			host := labServer(1)
-			w, err := lync.NewWinRM(labEndpoint(d, host, false), nil)
+			w, err := lync.NewWinRM(labEndpoint(d, host, false), lync.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { _ = w.Close() })
 			fr := &flakyRunner{r: w, host: host, fail: tc.fail}
-			s, err := edge.NewServer(host, lync.NewClient(fr, nil))
+			s, err := edge.NewServer(host, lync.NewClient(fr, lync.ClientOptions{}))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -58,7 +58,7 @@ func (s *Server) StopServices(ctx context.Context, opts *StopOptions) (*ServerSt
 	}
 	return s.change(ctx, OpStop, lync.ServiceStopped, o.Names, o.PollInterval, o.Timeout,
 		func(ctx context.Context, names []string) error {
-			return s.client.Services.Stop(ctx, s.fqdn, &lync.StopOptions{Names: names, Graceful: o.Graceful, NoWait: true})
+			return s.client.Services.Stop(ctx, s.fqdn, lync.StopOptions{Names: names, Graceful: o.Graceful, NoWait: true})
 		})
 }
 

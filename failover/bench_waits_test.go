@@ -63,7 +63,7 @@ func benchWaitDetection(b *testing.B, bc benchCase, fieldUnits bool) {
 	for b.Loop() {
 		// Services: stop without waiting, then wait.
 		d.ResetCounters()
-		if err := c.Services.Stop(ctx, srv, &lync.StopOptions{NoWait: true}); err != nil {
+		if err := c.Services.Stop(ctx, srv, lync.StopOptions{NoWait: true}); err != nil {
 			b.Fatal(err)
 		}
 		reached := watchUntil(d, func(s lynctest.Snapshot) bool { return allIn(s.Services[srv], lynctest.Stopped) })

@@ -3,6 +3,8 @@ package failover
 import (
 	"context"
 	"fmt"
+
+	"github.com/xmppfed/edgefailover/lync"
 )
 
 // build turns what New read into the plan's step graph. It reads nothing:
@@ -11,14 +13,14 @@ func build(c Config, l *live) *Plan {
 	p := &Plan{Name: "fail XMPP federation over to " + c.TargetPool, Strategy: c.Strategy, pool: l.pool, cfg: c, live: l,
 		Findings: l.findings}
 	add := func(s *Step) string { p.Steps = append(p.Steps, s); return s.ID }
-	target := l.edge.Identity
-	if target == "" {
-		target = edgeServerPrefix + c.TargetPool
+	target := l.edge.Route()
+	if target.IsZero() {
+		target = lync.EdgeService{PoolFQDN: c.TargetPool}.Route()
 	}
 	servers := l.pool.Servers()
 
 	pre := add(preflightStep(c, l, target))
-	routeChanges := !sameRoute(l.siteRoute, target)
+	routeChanges := !l.siteRoute.Equal(target)
 
 	// Services and route.
 	var serviceSteps, replicaSteps []string
@@ -60,8 +62,8 @@ func build(c Config, l *live) *Plan {
 			}
 		}
 	}
-	if c.ClearReplacedRoute && l.replacedRoute != "" {
-		add(routeStep(c, "route/"+c.ReplacedSite, 0, c.ReplacedSite, l.routeParam, l.replacedRoute, "", []string{routeID}))
+	if c.ClearReplacedRoute && !l.replacedRoute.IsZero() {
+		add(routeStep(c, "route/"+c.ReplacedSite, 0, c.ReplacedSite, l.routeParam, l.replacedRoute, lync.Route{}, []string{routeID}))
 	}
 
 	// DNS: one write per zone, then its verification.
@@ -86,7 +88,7 @@ func build(c Config, l *live) *Plan {
 	// Port 5269 once the servers run with the new route.
 	probeDeps := append(append([]string{routeID}, serviceSteps...), replicaSteps...)
 	probe := add(probeStep(c, l.addrs, probeDeps))
-	add(verifyRouteStep(c, target, []string{routeID}))
+	add(verifyRouteStep(c, l.routeParam, target, []string{routeID}))
 	add(verifyServicesStep(c, l.pool, append([]string{probe}, serviceSteps...)))
 	if c.Verify.Resolver != nil {
 		want := c.FederationHost
@@ -125,19 +127,19 @@ func dedup(ids []string) []string {
 // preflightStep re-reads, at apply time, what the plan was built on: the
 // route is still as read (or already moved by an earlier apply), and every
 // target server's session is open. It changes nothing.
-func preflightStep(c Config, l *live, target string) *Step {
+func preflightStep(c Config, l *live, target lync.Route) *Step {
 	s := &Step{
 		ID:       "preflight",
 		SeedStep: 1,
 		Title:    fmt.Sprintf("Check that %s is still as planned and its %d servers answer", c.TargetPool, len(l.pool.Servers())),
-		Commands: []string{getSiteCommand(c.Site)},
+		Commands: []string{getSiteCommand(c.Site, l.routeParam)},
 	}
 	s.do = func(ctx context.Context, p *Progress) error {
 		route, err := readRoute(ctx, c, c.Site)
 		if err != nil {
 			return err
 		}
-		if !sameRoute(route, l.siteRoute) && !sameRoute(route, target) {
+		if !route.Equal(l.siteRoute) && !route.Equal(target) {
 			return fmt.Errorf("%w: XMPP route of site %s is %s, the plan read %s", ErrStalePlan, c.Site, showRoute(route), showRoute(l.siteRoute))
 		}
 		ctx, cancel := context.WithTimeout(ctx, c.Timeouts.Preflight)

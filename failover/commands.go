@@ -1,16 +1,13 @@
 package failover
 
 import (
-	"github.com/xmppfed/edgefailover/internal/pwsh"
 	"github.com/xmppfed/edgefailover/lync"
 )
 
-// The PowerShell lines of the dry run. Changes are rendered by lync, which
-// sends exactly these lines (lync.StopScript, StartScript,
-// SetXmppRouteScript); reads and polls are shown by their cmdlet and the
-// value they ask about, with a comment, since they change nothing. Values
-// were validated by New: a render error cannot happen for them and would show
-// as a placeholder rather than hide the step.
+// The PowerShell of the dry run, rendered by lync.Scripts: the exact scripts
+// the steps' calls send, reads included (a poll is shown once, with a
+// comment). Values were validated by New: a render error cannot happen for
+// them and would show as a placeholder rather than hide the step.
 
 func shown(s string, err error) string {
 	if err != nil {
@@ -19,31 +16,30 @@ func shown(s string, err error) string {
 	return s
 }
 
-func script(c *pwsh.Command) string { return shown(c.Script()) }
-
 // stopCommand is what edge.Server.StopServices sends: every Lync service,
 // -NoWait, then a poll.
 func stopCommand(server string, graceful bool) string {
-	return shown(lync.StopScript(server, &lync.StopOptions{Graceful: graceful, NoWait: true}))
+	return shown(lync.Scripts{}.Stop(server, lync.StopOptions{Graceful: graceful, NoWait: true}))
 }
 
 func startCommand(server string, names []string) string {
-	return shown(lync.StartScript(server, names...))
+	return shown(lync.Scripts{}.Start(server, names...))
 }
 
 func pollCommand(server string) string {
-	return script(pwsh.NewCommand("Get-CsWindowsService").String("ComputerName", server)) + "  # until every service is in the state"
+	return shown(lync.Scripts{}.ListServices(server)) + "  # until every service is in the state"
 }
 
-// routeCommand renders Set-CsSite for a route identity ("" clears it).
-func routeCommand(site, param, route string) string {
-	return shown(lync.SetXmppRouteScript(site, param, routeFQDN(route)))
+// routeCommand renders the compare-and-set of a site's route from before to
+// after (the zero Route clears it): check, change and read-back, one script.
+func routeCommand(site, param string, before, after lync.Route) string {
+	return shown(lync.Scripts{Parameter: param}.ReplaceXmppRoute(site, before, after))
 }
 
 func replicationCommand(replica string) string {
-	return script(pwsh.NewCommand("Get-CsManagementStoreReplicationStatus").String("ReplicaFqdn", replica)) + "  # until UpToDate"
+	return shown(lync.Scripts{}.ReplicationStatus(replica)) + "  # until UpToDate"
 }
 
-func getSiteCommand(site string) string {
-	return script(pwsh.NewCommand("Get-CsSite").String("Identity", site))
+func getSiteCommand(site, param string) string {
+	return shown(lync.Scripts{Parameter: param}.GetSite(site))
 }

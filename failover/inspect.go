@@ -71,7 +71,7 @@ func Inspect(ctx context.Context, j Journal, cfg Config) (*Recovery, error) {
 	} else {
 		now += err.Error()
 	}
-	r.Resources = append(r.Resources, ResourceStatus{Resource: "XMPP route of site " + c.Site, Before: showRoute(l.siteRoute), After: showRoute(p.live.edge.Identity), Now: now})
+	r.Resources = append(r.Resources, ResourceStatus{Resource: "XMPP route of site " + c.Site, Before: showRoute(l.siteRoute), After: showRoute(p.live.edge.Route()), Now: now})
 	res, err := l.pool.Status(ctx)
 	for _, srv := range l.pool.Servers() {
 		rs := ResourceStatus{Resource: "services of " + srv.FQDN(), Before: describe(l.services[srv.FQDN()]), After: "all Running", Now: "unreadable"}

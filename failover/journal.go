@@ -128,8 +128,8 @@ type stepRecord struct {
 // survives a process: the before-state of every step.
 type liveRecord struct {
 	RouteParameter string                    `json:"route_parameter"`
-	SiteRoute      string                    `json:"site_route"`
-	ReplacedRoute  string                    `json:"replaced_route,omitempty"`
+	SiteRoute      lync.Route                `json:"site_route"`
+	ReplacedRoute  lync.Route                `json:"replaced_route,omitzero"`
 	Edge           lync.EdgeService          `json:"edge"`
 	Servers        []string                  `json:"servers"`
 	Services       map[string][]lync.Service `json:"services"`

@@ -62,7 +62,7 @@ func naiveRunbook(ctx context.Context, lab *failovertest.Lab, lat lynctest.Laten
 		Host: failovertest.ManagementHost, Port: lynctest.HTTPPort, PlainHTTP: true, Auth: lync.AuthNTLM,
 		Dial:        lab.Deployment().DialContext,
 		Credentials: lync.Credentials{Username: user, Password: lync.Password(pass)},
-	}, &lync.Options{Mode: lync.ModePerScript})
+	}, lync.Options{Mode: lync.ModePerScript})
 	if err != nil {
 		return 0, err
 	}
@@ -72,7 +72,7 @@ func naiveRunbook(ctx context.Context, lab *failovertest.Lab, lat lynctest.Laten
 
 	start := time.Now()
 	for _, srv := range pool.Servers { // runbook step 2
-		if err := mgmt.Services.Stop(ctx, srv, &lync.StopOptions{NoWait: true}); err != nil {
+		if err := mgmt.Services.Stop(ctx, srv, lync.StopOptions{NoWait: true}); err != nil {
 			return 0, err
 		}
 		time.Sleep(naiveSleep(lat, lat.ServiceStop))
@@ -129,7 +129,7 @@ func naiveChecks(ctx context.Context, lab *failovertest.Lab, mgmt *lync.Client, 
 	if err != nil {
 		return err
 	}
-	if site.XmppRouteFQDN() != failovertest.TargetPool {
+	if site.XmppRoute.Pool() != failovertest.TargetPool {
 		return fmt.Errorf("route is %q", site.XmppRoute)
 	}
 	for _, srv := range pool.Servers {

@@ -17,8 +17,8 @@ import (
 // live is the state New read: what each step's "before" is.
 type live struct {
 	routeParam    string
-	siteRoute     string // current XMPP route of Site ("" when none)
-	replacedRoute string // current XMPP route of ReplacedSite
+	siteRoute     lync.Route // current XMPP route of Site (zero when none)
+	replacedRoute lync.Route // current XMPP route of ReplacedSite
 	edge          lync.EdgeService
 	pool          *edge.Pool
 	services      map[string][]lync.Service // per target server, before

@@ -13,7 +13,7 @@ import (
 // Diagnosis); a Failure fails the step with ErrVerify.
 func verifyIMStep(c Config, deps []string) *Step {
 	v := c.Verify
-	script, _ := lync.TestXmppIMScript(v.IMPool, v.IMReceiver, v.IMSender) // validated by normalize
+	script, _ := lync.Scripts{}.TestXmppIM(v.IMPool, v.IMReceiver, v.IMSender) // validated by normalize
 	s := &Step{
 		ID:        "verify/xmpp-im",
 		Title:     fmt.Sprintf("Verify end to end that an IM from %s reaches %s over XMPP", v.IMPool, v.IMReceiver),

@@ -94,19 +94,19 @@ func tlsNote(c Config) string {
 }
 
 // verifyRouteStep reads the route back.
-func verifyRouteStep(c Config, target string, deps []string) *Step {
+func verifyRouteStep(c Config, param string, target lync.Route, deps []string) *Step {
 	s := &Step{
 		ID:        "verify/route",
-		Title:     "Verify that the XMPP route of site " + c.Site + " is " + target,
+		Title:     "Verify that the XMPP route of site " + c.Site + " is " + target.String(),
 		DependsOn: deps,
-		Commands:  []string{getSiteCommand(c.Site)},
+		Commands:  []string{getSiteCommand(c.Site, param)},
 	}
 	s.do = func(ctx context.Context, p *Progress) error {
 		route, err := readRoute(ctx, c, c.Site)
 		if err != nil {
 			return err
 		}
-		if !sameRoute(route, target) {
+		if !route.Equal(target) {
 			return verifyErr("XMPP route of site %s is %s, want %s", c.Site, showRoute(route), target)
 		}
 		return nil

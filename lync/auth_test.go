@@ -130,8 +130,9 @@ func FuzzHostOutput(f *testing.F) {
 		if json.Unmarshal([]byte(s), &sites) == nil {
 			for _, j := range sites {
 				info := j.info()
-				_ = info.XmppRouteFQDN()
-				_ = sameRoute(info.XmppRoute, "EdgeServer:edgepool2.contoso.com")
+				_ = info.XmppRoute.Pool()
+				want, _ := ParseRoute("EdgeServer:edgepool2.contoso.com")
+				_ = info.XmppRoute.Equal(want)
 			}
 		}
 		_ = parseHostTime(s)

@@ -46,11 +46,11 @@ func BenchmarkTwentyCmdletsByTransport(b *testing.B) {
 			ctx := context.Background()
 			d.ResetCounters()
 			for b.Loop() {
-				w, err := lync.NewWinRM(transportEndpoint(d, tr.https, tr.basic), &lync.Options{Mode: lync.ModePersistent})
+				w, err := lync.NewWinRM(transportEndpoint(d, tr.https, tr.basic), lync.Options{Mode: lync.ModePersistent})
 				if err != nil {
 					b.Fatal(err)
 				}
-				if err := twentyCmdlets(ctx, lync.NewClient(w, nil)); err != nil {
+				if err := twentyCmdlets(ctx, lync.NewClient(w, lync.ClientOptions{})); err != nil {
 					b.Fatal(err)
 				}
 				_ = w.Close()
@@ -68,12 +68,12 @@ func BenchmarkCallByTransport(b *testing.B) {
 	for _, tr := range transports {
 		b.Run(tr.name, func(b *testing.B) {
 			d := transportDeployment(b, lynctest.Latency{})
-			w, err := lync.NewWinRM(transportEndpoint(d, tr.https, tr.basic), &lync.Options{Mode: lync.ModePersistent})
+			w, err := lync.NewWinRM(transportEndpoint(d, tr.https, tr.basic), lync.Options{Mode: lync.ModePersistent})
 			if err != nil {
 				b.Fatal(err)
 			}
 			defer w.Close()
-			c := lync.NewClient(w, nil)
+			c := lync.NewClient(w, lync.ClientOptions{})
 			ctx := context.Background()
 			if _, err := c.Sites.Get(ctx, site2); err != nil {
 				b.Fatal(err)

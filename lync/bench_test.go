@@ -29,11 +29,11 @@ func BenchmarkTwentyCmdlets(b *testing.B) {
 			ctx := context.Background()
 			d.ResetCounters()
 			for b.Loop() {
-				w, err := lync.NewWinRM(endpoint(d, feHost, false), &lync.Options{Mode: m.mode})
+				w, err := lync.NewWinRM(endpoint(d, feHost, false), lync.Options{Mode: m.mode})
 				if err != nil {
 					b.Fatal(err)
 				}
-				c := lync.NewClient(w, nil)
+				c := lync.NewClient(w, lync.ClientOptions{})
 				if err := twentyCmdlets(ctx, c); err != nil {
 					b.Fatal(err)
 				}
@@ -85,11 +85,11 @@ func BenchmarkCloseHungCall(b *testing.B) {
 	h := d.Host(feHost)
 	for b.Loop() {
 		b.StopTimer()
-		w, err := lync.NewWinRM(endpoint(d, feHost, false), nil)
+		w, err := lync.NewWinRM(endpoint(d, feHost, false), lync.Options{})
 		if err != nil {
 			b.Fatal(err)
 		}
-		c := lync.NewClient(w, nil)
+		c := lync.NewClient(w, lync.ClientOptions{})
 		before := h.Counters().Cmdlets["Get-CsPool"]
 		done := make(chan struct{})
 		go func() { _, _ = c.Pools.List(context.Background()); close(done) }()
@@ -115,7 +115,7 @@ func BenchmarkCallAfterIdle(b *testing.B) {
 	cfg := topology(lynctest.SfB2015, "")
 	cfg.MaxOperationTimeout = 60 * time.Millisecond
 	d := newDeployment(b, cfg)
-	c := lync.NewClient(newRunner(b, endpoint(d, feHost, false), nil), nil)
+	c := lync.NewClient(newRunner(b, endpoint(d, feHost, false), lync.Options{}), lync.ClientOptions{})
 	ctx := context.Background()
 	if err := c.Prepare(ctx); err != nil {
 		b.Fatal(err)

@@ -60,7 +60,7 @@ type certificateJSON struct {
 //
 // Runs: Get-CsCertificate [-Type @('<use>', ...)] | Select-Object -Property @{ Name = 'Use'; Expression = { [string]$_.Use } }, ...
 func (s *CertificatesService) List(ctx context.Context, uses ...string) ([]Certificate, error) {
-	script, err := CertificatesScript(uses...)
+	script, err := Scripts{}.Certificates(uses...)
 	if err != nil {
 		return nil, err
 	}
@@ -71,8 +71,8 @@ func (s *CertificatesService) List(ctx context.Context, uses ...string) ([]Certi
 	return ParseCertificates(raw)
 }
 
-// CertificatesScript returns the script of CertificatesService.List.
-func CertificatesScript(uses ...string) (string, error) {
+// Certificates returns what runs for CertificatesService.List.
+func (Scripts) Certificates(uses ...string) (string, error) {
 	cmd := pwsh.NewCommand("Get-CsCertificate")
 	for _, u := range uses {
 		if !isAlnumWord(u) {

@@ -41,11 +41,8 @@ type service struct{ client *Client }
 
 // NewClient returns a client that runs its scripts with r (any Runner; a
 // *WinRM for a real host).
-func NewClient(r Runner, opts *ClientOptions) *Client {
-	c := &Client{runner: r}
-	if opts != nil {
-		c.log = opts.Logger
-	}
+func NewClient(r Runner, opts ClientOptions) *Client {
+	c := &Client{runner: r, log: opts.Logger}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
@@ -61,16 +58,12 @@ func NewClient(r Runner, opts *ClientOptions) *Client {
 
 // Dial returns a Client for the host of ep over WinRM (NewWinRM with opts).
 // Nothing is sent until the first call or Prepare; Close releases the session.
-func Dial(ep Endpoint, opts *Options) (*Client, error) {
+func Dial(ep Endpoint, opts Options) (*Client, error) {
 	w, err := NewWinRM(ep, opts)
 	if err != nil {
 		return nil, err
 	}
-	var co *ClientOptions
-	if opts != nil {
-		co = &ClientOptions{Logger: opts.Logger}
-	}
-	return NewClient(w, co), nil
+	return NewClient(w, ClientOptions{Logger: opts.Logger}), nil
 }
 
 // Runner returns the runner the client uses.

@@ -19,7 +19,7 @@ func TestDialCloseCycles(t *testing.T) {
 	d := newDeployment(t, topology(lynctest.SfB2015, ""))
 	h := d.Host(feHost)
 	for i := range cycles {
-		c, err := lync.Dial(endpoint(d, feHost, false), nil)
+		c, err := lync.Dial(endpoint(d, feHost, false), lync.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -65,11 +65,11 @@ func TestCloseBounded(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			d := newDeployment(t, topology(lynctest.SfB2015, ""))
 			h := d.Host(feHost)
-			w, err := lync.NewWinRM(endpoint(d, feHost, false), &lync.Options{Mode: tt.mode})
+			w, err := lync.NewWinRM(endpoint(d, feHost, false), lync.Options{Mode: tt.mode})
 			if err != nil {
 				t.Fatal(err)
 			}
-			c := lync.NewClient(w, nil)
+			c := lync.NewClient(w, lync.ClientOptions{})
 			if err := c.Prepare(t.Context()); err != nil {
 				t.Fatal(err)
 			}
@@ -133,7 +133,7 @@ func TestCloseBounded(t *testing.T) {
 func TestCloseHostHangs(t *testing.T) {
 	t.Parallel()
 	d := newDeployment(t, topology(lynctest.SfB2015, ""))
-	c := newClient(t, d, false, nil)
+	c := newClient(t, d, false, lync.Options{})
 	if err := c.Prepare(t.Context()); err != nil {
 		t.Fatal(err)
 	}

@@ -36,6 +36,9 @@ var (
 	ErrSessionBroken = errors.New("lync: session broken")
 	// ErrRouteNotApplied: Set-CsSite returned but the route read back differs.
 	ErrRouteNotApplied = errors.New("lync: XMPP route not applied")
+	// ErrStaleRoute: a compare-and-set of a route found another route than
+	// the one it was to replace, and changed nothing (see StaleRouteError).
+	ErrStaleRoute = errors.New("lync: XMPP route changed meanwhile")
 	// ErrInvalidInput: a value was refused before anything was sent.
 	ErrInvalidInput = errors.New("lync: invalid input")
 	// ErrProtocol: the host answered something the client cannot read.
@@ -142,8 +145,8 @@ func inputError(field, value, reason string, cause error) *InputError {
 type RouteError struct {
 	Site      string
 	Parameter string // the Set-CsSite parameter used
-	Want      string // "" for a cleared route
-	Got       string
+	Want      Route  // the zero Route for a cleared route
+	Got       Route
 }
 
 // Error implements error.
@@ -153,6 +156,31 @@ func (e *RouteError) Error() string {
 
 // Is reports whether target is ErrRouteNotApplied.
 func (e *RouteError) Is(target error) bool { return target == ErrRouteNotApplied }
+
+// StaleRouteError reports a compare-and-set (Site.ReplaceXmppRoute) that
+// found the route of Site at Found, neither the route it was to replace
+// (Want) nor the one it was to set, and so changed nothing. It matches
+// ErrStaleRoute.
+type StaleRouteError struct {
+	Site  string
+	Want  Route // the route the caller expected
+	Found Route // the route the host had
+}
+
+// Error implements error.
+func (e *StaleRouteError) Error() string {
+	return fmt.Sprintf("lync: site %s: XMPP route is %s, expected %s", e.Site, showRoute(e.Found), showRoute(e.Want))
+}
+
+// Is reports whether target is ErrStaleRoute.
+func (e *StaleRouteError) Is(target error) bool { return target == ErrStaleRoute }
+
+func showRoute(r Route) string {
+	if r.IsZero() {
+		return "(none)"
+	}
+	return fmt.Sprintf("%q", r.id)
+}
 
 // ProtocolError reports output the client cannot read (a frame that does
 // not decode, JSON of an unexpected shape). It matches ErrProtocol.

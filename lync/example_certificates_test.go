@@ -22,10 +22,10 @@ func ExampleCertificate_Covers() {
 
 // The scripts the preflight checks send, rendered without a host: values
 // only as quoted literals.
-func ExampleTestTCPScript() {
-	s, _ := lync.TestTCPScript("edge2a.contoso.com", 23456)
+func ExampleScripts_TestTCP() {
+	s, _ := lync.Scripts{}.TestTCP("edge2a.contoso.com", 23456)
 	fmt.Println(s)
-	s, _ = lync.TestXmppIMScript("fepool1.contoso.com", "alice@jabber.example", "")
+	s, _ = lync.Scripts{}.TestXmppIM("fepool1.contoso.com", "alice@jabber.example", "")
 	fmt.Println(s)
 	// Output:
 	// (New-Object -TypeName 'System.Net.Sockets.TcpClient' -ArgumentList @('edge2a.contoso.com', '23456')).Connected

@@ -36,7 +36,7 @@ func ExampleSite_SetXmppRoute() {
 		Auth:        lync.AuthNTLM,
 		Credentials: lync.Credentials{Username: user, Password: lync.Password(pass)}, // CONTOSO\lyncadmin
 		Dial:        d.DialContext,                                                   // FQDNs to loopback listeners
-	}, nil)
+	}, lync.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func ExampleServicesService_Stop() {
 		Credentials: lync.Credentials{Username: user, Password: lync.Password(pass)},
 		TLS:         lync.TLSConfig{RootCAs: d.CertPool()},
 		Dial:        d.DialContext,
-	}, nil)
+	}, lync.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func ExampleServicesService_Stop() {
 	defer cancel()
 
 	// Drain and stop every Lync service of edge03, then wait until stopped.
-	if err := client.Services.Stop(ctx, "edge03.contoso.com", &lync.StopOptions{Graceful: true, NoWait: true}); err != nil {
+	if err := client.Services.Stop(ctx, "edge03.contoso.com", lync.StopOptions{Graceful: true, NoWait: true}); err != nil {
 		log.Fatal(err)
 	}
 	stopped, err := client.Services.WaitState(ctx, "edge03.contoso.com", lync.ServiceStopped, 10*time.Millisecond)

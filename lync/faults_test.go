@@ -41,7 +41,7 @@ func TestFaults(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			d := newDeployment(t, topology(lynctest.SfB2015, ""))
-			c := newClient(t, d, false, nil)
+			c := newClient(t, d, false, lync.Options{})
 			if tt.prepared {
 				if err := c.Prepare(t.Context()); err != nil {
 					t.Fatal(err)

@@ -38,7 +38,7 @@ type accessEdgeJSON struct {
 //
 // Runs: Get-CsAccessEdgeConfiguration | Select-Object -Property @{ Name = 'Identity'; Expression = { [string]$_.Identity } }, @{ Name = 'AllowFederatedUsers'; Expression = { [bool]$_.AllowFederatedUsers } }, ...
 func (s *FederationService) AccessEdge(ctx context.Context) (*AccessEdgeConfig, error) {
-	script, err := AccessEdgeScript()
+	script, err := Scripts{}.AccessEdge()
 	if err != nil {
 		return nil, err
 	}
@@ -55,8 +55,8 @@ func (s *FederationService) AccessEdge(ctx context.Context) (*AccessEdgeConfig, 
 		EnablePartnerDiscovery: a.EnablePartnerDiscovery}, nil
 }
 
-// AccessEdgeScript returns the script of FederationService.AccessEdge.
-func AccessEdgeScript() (string, error) {
+// AccessEdge returns what runs for FederationService.AccessEdge.
+func (Scripts) AccessEdge() (string, error) {
 	return pwsh.NewCommand("Get-CsAccessEdgeConfiguration").Select(
 		pwsh.Property{Name: "Identity", Cast: pwsh.CastString},
 		pwsh.Property{Name: "AllowFederatedUsers", Cast: pwsh.CastBool},
@@ -96,7 +96,7 @@ type partnerJSON struct {
 //
 // Runs: Get-CsXmppAllowedPartner | Select-Object -Property @{ Name = 'Identity'; Expression = { [string]$_.Identity } }, ...
 func (s *FederationService) XmppPartners(ctx context.Context) ([]XmppPartner, error) {
-	script, err := XmppPartnersScript()
+	script, err := Scripts{}.XmppPartners()
 	if err != nil {
 		return nil, err
 	}
@@ -113,8 +113,8 @@ func (s *FederationService) XmppPartners(ctx context.Context) ([]XmppPartner, er
 	return list, nil
 }
 
-// XmppPartnersScript returns the script of FederationService.XmppPartners.
-func XmppPartnersScript() (string, error) {
+// XmppPartners returns what runs for FederationService.XmppPartners.
+func (Scripts) XmppPartners() (string, error) {
 	return pwsh.NewCommand("Get-CsXmppAllowedPartner").Select(
 		pwsh.Property{Name: "Identity", Cast: pwsh.CastString},
 		pwsh.Property{Name: "Domain", Cast: pwsh.CastString},
@@ -156,7 +156,7 @@ type imJSON struct{ TargetFqdn, Result, Latency, Error, Diagnosis string }
 //
 // Runs: Test-CsXmppIM -TargetFqdn <pool> -Receiver <user> [-UserSipAddress <sip>] | Select-Object -Property TargetFqdn, @{ Name = 'Result'; Expression = { [string]$_.Result } }, ...
 func (s *FederationService) TestXmppIM(ctx context.Context, pool, receiver, sender string) (*XmppIMResult, error) {
-	script, err := TestXmppIMScript(pool, receiver, sender)
+	script, err := Scripts{}.TestXmppIM(pool, receiver, sender)
 	if err != nil {
 		return nil, err
 	}
@@ -171,8 +171,8 @@ func (s *FederationService) TestXmppIM(ctx context.Context, pool, receiver, send
 	return &XmppIMResult{TargetFqdn: r.TargetFqdn, Result: r.Result, Latency: r.Latency, Error: r.Error, Diagnosis: r.Diagnosis}, nil
 }
 
-// TestXmppIMScript returns the script of FederationService.TestXmppIM.
-func TestXmppIMScript(pool, receiver, sender string) (string, error) {
+// TestXmppIM returns what runs for FederationService.TestXmppIM.
+func (Scripts) TestXmppIM(pool, receiver, sender string) (string, error) {
 	pool, err := parseFQDN("pool", pool)
 	if err != nil {
 		return "", err

@@ -18,7 +18,7 @@ func TestCertificatesOnEdge(t *testing.T) {
 			{Use: "Internal", AlternativeNames: []string{edge03}}},
 	}
 	d := newDeployment(t, cfg)
-	c := lync.NewClient(newRunner(t, endpoint(d, edge03, true), nil), nil)
+	c := lync.NewClient(newRunner(t, endpoint(d, edge03, true), lync.Options{}), lync.ClientOptions{})
 	certs, err := c.Certificates.List(t.Context(), lync.UseAccessEdgeExternal)
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +54,7 @@ func TestFederationSettings(t *testing.T) {
 	cfg.Federation.AllowFederatedUsers = true
 	cfg.Federation.Partners = []lynctest.XmppPartner{{Domain: "jabber.example", AdditionalDomains: []string{"chat.example"}, Dialback: true}}
 	d := newDeployment(t, cfg)
-	c := newClient(t, d, true, nil)
+	c := newClient(t, d, true, lync.Options{})
 	ctx := t.Context()
 	ae, err := c.Federation.AccessEdge(ctx)
 	if err != nil || !ae.AllowFederatedUsers || ae.Identity != "Global" {
@@ -88,7 +88,7 @@ func TestFederationSettings(t *testing.T) {
 func TestTCPReachability(t *testing.T) {
 	t.Parallel()
 	d := newDeployment(t, topology(lynctest.SfB2015, ""))
-	c := newClient(t, d, true, nil)
+	c := newClient(t, d, true, lync.Options{})
 	ctx := t.Context()
 	r, err := c.Network.TestTCP(ctx, edge03, 23456)
 	if err != nil || !r.Reachable {

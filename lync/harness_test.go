@@ -79,7 +79,7 @@ func endpoint(d *lynctest.Deployment, host string, https bool) lync.Endpoint {
 	return lynclab.Endpoint(d, host, https)
 }
 
-func newRunner(t testing.TB, ep lync.Endpoint, opts *lync.Options) *lync.WinRM {
+func newRunner(t testing.TB, ep lync.Endpoint, opts lync.Options) *lync.WinRM {
 	t.Helper()
 	w, err := lync.NewWinRM(ep, opts)
 	if err != nil {
@@ -89,7 +89,7 @@ func newRunner(t testing.TB, ep lync.Endpoint, opts *lync.Options) *lync.WinRM {
 	return w
 }
 
-func newClient(t testing.TB, d *lynctest.Deployment, https bool, opts *lync.Options) *lync.Client {
+func newClient(t testing.TB, d *lynctest.Deployment, https bool, opts lync.Options) *lync.Client {
 	t.Helper()
-	return lync.NewClient(newRunner(t, endpoint(d, feHost, https), opts), nil)
+	return lync.NewClient(newRunner(t, endpoint(d, feHost, https), opts), lync.ClientOptions{})
 }

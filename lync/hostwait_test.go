@@ -18,12 +18,12 @@ func TestWaitRunsOnTheHost(t *testing.T) {
 	cfg := topology(lynctest.SfB2015, "")
 	cfg.Latency = lynctest.Latency{ServiceStop: 150 * time.Millisecond, Replication: 150 * time.Millisecond}
 	d := newDeployment(t, cfg)
-	c := newClient(t, d, false, nil)
+	c := newClient(t, d, false, lync.Options{})
 	ctx := t.Context()
 	if err := c.Prepare(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Services.Stop(ctx, edge01, &lync.StopOptions{NoWait: true}); err != nil {
+	if err := c.Services.Stop(ctx, edge01, lync.StopOptions{NoWait: true}); err != nil {
 		t.Fatal(err)
 	}
 	d.ResetCounters()
@@ -58,9 +58,9 @@ func TestWaitRunsOnTheHost(t *testing.T) {
 func TestWaitNamedServices(t *testing.T) {
 	t.Parallel()
 	d := newDeployment(t, topology(lynctest.SfB2015, ""))
-	c := newClient(t, d, false, nil)
+	c := newClient(t, d, false, lync.Options{})
 	ctx := t.Context()
-	if err := c.Services.Stop(ctx, edge01, &lync.StopOptions{Names: []string{"RTCSRV"}, NoWait: true}); err != nil {
+	if err := c.Services.Stop(ctx, edge01, lync.StopOptions{Names: []string{"RTCSRV"}, NoWait: true}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := c.Services.WaitState(ctx, edge01, lync.ServiceStopped, 10*time.Millisecond, "rtcsrv")
@@ -96,7 +96,7 @@ func TestWaitFallsBack(t *testing.T) {
 			cfg := topology(lynctest.SfB2015, "")
 			cfg.Latency = lynctest.Latency{ServiceStop: 60 * time.Millisecond, ServiceStart: 60 * time.Millisecond}
 			d := newDeployment(t, cfg)
-			c := newClient(t, d, false, nil)
+			c := newClient(t, d, false, lync.Options{})
 			ctx := t.Context()
 			if _, err := d.Inject(tc.fault); err != nil {
 				t.Fatal(err)
@@ -105,7 +105,7 @@ func TestWaitFallsBack(t *testing.T) {
 				if lync.HostWaitFallback(c) != nil {
 					t.Fatalf("wait %d: fell back for good too early", i)
 				}
-				if err := c.Services.Stop(ctx, edge01, &lync.StopOptions{NoWait: true}); err != nil {
+				if err := c.Services.Stop(ctx, edge01, lync.StopOptions{NoWait: true}); err != nil {
 					t.Fatal(err)
 				}
 				if got, err := c.Services.WaitState(ctx, edge01, lync.ServiceStopped, 5*time.Millisecond); err != nil || anyNot(got, lync.ServiceStopped) {
@@ -120,7 +120,7 @@ func TestWaitFallsBack(t *testing.T) {
 				t.Fatalf("fallback %v, want %q", err, tc.reason)
 			}
 			d.ResetCounters()
-			if err := c.Services.Stop(ctx, edge01, &lync.StopOptions{NoWait: true}); err != nil {
+			if err := c.Services.Stop(ctx, edge01, lync.StopOptions{NoWait: true}); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := c.Services.WaitState(ctx, edge01, lync.ServiceStopped, 5*time.Millisecond); err != nil {
@@ -139,7 +139,7 @@ func TestWaitFallsBack(t *testing.T) {
 func TestWaitHonoursContext(t *testing.T) {
 	t.Parallel()
 	d := newDeployment(t, topology(lynctest.SfB2015, ""))
-	c := newClient(t, d, false, nil)
+	c := newClient(t, d, false, lync.Options{})
 	if err := c.Prepare(t.Context()); err != nil {
 		t.Fatal(err)
 	}

@@ -28,17 +28,17 @@ var injection = []string{
 func TestInjectionRejected(t *testing.T) {
 	t.Parallel()
 	d := newDeployment(t, topology(lynctest.SfB2015, ""))
-	c := newClient(t, d, false, nil)
+	c := newClient(t, d, false, lync.Options{})
 	ctx := t.Context()
 	for _, v := range injection {
 		checks := map[string]error{
 			"Sites.Get":              func() error { _, err := c.Sites.Get(ctx, v); return err }(),
 			"Site.SetXmppRoute site": c.Site(v).SetXmppRoute(ctx, edgeP2),
 			"Site.SetXmppRoute fqdn": c.Site(site2).SetXmppRoute(ctx, v),
-			"ClearXmppRoute":         c.Sites.ClearXmppRoute(ctx, v),
+			"ClearXmppRoute":         c.Site(v).ClearXmppRoute(ctx),
 			"Pools.Get":              func() error { _, err := c.Pools.Get(ctx, v); return err }(),
 			"EdgePools":              func() error { _, err := c.Pools.EdgePools(ctx, v); return err }(),
-			"Services.Stop":          c.Services.Stop(ctx, v, nil),
+			"Services.Stop":          c.Services.Stop(ctx, v, lync.StopOptions{}),
 			"Services.Start name":    c.Services.Start(ctx, edge01, v),
 			"Replication.Status":     func() error { _, err := c.Replication.Status(ctx, v); return err }(),
 		}
@@ -65,7 +65,7 @@ func TestInjectionLiteral(t *testing.T) {
 		t.Run(fmt.Sprint(mode), func(t *testing.T) {
 			t.Parallel()
 			d := newDeployment(t, topology(lynctest.SfB2015, ""))
-			w := newRunner(t, endpoint(d, feHost, true), &lync.Options{Mode: mode})
+			w := newRunner(t, endpoint(d, feHost, true), lync.Options{Mode: mode})
 			ctx := t.Context()
 			for _, v := range append(injection, "Site2 -Force", "Site2\u2014Force") {
 				script, err := pwsh.NewCommand("Get-CsSite").String("Identity", v).Script()

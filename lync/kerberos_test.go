@@ -28,7 +28,7 @@ func TestKerberosAgainstKDC(t *testing.T) {
 			Credentials: Credentials{Username: `CONTOSO\lyncadmin`, Password: "Krb-Passw0rd-1"},
 			Kerberos:    &Kerberos{Realm: "CONTOSO.COM", ConfigPath: kdc.Krb5Conf}}
 		w := testRunner(t, ep)
-		if _, err := NewClient(w, nil).Sites.List(t.Context()); err != nil {
+		if _, err := NewClient(w, ClientOptions{}).Sites.List(t.Context()); err != nil {
 			t.Fatalf("plain HTTP %v: %v", allow, err)
 		}
 		if err := w.Close(); err != nil { // no long poll runs on

@@ -19,7 +19,7 @@ func TestIdlePollPacing(t *testing.T) {
 	d := newDeployment(t, cfg)
 	h := d.Host(feHost)
 	ep := endpoint(d, feHost, false)
-	c := lync.NewClient(newRunner(t, ep, nil), nil)
+	c := lync.NewClient(newRunner(t, ep, lync.Options{}), lync.ClientOptions{})
 	if err := c.Prepare(t.Context()); err != nil {
 		t.Fatal(err)
 	}

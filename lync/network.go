@@ -37,7 +37,7 @@ type PortTest struct {
 //
 // Runs: (New-Object -TypeName 'System.Net.Sockets.TcpClient' -ArgumentList @('<host>', '<port>')).Connected
 func (s *NetworkService) TestTCP(ctx context.Context, host string, port int) (*PortTest, error) {
-	script, err := TestTCPScript(host, port)
+	script, err := Scripts{}.TestTCP(host, port)
 	if err != nil {
 		return nil, err
 	}
@@ -67,8 +67,8 @@ func isConnectFailure(e *CmdletError) bool {
 	return head == "ConstructorInvokedThrowException"
 }
 
-// TestTCPScript returns the script of NetworkService.TestTCP.
-func TestTCPScript(host string, port int) (string, error) {
+// TestTCP returns what runs for NetworkService.TestTCP.
+func (Scripts) TestTCP(host string, port int) (string, error) {
 	host, err := parseFQDN("host", host)
 	if err != nil {
 		return "", err

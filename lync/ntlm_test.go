@@ -52,7 +52,7 @@ func TestNTLMSealedOverHTTP(t *testing.T) {
 	t.Parallel()
 	d := ntlmDeployment(t, lynctest.WinRMService{})
 	w := testRunner(t, ntlmEndpoint(d, "fe01.contoso.com", false))
-	c := NewClient(w, nil)
+	c := NewClient(w, ClientOptions{})
 	for range 5 {
 		if _, err := c.Sites.List(t.Context()); err != nil {
 			t.Fatal(err)
@@ -75,7 +75,7 @@ func TestNTLMOverHTTPS(t *testing.T) {
 	t.Parallel()
 	d := ntlmDeployment(t, lynctest.WinRMService{})
 	w := testRunner(t, ntlmEndpoint(d, "fe01.contoso.com", true))
-	if _, err := NewClient(w, nil).Sites.List(t.Context()); err != nil {
+	if _, err := NewClient(w, ClientOptions{}).Sites.List(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	if a := d.Host("fe01.contoso.com").Counters().Auth; a.NTLM < 1 || a.Sealed != 0 {
@@ -117,7 +117,7 @@ func TestBasicDomainAccountRefused(t *testing.T) {
 				dials++
 				return d.DialContext(ctx, n, a)
 			}}
-		_, err := NewWinRM(ep, nil)
+		_, err := NewWinRM(ep, Options{})
 		if !errors.Is(err, ErrBasicDomainAccount) || !errors.Is(err, ErrInvalidInput) || !strings.Contains(err.Error(), "local accounts") {
 			t.Fatalf("%s: err = %v, want ErrBasicDomainAccount", user, err)
 		}

@@ -18,8 +18,8 @@ func TestTransientCommandFault(t *testing.T) {
 	if _, err := d.Inject(lynctest.Fault{Kind: lynctest.FaultSOAP, Action: lynctest.ActionCommand, Host: feHost, Nth: 1}); err != nil {
 		t.Fatal(err)
 	}
-	w := newRunner(t, endpoint(d, feHost, false), nil)
-	c := lync.NewClient(w, nil)
+	w := newRunner(t, endpoint(d, feHost, false), lync.Options{})
+	c := lync.NewClient(w, lync.ClientOptions{})
 	ctx := t.Context()
 	_, err := c.Sites.List(ctx)
 	var f *lync.WSManFault
@@ -54,7 +54,7 @@ func TestPersistentRefused(t *testing.T) {
 			if _, err := d.Inject(lynctest.Fault{Kind: lynctest.FaultPersistentExit}); err != nil {
 				t.Fatal(err)
 			}
-			c := newClient(t, d, false, &lync.Options{Mode: mode})
+			c := newClient(t, d, false, lync.Options{Mode: mode})
 			_, err := c.Sites.List(t.Context())
 			if mode == lync.ModeAuto {
 				if err != nil {
@@ -82,7 +82,7 @@ func TestUnauthorizedNotBroken(t *testing.T) {
 		t.Run(action, func(t *testing.T) {
 			t.Parallel()
 			d := newDeployment(t, topology(lynctest.SfB2015, ""))
-			c := newClient(t, d, false, nil)
+			c := newClient(t, d, false, lync.Options{})
 			if action != lynctest.ActionCreate {
 				if err := c.Prepare(t.Context()); err != nil {
 					t.Fatal(err)

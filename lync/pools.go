@@ -49,16 +49,7 @@ func (s *PoolsService) Get(ctx context.Context, fqdn string) (*Pool, error) {
 func (s *PoolsService) List(ctx context.Context) ([]Pool, error) { return s.list(ctx, "") }
 
 func (s *PoolsService) list(ctx context.Context, fqdn string) ([]Pool, error) {
-	cmd := pwsh.NewCommand("Get-CsPool")
-	if fqdn != "" {
-		cmd.String("Identity", fqdn)
-	}
-	script, err := cmd.Select(
-		pwsh.Property{Name: "Identity", Cast: pwsh.CastString},
-		pwsh.Property{Name: "Site", Cast: pwsh.CastString},
-		pwsh.Property{Name: "Computers", Cast: pwsh.CastStrings},
-		pwsh.Property{Name: "Services", Cast: pwsh.CastStrings},
-	).Script()
+	script, err := poolScript(fqdn)
 	if err != nil {
 		return nil, err
 	}
@@ -89,6 +80,17 @@ type EdgeService struct {
 	Version int
 }
 
+// Route returns the XMPP route that points at the service's pool: its
+// Identity, or "EdgeServer:<PoolFQDN>" when Identity is empty.
+func (e EdgeService) Route() Route {
+	if e.Identity == "" && e.PoolFQDN != "" {
+		if r, err := ParseRoute(routePrefix + e.PoolFQDN); err == nil {
+			return r
+		}
+	}
+	return hostRoute(e.Identity)
+}
+
 type edgeJSON struct {
 	Identity               string
 	PoolFqdn               string
@@ -105,24 +107,7 @@ type edgeJSON struct {
 //
 // Runs: Get-CsService -EdgeServer [-PoolFqdn <pool>] | Select-Object -Property Identity, PoolFqdn, SiteId, ...
 func (s *PoolsService) EdgeServices(ctx context.Context, pool string) ([]EdgeService, error) {
-	cmd := pwsh.NewCommand("Get-CsService").Switch("EdgeServer")
-	if pool != "" {
-		fqdn, err := parseFQDN("pool", pool)
-		if err != nil {
-			return nil, err
-		}
-		cmd.String("PoolFqdn", fqdn)
-	}
-	script, err := cmd.Select(
-		pwsh.Property{Name: "Identity", Cast: pwsh.CastString},
-		pwsh.Property{Name: "PoolFqdn", Cast: pwsh.CastString},
-		pwsh.Property{Name: "SiteId", Cast: pwsh.CastString},
-		pwsh.Property{Name: "AccessEdgeExternalFqdn", Cast: pwsh.CastString},
-		pwsh.Property{Name: "InternalInterfaceFqdn", Cast: pwsh.CastString},
-		pwsh.Property{Name: "XmppListeningPort", Cast: pwsh.CastInt},
-		pwsh.Property{Name: "XmppInternalPort", Cast: pwsh.CastInt},
-		pwsh.Property{Name: "Version", Cast: pwsh.CastInt},
-	).Script()
+	script, err := Scripts{}.EdgeServices(pool)
 	if err != nil {
 		return nil, err
 	}
@@ -158,4 +143,52 @@ func (s *PoolsService) EdgePools(ctx context.Context, site string) ([]EdgeServic
 		}
 	}
 	return in, nil
+}
+
+// GetPool returns what PoolsService.Get runs for fqdn.
+func (Scripts) GetPool(fqdn string) (string, error) {
+	fqdn, err := parseFQDN("pool", fqdn)
+	if err != nil {
+		return "", err
+	}
+	return poolScript(fqdn)
+}
+
+// ListPools returns what PoolsService.List runs.
+func (Scripts) ListPools() (string, error) { return poolScript("") }
+
+func poolScript(fqdn string) (string, error) {
+	cmd := pwsh.NewCommand("Get-CsPool")
+	if fqdn != "" {
+		cmd.String("Identity", fqdn)
+	}
+	return cmd.Select(
+		pwsh.Property{Name: "Identity", Cast: pwsh.CastString},
+		pwsh.Property{Name: "Site", Cast: pwsh.CastString},
+		pwsh.Property{Name: "Computers", Cast: pwsh.CastStrings},
+		pwsh.Property{Name: "Services", Cast: pwsh.CastStrings},
+	).Script()
+}
+
+// EdgeServices returns what PoolsService.EdgeServices runs for pool ("" for
+// every pool); PoolsService.EdgePools runs it for "".
+func (Scripts) EdgeServices(pool string) (string, error) {
+	cmd := pwsh.NewCommand("Get-CsService").Switch("EdgeServer")
+	if pool != "" {
+		fqdn, err := parseFQDN("pool", pool)
+		if err != nil {
+			return "", err
+		}
+		cmd.String("PoolFqdn", fqdn)
+	}
+	return cmd.Select(
+		pwsh.Property{Name: "Identity", Cast: pwsh.CastString},
+		pwsh.Property{Name: "PoolFqdn", Cast: pwsh.CastString},
+		pwsh.Property{Name: "SiteId", Cast: pwsh.CastString},
+		pwsh.Property{Name: "AccessEdgeExternalFqdn", Cast: pwsh.CastString},
+		pwsh.Property{Name: "InternalInterfaceFqdn", Cast: pwsh.CastString},
+		pwsh.Property{Name: "XmppListeningPort", Cast: pwsh.CastInt},
+		pwsh.Property{Name: "XmppInternalPort", Cast: pwsh.CastInt},
+		pwsh.Property{Name: "Version", Cast: pwsh.CastInt},
+	).Script()
 }

@@ -15,7 +15,7 @@ func TestPools(t *testing.T) {
 		t.Run(p.String(), func(t *testing.T) {
 			t.Parallel()
 			d := newDeployment(t, topology(p, ""))
-			c := newClient(t, d, true, nil)
+			c := newClient(t, d, true, lync.Options{})
 			ctx := t.Context()
 
 			pool, err := c.Pools.Get(ctx, edgeP1)

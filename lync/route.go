@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-
-	"github.com/xmppfed/edgefailover/internal/dnsname"
-	"github.com/xmppfed/edgefailover/internal/pwsh"
 )
 
 // Route parameters of Set-CsSite, in order of preference (REFERENCE.md §1:
@@ -45,7 +42,7 @@ func (c *Client) routeParameter(ctx context.Context) (string, error) {
 	if p != "" {
 		return p, nil
 	}
-	script, err := pwsh.NewCommand("Get-Command").String("Name", "Set-CsSite").Members("Parameters", "Keys").Script()
+	script, err := Scripts{}.RouteParameter()
 	if err != nil {
 		return "", err
 	}
@@ -67,63 +64,11 @@ func (c *Client) routeParameter(ctx context.Context) (string, error) {
 	return "", &ParameterError{Cmdlet: "Set-CsSite", Want: routeParams}
 }
 
-// SetXmppRoute points the XMPP federation route of site at the Edge pool
-// edgePool (an FQDN), sending the documented service identity
-// "EdgeServer:<fqdn>", then reads the site back. A route that did not take
-// gives a *RouteError (ErrRouteNotApplied).
-//
-// Runs: Set-CsSite -Identity <site> -XmppFederationRoute 'EdgeServer:<fqdn>'
-// (or -XmppExternalFederationRoute, whichever the host has), then Get-CsSite.
-func (s *SitesService) SetXmppRoute(ctx context.Context, site, edgePool string) error {
-	fqdn, err := parseFQDN("edge pool", edgePool)
-	if err != nil {
-		return err
-	}
-	return s.setRoute(ctx, site, "EdgeServer:"+fqdn)
-}
-
-// ClearXmppRoute removes the XMPP federation route of site and reads the
-// site back.
-//
-// Runs: Set-CsSite -Identity <site> -XmppFederationRoute $null, then Get-CsSite.
-func (s *SitesService) ClearXmppRoute(ctx context.Context, site string) error {
-	return s.setRoute(ctx, site, "")
-}
-
-func (s *SitesService) setRoute(ctx context.Context, site, route string) error {
-	name, err := ParseSiteName(site)
-	if err != nil {
-		return err
-	}
-	param, err := s.client.routeParameter(ctx)
-	if err != nil {
-		return err
-	}
-	script, err := routeScript(name, param, route)
-	if err != nil {
-		return err
-	}
-	if err := s.client.run(ctx, "Set-CsSite", script, nil); err != nil {
-		return err
-	}
-	got, err := s.Get(ctx, name)
-	if err != nil {
-		return err
-	}
-	if !sameRoute(got.XmppRoute, route) {
-		return &RouteError{Site: name, Parameter: param, Want: route, Got: got.XmppRoute}
-	}
-	s.client.log.Info("XMPP route set", "site", name, "route", route)
-	return nil
-}
-
-// sameRoute compares two route identities case-insensitively, also when
-// one side lacks the "EdgeServer:" prefix or has a trailing dot.
-func sameRoute(got, want string) bool {
-	if got == "" || want == "" {
-		return got == want
-	}
-	return dnsname.Equal(routeFQDN(got), routeFQDN(want))
+// scripts returns the renderer of what the client sends, with the host's
+// route parameter.
+func (c *Client) scripts(ctx context.Context) (Scripts, error) {
+	p, err := c.routeParameter(ctx)
+	return Scripts{Parameter: p}, err
 }
 
 // Site is a handle on one site of the client, for the design card's
@@ -134,7 +79,7 @@ type Site struct {
 	name   string
 }
 
-// Site returns a handle on the site called name.
+// Site returns a handle on the site called name ("Redmond" or "Site:Redmond").
 func (c *Client) Site(name string) *Site { return &Site{client: c, name: name} }
 
 // Name returns the site name the handle was made with.
@@ -143,16 +88,83 @@ func (s *Site) Name() string { return s.name }
 // Get reads the site; see SitesService.Get.
 func (s *Site) Get(ctx context.Context) (*SiteInfo, error) { return s.client.Sites.Get(ctx, s.name) }
 
-// SetXmppRoute points the site's XMPP route at edgePool; see SitesService.SetXmppRoute.
+// SetXmppRoute points the XMPP federation route of the site at the Edge pool
+// edgePool (an FQDN), sending the documented service identity
+// "EdgeServer:<fqdn>", and reads the site back in the same script. A route
+// that did not take gives a *RouteError (ErrRouteNotApplied).
 //
-// Runs: Set-CsSite -Identity <site> -XmppFederationRoute 'EdgeServer:<fqdn>', then Get-CsSite.
+// Runs: Set-CsSite -Identity <site> -XmppFederationRoute 'EdgeServer:<fqdn>'
+// (or -XmppExternalFederationRoute, whichever the host has); Get-CsSite.
 func (s *Site) SetXmppRoute(ctx context.Context, edgePool string) error {
-	return s.client.Sites.SetXmppRoute(ctx, s.name, edgePool)
+	fqdn, err := parseFQDN("edge pool", edgePool)
+	if err != nil {
+		return err
+	}
+	return s.setRoute(ctx, nil, Route{id: routePrefix + fqdn, pool: fqdn})
 }
 
-// ClearXmppRoute removes the site's XMPP route; see SitesService.ClearXmppRoute.
+// ClearXmppRoute removes the XMPP federation route of the site and reads the
+// site back in the same script.
 //
-// Runs: Set-CsSite -Identity <site> -XmppFederationRoute $null, then Get-CsSite.
+// Runs: Set-CsSite -Identity <site> -XmppFederationRoute $null; Get-CsSite.
 func (s *Site) ClearXmppRoute(ctx context.Context) error {
-	return s.client.Sites.ClearXmppRoute(ctx, s.name)
+	return s.setRoute(ctx, nil, Route{})
+}
+
+// ReplaceXmppRoute sets the XMPP federation route of the site to new (the
+// zero Route clears it) only if it is still old: a compare-and-set whose
+// check, change and read-back are one script, one round trip. A route that
+// is already new is left alone and is no error. A route that is neither
+// gives a *StaleRouteError (ErrStaleRoute) carrying what was found, and
+// nothing is changed; a change that did not take gives a *RouteError.
+//
+// Runs: Get-CsSite; if ([string](Get-CsSite -Identity <site>).XmppFederationRoute
+// -eq '<old>') { Set-CsSite ... }; Get-CsSite.
+func (s *Site) ReplaceXmppRoute(ctx context.Context, old, new Route) error {
+	return s.setRoute(ctx, &old, new)
+}
+
+// setRoute sets the route to want, only if it is old when old is not nil,
+// and checks the site read back.
+func (s *Site) setRoute(ctx context.Context, old *Route, want Route) error {
+	name, err := ParseSiteName(s.name)
+	if err != nil {
+		return err
+	}
+	sc, err := s.client.scripts(ctx)
+	if err != nil {
+		return err
+	}
+	var script string
+	if old == nil {
+		script, err = sc.setRoute(name, want, nil)
+	} else {
+		script, err = sc.ReplaceXmppRoute(name, *old, want)
+	}
+	if err != nil {
+		return err
+	}
+	var out []siteJSON
+	if err := s.client.run(ctx, "Set-CsSite", script, &out); err != nil {
+		return err
+	}
+	if n := 1 + btoi(old != nil); len(out) != n {
+		return &ProtocolError{Op: "Set-CsSite", Err: fmt.Errorf("%d sites read back, want %d", len(out), n)}
+	}
+	got := out[len(out)-1].info().XmppRoute
+	switch {
+	case got.Equal(want):
+		s.client.log.Info("XMPP route set", "site", name, "route", want.String())
+		return nil
+	case old != nil && !out[0].info().XmppRoute.Equal(*old):
+		return &StaleRouteError{Site: name, Want: *old, Found: out[0].info().XmppRoute}
+	}
+	return &RouteError{Site: name, Parameter: sc.param(), Want: want, Got: got}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -1,68 +1,51 @@
 package lync
 
 import (
-	"slices"
-
 	"github.com/xmppfed/edgefailover/internal/pwsh"
 )
 
-// The scripts of the methods that change something, rendered without running
-// them, so that a dry run shows exactly what a later call sends. Each
-// validates its arguments as the method does.
+// Scripts renders, without running it, the PowerShell each call of a Client
+// sends, reads included, so that a dry run shows exactly what a later call
+// runs: the Client builds every script it sends with these methods. Each
+// method is named after the call it renders and validates its arguments as
+// the call does. The zero value renders for a host whose Set-CsSite has
+// -XmppFederationRoute.
+type Scripts struct {
+	// Parameter is the host's Set-CsSite route parameter, as
+	// SitesService.RouteParameter finds it; "" means XmppFederationRoute.
+	Parameter string
+}
 
-// StopScript returns the PowerShell that ServicesService.Stop sends for
-// computer and opts.
-func StopScript(computer string, opts *StopOptions) (string, error) {
-	var o StopOptions
-	if opts != nil {
-		o = *opts
+// ListServices returns what ServicesService.List runs for computer.
+func (Scripts) ListServices(computer string) (string, error) {
+	computer, err := parseFQDN("computer", computer)
+	if err != nil {
+		return "", err
 	}
-	return controlScript("Stop-CsWindowsService", computer, o.Names, func(c *pwsh.Command) {
-		if o.Graceful {
+	return listScript(computer)
+}
+
+// Stop returns what ServicesService.Stop runs for computer and opts.
+func (Scripts) Stop(computer string, opts StopOptions) (string, error) {
+	return controlScript("Stop-CsWindowsService", computer, opts.Names, func(c *pwsh.Command) {
+		if opts.Graceful {
 			c.Switch("Graceful")
 		}
-		if o.NoWait {
+		if opts.NoWait {
 			c.Switch("NoWait")
 		}
 	})
 }
 
-// StartScript returns the PowerShell that ServicesService.Start sends for
-// computer and names.
-func StartScript(computer string, names ...string) (string, error) {
+// Start returns what ServicesService.Start runs for computer and names.
+func (Scripts) Start(computer string, names ...string) (string, error) {
 	return controlScript("Start-CsWindowsService", computer, names, func(*pwsh.Command) {})
 }
 
-// SetXmppRouteScript returns the Set-CsSite line that SitesService.SetXmppRoute
-// sends for site and edgePool (an FQDN; "" for ClearXmppRoute), given the
-// host's route parameter (SitesService.RouteParameter).
-func SetXmppRouteScript(site, parameter, edgePool string) (string, error) {
-	route := ""
-	if edgePool != "" {
-		fqdn, err := parseFQDN("edge pool", edgePool)
-		if err != nil {
-			return "", err
-		}
-		route = "EdgeServer:" + fqdn
-	}
-	return routeScript(site, parameter, route)
-}
-
-func routeScript(site, parameter, route string) (string, error) {
-	name, err := ParseSiteName(site)
-	if err != nil {
-		return "", err
-	}
-	if !slices.Contains(routeParams, parameter) {
-		return "", &ParameterError{Cmdlet: "Set-CsSite", Want: routeParams}
-	}
-	cmd := pwsh.NewCommand("Set-CsSite").String("Identity", name)
-	if route == "" {
-		cmd.Null(parameter)
-	} else {
-		cmd.String(parameter, route)
-	}
-	return cmd.Script()
+// ReplicationStatus returns what ReplicationService.Status runs for replica.
+func (Scripts) ReplicationStatus(replica string) (string, error) {
+	_, script, err := statusScript(replica)
+	return script, err
 }
 
 // controlScript builds one Start/Stop-CsWindowsService statement per name

@@ -29,11 +29,14 @@ func (r *recorder) Run(ctx context.Context, script string) (json.RawMessage, err
 	case strings.HasPrefix(script, "Get-CsSite"):
 		return json.Marshal([]map[string]any{{"Identity": "Site:Site2", "Route": r.route}})
 	case strings.HasPrefix(script, "Set-CsSite"):
-		if i := strings.Index(script, "'EdgeServer:"); i >= 0 {
-			r.route = strings.Trim(script[i:], "'")
+		// Set-CsSite ...; Get-CsSite ...: the change and its read-back.
+		set, _, _ := strings.Cut(script, "; ")
+		if i := strings.Index(set, "'EdgeServer:"); i >= 0 {
+			r.route = strings.Trim(set[i:], "'")
 		} else {
 			r.route = ""
 		}
+		return json.Marshal([]map[string]any{{"Identity": "Site:Site2", "Route": r.route}})
 	}
 	return json.RawMessage(`[]`), nil
 }
@@ -56,9 +59,9 @@ func TestScriptsAreWhatMethodsSend(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	r := &recorder{}
-	c := lync.NewClient(r, nil)
+	c := lync.NewClient(r, lync.ClientOptions{})
 
-	opts := &lync.StopOptions{Names: []string{"RTCSRV", "REPLICA"}, Graceful: true, NoWait: true}
+	opts := lync.StopOptions{Names: []string{"RTCSRV", "REPLICA"}, Graceful: true, NoWait: true}
 	if err := c.Services.Stop(ctx, "edge2a.contoso.com", opts); err != nil {
 		t.Fatal(err)
 	}
@@ -71,10 +74,11 @@ func TestScriptsAreWhatMethodsSend(t *testing.T) {
 	if err := c.Site("Site2").ClearXmppRoute(ctx); err != nil {
 		t.Fatal(err)
 	}
-	stop, _ := lync.StopScript("edge2a.contoso.com", opts)
-	start, _ := lync.StartScript("edge2a.contoso.com")
-	set, _ := lync.SetXmppRouteScript("Site2", "XmppFederationRoute", "EdgePool2.contoso.com")
-	clear, _ := lync.SetXmppRouteScript("Site2", "XmppFederationRoute", "")
+	var sc lync.Scripts
+	stop, _ := sc.Stop("edge2a.contoso.com", opts)
+	start, _ := sc.Start("edge2a.contoso.com")
+	set, _ := sc.SetXmppRoute("Site2", "EdgePool2.contoso.com")
+	clear, _ := sc.ClearXmppRoute("Site2")
 	for _, tt := range []struct {
 		prefix string
 		want   []string
@@ -88,25 +92,25 @@ func TestScriptsAreWhatMethodsSend(t *testing.T) {
 			t.Errorf("sent %q, rendered %q", got, tt.want)
 		}
 	}
-	if want := "Set-CsSite -Identity 'Site2' -XmppFederationRoute 'EdgeServer:edgepool2.contoso.com'"; set != want {
-		t.Errorf("SetXmppRouteScript = %q, want %q", set, want)
+	if want := "Set-CsSite -Identity 'Site2' -XmppFederationRoute 'EdgeServer:edgepool2.contoso.com'; Get-CsSite -Identity 'Site2' | Select-Object"; !strings.HasPrefix(set, want) {
+		t.Errorf("Scripts.SetXmppRoute = %q, want prefix %q", set, want)
 	}
 }
 
 func TestScriptsRefuseBadInput(t *testing.T) {
 	t.Parallel()
 	for name, err := range map[string]error{
-		"computer": func() error { _, err := lync.StopScript("edge2a'; Stop-Computer", nil); return err }(),
-		"service":  func() error { _, err := lync.StartScript("edge2a.contoso.com", "RTC$(x)"); return err }(),
-		"site":     func() error { _, err := lync.SetXmppRouteScript("Site2'", "XmppFederationRoute", ""); return err }(),
-		"pool":     func() error { _, err := lync.SetXmppRouteScript("Site2", "XmppFederationRoute", "pool"); return err }(),
+		"computer": func() error { _, err := lync.Scripts{}.Stop("edge2a'; Stop-Computer", lync.StopOptions{}); return err }(),
+		"service":  func() error { _, err := lync.Scripts{}.Start("edge2a.contoso.com", "RTC$(x)"); return err }(),
+		"site":     func() error { _, err := lync.Scripts{}.ClearXmppRoute("Site2'"); return err }(),
+		"pool":     func() error { _, err := lync.Scripts{}.SetXmppRoute("Site2", "pool"); return err }(),
 	} {
 		var ie *lync.InputError
 		if !errors.As(err, &ie) {
 			t.Errorf("%s: err = %v, want an *InputError", name, err)
 		}
 	}
-	if _, err := lync.SetXmppRouteScript("Site2", "Route'", "edgepool2.contoso.com"); err == nil {
+	if _, err := (lync.Scripts{Parameter: "Route'"}).SetXmppRoute("Site2", "edgepool2.contoso.com"); err == nil {
 		t.Error("an unknown route parameter was accepted")
 	}
 }

@@ -20,13 +20,13 @@ func TestNTLMSecretsStayOut(t *testing.T) {
 	log := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	ep := endpoint(d, feHost, false) // NTLM over HTTP, sealed
 	_, pass := d.Credentials()
-	w := newRunner(t, ep, &lync.Options{Logger: log})
-	if _, err := lync.NewClient(w, nil).Sites.List(t.Context()); err != nil {
+	w := newRunner(t, ep, lync.Options{Logger: log})
+	if _, err := lync.NewClient(w, lync.ClientOptions{}).Sites.List(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	_ = w.Close()
 	ep.Credentials.Password = "Wr0ng-canary-Passw0rd"
-	bad := newRunner(t, ep, &lync.Options{Logger: log})
+	bad := newRunner(t, ep, lync.Options{Logger: log})
 	_, runErr := bad.Run(t.Context(), "Get-CsSite")
 	_ = bad.Close()
 	log.Debug("endpoint", "ep", ep, "creds", ep.Credentials)

@@ -75,8 +75,8 @@ type StopOptions struct {
 //
 // Runs: Stop-CsWindowsService -ComputerName <computer> [-Name <name>] [-Graceful] [-NoWait]
 // (one statement per name).
-func (s *ServicesService) Stop(ctx context.Context, computer string, opts *StopOptions) error {
-	script, err := StopScript(computer, opts)
+func (s *ServicesService) Stop(ctx context.Context, computer string, opts StopOptions) error {
+	script, err := Scripts{}.Stop(computer, opts)
 	if err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ func (s *ServicesService) Stop(ctx context.Context, computer string, opts *StopO
 //
 // Runs: Start-CsWindowsService -ComputerName <computer> [-Name <name>] (one statement per name).
 func (s *ServicesService) Start(ctx context.Context, computer string, names ...string) error {
-	script, err := StartScript(computer, names...)
+	script, err := Scripts{}.Start(computer, names...)
 	if err != nil {
 		return err
 	}

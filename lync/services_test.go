@@ -18,7 +18,7 @@ func TestServicesStopStart(t *testing.T) {
 			cfg := topology(p, "")
 			cfg.Latency = lynctest.Latency{ServiceStop: time.Second, GracefulStop: 3 * time.Second, ServiceStart: time.Second, Scale: 0.01}
 			d := newDeployment(t, cfg)
-			c := newClient(t, d, false, nil)
+			c := newClient(t, d, false, lync.Options{})
 			ctx := t.Context()
 
 			list, err := c.Services.List(ctx, edge01)
@@ -30,7 +30,7 @@ func TestServicesStopStart(t *testing.T) {
 					t.Errorf("service %+v", s)
 				}
 			}
-			if err := c.Services.Stop(ctx, edge01, &lync.StopOptions{Graceful: true, NoWait: true}); err != nil {
+			if err := c.Services.Stop(ctx, edge01, lync.StopOptions{Graceful: true, NoWait: true}); err != nil {
 				t.Fatal(err)
 			}
 			got, err := c.Services.WaitState(ctx, edge01, lync.ServiceStopped, 5*time.Millisecond)
@@ -49,7 +49,7 @@ func TestServicesStopStart(t *testing.T) {
 				t.Fatal(err)
 			}
 			// Named stop (blocking), then named start.
-			if err := c.Services.Stop(ctx, edge01, &lync.StopOptions{Names: []string{"RTCSRV", "replica"}}); err != nil {
+			if err := c.Services.Stop(ctx, edge01, lync.StopOptions{Names: []string{"RTCSRV", "replica"}}); err != nil {
 				t.Fatal(err)
 			}
 			if err := c.Services.Start(ctx, edge01, "RTCSRV", "REPLICA"); err != nil {
@@ -76,7 +76,7 @@ func TestServicesFaults(t *testing.T) {
 	cfg := topology(lynctest.SfB2015, "")
 	cfg.Latency = lynctest.Latency{ServiceStop: time.Second, ServiceStart: time.Second, Scale: 0.01}
 	d := newDeployment(t, cfg)
-	c := newClient(t, d, false, nil)
+	c := newClient(t, d, false, lync.Options{})
 	ctx := t.Context()
 	before := d.Counters().Total() // nothing sent yet
 	for _, bad := range []string{"RTC SRV", "RTCSRV'", "rtc*", ""} {
@@ -84,7 +84,7 @@ func TestServicesFaults(t *testing.T) {
 			t.Errorf("Start(%q) err = %v, want ErrInvalidInput", bad, err)
 		}
 	}
-	if err := c.Services.Stop(ctx, "edge01", nil); !errors.Is(err, lync.ErrInvalidInput) {
+	if err := c.Services.Stop(ctx, "edge01", lync.StopOptions{}); !errors.Is(err, lync.ErrInvalidInput) {
 		t.Errorf("Stop(single label) err = %v", err)
 	}
 	if after := d.Counters().Total(); after != before {
@@ -95,7 +95,7 @@ func TestServicesFaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = c.Services.Stop(ctx, edge02, nil)
+	err = c.Services.Stop(ctx, edge02, lync.StopOptions{})
 	if !errors.Is(err, lync.ErrServiceOperation) {
 		t.Errorf("Stop with a stuck service: err = %v, want ErrServiceOperation", err)
 	}
@@ -121,7 +121,7 @@ func TestReplication(t *testing.T) {
 	cfg := topology(lynctest.Lync2013, "")
 	cfg.Latency = lynctest.Latency{Replication: time.Second, Scale: 0.05}
 	d := newDeployment(t, cfg)
-	c := newClient(t, d, true, nil)
+	c := newClient(t, d, true, lync.Options{})
 	ctx := t.Context()
 
 	if err := c.Site(site2).SetXmppRoute(ctx, edgeP2); err != nil {

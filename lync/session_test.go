@@ -16,7 +16,7 @@ import (
 func TestSessionReuse(t *testing.T) {
 	t.Parallel()
 	d := newDeployment(t, topology(lynctest.Lync2013, ""))
-	c := newClient(t, d, true, nil)
+	c := newClient(t, d, true, lync.Options{})
 	ctx := t.Context()
 	var wg sync.WaitGroup
 	errs := make(chan error, 20)
@@ -47,7 +47,7 @@ func TestSessionReuse(t *testing.T) {
 func TestSessionRebuild(t *testing.T) {
 	t.Parallel()
 	d := newDeployment(t, topology(lynctest.SfB2015, ""))
-	c := newClient(t, d, false, nil)
+	c := newClient(t, d, false, lync.Options{})
 	ctx := t.Context()
 	if err := c.Prepare(ctx); err != nil {
 		t.Fatal(err)
@@ -79,8 +79,8 @@ func TestFallback(t *testing.T) {
 			if _, err := d.Inject(lynctest.Fault{Kind: lynctest.FaultPersistentExit}); err != nil {
 				t.Fatal(err)
 			}
-			w := newRunner(t, endpoint(d, feHost, true), nil)
-			c := lync.NewClient(w, nil)
+			w := newRunner(t, endpoint(d, feHost, true), lync.Options{})
+			c := lync.NewClient(w, lync.ClientOptions{})
 			ctx := t.Context()
 			if err := c.Prepare(ctx); err != nil {
 				t.Fatal(err)
@@ -95,9 +95,10 @@ func TestFallback(t *testing.T) {
 				t.Errorf("err = %v, want ErrNotFound", err)
 			}
 			cnt := d.Host(feHost).Counters()
-			// 1 failed persistent + detect + (route parameter, set, get, get) = 6 processes.
-			if cnt.Processes != 6 || cnt.ModuleImports != 4 {
-				t.Errorf("processes=%d imports=%d, want 6 and 4", cnt.Processes, cnt.ModuleImports)
+			// 1 failed persistent + detect + (route parameter, set with its
+			// read-back in one script, get) = 5 processes.
+			if cnt.Processes != 5 || cnt.ModuleImports != 3 {
+				t.Errorf("processes=%d imports=%d, want 5 and 3", cnt.Processes, cnt.ModuleImports)
 			}
 		})
 	}
@@ -107,7 +108,7 @@ func TestFallback(t *testing.T) {
 func TestPerScriptMode(t *testing.T) {
 	t.Parallel()
 	d := newDeployment(t, topology(lynctest.SfB2015, ""))
-	c := newClient(t, d, false, &lync.Options{Mode: lync.ModePerScript})
+	c := newClient(t, d, false, lync.Options{Mode: lync.ModePerScript})
 	if _, err := c.Sites.List(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -120,8 +121,8 @@ func TestPerScriptMode(t *testing.T) {
 func TestCloseAndCancel(t *testing.T) {
 	t.Parallel()
 	d := newDeployment(t, topology(lynctest.SfB2015, ""))
-	w := newRunner(t, endpoint(d, feHost, false), nil)
-	c := lync.NewClient(w, nil)
+	w := newRunner(t, endpoint(d, feHost, false), lync.Options{})
+	c := lync.NewClient(w, lync.ClientOptions{})
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	if _, err := c.Sites.List(ctx); !errors.Is(err, context.Canceled) {
@@ -143,7 +144,7 @@ func TestConcurrentHosts(t *testing.T) {
 	hosts := []string{feHost, edge01, edge02, edge03}
 	var wg sync.WaitGroup
 	for _, h := range hosts {
-		c := lync.NewClient(newRunner(t, endpoint(d, h, true), nil), nil)
+		c := lync.NewClient(newRunner(t, endpoint(d, h, true), lync.Options{}), lync.ClientOptions{})
 		wg.Go(func() {
 			for range 5 {
 				if _, err := c.Services.List(t.Context(), h); err != nil {
@@ -164,8 +165,8 @@ func TestConcurrentHosts(t *testing.T) {
 // whose deadline passed mid-script) and Close, the client's goroutines end.
 func TestNoGoroutineLeak(t *testing.T) {
 	d := newDeployment(t, topology(lynctest.SfB2015, ""))
-	w := newRunner(t, endpoint(d, feHost, false), nil)
-	c := lync.NewClient(w, nil)
+	w := newRunner(t, endpoint(d, feHost, false), lync.Options{})
+	c := lync.NewClient(w, lync.ClientOptions{})
 	ctx := t.Context()
 	if err := c.Prepare(ctx); err != nil {
 		t.Fatal(err)

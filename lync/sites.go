@@ -2,9 +2,6 @@ package lync
 
 import (
 	"context"
-	"strings"
-
-	"github.com/xmppfed/edgefailover/internal/pwsh"
 )
 
 // SitesService reads and changes Lync sites (Get-CsSite, Set-CsSite).
@@ -29,14 +26,11 @@ type SiteInfo struct {
 	Pools           []string // pool FQDNs of the site
 	FederationRoute string   // SIP federation route (service identity); "" when none
 	// XmppRoute is the XMPP federation route, a service identity such as
-	// "EdgeServer:edgepool2.contoso.com"; "" when none. It is read from the
-	// property named like the host's Set-CsSite route parameter.
-	XmppRoute string
+	// "EdgeServer:edgepool2.contoso.com" (XmppRoute.Pool() is the pool);
+	// the zero Route when none. It is read from the property named like the
+	// host's Set-CsSite route parameter.
+	XmppRoute Route
 }
-
-// XmppRouteFQDN returns the pool FQDN of XmppRoute without its
-// "EdgeServer:" prefix, or "".
-func (s *SiteInfo) XmppRouteFQDN() string { return routeFQDN(s.XmppRoute) }
 
 type siteJSON struct {
 	Identity        string
@@ -48,28 +42,10 @@ type siteJSON struct {
 	Route           string
 }
 
-// siteScript builds Get-CsSite [-Identity <name>] | Select-Object ... with
-// the route property named param.
-func siteScript(name, param string) (string, error) {
-	cmd := pwsh.NewCommand("Get-CsSite")
-	if name != "" {
-		cmd.String("Identity", name)
-	}
-	return cmd.Select(
-		pwsh.Property{Name: "Identity", Cast: pwsh.CastString},
-		pwsh.Property{Name: "SiteId", Cast: pwsh.CastInt},
-		pwsh.Property{Name: "DisplayName", Cast: pwsh.CastString},
-		pwsh.Property{Name: "SiteType", Cast: pwsh.CastString},
-		pwsh.Property{Name: "Pools", Cast: pwsh.CastStrings},
-		pwsh.Property{Name: "FederationRoute", Cast: pwsh.CastString},
-		pwsh.Property{Name: "Route", From: param, Cast: pwsh.CastString},
-	).Script()
-}
-
 func (j siteJSON) info() SiteInfo {
 	return SiteInfo{
 		Identity: j.Identity, Name: bareSite(j.Identity), SiteID: j.SiteID, DisplayName: j.DisplayName,
-		Kind: SiteKind(j.SiteType), Pools: j.Pools, FederationRoute: j.FederationRoute, XmppRoute: j.Route,
+		Kind: SiteKind(j.SiteType), Pools: j.Pools, FederationRoute: j.FederationRoute, XmppRoute: hostRoute(j.Route),
 	}
 }
 
@@ -102,11 +78,11 @@ func (s *SitesService) List(ctx context.Context) ([]SiteInfo, error) {
 }
 
 func (s *SitesService) get(ctx context.Context, name string) ([]SiteInfo, error) {
-	param, err := s.client.routeParameter(ctx)
+	sc, err := s.client.scripts(ctx)
 	if err != nil {
 		return nil, err
 	}
-	script, err := siteScript(name, param)
+	script, err := sc.siteScript(name)
 	if err != nil {
 		return nil, err
 	}
@@ -119,13 +95,4 @@ func (s *SitesService) get(ctx context.Context, name string) ([]SiteInfo, error)
 		list[i] = j.info()
 	}
 	return list, nil
-}
-
-// routeFQDN strips the "EdgeServer:" prefix (any case) of a route identity.
-func routeFQDN(route string) string {
-	const prefix = "edgeserver:"
-	if len(route) >= len(prefix) && strings.EqualFold(route[:len(prefix)], prefix) {
-		return route[len(prefix):]
-	}
-	return route
 }

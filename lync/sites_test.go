@@ -16,7 +16,7 @@ func TestSites(t *testing.T) {
 		t.Run(v.String(), func(t *testing.T) {
 			t.Parallel()
 			d := newDeployment(t, topology(v.product, v.param))
-			c := newClient(t, d, v.https, nil)
+			c := newClient(t, d, v.https, lync.Options{})
 			ctx := t.Context()
 
 			param, err := c.Sites.RouteParameter(ctx)
@@ -39,7 +39,7 @@ func TestSites(t *testing.T) {
 				t.Fatal(err)
 			}
 			if s2.Identity != "Site:"+site2 || s2.Name != site2 || s2.SiteID != 2 || s2.Kind != lync.CentralSite ||
-				s2.XmppRouteFQDN() != edgeP1 || !slices.Contains(s2.Pools, edgeP2) {
+				s2.XmppRoute.Pool() != edgeP1 || !slices.Contains(s2.Pools, edgeP2) {
 				t.Errorf("Site2 = %+v", s2)
 			}
 
@@ -48,13 +48,13 @@ func TestSites(t *testing.T) {
 				t.Fatal(err)
 			}
 			got, err := site.Get(ctx)
-			if err != nil || got.XmppRoute != "EdgeServer:"+edgeP2 {
+			if err != nil || got.XmppRoute.String() != "EdgeServer:"+edgeP2 {
 				t.Fatalf("after set: %+v, %v", got, err)
 			}
 			if err := site.ClearXmppRoute(ctx); err != nil {
 				t.Fatal(err)
 			}
-			if got, err := site.Get(ctx); err != nil || got.XmppRoute != "" {
+			if got, err := site.Get(ctx); err != nil || !got.XmppRoute.IsZero() {
 				t.Fatalf("after clear: %+v, %v", got, err)
 			}
 
@@ -62,7 +62,7 @@ func TestSites(t *testing.T) {
 				t.Errorf("Get(NoSuchSite) err = %v, want ErrNotFound", err)
 			}
 			var ce *lync.CmdletError
-			if err := c.Sites.SetXmppRoute(ctx, "NoSuchSite", edgeP2); !errors.As(err, &ce) || !errors.Is(err, lync.ErrNotFound) {
+			if err := c.Site("NoSuchSite").SetXmppRoute(ctx, edgeP2); !errors.As(err, &ce) || !errors.Is(err, lync.ErrNotFound) {
 				t.Errorf("SetXmppRoute(NoSuchSite) err = %v, want *CmdletError ErrNotFound", err)
 			}
 			// A route to a pool that is not an Edge pool: the host refuses it.

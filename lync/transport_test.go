@@ -59,7 +59,7 @@ func testEndpoint(t *testing.T, srv *httptest.Server) Endpoint {
 
 func testRunner(t *testing.T, ep Endpoint) *WinRM {
 	t.Helper()
-	w, err := NewWinRM(ep, nil)
+	w, err := NewWinRM(ep, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -90,14 +90,10 @@ var _ Runner = (*WinRM)(nil)
 
 // NewWinRM validates ep and returns a runner for it. Nothing is sent until
 // the first Run or Prepare.
-func NewWinRM(ep Endpoint, opts *Options) (*WinRM, error) {
+func NewWinRM(ep Endpoint, o Options) (*WinRM, error) {
 	ep, err := ep.withDefaults()
 	if err != nil {
 		return nil, err
-	}
-	var o Options
-	if opts != nil {
-		o = *opts
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

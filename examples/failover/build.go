@@ -38,7 +38,7 @@ func (d *deployment) close() {
 // build turns the file into a failover.Config, or with failback into its
 // failover.Config.Failback: it reads the secrets (from the environment or a
 // prompt) and creates clients, but sends nothing.
-func build(ctx context.Context, fc *fileConfig, con *setup.Console, opts *lync.Options, failback bool) (*deployment, error) {
+func build(ctx context.Context, fc *fileConfig, con *setup.Console, opts lync.Options, failback bool) (*deployment, error) {
 	reg := providers()
 	if err := fc.check(reg); err != nil {
 		return nil, err

@@ -161,7 +161,7 @@ func (a *app) do(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 		}
 	}
 	con := setup.NewConsole(a.stdin, stderr, a.env)
-	lopts := &lync.Options{}
+	lopts := lync.Options{}
 	var logger *slog.Logger
 	if o.verbose {
 		logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))

@@ -80,7 +80,7 @@ func (l *Lab) dial(ctx context.Context, fqdn string) (*lync.Client, error) {
 		return nil, ErrClosed
 	}
 	key := h.FQDN()
-	w, err := lync.NewWinRM(lynclab.Endpoint(l.deploy, key, false), nil)
+	w, err := lync.NewWinRM(lynclab.Endpoint(l.deploy, key, false), lync.Options{})
 	if err != nil {
 		return nil, fmt.Errorf("failovertest: client for %s: %w", key, err)
 	}
@@ -88,7 +88,7 @@ func (l *Lab) dial(ctx context.Context, fqdn string) (*lync.Client, error) {
 	if l.opts.PollWaits {
 		r = pollingRunner{w}
 	}
-	c := lync.NewClient(r, nil)
+	c := lync.NewClient(r, lync.ClientOptions{})
 	if err := c.Prepare(ctx); err != nil {
 		_ = c.Close()
 		return nil, fmt.Errorf("failovertest: client for %s: %w", key, err)

@@ -30,7 +30,7 @@ func TestCloseWhileBusy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Services.Stop(ctx, "edge2a.contoso.com", &lync.StopOptions{NoWait: true}); err != nil {
+	if err := c.Services.Stop(ctx, "edge2a.contoso.com", lync.StopOptions{NoWait: true}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := lab.Deployment().Inject(lynctest.Fault{Kind: lynctest.FaultHang, Cmdlet: "Get-CsSite"}); err != nil {
@@ -90,7 +90,7 @@ func TestConcurrentUse(t *testing.T) {
 				return
 			}
 			for range 3 {
-				if err := c.Services.Stop(ctx, host, nil); err != nil {
+				if err := c.Services.Stop(ctx, host, lync.StopOptions{}); err != nil {
 					t.Error(err)
 					return
 				}

@@ -60,7 +60,7 @@ func TestFaults(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := c.Services.Stop(ctx, "edge1a.contoso.com", nil); err != nil {
+		if err := c.Services.Stop(ctx, "edge1a.contoso.com", lync.StopOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		if err := c.Services.Start(ctx, "edge1a.contoso.com"); !errors.Is(err, lync.ErrServiceOperation) {

@@ -40,7 +40,7 @@ func TestRunbookUnderLatency(t *testing.T) {
 			t.Fatal(err)
 		}
 		clients[s] = c
-		if err := c.Services.Stop(ctx, s, &lync.StopOptions{NoWait: true}); err != nil {
+		if err := c.Services.Stop(ctx, s, lync.StopOptions{NoWait: true}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -66,7 +66,7 @@ func TestListenerFollowsServicesAndRoute(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					if err := c.Services.Stop(ctx, s, nil); err != nil {
+					if err := c.Services.Stop(ctx, s, lync.StopOptions{}); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -88,7 +88,7 @@ func TestListenerFollowsServicesAndRoute(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := c.Services.Stop(ctx, pool1.Servers[0], &lync.StopOptions{Names: []string{"RTCSRV"}}); err != nil {
+			if err := c.Services.Stop(ctx, pool1.Servers[0], lync.StopOptions{Names: []string{"RTCSRV"}}); err != nil {
 				t.Fatal(err)
 			}
 			checkListeners(t, lab, "one service of one pool 1 server stopped", true, false)

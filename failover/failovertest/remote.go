@@ -151,7 +151,7 @@ func (r *Remote) open(ctx context.Context, fqdn string) (*lync.Client, error) {
 	if _, ok := r.e.Hosts[host]; !ok {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownHost, fqdn)
 	}
-	c, err := lync.Dial(lynclab.RemoteEndpoint(host, r.e.Hosts, r.e.Username, r.e.Password), nil)
+	c, err := lync.Dial(lynclab.RemoteEndpoint(host, r.e.Hosts, r.e.Username, r.e.Password), lync.Options{})
 	if err != nil {
 		return nil, fmt.Errorf("failovertest: client for %s: %w", host, err)
 	}

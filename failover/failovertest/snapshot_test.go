@@ -111,7 +111,7 @@ func TestSnapshotDiff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Services.Stop(ctx, "edge1b.contoso.com", &lync.StopOptions{Names: []string{"RTCSRV"}}); err != nil {
+	if err := c.Services.Stop(ctx, "edge1b.contoso.com", lync.StopOptions{Names: []string{"RTCSRV"}}); err != nil {
 		t.Fatal(err)
 	}
 	after, err := lab.Snapshot(ctx)

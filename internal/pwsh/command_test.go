@@ -152,3 +152,24 @@ func FuzzCommand(f *testing.F) {
 		}
 	})
 }
+
+func TestIfEqual(t *testing.T) {
+	cond := func() *Command {
+		return NewCommand("Get-CsSite").String("Identity", "Site2").Members("XmppFederationRoute")
+	}
+	got, err := IfEqual(cond(), "EdgeServer:it's", "Set-CsSite -Identity 'Site2'")
+	want := "if ([string](Get-CsSite -Identity 'Site2').XmppFederationRoute -eq 'EdgeServer:it''s') { Set-CsSite -Identity 'Site2' }"
+	if err != nil || got != want {
+		t.Fatalf("IfEqual = %q, %v\nwant %q", got, err, want)
+	}
+	for name, f := range map[string]func() (string, error){
+		"no members": func() (string, error) { return IfEqual(NewCommand("Get-CsSite"), "", "x") },
+		"no body":    func() (string, error) { return IfEqual(cond(), "") },
+		"bad value":  func() (string, error) { return IfEqual(cond(), "\xff", "x") },
+		"bad cond":   func() (string, error) { return IfEqual(NewCommand("bad"), "", "x") },
+	} {
+		if _, err := f(); !errors.Is(err, ErrBuild) {
+			t.Errorf("%s: err = %v, want ErrBuild", name, err)
+		}
+	}
+}

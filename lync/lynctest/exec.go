@@ -60,6 +60,8 @@ func (rc *runCtx) statement(st *statement) ([]any, *ErrorRecord) {
 		return nil, rc.assign(st.assign)
 	case st.loop != nil:
 		return rc.loop(st.loop)
+	case st.cond != nil:
+		return rc.ifStatement(st.cond)
 	}
 	vals, er := rc.pipeline(st.pipe)
 	if er != nil {

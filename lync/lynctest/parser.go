@@ -10,6 +10,7 @@ type (
 		members []string // non-empty for "(pipeline).A.B"
 		assign  *assignment
 		loop    *whileLoop
+		cond    *ifStmt // set (and pipe nil) for an if statement
 	}
 	pipeline struct{ cmds []*command }
 	command  struct {
@@ -102,6 +103,9 @@ func (p *parser) statement() (*statement, error) {
 	}
 	if t.kind == tWord && strings.EqualFold(t.text, "while") {
 		return p.whileLoop()
+	}
+	if isIf(t) {
+		return p.ifStatement()
 	}
 	if t.kind == tWord {
 		pl, err := p.pipeline()

@@ -242,6 +242,13 @@ func (sc *script) walk(f func(*pipeline) error) error {
 			if err := st.loop.body.walk(f); err != nil {
 				return err
 			}
+		case st.cond != nil:
+			if err := f(st.cond.left.pipe); err != nil {
+				return err
+			}
+			if err := st.cond.body.walk(f); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

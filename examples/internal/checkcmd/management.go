@@ -24,7 +24,7 @@ func (c *checker) dialManagement(ctx context.Context, con *setup.Console) (*lync
 		return nil, err
 	}
 	ep.Dial = setup.LogDial(c.o.log, ep.Host, c.o.mgmt.Scheme(), ep.Dial)
-	return lync.Dial(ep, &lync.Options{Logger: c.o.log})
+	return lync.Dial(ep, lync.Options{Logger: c.o.log})
 }
 
 // management checks the site's XMPP route and, concurrently, the services
@@ -44,7 +44,7 @@ func (c *checker) management(ctx context.Context) []result {
 		switch {
 		case err != nil:
 			route = c.callFailed(ctx, name, err)
-		case strings.EqualFold(site.XmppRoute, want):
+		case strings.EqualFold(site.XmppRoute.String(), want):
 			route = ok(name, fmt.Sprintf("XMPP route %q", site.XmppRoute), nil)
 		default:
 			route = failed(name, fmt.Sprintf("XMPP route %q, expected %q", site.XmppRoute, want), nil)
