@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/xmppfed/edgefailover/failover/journal"
 )
 
 // Defaults of ApplyOptions.
@@ -33,7 +35,7 @@ type ApplyOptions struct {
 	// outcome after, and each decision (a veto, rolling back). It must be
 	// empty: one journal, one apply. A step whose start cannot be recorded
 	// is not run, and the apply rolls back.
-	Journal Journal
+	Journal journal.Journal
 
 	// inject, set by this package's tests only, runs every step's change
 	// and undo (run) for fault injection.
@@ -53,10 +55,10 @@ type ApplyOptions struct {
 // The returned Report says per step what happened and which State the
 // deployment is in. The error is nil when the plan was applied; otherwise it
 // joins the *StepError of every failed step and of every failed undo, and
-// ErrJournalIncomplete when a journal write failed. A plan can be applied
-// once; a journal holds one apply (ErrJournalInUse otherwise, before
+// journal.ErrIncomplete when a journal write failed. A plan can be applied
+// once; a journal holds one apply (journal.ErrInUse otherwise, before
 // anything is sent).
-func (p *Plan) Apply(ctx context.Context, opts *ApplyOptions) (*Report, error) {
+func (p *Plan) Apply(ctx context.Context, opts ApplyOptions) (*Report, error) {
 	o := applyDefaults(opts)
 	if p.live != nil && o.Journal != nil {
 		recs, err := o.Journal.Records(ctx)
@@ -64,7 +66,7 @@ func (p *Plan) Apply(ctx context.Context, opts *ApplyOptions) (*Report, error) {
 			return nil, fmt.Errorf("failover: journal: %w", err)
 		}
 		if len(recs) > 0 {
-			return nil, fmt.Errorf("%w: it has %d records, the first of %s", ErrJournalInUse, len(recs), recs[0].Time.Format(time.RFC3339))
+			return nil, fmt.Errorf("%w: it has %d records, the first of %s", journal.ErrInUse, len(recs), recs[0].Time.Format(time.RFC3339))
 		}
 	}
 	if !p.applied.CompareAndSwap(false, true) {
@@ -75,7 +77,7 @@ func (p *Plan) Apply(ctx context.Context, opts *ApplyOptions) (*Report, error) {
 		return nil, err
 	}
 	if p.live != nil {
-		if err := e.journal(ctx, Record{Kind: RecordPlan, Plan: p.record()}); err != nil {
+		if err := e.journal(ctx, journal.Record{Kind: journal.Plan, Plan: p.record()}); err != nil {
 			return nil, fmt.Errorf("failover: nothing was changed: %w", e.journalErr())
 		}
 	}
@@ -87,7 +89,7 @@ func (e *engine) finish(ctx context.Context) (*Report, error) {
 	failures := e.run(ctx)
 	var undoErrs []error
 	if len(failures) > 0 {
-		e.stop(ctx, Record{Kind: RecordRollingBack, Error: failures[0].Error()})
+		e.stop(ctx, journal.Record{Kind: journal.RollingBack, Error: failures[0].Error()})
 		undoErrs = e.undo(ctx, e.undoList())
 	}
 	rep := e.report(len(failures) > 0, len(undoErrs) > 0)
@@ -97,7 +99,7 @@ func (e *engine) finish(ctx context.Context) (*Report, error) {
 // end records the end of the apply in State and joins errs with the
 // journal's incompleteness, if a write failed.
 func (e *engine) end(ctx context.Context, rep *Report, errs []error) error {
-	_ = e.journal(context.WithoutCancel(ctx), Record{Kind: RecordEnd, State: rep.State})
+	_ = e.journal(context.WithoutCancel(ctx), journal.Record{Kind: journal.End, State: string(rep.State)})
 	if err := e.journalErr(); err != nil {
 		errs = append(errs, err)
 	}
@@ -137,13 +139,13 @@ func newEngine(p *Plan, o ApplyOptions, seq int) (*engine, error) {
 }
 
 // journal appends r to the journal, if any, with the next sequence number.
-func (e *engine) journal(ctx context.Context, r Record) error {
+func (e *engine) journal(ctx context.Context, r journal.Record) error {
 	e.jmu.Lock()
 	defer e.jmu.Unlock()
 	return e.appendLocked(ctx, r)
 }
 
-func (e *engine) appendLocked(ctx context.Context, r Record) error {
+func (e *engine) appendLocked(ctx context.Context, r journal.Record) error {
 	if e.o.Journal == nil {
 		return nil
 	}
@@ -151,7 +153,7 @@ func (e *engine) appendLocked(ctx context.Context, r Record) error {
 	r.Time = time.Now().UTC()
 	if err := e.o.Journal.Append(ctx, r); err != nil {
 		if e.jerr == nil {
-			e.jerr = fmt.Errorf("%w: writing its %s record failed: %w; the report says where the deployment stands, Rollback from this journal is safe, Resume refuses it", ErrJournalIncomplete, r.Kind, err)
+			e.jerr = fmt.Errorf("%w: writing its %s record failed: %w; the report says where the deployment stands, Rollback from this journal is safe, Resume refuses it", journal.ErrIncomplete, r.Kind, err)
 			if m, ok := e.o.Journal.(incompleteMarker); ok {
 				if merr := m.MarkIncomplete(fmt.Sprintf("writing record %d (%s) failed: %v", r.Seq, r.Kind, err)); merr != nil {
 					e.jerr = fmt.Errorf("%w (and marking the journal incomplete failed: %v)", e.jerr, merr)
@@ -181,12 +183,12 @@ func (e *engine) start(ctx context.Context, s *Step) error {
 	if e.stopping {
 		return errStopping
 	}
-	return e.appendLocked(ctx, Record{Kind: RecordStart, Step: s.ID})
+	return e.appendLocked(ctx, journal.Record{Kind: journal.Start, Step: s.ID})
 }
 
 // stop records a decision (failed, veto, rolling-back; none for a zero r)
 // and stops new starts. The decision holds even if it cannot be recorded.
-func (e *engine) stop(ctx context.Context, r Record) {
+func (e *engine) stop(ctx context.Context, r journal.Record) {
 	e.jmu.Lock()
 	defer e.jmu.Unlock()
 	e.stopping = true
@@ -255,7 +257,7 @@ func (e *engine) run(ctx context.Context) []error {
 func (e *engine) runStep(ctx context.Context, s *Step) error {
 	if h := e.o.Hooks.Before; h != nil {
 		if err := h(ctx, s); err != nil {
-			e.stop(ctx, Record{Kind: RecordVeto, Step: s.ID, Error: err.Error()})
+			e.stop(ctx, journal.Record{Kind: journal.Veto, Step: s.ID, Error: err.Error()})
 			e.setOutcome(s, OutcomeVetoed, err)
 			e.emit(Event{Time: time.Now(), Kind: EventFailed, Step: s.ID, Message: "vetoed", Err: err})
 			return &StepError{Step: s.ID, Phase: PhaseBefore, Err: fmt.Errorf("%w: %w", ErrVetoed, err)}
@@ -265,7 +267,7 @@ func (e *engine) runStep(ctx context.Context, s *Step) error {
 		if errors.Is(err, errStopping) {
 			return err
 		}
-		e.stop(ctx, Record{}) // finish records the decision, with this error as its cause
+		e.stop(ctx, journal.Record{}) // finish records the decision, with this error as its cause
 		e.setOutcome(s, OutcomeFailed, err)
 		return &StepError{Step: s.ID, Phase: PhaseDo, Err: fmt.Errorf("failover: journal: %w", err)}
 	}
@@ -277,12 +279,12 @@ func (e *engine) runStep(ctx context.Context, s *Step) error {
 
 	err := e.call(ctx, s, false, s.do, &Progress{step: s.ID, start: start, emit: e.emit})
 	if err == nil {
-		if jerr := e.journal(context.WithoutCancel(ctx), Record{Kind: RecordDone, Step: s.ID}); jerr != nil {
+		if jerr := e.journal(context.WithoutCancel(ctx), journal.Record{Kind: journal.Done, Step: s.ID}); jerr != nil {
 			err = fmt.Errorf("failover: journal: %w", jerr)
 		}
 	}
 	if err != nil {
-		e.stop(ctx, Record{Kind: RecordFailed, Step: s.ID, Error: err.Error()})
+		e.stop(ctx, journal.Record{Kind: journal.Failed, Step: s.ID, Error: err.Error()})
 	}
 
 	e.mu.Lock()
@@ -359,11 +361,11 @@ func (e *engine) undo(ctx context.Context, steps []*Step) []error {
 	for _, s := range steps {
 		start := time.Now()
 		e.emit(Event{Time: start, Kind: EventUndoStarted, Step: s.ID, Message: s.Undo})
-		_ = e.journal(uctx, Record{Kind: RecordUndo, Step: s.ID})
+		_ = e.journal(uctx, journal.Record{Kind: journal.Undo, Step: s.ID})
 		err := e.call(uctx, s, true, s.undo, &Progress{step: s.ID, start: start, emit: e.emit})
-		outcome := Record{Kind: RecordUndone, Step: s.ID}
+		outcome := journal.Record{Kind: journal.Undone, Step: s.ID}
 		if err != nil {
-			outcome = Record{Kind: RecordUndoFailed, Step: s.ID, Error: err.Error()}
+			outcome = journal.Record{Kind: journal.UndoFailed, Step: s.ID, Error: err.Error()}
 		}
 		_ = e.journal(uctx, outcome)
 		e.mu.Lock()

@@ -59,7 +59,7 @@ func TestApplyRunsInDependencyOrder(t *testing.T) {
 		fake(rec, "c", []string{"b"}, false, nil),
 	}}
 	var events []EventKind
-	rep, err := p.Apply(context.Background(), &ApplyOptions{Hooks: Hooks{Event: func(e Event) { events = append(events, e.Kind) }}})
+	rep, err := p.Apply(context.Background(), ApplyOptions{Hooks: Hooks{Event: func(e Event) { events = append(events, e.Kind) }}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func TestApplyRunsInDependencyOrder(t *testing.T) {
 	if len(events) != 9 {
 		t.Errorf("events %v", events)
 	}
-	if _, err := p.Apply(context.Background(), nil); !errors.Is(err, ErrAlreadyApplied) {
+	if _, err := p.Apply(context.Background(), ApplyOptions{}); !errors.Is(err, ErrAlreadyApplied) {
 		t.Errorf("second Apply: %v", err)
 	}
 }
@@ -109,7 +109,7 @@ func TestApplyBoundsConcurrency(t *testing.T) {
 	p := &Plan{Name: "t", Steps: steps}
 	done := make(chan error)
 	go func() {
-		_, err := p.Apply(context.Background(), &ApplyOptions{Concurrency: 2})
+		_, err := p.Apply(context.Background(), ApplyOptions{Concurrency: 2})
 		done <- err
 	}()
 	<-started
@@ -134,7 +134,7 @@ func TestApplyUndoesNewestFirst(t *testing.T) {
 		fake(rec, "c", []string{"check"}, true, boom), // fails half-way: undone too
 		fake(rec, "d", []string{"c"}, true, nil),      // never runs
 	}}
-	rep, err := p.Apply(context.Background(), nil)
+	rep, err := p.Apply(context.Background(), ApplyOptions{})
 	if !errors.Is(err, boom) {
 		t.Fatalf("err = %v, want boom", err)
 	}
@@ -165,7 +165,7 @@ func TestApplyTriesEveryUndo(t *testing.T) {
 	b := fake(rec, "b", []string{"a"}, true, nil)
 	b.undo = func(ctx context.Context, p *Progress) error { return stuck }
 	c := fake(rec, "c", []string{"b"}, false, errors.New("boom"))
-	rep, err := (&Plan{Name: "t", Steps: []*Step{a, b, c}}).Apply(context.Background(), nil)
+	rep, err := (&Plan{Name: "t", Steps: []*Step{a, b, c}}).Apply(context.Background(), ApplyOptions{})
 	if !errors.Is(err, stuck) {
 		t.Fatalf("err = %v, want the undo error joined", err)
 	}
@@ -185,7 +185,7 @@ func TestApplyVeto(t *testing.T) {
 		fake(rec, "a", nil, true, nil),
 		fake(rec, "b", []string{"a"}, true, nil),
 	}}
-	rep, err := p.Apply(context.Background(), &ApplyOptions{Hooks: Hooks{Before: func(ctx context.Context, s *Step) error {
+	rep, err := p.Apply(context.Background(), ApplyOptions{Hooks: Hooks{Before: func(ctx context.Context, s *Step) error {
 		if s.ID == "b" {
 			return no
 		}
@@ -213,7 +213,7 @@ func TestApplyUndoesAfterCancel(t *testing.T) {
 		<-ctx.Done()
 		return ctx.Err()
 	}
-	rep, err := (&Plan{Name: "t", Steps: []*Step{a, b}}).Apply(ctx, nil)
+	rep, err := (&Plan{Name: "t", Steps: []*Step{a, b}}).Apply(ctx, ApplyOptions{})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v", err)
 	}
@@ -229,7 +229,7 @@ func TestApplyNoChanges(t *testing.T) {
 	t.Parallel()
 	rec := &recorder{}
 	p := &Plan{Name: "t", Steps: []*Step{fake(rec, "check", nil, false, nil)}}
-	rep, err := p.Apply(context.Background(), nil)
+	rep, err := p.Apply(context.Background(), ApplyOptions{})
 	if err != nil || rep.State != StateUnchanged {
 		t.Fatalf("state %v, err %v", rep.State, err)
 	}
@@ -244,7 +244,7 @@ func TestApplyRejectsBrokenGraphs(t *testing.T) {
 		"duplicate": {fake(rec, "a", nil, false, nil), fake(rec, "a", nil, false, nil)},
 		"no id":     {fake(rec, "", nil, false, nil)},
 	} {
-		if _, err := (&Plan{Steps: steps}).Apply(context.Background(), nil); !errors.Is(err, ErrInvalidPlan) {
+		if _, err := (&Plan{Steps: steps}).Apply(context.Background(), ApplyOptions{}); !errors.Is(err, ErrInvalidPlan) {
 			t.Errorf("%s: err = %v", name, err)
 		}
 	}

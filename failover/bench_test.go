@@ -223,7 +223,7 @@ func benchApply(b *testing.B, st failover.Strategy, bc benchCase) applyResult {
 	}}
 	watch := watchNoTargetRunning(lab.Deployment(), pool.Servers)
 	b.StartTimer()
-	rep, err := plan.Apply(ctx, &failover.ApplyOptions{Hooks: hooks})
+	rep, err := plan.Apply(ctx, failover.ApplyOptions{Hooks: hooks})
 	b.StopTimer()
 	down := watch()
 	if err != nil {

@@ -59,7 +59,7 @@ func TestPlanStatesTheCacheBound(t *testing.T) {
 	if !strings.Contains(string(js), `"old_ttl":3600`) || !strings.Contains(string(js), `until write + 3600 s`) {
 		t.Errorf("JSON does not state the bound: %s", js)
 	}
-	if r, err := p.Apply(context.Background(), nil); err != nil {
+	if r, err := p.Apply(context.Background(), failover.ApplyOptions{}); err != nil {
 		t.Fatalf("Apply: %v (%v)", err, r.State)
 	}
 

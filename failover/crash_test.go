@@ -9,6 +9,7 @@ import (
 
 	"github.com/xmppfed/edgefailover/failover"
 	"github.com/xmppfed/edgefailover/failover/failovertest"
+	"github.com/xmppfed/edgefailover/failover/journal"
 )
 
 // A crash point is a step boundary at which the applying process dies.
@@ -29,7 +30,7 @@ func (c crashPoint) String() string {
 // calling goroutine for good, as a killed process would stop. Applies that
 // crash run with Concurrency 1, so that nothing else is in flight.
 type crashingJournal struct {
-	inner *failover.FileJournal
+	inner *journal.File
 	step  string
 	at    crashPoint
 
@@ -44,26 +45,26 @@ func (c *crashingJournal) die() error {
 	return errors.New("dead")
 }
 
-func (c *crashingJournal) Append(ctx context.Context, r failover.Record) error {
+func (c *crashingJournal) Append(ctx context.Context, r journal.Record) error {
 	select {
 	case <-c.crashed:
 		return c.die()
 	default:
 	}
 	hit := r.Step == c.step
-	if hit && ((c.at == beforeStart && r.Kind == failover.RecordStart) || (c.at == beforeOutcome && r.Kind != failover.RecordStart)) {
+	if hit && ((c.at == beforeStart && r.Kind == journal.Start) || (c.at == beforeOutcome && r.Kind != journal.Start)) {
 		return c.die()
 	}
 	if err := c.inner.Append(ctx, r); err != nil {
 		return err
 	}
-	if hit && ((c.at == beforeChange && r.Kind == failover.RecordStart) || (c.at == afterOutcome && r.Kind != failover.RecordStart)) {
+	if hit && ((c.at == beforeChange && r.Kind == journal.Start) || (c.at == afterOutcome && r.Kind != journal.Start)) {
 		return c.die()
 	}
 	return nil
 }
 
-func (c *crashingJournal) Records(ctx context.Context) ([]failover.Record, error) {
+func (c *crashingJournal) Records(ctx context.Context) ([]journal.Record, error) {
 	return c.inner.Records(ctx)
 }
 
@@ -72,7 +73,7 @@ func (c *crashingJournal) Records(ctx context.Context) ([]failover.Record, error
 func crash(t *testing.T, lab *failovertest.Lab, step string, at crashPoint) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "failover.journal")
-	fj, err := failover.OpenJournal(path, nil)
+	fj, err := journal.Open(path, journal.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +84,7 @@ func crash(t *testing.T, lab *failovertest.Lab, step string, at crashPoint) stri
 	}
 	finished := make(chan error, 1)
 	go func() {
-		_, err := p.Apply(context.Background(), &failover.ApplyOptions{Journal: cj, Concurrency: 1})
+		_, err := p.Apply(context.Background(), failover.ApplyOptions{Journal: cj, Concurrency: 1})
 		finished <- err
 	}()
 	select {
@@ -97,10 +98,21 @@ func crash(t *testing.T, lab *failovertest.Lab, step string, at crashPoint) stri
 
 // reopen opens a crashed journal as a new process does: the stale lock is
 // reported, then taken over explicitly.
-func reopen(t *testing.T, path string) *failover.FileJournal {
+func reopen(t *testing.T, path string) *journal.File {
 	t.Helper()
-	if _, err := failover.OpenJournal(path, nil); !errors.Is(err, failover.ErrStaleLock) {
+	if _, err := journal.Open(path, journal.Options{}); !errors.Is(err, journal.ErrStaleLock) {
 		t.Fatalf("opening a dead process's journal: %v, want ErrStaleLock", err)
 	}
-	return openJournal(t, path, &failover.JournalOptions{TakeOver: true})
+	return openJournal(t, path, journal.Options{TakeOver: true})
+}
+
+// openJournal opens the journal at path for the test and closes it at its end.
+func openJournal(t *testing.T, path string, opts journal.Options) *journal.File {
+	t.Helper()
+	j, err := journal.Open(path, opts)
+	if err != nil {
+		t.Fatalf("journal.Open: %v", err)
+	}
+	t.Cleanup(func() { j.Close() })
+	return j
 }

@@ -55,7 +55,8 @@
 // extension, sets the route first, waits for the target replicas, then
 // restarts the target servers one at a time.
 //
-// With ApplyOptions.Journal (OpenJournal gives a locked, checksummed file),
+// With ApplyOptions.Journal (package failover/journal stores the records:
+// journal.Open gives a locked, checksummed file),
 // an apply survives its process: Inspect tells what a journal's apply did and
 // where each resource stands now, Resume finishes it, Rollback restores the
 // before-state, each in a new process and each safe to run twice.
@@ -67,7 +68,7 @@
 // is "undone", not "not started". The states of a step (StepState) and of
 // an apply (ApplyState), and the records that move between them, are one
 // table in states.go; a record the table does not allow where it comes is
-// ErrJournalCorrupt. "step in" is the state the step a record names must be
+// journal.ErrCorrupt. "step in" is the state the step a record names must be
 // in, "apply in" the state the apply must be in; the record moves them to
 // "step to" and "apply to" (- leaves a state as it is):
 //
@@ -110,12 +111,12 @@
 // Resume runs only an applying journal: a rolling-back one is
 // ErrRollingBack (run Rollback), an ended one ErrPlanEnded (and also
 // ErrRollingBack when it ended inconsistent), one marked incomplete
-// ErrJournalIncomplete. Rollback runs on any journal. Inspect reads any
+// journal.ErrIncomplete. Rollback runs on any journal. Inspect reads any
 // and says what to run next. Every undo order, in Apply, Resume and
 // Rollback, is the reverse of a topological order of the plan: a step is
 // undone before the steps it depends on, never by time or journal position.
 // Undos run even when the journal cannot record them (a full disk): the
-// apply then returns ErrJournalIncomplete with its report, and marks the
+// apply then returns journal.ErrIncomplete with its report, and marks the
 // journal incomplete so that no later Resume rolls it forward.
 //
 // Every undo of a service step restores each service's before-state (a

@@ -14,6 +14,7 @@ import (
 
 	"github.com/xmppfed/edgefailover/failover"
 	"github.com/xmppfed/edgefailover/failover/failovertest"
+	"github.com/xmppfed/edgefailover/failover/journal"
 )
 
 // A second operator changes the federation A record between planning and
@@ -27,7 +28,7 @@ func TestStalePlanKeepsTheOtherOperatorsRecord(t *testing.T) {
 	lab.DNSZone("contoso.com").SetRRset("xmpp.contoso.com.", dns.TypeA, rr)
 	before := snapshot(t, lab)
 
-	rep, err := p.Apply(context.Background(), &failover.ApplyOptions{Journal: openJournal(t, filepath.Join(t.TempDir(), "j"), nil)})
+	rep, err := p.Apply(context.Background(), failover.ApplyOptions{Journal: openJournal(t, filepath.Join(t.TempDir(), "j"), journal.Options{})})
 	if !errors.Is(err, failover.ErrStalePlan) {
 		t.Fatalf("err = %v, want ErrStalePlan", err)
 	}
@@ -56,9 +57,9 @@ func TestCorruptJournalIsNeverRolledBack(t *testing.T) {
 	if err := os.WriteFile(path, bytes.Join(lines, nil), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	_, err = failover.OpenJournal(path, &failover.JournalOptions{TakeOver: true})
-	if !errors.Is(err, failover.ErrJournalCorrupt) {
-		t.Fatalf("opening a corrupt journal: %v, want ErrJournalCorrupt", err)
+	_, err = journal.Open(path, journal.Options{TakeOver: true})
+	if !errors.Is(err, journal.ErrCorrupt) {
+		t.Fatalf("opening a corrupt journal: %v, want journal.ErrCorrupt", err)
 	}
 	if diff := cmp.Diff(atCrash, snapshot(t, lab)); diff != "" {
 		t.Errorf("a corrupt journal changed the lab:\n%s", diff)
@@ -72,12 +73,12 @@ func TestJournalOfAnotherConfigIsRefused(t *testing.T) {
 	j := reopen(t, path)
 	other := forward(lab)
 	other.Graceful = true // another config: another digest
-	if _, _, err := failover.Rollback(context.Background(), j, other, nil); !errors.Is(err, failover.ErrJournalMismatch) {
+	if _, _, err := failover.Rollback(context.Background(), j, other, failover.ApplyOptions{}); !errors.Is(err, failover.ErrJournalMismatch) {
 		t.Fatalf("Rollback with another config: %v, want ErrJournalMismatch", err)
 	}
-	empty := openJournal(t, filepath.Join(t.TempDir(), "empty"), nil)
-	if _, _, err := failover.Resume(context.Background(), empty, forward(lab), nil); !errors.Is(err, failover.ErrJournalEmpty) {
-		t.Fatalf("Resume of an empty journal: %v, want ErrJournalEmpty", err)
+	empty := openJournal(t, filepath.Join(t.TempDir(), "empty"), journal.Options{})
+	if _, _, err := failover.Resume(context.Background(), empty, forward(lab), failover.ApplyOptions{}); !errors.Is(err, journal.ErrEmpty) {
+		t.Fatalf("Resume of an empty journal: %v, want journal.ErrEmpty", err)
 	}
 }
 
@@ -122,7 +123,7 @@ func TestRemoteViewMustReachTheTargetPool(t *testing.T) {
 	lab := failovertest.Start(t, failovertest.Options{Domains: []string{"contoso.com"}})
 	before := snapshot(t, lab)
 	p := newPlan(t, forward(lab))
-	rep, err := p.Apply(context.Background(), &failover.ApplyOptions{Hooks: failover.Hooks{
+	rep, err := p.Apply(context.Background(), failover.ApplyOptions{Hooks: failover.Hooks{
 		Before: func(ctx context.Context, s *failover.Step) error {
 			if s.ID == "verify/remote/contoso.com" {
 				rr, _ := dns.NewRR("xmpp.contoso.com. 300 IN A 192.0.2.10")

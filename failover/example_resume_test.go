@@ -9,21 +9,22 @@ import (
 
 	"github.com/xmppfed/edgefailover/failover"
 	"github.com/xmppfed/edgefailover/failover/failovertest"
+	"github.com/xmppfed/edgefailover/failover/journal"
 )
 
 // dyingJournal stands for a process that dies right after announcing the
 // route change: the record is on disk, then nothing more happens (the
 // Append never returns, as nothing returns in a killed process).
 type dyingJournal struct {
-	*failover.FileJournal
+	*journal.File
 	dead chan struct{} // closed when the process "dies"
 }
 
-func (j *dyingJournal) Append(ctx context.Context, r failover.Record) error {
-	if err := j.FileJournal.Append(ctx, r); err != nil {
+func (j *dyingJournal) Append(ctx context.Context, r journal.Record) error {
+	if err := j.File.Append(ctx, r); err != nil {
 		return err
 	}
-	if r.Kind == failover.RecordStart && r.Step == "route/Site2" {
+	if r.Kind == journal.Start && r.Step == "route/Site2" {
 		close(j.dead)
 		select {} // the process is gone
 	}
@@ -55,18 +56,18 @@ func ExampleResume() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fj, err := failover.OpenJournal(path, nil)
+	fj, err := journal.Open(path, journal.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}
-	dying := &dyingJournal{FileJournal: fj, dead: make(chan struct{})}
-	go plan.Apply(ctx, &failover.ApplyOptions{Journal: dying, Concurrency: 1})
+	dying := &dyingJournal{File: fj, dead: make(chan struct{})}
+	go plan.Apply(ctx, failover.ApplyOptions{Journal: dying, Concurrency: 1})
 	<-dying.dead
 	fmt.Println("first process died")
-	fj.Close() // a killed process's lock goes too (a real one leaves a stale lock: JournalOptions.TakeOver)
+	fj.Close() // a killed process's lock goes too (a real one leaves a stale lock: journal.Options.TakeOver)
 
 	// Second process: what does the journal say, then resume.
-	fj, err = failover.OpenJournal(path, nil)
+	fj, err = journal.Open(path, journal.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -79,7 +80,7 @@ func ExampleResume() {
 	for _, s := range r.Steps[:4] {
 		fmt.Printf("%-11s %s\n", s.State, s.ID)
 	}
-	resumed, report, err := failover.Resume(ctx, fj, cfg, nil)
+	resumed, report, err := failover.Resume(ctx, fj, cfg, failover.ApplyOptions{})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -35,7 +35,7 @@ func Example() {
 		}
 	}
 
-	report, err := plan.Apply(ctx, nil)
+	report, err := plan.Apply(ctx, failover.ApplyOptions{})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func Example() {
 		log.Fatal(err)
 	}
 	defer back.Close()
-	report, err = back.Apply(ctx, nil)
+	report, err = back.Apply(ctx, failover.ApplyOptions{})
 	if err != nil {
 		log.Fatal(err)
 	}

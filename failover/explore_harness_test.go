@@ -15,6 +15,7 @@ import (
 
 	"github.com/xmppfed/edgefailover/failover"
 	"github.com/xmppfed/edgefailover/failover/failovertest"
+	"github.com/xmppfed/edgefailover/failover/journal"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
 )
 
@@ -165,7 +166,7 @@ type process struct {
 	idx    int
 	lab    *failovertest.Lab
 	events []event
-	fj     *failover.FileJournal
+	fj     *journal.File
 
 	grave <-chan struct{} // closed once the schedule's test has ended
 
@@ -233,24 +234,24 @@ func (p *process) fires(step string, at point, fs ...fault) (fault, bool) {
 	return 0, false
 }
 
-// Append implements failover.Journal with the journal faults.
-func (p *process) Append(ctx context.Context, r failover.Record) error {
+// Append implements journal.Journal with the journal faults.
+func (p *process) Append(ctx context.Context, r journal.Record) error {
 	if p.gone() {
 		return errDead
 	}
 	step, at := r.Step, ptRecord
 	switch r.Kind {
-	case failover.RecordStart:
+	case journal.Start:
 		at = ptStarted
-	case failover.RecordDone, failover.RecordFailed:
+	case journal.Done, journal.Failed:
 		at = ptOutcome
-	case failover.RecordUndo:
+	case journal.Undo:
 		if _, ok := p.fires(step, ptUndoBefore, fCrash); ok {
 			p.die()
 			return errDead
 		}
 		at = ptUndoStarted
-	case failover.RecordUndone, failover.RecordUndoFailed:
+	case journal.Undone, journal.UndoFailed:
 		at = ptUndoOutcome
 	default:
 		step = string(r.Kind)
@@ -279,7 +280,7 @@ func (p *process) Append(ctx context.Context, r failover.Record) error {
 	return nil
 }
 
-func (p *process) Records(ctx context.Context) ([]failover.Record, error) { return p.fj.Records(ctx) }
+func (p *process) Records(ctx context.Context) ([]journal.Record, error) { return p.fj.Records(ctx) }
 
 // MarkIncomplete and Incomplete pass the journal's mark through.
 func (p *process) MarkIncomplete(cause string) error { return p.fj.MarkIncomplete(cause) }
@@ -370,16 +371,16 @@ type result struct {
 }
 
 // run runs op in a new process with the events of the schedule for it.
-func (p *process) run(t *testing.T, journal string, takeOver bool, op func(*failover.ApplyOptions, failover.Journal) (*failover.Plan, *failover.Report, error)) result {
+func (p *process) run(t *testing.T, jpath string, takeOver bool, op func(failover.ApplyOptions, journal.Journal) (*failover.Plan, *failover.Report, error)) result {
 	t.Helper()
-	fj, err := failover.OpenJournal(journal, &failover.JournalOptions{TakeOver: takeOver})
+	fj, err := journal.Open(jpath, journal.Options{TakeOver: takeOver})
 	if err != nil {
 		t.Fatalf("process %d: open journal: %v", p.idx, err)
 	}
 	p.fj = fj
 	p.crashed = make(chan struct{})
-	o := &failover.ApplyOptions{Concurrency: 1, Hooks: failover.Hooks{Before: p.before}}
-	failover.Inject(o, func(ctx context.Context, step string, undo bool, run func(context.Context) error) error {
+	o := failover.ApplyOptions{Concurrency: 1, Hooks: failover.Hooks{Before: p.before}}
+	failover.Inject(&o, func(ctx context.Context, step string, undo bool, run func(context.Context) error) error {
 		if !undo && strings.Contains(step, "/") && isServiceStep(step) {
 			if f, ok := p.peek(step, ptChanged); ok && f == fHalfCrash && !p.gone() {
 				p.reach(step, ptStarted)
@@ -480,7 +481,7 @@ func (x *explorer) reference(t *testing.T) {
 	lab, cfg := x.lab(t)
 	x.st.before = snapshot(t, lab)
 	p := newPlan(t, cfg)
-	rep, err := p.Apply(context.Background(), &failover.ApplyOptions{Concurrency: 1})
+	rep, err := p.Apply(context.Background(), failover.ApplyOptions{Concurrency: 1})
 	if err != nil || rep.State != failover.StateApplied {
 		t.Fatalf("%s: clean apply: %v\n%v", x.v.Name, err, rep)
 	}
@@ -499,7 +500,7 @@ func (x *explorer) run(t *testing.T, s schedule) *outcome {
 	grave := make(chan struct{})
 	t.Cleanup(func() { close(grave) })
 	lab, cfg := x.lab(t)
-	journal := filepath.Join(t.TempDir(), "failover.journal")
+	jpath := filepath.Join(t.TempDir(), "failover.journal")
 	if diff := cmp.Diff(x.st.before, snapshot(t, lab)); diff != "" {
 		t.Fatalf("a new lab is not in the before-state:\n%s", diff)
 	}
@@ -564,7 +565,7 @@ func (x *explorer) run(t *testing.T, s schedule) *outcome {
 		proc++
 		return p
 	}
-	apply := func(o *failover.ApplyOptions, j failover.Journal) (*failover.Plan, *failover.Report, error) {
+	apply := func(o failover.ApplyOptions, j journal.Journal) (*failover.Plan, *failover.Report, error) {
 		p, err := failover.New(ctx, cfg)
 		if err != nil {
 			return nil, nil, err
@@ -573,15 +574,15 @@ func (x *explorer) run(t *testing.T, s schedule) *outcome {
 		rep, err := p.Apply(ctx, o)
 		return p, rep, err
 	}
-	resume := func(o *failover.ApplyOptions, j failover.Journal) (*failover.Plan, *failover.Report, error) {
+	resume := func(o failover.ApplyOptions, j journal.Journal) (*failover.Plan, *failover.Report, error) {
 		return failover.Resume(ctx, j, cfg, o)
 	}
-	rollback := func(o *failover.ApplyOptions, j failover.Journal) (*failover.Plan, *failover.Report, error) {
+	rollback := func(o failover.ApplyOptions, j journal.Journal) (*failover.Plan, *failover.Report, error) {
 		return failover.Rollback(ctx, j, cfg, o)
 	}
 
 	p0 := newProc()
-	r := p0.run(t, journal, false, apply)
+	r := p0.run(t, jpath, false, apply)
 	out.trace = append(out.trace, r.trace...)
 	cur := check("p0:apply", 0, r, x.st.before)
 	pureCrash := r.crashed && len(p0.events) == 1
@@ -589,11 +590,11 @@ func (x *explorer) run(t *testing.T, s schedule) *outcome {
 	lastOp := "apply"
 	crashedBefore := r.crashed
 	for proc < 6 {
-		var op func(*failover.ApplyOptions, failover.Journal) (*failover.Plan, *failover.Report, error)
+		var op func(failover.ApplyOptions, journal.Journal) (*failover.Plan, *failover.Report, error)
 		var name string
 		switch {
 		case last.crashed && proc == 1 && s.Then == recInspectResume:
-			if _, err := inspect(journal, cfg); err != nil && !errors.Is(err, failover.ErrJournalEmpty) {
+			if _, err := inspect(jpath, cfg); err != nil && !errors.Is(err, journal.ErrEmpty) {
 				out.violate("Inspect after the crash: %v", err)
 			}
 			if now := snapshot(t, lab); !cmp.Equal(now, cur) {
@@ -603,7 +604,7 @@ func (x *explorer) run(t *testing.T, s schedule) *outcome {
 		case last.crashed && proc == 1 && s.Then == recResume:
 			op, name = resume, "resume"
 		case last.crashed, last.rep != nil && last.rep.State == failover.StateInconsistent,
-			last.rep == nil && lastOp == "resume" && !errors.Is(last.err, failover.ErrPlanEnded) && !errors.Is(last.err, failover.ErrJournalEmpty):
+			last.rep == nil && lastOp == "resume" && !errors.Is(last.err, failover.ErrPlanEnded) && !errors.Is(last.err, journal.ErrEmpty):
 			op, name = rollback, "rollback"
 		}
 		if op == nil {
@@ -611,14 +612,14 @@ func (x *explorer) run(t *testing.T, s schedule) *outcome {
 		}
 		pn := newProc()
 		before := cur
-		r = pn.run(t, journal, crashedBefore, op)
+		r = pn.run(t, jpath, crashedBefore, op)
 		crashedBefore = r.crashed
 		out.trace = append(out.trace, r.trace...)
 		label := fmt.Sprintf("p%d:%s", pn.idx, name)
 		cur = check(label, pn.idx, r, before)
 		// (d) A Resume with no fault of its own of an apply that only
 		// crashed finishes the failover.
-		notBegun := errors.Is(r.err, failover.ErrJournalEmpty) || errors.Is(r.err, failover.ErrPlanEnded)
+		notBegun := errors.Is(r.err, journal.ErrEmpty) || errors.Is(r.err, failover.ErrPlanEnded)
 		if name == "resume" && pn.idx == 1 && pureCrash && len(pn.events) == 0 && !notBegun && (r.rep == nil || r.rep.State != failover.StateApplied) {
 			out.violate("%s of an apply that only crashed did not finish it: %v", label, errOrState(r))
 		}
@@ -638,12 +639,12 @@ func (x *explorer) run(t *testing.T, s schedule) *outcome {
 	// forward again: the lab ends in the before-state. (A decision the
 	// process died before recording binds nobody: the next process sees an
 	// apply still applying, and may finish it.)
-	if d := decision(journal); d != "" && final != "before" {
+	if d := decision(jpath); d != "" && final != "before" {
 		out.violate("the journal records a decision to roll back (%s), but the lab ends %s", d, final)
 	}
 	// (c) The journal stays readable, and a second Resume or Rollback
 	// changes nothing.
-	if _, err := inspect(journal, cfg); err != nil && !errors.Is(err, failover.ErrJournalEmpty) {
+	if _, err := inspect(jpath, cfg); err != nil && !errors.Is(err, journal.ErrEmpty) {
 		out.violate("the journal is unreadable at the end: %v", err)
 	}
 	again := newProc()
@@ -651,14 +652,14 @@ func (x *explorer) run(t *testing.T, s schedule) *outcome {
 	if lastOp == "rollback" {
 		op, name = rollback, "rollback"
 	}
-	r = again.run(t, journal, false, op)
+	r = again.run(t, jpath, false, op)
 	if now := snapshot(t, lab); !cmp.Equal(now, cur) {
 		out.violate("a second %s changed the lab: %s", name, cmp.Diff(cur, now))
 	}
 	if name == "resume" && r.rep != nil {
 		out.violate("a second resume ran again: %v", r.rep.State)
 	}
-	if name == "rollback" && !errors.Is(r.err, failover.ErrJournalEmpty) && (r.err != nil || r.rep.State == failover.StateInconsistent) {
+	if name == "rollback" && !errors.Is(r.err, journal.ErrEmpty) && (r.err != nil || r.rep.State == failover.StateInconsistent) {
 		out.violate("a second rollback: %v", errOrState(r))
 	}
 	if name == "resume" && !typed(r.err) {
@@ -677,20 +678,20 @@ func (x *explorer) run(t *testing.T, s schedule) *outcome {
 
 // decision returns the first record of a journal that decides to roll
 // back (or shows that a decision was taken), or "".
-func decision(journal string) string {
-	f, err := os.Open(journal)
+func decision(jpath string) string {
+	f, err := os.Open(jpath)
 	if err != nil {
 		return ""
 	}
 	defer f.Close()
-	recs, _, err := failover.ParseJournal(f)
+	recs, _, err := journal.Parse(f)
 	if err != nil {
 		return ""
 	}
 	for _, r := range recs {
 		switch r.Kind {
-		case failover.RecordFailed, failover.RecordVeto, failover.RecordRollingBack, failover.RecordRollback,
-			failover.RecordUndo: // an undo runs only after a decision, recorded or not
+		case journal.Failed, journal.Veto, journal.RollingBack, journal.Rollback,
+			journal.Undo: // an undo runs only after a decision, recorded or not
 			return fmt.Sprintf("record %d: %s %s", r.Seq, r.Kind, r.Step)
 		}
 	}
@@ -716,7 +717,7 @@ func errOrState(r result) string {
 // typed reports whether err is one a caller can act on without its text.
 func typed(err error) bool {
 	for _, target := range []error{failover.ErrPlanEnded, failover.ErrRollingBack, failover.ErrStalePlan,
-		failover.ErrJournalInUse, failover.ErrJournalIncomplete, failover.ErrJournalCorrupt, failover.ErrJournalEmpty} {
+		journal.ErrInUse, journal.ErrIncomplete, journal.ErrCorrupt, journal.ErrEmpty} {
 		if errors.Is(err, target) {
 			return true
 		}
@@ -725,8 +726,8 @@ func typed(err error) bool {
 	return errors.As(err, &se)
 }
 
-func inspect(journal string, cfg failover.Config) (*failover.Recovery, error) {
-	fj, err := failover.OpenJournal(journal, &failover.JournalOptions{TakeOver: true})
+func inspect(jpath string, cfg failover.Config) (*failover.Recovery, error) {
+	fj, err := journal.Open(jpath, journal.Options{TakeOver: true})
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/xmppfed/edgefailover/failover"
 	"github.com/xmppfed/edgefailover/failover/failovertest"
+	"github.com/xmppfed/edgefailover/failover/journal"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
 )
 
@@ -331,17 +332,17 @@ func TestApplyRefusesAUsedJournal(t *testing.T) {
 	t.Parallel()
 	lab := failovertest.Start(t, failovertest.Options{ServersPerPool: 1, Domains: []string{"contoso.com"}})
 	path := t.TempDir() + "/failover.journal"
-	j := openJournal(t, path, nil)
-	if _, err := newPlan(t, forward(lab)).Apply(context.Background(), &failover.ApplyOptions{Journal: j}); err != nil {
+	j := openJournal(t, path, journal.Options{})
+	if _, err := newPlan(t, forward(lab)).Apply(context.Background(), failover.ApplyOptions{Journal: j}); err != nil {
 		t.Fatal(err)
 	}
 	before := snapshot(t, lab)
 	second := newPlan(t, back(lab))
 	// Scripts, not requests: the open sessions' long polls go on meanwhile.
 	scripts := lab.Deployment().Counters().Scripts
-	_, err := second.Apply(context.Background(), &failover.ApplyOptions{Journal: j})
-	if !errors.Is(err, failover.ErrJournalInUse) {
-		t.Fatalf("second Apply on the journal: %v, want ErrJournalInUse", err)
+	_, err := second.Apply(context.Background(), failover.ApplyOptions{Journal: j})
+	if !errors.Is(err, journal.ErrInUse) {
+		t.Fatalf("second Apply on the journal: %v, want journal.ErrInUse", err)
 	}
 	if got := lab.Deployment().Counters().Scripts; got != scripts {
 		t.Errorf("the refused Apply ran %d scripts", got-scripts)

@@ -48,7 +48,7 @@ func TestFailoverAndFailback(t *testing.T) {
 	initial := snapshot(t, lab)
 
 	p := newPlan(t, forward(lab))
-	rep, err := p.Apply(ctx, nil)
+	rep, err := p.Apply(ctx, failover.ApplyOptions{})
 	if err != nil {
 		t.Fatalf("Apply: %v\n%s", err, rep)
 	}
@@ -71,7 +71,7 @@ func TestFailoverAndFailback(t *testing.T) {
 	if again.HasChanges() {
 		t.Errorf("plan after the failover still has changes:\n%s", again)
 	}
-	if rep, err := again.Apply(ctx, nil); err != nil || rep.State != failover.StateUnchanged {
+	if rep, err := again.Apply(ctx, failover.ApplyOptions{}); err != nil || rep.State != failover.StateUnchanged {
 		t.Errorf("applying the no-change plan: %v, %v", rep.State, err)
 	}
 	if diff := cmp.Diff(after, snapshot(t, lab)); diff != "" {
@@ -84,7 +84,7 @@ func TestFailoverAndFailback(t *testing.T) {
 	cfg := back(lab)
 	cfg.ClearReplacedRoute = true
 	fb := newPlan(t, cfg)
-	if rep, err := fb.Apply(ctx, nil); err != nil {
+	if rep, err := fb.Apply(ctx, failover.ApplyOptions{}); err != nil {
 		t.Fatalf("failback: %v\n%s", err, rep)
 	}
 	end := snapshot(t, lab)
@@ -109,13 +109,13 @@ func TestOutageFailoverRecoveryFailback(t *testing.T) {
 	if err := lab.FailPool(failovertest.SourcePool); err != nil {
 		t.Fatal(err)
 	}
-	if rep, err := newPlan(t, forward(lab)).Apply(ctx, nil); err != nil {
+	if rep, err := newPlan(t, forward(lab)).Apply(ctx, failover.ApplyOptions{}); err != nil {
 		t.Fatalf("failover: %v\n%s", err, rep)
 	}
 	if err := lab.RecoverPool(failovertest.SourcePool); err != nil {
 		t.Fatal(err)
 	}
-	if rep, err := newPlan(t, back(lab)).Apply(ctx, nil); err != nil || rep.State != failover.StateApplied {
+	if rep, err := newPlan(t, back(lab)).Apply(ctx, failover.ApplyOptions{}); err != nil || rep.State != failover.StateApplied {
 		t.Fatalf("failback: %v\n%s", err, rep)
 	}
 	st := snapshot(t, lab)

@@ -128,7 +128,7 @@ func TestFaultMatrix(t *testing.T) {
 			before := snapshot(t, lab) // some faults are changes (another admin's record)
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			rep, err := plan.Apply(ctx, &failover.ApplyOptions{UndoTimeout: 20 * time.Second})
+			rep, err := plan.Apply(ctx, failover.ApplyOptions{UndoTimeout: 20 * time.Second})
 			clearFaults(lab)
 			after := snapshot(t, lab)
 			switch {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/xmppfed/edgefailover/failover/journal"
 	"github.com/xmppfed/edgefailover/xmppdns"
 )
 
@@ -24,9 +25,9 @@ type Recovery struct {
 
 // RecoveredStep is one step as the journal tells it.
 type RecoveredStep struct {
-	ID      string       `json:"id"`
-	State   StepState    `json:"state"`
-	History []RecordKind `json:"history,omitempty"` // its records, oldest first
+	ID      string         `json:"id"`
+	State   StepState      `json:"state"`
+	History []journal.Kind `json:"history,omitempty"` // its records, oldest first
 }
 
 // ResourceStatus is a resource a plan changes: before and after as planned,
@@ -42,7 +43,7 @@ type ResourceStatus struct {
 // anything, which steps completed, which are unknown, and where each touched
 // resource stands now. The config must be the one the journal was written
 // with.
-func Inspect(ctx context.Context, j Journal, cfg Config) (*Recovery, error) {
+func Inspect(ctx context.Context, j journal.Journal, cfg Config) (*Recovery, error) {
 	p, js, err := replan(ctx, j, cfg)
 	if err != nil {
 		return nil, err

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+
+	"github.com/xmppfed/edgefailover/failover/journal"
 )
 
 // journalState is a journal read through the state table: where each step
@@ -15,28 +17,28 @@ type journalState struct {
 	end     State  // of the last end record
 	cause   string // why the apply is rolling back (or rolled back), from the record that decided it
 	steps   map[string]StepState
-	history map[string][]RecordKind // every record of each step, in order
+	history map[string][]journal.Kind // every record of each step, in order
 	seq     int
 }
 
 // foldJournal replays recs through the state table. A record the table
-// does not allow in the state it finds is ErrJournalCorrupt.
-func foldJournal(recs []Record) (*journalState, error) {
+// does not allow in the state it finds is journal.ErrCorrupt.
+func foldJournal(recs []journal.Record) (*journalState, error) {
 	if len(recs) == 0 {
-		return nil, ErrJournalEmpty
+		return nil, journal.ErrEmpty
 	}
-	if recs[0].Kind != RecordPlan || len(recs[0].Plan) == 0 {
-		return nil, journalErr("the first record is %q, not the plan", recs[0].Kind)
+	if recs[0].Kind != journal.Plan || len(recs[0].Plan) == 0 {
+		return nil, journal.Corrupt("the first record is %q, not the plan", recs[0].Kind)
 	}
 	var pr planRecord
 	if err := json.Unmarshal(recs[0].Plan, &pr); err != nil {
-		return nil, journalErr("the plan record: %v", err)
+		return nil, journal.Corrupt("the plan record: %v", err)
 	}
 	js := &journalState{
 		plan:    &pr,
 		apply:   ApplyApplying,
 		steps:   make(map[string]StepState, len(pr.Steps)),
-		history: make(map[string][]RecordKind, len(pr.Steps)),
+		history: make(map[string][]journal.Kind, len(pr.Steps)),
 		seq:     recs[0].Seq,
 	}
 	for _, s := range js.plan.Steps {
@@ -51,21 +53,21 @@ func foldJournal(recs []Record) (*journalState, error) {
 	return js, nil
 }
 
-func (js *journalState) apply1(r Record) error {
+func (js *journalState) apply1(r journal.Record) error {
 	t := transitionOf(r.Kind)
 	if t == nil {
-		return journalErr("record %d has unknown kind %q", r.Seq, r.Kind)
+		return journal.Corrupt("record %d has unknown kind %q", r.Seq, r.Kind)
 	}
 	if !slices.Contains(t.In, js.apply) {
-		return journalErr("record %d (%s) comes when the apply is %s", r.Seq, r.Kind, js.apply)
+		return journal.Corrupt("record %d (%s) comes when the apply is %s", r.Seq, r.Kind, js.apply)
 	}
 	if t.From != nil {
 		cur, ok := js.steps[r.Step]
 		if !ok {
-			return journalErr("record %d names step %q, which the plan does not have", r.Seq, r.Step)
+			return journal.Corrupt("record %d names step %q, which the plan does not have", r.Seq, r.Step)
 		}
 		if !slices.Contains(t.From, cur) {
-			return journalErr("record %d (%s) comes when step %s is %s", r.Seq, r.Kind, r.Step, cur)
+			return journal.Corrupt("record %d (%s) comes when step %s is %s", r.Seq, r.Kind, r.Step, cur)
 		}
 		if t.To != "" {
 			js.steps[r.Step] = t.To
@@ -78,20 +80,20 @@ func (js *journalState) apply1(r Record) error {
 	if t.Then != "" {
 		js.apply = t.Then
 	}
-	if r.Kind == RecordEnd {
-		js.end = r.State
+	if r.Kind == journal.End {
+		js.end = State(r.State)
 	}
 	return nil
 }
 
 // recordCause renders why a record moved the apply to rolling back.
-func recordCause(r Record) string {
+func recordCause(r journal.Record) string {
 	switch r.Kind {
-	case RecordFailed:
+	case journal.Failed:
 		return fmt.Sprintf("step %s failed: %s", r.Step, r.Error)
-	case RecordVeto:
+	case journal.Veto:
 		return fmt.Sprintf("step %s was vetoed: %s", r.Step, r.Error)
-	case RecordRollback:
+	case journal.Rollback:
 		return "an operator's Rollback"
 	}
 	return r.Error

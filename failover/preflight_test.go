@@ -168,7 +168,7 @@ func TestVerifyXmppIM(t *testing.T) {
 		t.Fatalf("step = %+v", s)
 	}
 	var got []string
-	rep, err := p.Apply(context.Background(), &failover.ApplyOptions{Hooks: failover.Hooks{Event: func(e failover.Event) {
+	rep, err := p.Apply(context.Background(), failover.ApplyOptions{Hooks: failover.Hooks{Event: func(e failover.Event) {
 		if e.Step == "verify/xmpp-im" && e.Kind == failover.EventProgress {
 			got = append(got, e.Message)
 		}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/xmppfed/edgefailover/failover"
 	"github.com/xmppfed/edgefailover/failover/failovertest"
+	"github.com/xmppfed/edgefailover/failover/journal"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
 )
 
@@ -103,18 +104,18 @@ func TestRealCrash(t *testing.T) {
 				injectLateFailure(t, lab)
 			}
 			dir := t.TempDir()
-			journal := filepath.Join(dir, "failover.journal")
-			done := runChild(t, lab, dir, journal, target, delay)
+			jpath := filepath.Join(dir, "failover.journal")
+			done := runChild(t, lab, dir, jpath, target, delay)
 			lab.Deployment().ClearFaults() // the recovery runs with the cause cleared
 			killed.Add(1)
 			if done {
 				finished.Add(1)
 			}
-			state := journalState(lab, journal)
+			state := journalState(lab, jpath)
 			mu.Lock()
 			found[state]++
 			mu.Unlock()
-			ok := recoverFrom(t, lab, journal, i%2 == 0, before, after)
+			ok := recoverFrom(t, lab, jpath, i%2 == 0, before, after)
 			if ok {
 				recovered.Add(1)
 			} else {
@@ -140,8 +141,8 @@ func reference(t *testing.T, lab *failovertest.Lab, failing bool) (failovertest.
 	if failing {
 		injectLateFailure(t, lab)
 	}
-	j := openJournal(t, filepath.Join(t.TempDir(), "ref.journal"), nil)
-	rep, err := newPlan(t, forward(lab)).Apply(context.Background(), &failover.ApplyOptions{Journal: j})
+	j := openJournal(t, filepath.Join(t.TempDir(), "ref.journal"), journal.Options{})
+	rep, err := newPlan(t, forward(lab)).Apply(context.Background(), failover.ApplyOptions{Journal: j})
 	if want := failover.StateApplied; failing {
 		if want = failover.StateRolledBack; rep == nil || rep.State != want {
 			t.Fatalf("reference apply with a failing start: %v\n%v", err, rep)
@@ -159,7 +160,7 @@ func reference(t *testing.T, lab *failovertest.Lab, failing bool) (failovertest.
 // runChild starts the child apply and kills it once the journal holds
 // target records and delay has passed. It reports whether the child had
 // finished by itself first.
-func runChild(t *testing.T, lab *failovertest.Lab, dir, journal string, target int, delay time.Duration) bool {
+func runChild(t *testing.T, lab *failovertest.Lab, dir, jpath string, target int, delay time.Duration) bool {
 	t.Helper()
 	b, err := json.Marshal(lab.Endpoints())
 	if err != nil {
@@ -170,7 +171,7 @@ func runChild(t *testing.T, lab *failovertest.Lab, dir, journal string, target i
 		t.Fatal(err)
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^TestRealCrash$", "-test.count=1")
-	cmd.Env = append(os.Environ(), crashEndpointsEnv+"="+endpoints, crashJournalEnv+"="+journal)
+	cmd.Env = append(os.Environ(), crashEndpointsEnv+"="+endpoints, crashJournalEnv+"="+jpath)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
@@ -180,7 +181,7 @@ func runChild(t *testing.T, lab *failovertest.Lab, dir, journal string, target i
 	go func() { exited <- cmd.Wait() }()
 	deadline := time.After(60 * time.Second)
 	for {
-		if n, _ := countLines(journal); n >= target {
+		if n, _ := countLines(jpath); n >= target {
 			break
 		}
 		select {
@@ -213,22 +214,22 @@ func runChild(t *testing.T, lab *failovertest.Lab, dir, journal string, target i
 }
 
 // journalState says what a killed child's journal holds, for the figures.
-func journalState(lab *failovertest.Lab, journal string) string {
-	if j, err := failover.OpenJournal(journal, nil); err == nil {
+func journalState(lab *failovertest.Lab, jpath string) string {
+	if j, err := journal.Open(jpath, journal.Options{}); err == nil {
 		// No stale lock: the child died before it locked the journal.
 		j.Close()
 		return "never locked"
-	} else if !errors.Is(err, failover.ErrStaleLock) {
+	} else if !errors.Is(err, journal.ErrStaleLock) {
 		return "lock: " + err.Error()
 	}
-	j, err := failover.OpenJournal(journal, &failover.JournalOptions{TakeOver: true})
+	j, err := journal.Open(jpath, journal.Options{TakeOver: true})
 	if err != nil {
 		return "unopenable"
 	}
 	defer j.Close()
 	r, err := failover.Inspect(context.Background(), j, forward(lab))
 	switch {
-	case errors.Is(err, failover.ErrJournalEmpty):
+	case errors.Is(err, journal.ErrEmpty):
 		return "empty"
 	case err != nil:
 		return "unreadable"
@@ -246,10 +247,10 @@ func countLines(path string) (int, error) {
 // recoverFrom runs Resume (or Rollback) on the killed child's journal, as
 // a new process would, and checks the lab. It reports whether the lab
 // ended exactly before or after, as the recovery said.
-func recoverFrom(t *testing.T, lab *failovertest.Lab, journal string, resume bool, before, after failovertest.State) bool {
+func recoverFrom(t *testing.T, lab *failovertest.Lab, jpath string, resume bool, before, after failovertest.State) bool {
 	t.Helper()
 	ctx := context.Background()
-	j, err := failover.OpenJournal(journal, &failover.JournalOptions{TakeOver: true})
+	j, err := journal.Open(jpath, journal.Options{TakeOver: true})
 	if err != nil {
 		t.Errorf("open the killed child's journal: %v", err)
 		return false
@@ -259,7 +260,7 @@ func recoverFrom(t *testing.T, lab *failovertest.Lab, journal string, resume boo
 	ok := true
 	want := before
 	if resume {
-		p, rep, err := failover.Resume(ctx, j, forward(lab), nil)
+		p, rep, err := failover.Resume(ctx, j, forward(lab), failover.ApplyOptions{})
 		if p != nil {
 			p.Close()
 		}
@@ -268,10 +269,10 @@ func recoverFrom(t *testing.T, lab *failovertest.Lab, journal string, resume boo
 			want = after
 		case errors.Is(err, failover.ErrPlanEnded):
 			want = atKill // the child ended it: nothing to do
-		case errors.Is(err, failover.ErrJournalEmpty):
+		case errors.Is(err, journal.ErrEmpty):
 			want = before // killed before the plan record: nothing was changed
 		case errors.Is(err, failover.ErrRollingBack):
-			p, rep, err := failover.Rollback(ctx, j, forward(lab), nil)
+			p, rep, err := failover.Rollback(ctx, j, forward(lab), failover.ApplyOptions{})
 			if p != nil {
 				p.Close()
 			}
@@ -285,11 +286,11 @@ func recoverFrom(t *testing.T, lab *failovertest.Lab, journal string, resume boo
 			ok = false
 		}
 	} else {
-		p, rep, err := failover.Rollback(ctx, j, forward(lab), nil)
+		p, rep, err := failover.Rollback(ctx, j, forward(lab), failover.ApplyOptions{})
 		if p != nil {
 			p.Close()
 		}
-		if err != nil && !errors.Is(err, failover.ErrJournalEmpty) {
+		if err != nil && !errors.Is(err, journal.ErrEmpty) {
 			t.Errorf("Rollback: %v\n%v", err, rep)
 			ok = false
 		}
@@ -304,7 +305,7 @@ func recoverFrom(t *testing.T, lab *failovertest.Lab, journal string, resume boo
 		ok = false
 	}
 	// A second recovery changes nothing.
-	p, _, _ := failover.Rollback(ctx, j, forward(lab), nil)
+	p, _, _ := failover.Rollback(ctx, j, forward(lab), failover.ApplyOptions{})
 	if p != nil {
 		p.Close()
 	}
@@ -327,7 +328,7 @@ func recoverFrom(t *testing.T, lab *failovertest.Lab, journal string, resume boo
 // crashChild is the child process: it applies the forward plan to the lab
 // of the parent with the given journal. The parent kills it; if it is not
 // killed first, it reports the state and exits 0.
-func crashChild(endpointsFile, journal string) int {
+func crashChild(endpointsFile, jpath string) int {
 	fail := func(err error) int {
 		fmt.Fprintln(os.Stderr, "child:", err)
 		return 3
@@ -355,12 +356,12 @@ func crashChild(endpointsFile, journal string) int {
 		return fail(err)
 	}
 	defer p.Close()
-	j, err := failover.OpenJournal(journal, nil)
+	j, err := journal.Open(jpath, journal.Options{})
 	if err != nil {
 		return fail(err)
 	}
 	defer j.Close()
-	rep, err := p.Apply(ctx, &failover.ApplyOptions{Journal: j})
+	rep, err := p.Apply(ctx, failover.ApplyOptions{Journal: j})
 	if rep == nil {
 		return fail(err)
 	}

@@ -6,11 +6,13 @@ import (
 	"context"
 	"fmt"
 	"slices"
+
+	"github.com/xmppfed/edgefailover/failover/journal"
 )
 
 // replan rebuilds, from a journal and the config, the plan that wrote it:
 // the same steps with the same before-states, with fresh clients.
-func replan(ctx context.Context, j Journal, cfg Config) (*Plan, *journalState, error) {
+func replan(ctx context.Context, j journal.Journal, cfg Config) (*Plan, *journalState, error) {
 	c, err := cfg.normalize()
 	if err != nil {
 		return nil, nil, err
@@ -99,14 +101,14 @@ func sameSet(a, b []string) bool {
 // Resume never rolls forward an apply that was rolling back (a step had
 // failed or been vetoed, the apply was cancelled, or a Rollback began):
 // that is ErrRollingBack, and Rollback finishes it. Nor does it resume from
-// a journal marked incomplete (ErrJournalIncomplete: see FileJournal.
+// a journal marked incomplete (journal.ErrIncomplete: see journal.File.
 // MarkIncomplete). Resuming an apply that ended is ErrPlanEnded. None of
 // these changes anything. An apply that ended inconsistent gives an error
 // matching both ErrPlanEnded and ErrRollingBack: its undo is unfinished.
 //
 // The journal gets the records of the resumed run; opts.Journal is ignored.
 // Close the returned plan.
-func Resume(ctx context.Context, j Journal, cfg Config, opts *ApplyOptions) (*Plan, *Report, error) {
+func Resume(ctx context.Context, j journal.Journal, cfg Config, opts ApplyOptions) (*Plan, *Report, error) {
 	p, js, err := replan(ctx, j, cfg)
 	if err != nil {
 		return nil, nil, err
@@ -123,7 +125,7 @@ func Resume(ctx context.Context, j Journal, cfg Config, opts *ApplyOptions) (*Pl
 	}
 	if m, ok := j.(incompleteMarker); ok {
 		if why, bad := m.Incomplete(); bad {
-			return p, nil, fmt.Errorf("%w (%s): it may lack the decision to roll back: run Rollback", ErrJournalIncomplete, why)
+			return p, nil, fmt.Errorf("%w (%s): it may lack the decision to roll back: run Rollback", journal.ErrIncomplete, why)
 		}
 	}
 	o := applyDefaults(opts)
@@ -136,7 +138,7 @@ func Resume(ctx context.Context, j Journal, cfg Config, opts *ApplyOptions) (*Pl
 	for _, s := range e.order {
 		switch resumeOf(js.steps[s.ID]) {
 		case resumeRefuse:
-			return p, nil, journalErr("step %s is %s in an apply that is applying", s.ID, js.steps[s.ID])
+			return p, nil, journal.Corrupt("step %s is %s in an apply that is applying", s.ID, js.steps[s.ID])
 		case resumeRerun:
 			e.needsUndo[s.ID] = true
 		case resumeKeep:
@@ -154,7 +156,7 @@ func Resume(ctx context.Context, j Journal, cfg Config, opts *ApplyOptions) (*Pl
 			e.reports[s.ID].Outcome = OutcomeDone
 		}
 	}
-	if err := e.journal(ctx, Record{Kind: RecordResume}); err != nil {
+	if err := e.journal(ctx, journal.Record{Kind: journal.Resume}); err != nil {
 		return p, nil, fmt.Errorf("failover: nothing was changed: %w", e.journalErr())
 	}
 	rep, err := e.finish(ctx)
@@ -174,7 +176,7 @@ func Resume(ctx context.Context, j Journal, cfg Config, opts *ApplyOptions) (*Pl
 //
 // The journal gets a rollback record and the undo records; opts.Journal is
 // ignored. Close the returned plan.
-func Rollback(ctx context.Context, j Journal, cfg Config, opts *ApplyOptions) (*Plan, *Report, error) {
+func Rollback(ctx context.Context, j journal.Journal, cfg Config, opts ApplyOptions) (*Plan, *Report, error) {
 	p, js, err := replan(ctx, j, cfg)
 	if err != nil {
 		return nil, nil, err
@@ -192,7 +194,7 @@ func Rollback(ctx context.Context, j Journal, cfg Config, opts *ApplyOptions) (*
 		// the report says rolled-back also when an earlier run undid it.
 		e.reports[s.ID].Outcome = outcomeOf(js.steps[s.ID])
 	}
-	e.stop(ctx, Record{Kind: RecordRollback})
+	e.stop(ctx, journal.Record{Kind: journal.Rollback})
 	undoErrs := e.undo(ctx, reverseTopo(e.order, set))
 	rep := e.report(true, len(undoErrs) > 0)
 	return p, rep, e.end(ctx, rep, undoErrs)
@@ -246,11 +248,7 @@ func outcomeOf(s StepState) Outcome {
 	return OutcomePending
 }
 
-func applyDefaults(opts *ApplyOptions) ApplyOptions {
-	var o ApplyOptions
-	if opts != nil {
-		o = *opts
-	}
+func applyDefaults(o ApplyOptions) ApplyOptions {
 	if o.Concurrency <= 0 {
 		o.Concurrency = DefaultConcurrency
 	}

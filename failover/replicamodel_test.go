@@ -56,7 +56,7 @@ func TestEveryStrategyWaitsForReplicas(t *testing.T) {
 			if tc.halfDone && p.Step("replication/edge2a.contoso.com") == nil {
 				t.Fatalf("the plan starts the servers without waiting for their replicas:\n%s", p)
 			}
-			r, err := p.Apply(ctx, nil)
+			r, err := p.Apply(ctx, failover.ApplyOptions{})
 			if err != nil || r.State != failover.StateApplied {
 				t.Fatalf("Apply: %v, %v\n%v", r.State, err, r)
 			}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/xmppfed/edgefailover/failover"
 	"github.com/xmppfed/edgefailover/failover/failovertest"
+	"github.com/xmppfed/edgefailover/failover/journal"
 )
 
 // Secrets (the WinRM password, the TSIG key) never reach the dry run, the
@@ -30,9 +31,9 @@ func TestSecretsStayOut(t *testing.T) {
 	cfg.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	p := newPlan(t, cfg)
 	path := filepath.Join(t.TempDir(), "journal")
-	rep, err := p.Apply(context.Background(), &failover.ApplyOptions{
+	rep, err := p.Apply(context.Background(), failover.ApplyOptions{
 		Logger:  slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Journal: openJournal(t, path, nil),
+		Journal: openJournal(t, path, journal.Options{}),
 	})
 	if err != nil {
 		t.Fatal(err)

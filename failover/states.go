@@ -1,5 +1,7 @@
 package failover
 
+import "github.com/xmppfed/edgefailover/failover/journal"
+
 // This file is the recovery state machine: the states a step and an apply
 // can be in, the journal records that move between them, and what Resume and
 // Rollback do in each state. The package doc renders the same tables; the
@@ -35,7 +37,7 @@ const (
 // and the apply is in one of In; it moves the step to To and the apply to
 // Then ("" leaves a state as it is).
 type transition struct {
-	Kind RecordKind
+	Kind journal.Kind
 	From []StepState
 	To   StepState
 	In   []ApplyState
@@ -52,28 +54,28 @@ var (
 )
 
 // transitions is the state table. A record that matches no row is
-// ErrJournalCorrupt: the journal contradicts itself, and nothing is resumed
+// journal.ErrCorrupt: the journal contradicts itself, and nothing is resumed
 // or undone from it.
 var transitions = []transition{
 	// A start is never written once the apply decided to roll back. A
 	// started step is started again when Resume re-runs it.
-	{Kind: RecordStart, From: []StepState{StepNotStarted, StepStarted}, To: StepStarted, In: applyingOnly},
+	{Kind: journal.Start, From: []StepState{StepNotStarted, StepStarted}, To: StepStarted, In: applyingOnly},
 	// A step that was running when another failed still records its end.
-	{Kind: RecordDone, From: []StepState{StepStarted}, To: StepDone, In: liveApply},
-	{Kind: RecordFailed, From: []StepState{StepStarted}, To: StepFailed, In: liveApply, Then: ApplyRollingBack},
+	{Kind: journal.Done, From: []StepState{StepStarted}, To: StepDone, In: liveApply},
+	{Kind: journal.Failed, From: []StepState{StepStarted}, To: StepFailed, In: liveApply, Then: ApplyRollingBack},
 	// A veto is a decision; the step keeps its state (a step Resume meant
 	// to re-run stays started).
-	{Kind: RecordVeto, From: anyStep, In: liveApply, Then: ApplyRollingBack},
-	{Kind: RecordRollingBack, In: liveApply, Then: ApplyRollingBack},
-	{Kind: RecordRollback, In: anyApply, Then: ApplyRollingBack},
-	{Kind: RecordResume, In: applyingOnly},
+	{Kind: journal.Veto, From: anyStep, In: liveApply, Then: ApplyRollingBack},
+	{Kind: journal.RollingBack, In: liveApply, Then: ApplyRollingBack},
+	{Kind: journal.Rollback, In: anyApply, Then: ApplyRollingBack},
+	{Kind: journal.Resume, In: applyingOnly},
 	// An undo may run on any step that was touched, an undone one too
 	// (Rollback undoes an undone step again when a step that depends on
 	// it is undone after it: see rollbackAction).
-	{Kind: RecordUndo, From: touchedStep, To: StepUndoStarted, In: rollingOnly},
-	{Kind: RecordUndone, From: []StepState{StepUndoStarted}, To: StepUndone, In: rollingOnly},
-	{Kind: RecordUndoFailed, From: []StepState{StepUndoStarted}, To: StepUndoFailed, In: rollingOnly},
-	{Kind: RecordEnd, In: liveApply, Then: ApplyEnded},
+	{Kind: journal.Undo, From: touchedStep, To: StepUndoStarted, In: rollingOnly},
+	{Kind: journal.Undone, From: []StepState{StepUndoStarted}, To: StepUndone, In: rollingOnly},
+	{Kind: journal.UndoFailed, From: []StepState{StepUndoStarted}, To: StepUndoFailed, In: rollingOnly},
+	{Kind: journal.End, In: liveApply, Then: ApplyEnded},
 }
 
 // resumeAction is what Resume does with a step of a journal whose apply is
@@ -122,7 +124,7 @@ var rollbackTable = map[StepState]rollbackAction{
 }
 
 // transitionOf returns the row for a record of kind k, or nil.
-func transitionOf(k RecordKind) *transition {
+func transitionOf(k journal.Kind) *transition {
 	for i := range transitions {
 		if transitions[i].Kind == k {
 			return &transitions[i]

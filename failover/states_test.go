@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/xmppfed/edgefailover/failover/journal"
 )
 
 // renderTable renders the state table as the package doc shows it.
@@ -85,8 +87,8 @@ func TestDocShowsTheStateTable(t *testing.T) {
 // Every record kind has a row, and every row is reachable from a plan
 // record: no dead rows, no kind without a rule.
 func TestStateTableIsComplete(t *testing.T) {
-	kinds := []RecordKind{RecordStart, RecordDone, RecordFailed, RecordVeto, RecordRollingBack, RecordRollback,
-		RecordResume, RecordUndo, RecordUndone, RecordUndoFailed, RecordEnd}
+	kinds := []journal.Kind{journal.Start, journal.Done, journal.Failed, journal.Veto, journal.RollingBack, journal.Rollback,
+		journal.Resume, journal.Undo, journal.Undone, journal.UndoFailed, journal.End}
 	for _, k := range kinds {
 		if transitionOf(k) == nil {
 			t.Errorf("record kind %s has no row", k)

@@ -64,7 +64,7 @@ func TestRollingKeepsATargetServerRunning(t *testing.T) {
 		}
 		return nil
 	}}
-	rep, err := p.Apply(context.Background(), &failover.ApplyOptions{Hooks: hooks})
+	rep, err := p.Apply(context.Background(), failover.ApplyOptions{Hooks: hooks})
 	if err != nil || rep.State != failover.StateApplied {
 		t.Fatalf("Apply: %v\n%s", err, rep)
 	}
@@ -79,7 +79,7 @@ func TestVetoRollsBack(t *testing.T) {
 	before := snapshot(t, lab)
 	p := newPlan(t, forward(lab))
 	no := errors.New("change advisory board: not now")
-	rep, err := p.Apply(context.Background(), &failover.ApplyOptions{Hooks: failover.Hooks{
+	rep, err := p.Apply(context.Background(), failover.ApplyOptions{Hooks: failover.Hooks{
 		Before: func(ctx context.Context, s *failover.Step) error {
 			if strings.HasPrefix(s.ID, "start/") {
 				return no
@@ -159,7 +159,7 @@ func TestGivenServers(t *testing.T) {
 	if p.Step("stop/edge2b.contoso.com") == nil || p.Step("stop/edge2c.contoso.com") != nil {
 		t.Fatalf("the plan does not act on exactly the given servers:\n%s", p)
 	}
-	if rep, err := p.Apply(context.Background(), nil); err != nil || rep.State != failover.StateApplied {
+	if rep, err := p.Apply(context.Background(), failover.ApplyOptions{}); err != nil || rep.State != failover.StateApplied {
 		t.Fatalf("Apply: %v\n%s", err, rep)
 	}
 	cfg.Servers = []string{"edge1a.contoso.com"}

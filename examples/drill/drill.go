@@ -231,7 +231,7 @@ func (d *drill) back(ctx context.Context) error {
 // apply runs a plan with live progress.
 func (d *drill) apply(ctx context.Context, plan *failover.Plan) (*failover.Report, *recorder, error) {
 	rec := newRecorder(d.out, plan)
-	rep, err := plan.Apply(ctx, &failover.ApplyOptions{
+	rep, err := plan.Apply(ctx, failover.ApplyOptions{
 		Hooks:       failover.Hooks{Event: rec.event},
 		UndoTimeout: time.Minute,
 	})

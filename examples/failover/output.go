@@ -11,19 +11,20 @@ import (
 
 	"github.com/xmppfed/edgefailover/examples/internal/setup"
 	"github.com/xmppfed/edgefailover/failover"
+	"github.com/xmppfed/edgefailover/failover/journal"
 )
 
 // openJournal opens the journal; fresh says it is for a new apply, which
 // refuses a journal that already records one. A lock left by a process
-// that died (a kill -9) is taken over (failover.JournalOptions.TakeOver
+// that died (a kill -9) is taken over (journal.Options.TakeOver
 // never takes one held by a live process: that is ErrLocked): resume and
 // rollback exist to recover from such a death, and a new apply only
 // proceeds when the journal records nothing.
-func openJournal(ctx context.Context, path string, fresh bool, stderr io.Writer) (*failover.FileJournal, error) {
-	j, err := failover.OpenJournal(path, nil)
-	if errors.Is(err, failover.ErrStaleLock) {
+func openJournal(ctx context.Context, path string, fresh bool, stderr io.Writer) (*journal.File, error) {
+	j, err := journal.Open(path, journal.Options{})
+	if errors.Is(err, journal.ErrStaleLock) {
 		fmt.Fprintf(stderr, "failover: %v: taking it over\n", err)
-		j, err = failover.OpenJournal(path, &failover.JournalOptions{TakeOver: true})
+		j, err = journal.Open(path, journal.Options{TakeOver: true})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("journal %s: %w", path, err)
@@ -38,16 +39,16 @@ func openJournal(ctx context.Context, path string, fresh bool, stderr io.Writer)
 	return j, nil
 }
 
-func report(w io.Writer, asJSON bool, plan *failover.Plan, rep *failover.Report, err error, journal string) error {
+func report(w io.Writer, asJSON bool, plan *failover.Plan, rep *failover.Report, err error, jpath string) error {
 	if asJSON {
-		if jerr := writeJSON(w, map[string]any{"plan": plan, "report": rep, "journal": journal}); jerr != nil {
+		if jerr := writeJSON(w, map[string]any{"plan": plan, "report": rep, "journal": jpath}); jerr != nil {
 			return jerr
 		}
 	} else {
 		fmt.Fprintf(w, "\n%s", rep)
 	}
 	if err != nil {
-		return &stateError{state: rep.State, err: fmt.Errorf("%s (state %s; journal %s): %w", rep.Plan, rep.State, journal, err)}
+		return &stateError{state: rep.State, err: fmt.Errorf("%s (state %s; journal %s): %w", rep.Plan, rep.State, jpath, err)}
 	}
 	return nil
 }

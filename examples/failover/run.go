@@ -10,6 +10,7 @@ import (
 
 	"github.com/xmppfed/edgefailover/examples/internal/setup"
 	"github.com/xmppfed/edgefailover/failover"
+	"github.com/xmppfed/edgefailover/failover/journal"
 	"github.com/xmppfed/edgefailover/failover/preflight"
 	"github.com/xmppfed/edgefailover/lync"
 )
@@ -37,23 +38,23 @@ type options struct {
 
 const usage = `usage:
   failover -config FILE [-failback] [-json]                  print the plan (dry run)
-  failover -config FILE -apply [-yes] [-failback] [-json]    apply it, keeping a journal
-  failover resume   -config FILE [-failback] [-yes] [-json]  finish an interrupted apply from its journal
-  failover rollback -config FILE [-failback] [-yes] [-json]  undo what the journal says was done
-  failover inspect  -config FILE [-failback] [-json]         what the journal says, where each resource stands now, what to run
+  failover -config FILE -apply [-yes] [-failback] [-json]    apply it, keeping a jpath
+  failover resume   -config FILE [-failback] [-yes] [-json]  finish an interrupted apply from its jpath
+  failover rollback -config FILE [-failback] [-yes] [-json]  undo what the jpath says was done
+  failover inspect  -config FILE [-failback] [-json]         what the jpath says, where each resource stands now, what to run
 
 Fails XMPP federation over to the config's target pool (runbook steps 1-7 with
 preflight, verification and rollback). Secrets come from the environment
 variables the config names (credentials.password_env, dns_providers.*.secret_env,
 dns_providers.*.kerberos.password_env) or a prompt; a config holding a secret in
 clear is refused. The dry run ends with each zone's DNS guarantees. resume and
-rollback take over a journal lock left by a dead process. See README.md.
+rollback take over a jpath lock left by a dead process. See README.md.
 
-Exit codes: 0 done; 1 failed before any change (preflight, or a journal
+Exit codes: 0 done; 1 failed before any change (preflight, or a jpath
 resume refuses); 2 bad input (nothing sent); 3 not confirmed (nothing
 changed); 4 failed and rolled back cleanly (the deployment is as before);
 5 inconsistent: an undo failed or a rollback is unfinished: clear the cause,
-then run "failover rollback". inspect exits 0 when the journal's apply
+then run "failover rollback". inspect exits 0 when the jpath's apply
 ended and nothing is left to do, 5 when it needs resume or rollback.
 
 flags:
@@ -118,7 +119,7 @@ func (a *app) run(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	case errors.Is(err, errNeedsRecovery):
 		fmt.Fprintf(stderr, "failover: %v\n", err)
 		return exitInconsistent
-	case errors.Is(err, failover.ErrRollingBack), errors.Is(err, failover.ErrJournalIncomplete) && o.sub == "resume":
+	case errors.Is(err, failover.ErrRollingBack), errors.Is(err, journal.ErrIncomplete) && o.sub == "resume":
 		fmt.Fprintf(stderr, "failover: %v\nthe deployment may be half-changed: run \"failover rollback -config %s\"\n", err, o.config)
 		return exitInconsistent
 	}
@@ -150,14 +151,14 @@ func (a *app) do(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 	if err := setup.LoadJSON(o.config, &fc); err != nil {
 		return &inputError{err}
 	}
-	journal := o.journal
-	if journal == "" {
-		journal = fc.Journal
-		if journal == "" {
-			journal = o.config + ".journal"
+	jpath := o.journal
+	if jpath == "" {
+		jpath = fc.Journal
+		if jpath == "" {
+			jpath = o.config + ".journal"
 		}
 		if o.failback {
-			journal += ".failback"
+			jpath += ".failback"
 		}
 	}
 	con := setup.NewConsole(a.stdin, stderr, a.env)
@@ -173,15 +174,15 @@ func (a *app) do(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 	}
 	defer dep.close()
 	dep.cfg.Logger = logger
-	ap := &failover.ApplyOptions{Logger: logger}
+	ap := failover.ApplyOptions{Logger: logger}
 	if !o.json {
 		ap.Hooks.Event = progress(stdout)
 	}
 	if o.sub == "inspect" {
-		return inspect(ctx, o, dep.cfg, journal, stdout, stderr)
+		return inspect(ctx, o, dep.cfg, jpath, stdout, stderr)
 	}
 	if o.sub != "" {
-		return a.recover(ctx, o, con, dep.cfg, journal, ap, stdout, stderr)
+		return a.recover(ctx, o, con, dep.cfg, jpath, ap, stdout, stderr)
 	}
 
 	plan, err := failover.New(ctx, dep.cfg)
@@ -212,17 +213,17 @@ func (a *app) do(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 	if !o.yes && !con.Confirm(ctx, fmt.Sprintf("\nApply %q now?", plan.Name)) {
 		return errDeclined
 	}
-	j, err := openJournal(ctx, journal, true, stderr)
+	j, err := openJournal(ctx, jpath, true, stderr)
 	if err != nil {
 		return err
 	}
 	defer j.Close()
 	ap.Journal = j
 	if !o.json {
-		fmt.Fprintf(stdout, "\njournal: %s\n", journal)
+		fmt.Fprintf(stdout, "\njournal: %s\n", jpath)
 	}
 	rep, err := plan.Apply(ctx, ap)
-	return report(stdout, o.json, plan, rep, err, journal)
+	return report(stdout, o.json, plan, rep, err, jpath)
 }
 
 // errNeedsRecovery: inspect found an apply that needs resume or rollback.
@@ -230,8 +231,8 @@ var errNeedsRecovery = errors.New("the journal's apply needs resume or rollback"
 
 // inspect prints what the journal says and where each resource stands now,
 // changing nothing.
-func inspect(ctx context.Context, o *options, cfg failover.Config, journal string, stdout, stderr io.Writer) error {
-	j, err := openJournal(ctx, journal, false, stderr)
+func inspect(ctx context.Context, o *options, cfg failover.Config, jpath string, stdout, stderr io.Writer) error {
+	j, err := openJournal(ctx, jpath, false, stderr)
 	if err != nil {
 		return err
 	}
@@ -257,11 +258,11 @@ func inspect(ctx context.Context, o *options, cfg failover.Config, journal strin
 }
 
 // recover runs resume or rollback from the journal.
-func (a *app) recover(ctx context.Context, o *options, con *setup.Console, cfg failover.Config, journal string, ap *failover.ApplyOptions, stdout, stderr io.Writer) error {
-	if !o.yes && !con.Confirm(ctx, fmt.Sprintf("%s the apply recorded in %s now?", o.sub, journal)) {
+func (a *app) recover(ctx context.Context, o *options, con *setup.Console, cfg failover.Config, jpath string, ap failover.ApplyOptions, stdout, stderr io.Writer) error {
+	if !o.yes && !con.Confirm(ctx, fmt.Sprintf("%s the apply recorded in %s now?", o.sub, jpath)) {
 		return errDeclined
 	}
-	j, err := openJournal(ctx, journal, false, stderr)
+	j, err := openJournal(ctx, jpath, false, stderr)
 	if err != nil {
 		return err
 	}
@@ -278,13 +279,13 @@ func (a *app) recover(ctx context.Context, o *options, con *setup.Console, cfg f
 		switch {
 		case errors.Is(err, failover.ErrInvalidConfig):
 			return &inputError{err}
-		case errors.Is(err, failover.ErrJournalEmpty) && o.sub == "rollback":
-			fmt.Fprintf(stdout, "%s records no plan: the apply ended before it changed anything; nothing to roll back.\n", journal)
+		case errors.Is(err, journal.ErrEmpty) && o.sub == "rollback":
+			fmt.Fprintf(stdout, "%s records no plan: the apply ended before it changed anything; nothing to roll back.\n", jpath)
 			return nil
-		case errors.Is(err, failover.ErrJournalEmpty):
-			return fmt.Errorf("%s: %w: the apply ended before it changed anything; move %s away and apply again", o.sub, err, journal)
+		case errors.Is(err, journal.ErrEmpty):
+			return fmt.Errorf("%s: %w: the apply ended before it changed anything; move %s away and apply again", o.sub, err, jpath)
 		}
 		return fmt.Errorf("%s: %w", o.sub, err)
 	}
-	return report(stdout, o.json, plan, rep, err, journal)
+	return report(stdout, o.json, plan, rep, err, jpath)
 }

@@ -45,7 +45,7 @@ func ExampleLab_StartPeers() {
 		return
 	}
 	defer plan.Close()
-	if _, err := plan.Apply(ctx, nil); err != nil {
+	if _, err := plan.Apply(ctx, failover.ApplyOptions{}); err != nil {
 		fmt.Println(err)
 		return
 	}

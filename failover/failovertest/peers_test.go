@@ -76,7 +76,7 @@ func outage(t testing.TB, prioritized bool, scale float64, lat lynctest.Latency,
 	defer p.Close()
 	lab.Deployment().ResetCounters()
 	start := time.Now()
-	if r, err := p.Apply(ctx, nil); err != nil {
+	if r, err := p.Apply(ctx, failover.ApplyOptions{}); err != nil {
 		t.Fatalf("Apply: %v (%v)", err, r.State)
 	}
 	res := run{applied: time.Since(start), scripts: lab.Deployment().Counters().Scripts}

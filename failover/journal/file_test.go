@@ -1,4 +1,4 @@
-package failover_test
+package journal_test
 
 import (
 	"bytes"
@@ -8,31 +8,31 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/xmppfed/edgefailover/failover"
+	"github.com/xmppfed/edgefailover/failover/journal"
 )
 
-func openJournal(t *testing.T, path string, opts *failover.JournalOptions) *failover.FileJournal {
+func open(t *testing.T, path string, opts journal.Options) *journal.File {
 	t.Helper()
-	j, err := failover.OpenJournal(path, opts)
+	j, err := journal.Open(path, opts)
 	if err != nil {
-		t.Fatalf("OpenJournal: %v", err)
+		t.Fatalf("Open: %v", err)
 	}
 	t.Cleanup(func() { j.Close() })
 	return j
 }
 
-func TestFileJournalAppendAndRead(t *testing.T) {
+func TestFileAppendAndRead(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "j.log")
-	j := openJournal(t, path, nil)
-	for i, k := range []failover.RecordKind{failover.RecordPlan, failover.RecordStart, failover.RecordDone} {
-		if err := j.Append(ctx, failover.Record{Seq: i + 1, Kind: k, Step: "s"}); err != nil {
+	j := open(t, path, journal.Options{})
+	for i, k := range []journal.Kind{journal.Plan, journal.Start, journal.Done} {
+		if err := j.Append(ctx, journal.Record{Seq: i + 1, Kind: k, Step: "s"}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	recs, err := j.Records(ctx)
-	if err != nil || len(recs) != 3 || recs[2].Kind != failover.RecordDone {
+	if err != nil || len(recs) != 3 || recs[2].Kind != journal.Done {
 		t.Fatalf("records %+v, %v", recs, err)
 	}
 	j.Close()
@@ -41,25 +41,25 @@ func TestFileJournalAppendAndRead(t *testing.T) {
 	f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
 	f.WriteString(`0badc0de {"seq":4,"kind":"st`)
 	f.Close()
-	j = openJournal(t, path, nil)
+	j = open(t, path, journal.Options{})
 	if recs, err := j.Records(ctx); err != nil || len(recs) != 3 {
 		t.Fatalf("after a torn line: %d records, %v", len(recs), err)
 	}
-	if err := j.Append(ctx, failover.Record{Seq: 4, Kind: failover.RecordEnd}); err != nil {
+	if err := j.Append(ctx, journal.Record{Seq: 4, Kind: journal.End}); err != nil {
 		t.Fatal(err)
 	}
-	if recs, err := j.Records(ctx); err != nil || len(recs) != 4 || recs[3].Kind != failover.RecordEnd {
+	if recs, err := j.Records(ctx); err != nil || len(recs) != 4 || recs[3].Kind != journal.End {
 		t.Fatalf("after appending over the torn line: %+v, %v", recs, err)
 	}
 }
 
-func TestFileJournalCorruptionIsAnError(t *testing.T) {
+func TestFileCorruptionIsAnError(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "j.log")
-	j := openJournal(t, path, nil)
+	j := open(t, path, journal.Options{})
 	for i := 1; i <= 3; i++ {
-		j.Append(ctx, failover.Record{Seq: i, Kind: failover.RecordStart, Step: "stop/edge2a.contoso.com"})
+		j.Append(ctx, journal.Record{Seq: i, Kind: journal.Start, Step: "stop/edge2a.contoso.com"})
 	}
 	j.Close()
 	data, _ := os.ReadFile(path)
@@ -68,39 +68,39 @@ func TestFileJournalCorruptionIsAnError(t *testing.T) {
 	i := bytes.Index(lines[1], []byte("edge2a"))
 	lines[1][i] = 'X'
 	os.WriteFile(path, bytes.Join(lines, nil), 0o600)
-	if _, err := failover.OpenJournal(path, nil); !errors.Is(err, failover.ErrJournalCorrupt) {
-		t.Fatalf("err = %v, want ErrJournalCorrupt", err)
+	if _, err := journal.Open(path, journal.Options{}); !errors.Is(err, journal.ErrCorrupt) {
+		t.Fatalf("err = %v, want ErrCorrupt", err)
 	}
 }
 
-func TestFileJournalLock(t *testing.T) {
+func TestFileLock(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "j.log")
-	j := openJournal(t, path, nil)
-	_, err := failover.OpenJournal(path, &failover.JournalOptions{TakeOver: true})
-	var le *failover.LockError
-	if !errors.Is(err, failover.ErrLocked) || !errors.As(err, &le) || le.Owner == "" {
+	j := open(t, path, journal.Options{})
+	_, err := journal.Open(path, journal.Options{TakeOver: true})
+	var le *journal.LockError
+	if !errors.Is(err, journal.ErrLocked) || !errors.As(err, &le) || le.Owner == "" {
 		t.Fatalf("second open of a held journal: %v", err)
 	}
 	j.Abandon() // the holder dies
-	if _, err := failover.OpenJournal(path, nil); !errors.Is(err, failover.ErrStaleLock) {
+	if _, err := journal.Open(path, journal.Options{}); !errors.Is(err, journal.ErrStaleLock) {
 		t.Fatalf("open after the holder died: %v, want ErrStaleLock", err)
 	}
-	j2 := openJournal(t, path, &failover.JournalOptions{TakeOver: true})
+	j2 := open(t, path, journal.Options{TakeOver: true})
 	j2.Close()
-	j3 := openJournal(t, path, nil) // released cleanly: no stale lock
+	j3 := open(t, path, journal.Options{}) // released cleanly: no stale lock
 	j3.Close()
 }
 
-func FuzzParseJournal(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	f.Add([]byte("0badc0de {}\n"))
 	f.Add([]byte(`6f8a8e6b {"seq":1,"kind":"plan"}` + "\n"))
 	f.Add([]byte("\n\n\n"))
 	f.Add(bytes.Repeat([]byte("x"), 70000))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		recs, off, err := failover.ParseJournal(bytes.NewReader(data))
+		recs, off, err := journal.Parse(bytes.NewReader(data))
 		if err != nil {
-			if !errors.Is(err, failover.ErrJournalCorrupt) {
+			if !errors.Is(err, journal.ErrCorrupt) {
 				t.Fatalf("untyped error %v", err)
 			}
 			return

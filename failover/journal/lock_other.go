@@ -1,6 +1,6 @@
 //go:build !unix
 
-package failover
+package journal
 
 import (
 	"errors"
@@ -9,7 +9,7 @@ import (
 
 // fileLock is an exclusively created lock file where flock(2) is not
 // available. A dead holder cannot be told from a live one here: both give
-// ErrLocked, and JournalOptions.TakeOver takes the lock whoever holds it.
+// ErrLocked, and Options.TakeOver takes the lock whoever holds it.
 type fileLock struct {
 	path string
 	f    *os.File

@@ -1,4 +1,4 @@
-package failover
+package journal
 
 import (
 	"bufio"
@@ -20,16 +20,17 @@ import (
 // few kilobytes).
 const maxRecordLine = 4 << 20
 
-// FileJournal is a Journal in a file: one record per line, each line the
+// File is a Journal in a file: one record per line, each line the
 // CRC-32 (IEEE, 8 hex digits) of its JSON, a space, and the JSON. Append
 // writes and syncs the line before it returns. A last line that is
 // incomplete or fails its checksum is a torn write (the process died while
 // writing it): it is ignored and overwritten by the next Append. A damaged
-// line before the last is ErrJournalCorrupt.
+// line before the last is ErrCorrupt.
 //
-// A FileJournal holds an exclusive lock (see OpenJournal) until Close, so a
-// second apply, resume or rollback cannot use the same journal at once.
-type FileJournal struct {
+// A File holds an exclusive lock (see Open) until Close, so a second apply,
+// resume or rollback cannot use the same journal at once. Its methods are
+// safe for concurrent use.
+type File struct {
 	path string
 	lock *fileLock
 
@@ -40,26 +41,24 @@ type FileJournal struct {
 	incomplete string // why records are missing, from MarkIncomplete or the marker file
 }
 
-var _ Journal = (*FileJournal)(nil)
+var _ Journal = (*File)(nil)
 
-// JournalOptions tune OpenJournal.
-type JournalOptions struct {
+// Options tune Open. The zero value opens a journal that no dead process
+// left locked.
+type Options struct {
 	// TakeOver takes the lock of a journal whose previous holder died
-	// without releasing it (ErrStaleLock otherwise). A lock held by a live
-	// process is never taken (ErrLocked).
+	// without releasing it (ErrStaleLock otherwise; default false). A lock
+	// held by a live process is never taken (ErrLocked).
 	TakeOver bool
 }
 
-// OpenJournal opens (creating it if needed) the journal at path and locks
-// it. The lock lives in path+".lock" and names its holder (process, host,
-// time). The directory is synced after the lock file and the journal exist,
-// so that a power loss right after OpenJournal cannot lose their names.
-func OpenJournal(path string, opts *JournalOptions) (*FileJournal, error) {
-	var o JournalOptions
-	if opts != nil {
-		o = *opts
-	}
-	lk, err := acquireLock(path+".lock", o.TakeOver)
+// Open opens (creating it if needed) the journal at path and locks it. The
+// lock lives in path+".lock" and names its holder (process, host, time).
+// The directory is synced after the lock file and the journal exist, so
+// that a power loss right after Open cannot lose their names. A damaged
+// record before the last is ErrCorrupt.
+func Open(path string, opts Options) (*File, error) {
+	lk, err := acquireLock(path+".lock", opts.TakeOver)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +73,7 @@ func OpenJournal(path string, opts *JournalOptions) (*FileJournal, error) {
 		lk.release()
 		return nil, err
 	}
-	j := &FileJournal{path: path, lock: lk, f: f}
+	j := &File{path: path, lock: lk, f: f}
 	if b, err := os.ReadFile(path + incompleteSuffix); err == nil {
 		j.incomplete = strings.TrimSpace(string(b))
 		if j.incomplete == "" {
@@ -90,10 +89,10 @@ func OpenJournal(path string, opts *JournalOptions) (*FileJournal, error) {
 }
 
 // Path returns the journal's file name.
-func (j *FileJournal) Path() string { return j.path }
+func (j *File) Path() string { return j.path }
 
 // Append writes r as one line and syncs the file.
-func (j *FileJournal) Append(ctx context.Context, r Record) error {
+func (j *File) Append(ctx context.Context, r Record) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -103,7 +102,7 @@ func (j *FileJournal) Append(ctx context.Context, r Record) error {
 	}
 	line := fmt.Appendf(nil, "%08x %s\n", crc32.ChecksumIEEE(body), body)
 	if len(line) > maxRecordLine {
-		return fmt.Errorf("failover: journal record of %d bytes is too large", len(line))
+		return fmt.Errorf("journal: record of %d bytes is too large", len(line))
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
@@ -126,7 +125,7 @@ func (j *FileJournal) Append(ctx context.Context, r Record) error {
 }
 
 // Records reads every intact record.
-func (j *FileJournal) Records(ctx context.Context) ([]Record, error) {
+func (j *File) Records(ctx context.Context) ([]Record, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -144,8 +143,10 @@ const incompleteSuffix = ".incomplete"
 // MarkIncomplete records, outside the journal's records, that some could
 // not be written: in memory, and in the file path+".incomplete" (best
 // effort: on a full disk that can fail too, which the error says). The
-// mark stays for good; Resume refuses a journal so marked.
-func (j *FileJournal) MarkIncomplete(cause string) error {
+// mark stays for good; failover.Resume refuses a journal so marked
+// (ErrIncomplete). failover marks a journal at its first failed write when
+// the journal has this method and Incomplete.
+func (j *File) MarkIncomplete(cause string) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.incomplete = cause
@@ -166,14 +167,28 @@ func (j *FileJournal) MarkIncomplete(cause string) error {
 
 // Incomplete returns why records are missing from the journal, if
 // MarkIncomplete said so (in this process or an earlier one).
-func (j *FileJournal) Incomplete() (string, bool) {
+func (j *File) Incomplete() (string, bool) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	return j.incomplete, j.incomplete != ""
 }
 
+// Abandon drops the file and the lock as a dying process does: the lock's
+// owner line stays, so the next Open sees a stale lock (ErrStaleLock, and
+// Options.TakeOver takes it). It is for tests and drills that crash an apply
+// inside one process; a real process that dies needs nothing of the kind.
+func (j *File) Abandon() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.f != nil {
+		j.f.Close()
+		j.f = nil
+		j.lock.abandon()
+	}
+}
+
 // Close releases the lock and closes the file.
-func (j *FileJournal) Close() error {
+func (j *File) Close() error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.f == nil {
@@ -186,11 +201,11 @@ func (j *FileJournal) Close() error {
 
 // scan reads the file from the start; it sets good past the last intact
 // record.
-func (j *FileJournal) scan() ([]Record, error) {
+func (j *File) scan() ([]Record, error) {
 	if _, err := j.f.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
-	recs, good, err := ParseJournal(j.f)
+	recs, good, err := Parse(j.f)
 	if err != nil {
 		return nil, err
 	}
@@ -199,10 +214,12 @@ func (j *FileJournal) scan() ([]Record, error) {
 	return recs, nil
 }
 
-// ParseJournal reads the records of a journal file from r. It returns the
-// intact records and the offset just past the last of them; a torn last
-// line is left out. It never panics, whatever r holds.
-func ParseJournal(r io.Reader) ([]Record, int64, error) {
+// Parse reads the records of a journal file from r, as File does, without
+// locking anything (a program that shows a journal another process holds).
+// It returns the intact records and the offset just past the last of them;
+// a torn last line is left out; damage before it is ErrCorrupt. It never
+// panics, whatever r holds.
+func Parse(r io.Reader) ([]Record, int64, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	var recs []Record
 	var off int64
@@ -213,7 +230,7 @@ func ParseJournal(r io.Reader) ([]Record, int64, error) {
 		}
 		if err != nil && err != io.EOF {
 			if errors.Is(err, errLineTooLong) {
-				return nil, 0, journalErr("line %d is longer than %d bytes", lineNo, maxRecordLine)
+				return nil, 0, Corrupt("line %d is longer than %d bytes", lineNo, maxRecordLine)
 			}
 			return nil, 0, err
 		}
@@ -223,10 +240,10 @@ func ParseJournal(r io.Reader) ([]Record, int64, error) {
 			if _, more := br.Peek(1); more == io.EOF {
 				return recs, off, nil // a torn last line
 			}
-			return nil, 0, journalErr("line %d: %v", lineNo, perr)
+			return nil, 0, Corrupt("line %d: %v", lineNo, perr)
 		}
 		if rec.Seq != len(recs)+1 {
-			return nil, 0, journalErr("line %d has sequence %d, want %d", lineNo, rec.Seq, len(recs)+1)
+			return nil, 0, Corrupt("line %d has sequence %d, want %d", lineNo, rec.Seq, len(recs)+1)
 		}
 		recs = append(recs, rec)
 		off += int64(len(line))

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package failover
+package journal
 
 // syncDir does nothing where a directory cannot be synced (Windows: NTFS
 // journals its metadata, and os.File.Sync of a directory fails there).

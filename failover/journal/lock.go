@@ -1,21 +1,10 @@
-package failover
+package journal
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"strings"
 	"time"
-)
-
-// Lock errors of OpenJournal.
-var (
-	// ErrLocked: another live process holds the journal (an apply, resume or
-	// rollback is running). Match with errors.Is; *LockError says who.
-	ErrLocked = errors.New("failover: journal locked by another process")
-	// ErrStaleLock: the journal's lock was left by a process that died;
-	// open it with JournalOptions.TakeOver to continue.
-	ErrStaleLock = errors.New("failover: journal lock left by a dead process")
 )
 
 // LockError names the holder of a journal lock.
