@@ -11,12 +11,6 @@ import (
 	"github.com/xmppfed/edgefailover/failover/journal"
 )
 
-// Defaults of ApplyOptions.
-const (
-	DefaultConcurrency = 8
-	DefaultUndoTimeout = 10 * time.Minute
-)
-
 // ApplyOptions tune Apply. The zero value is usable.
 type ApplyOptions struct {
 	Hooks Hooks
@@ -133,7 +127,7 @@ func newEngine(p *Plan, o ApplyOptions, seq int) (*engine, error) {
 	e := &engine{p: p, o: o, order: order, started: time.Now(), reports: make(map[string]*StepReport, len(p.Steps)),
 		done: map[string]bool{}, needsUndo: map[string]bool{}, seq: seq, eventLog: o.Logger}
 	for _, s := range p.Steps {
-		e.reports[s.ID] = &StepReport{ID: s.ID, Title: s.Title, Outcome: OutcomePending}
+		e.reports[s.ID] = &StepReport{ID: s.ID, Title: s.Title, State: StepNotStarted}
 	}
 	return e, nil
 }
@@ -258,8 +252,8 @@ func (e *engine) runStep(ctx context.Context, s *Step) error {
 	if h := e.o.Hooks.Before; h != nil {
 		if err := h(ctx, s); err != nil {
 			e.stop(ctx, journal.Record{Kind: journal.Veto, Step: s.ID, Error: err.Error()})
-			e.setOutcome(s, OutcomeVetoed, err)
-			e.emit(Event{Time: time.Now(), Kind: EventFailed, Step: s.ID, Message: "vetoed", Err: err})
+			e.setState(s, StepVetoed, err)
+			e.emit(Event{Time: time.Now(), State: StepVetoed, Step: s.ID, Message: "refused by a Before hook", Err: err})
 			return &StepError{Step: s.ID, Phase: PhaseBefore, Err: fmt.Errorf("%w: %w", ErrVetoed, err)}
 		}
 	}
@@ -268,16 +262,16 @@ func (e *engine) runStep(ctx context.Context, s *Step) error {
 			return err
 		}
 		e.stop(ctx, journal.Record{}) // finish records the decision, with this error as its cause
-		e.setOutcome(s, OutcomeFailed, err)
+		e.setState(s, StepFailed, err)
 		return &StepError{Step: s.ID, Phase: PhaseDo, Err: fmt.Errorf("failover: journal: %w", err)}
 	}
 	start := time.Now()
 	e.mu.Lock()
 	e.reports[s.ID].Started = start
 	e.mu.Unlock()
-	e.emit(Event{Time: start, Kind: EventStarted, Step: s.ID, Message: s.Title})
+	e.emit(Event{Time: start, State: StepStarted, Step: s.ID, Message: s.Title})
 
-	err := e.call(ctx, s, false, s.do, &Progress{step: s.ID, start: start, emit: e.emit})
+	err := e.call(ctx, s, false, s.do, &Progress{step: s.ID, state: StepStarted, start: start, emit: e.emit})
 	if err == nil {
 		if jerr := e.journal(context.WithoutCancel(ctx), journal.Record{Kind: journal.Done, Step: s.ID}); jerr != nil {
 			err = fmt.Errorf("failover: journal: %w", jerr)
@@ -291,10 +285,10 @@ func (e *engine) runStep(ctx context.Context, s *Step) error {
 	rep := e.reports[s.ID]
 	rep.Finished = time.Now()
 	if err == nil {
-		rep.Outcome = OutcomeDone
+		rep.State = StepDone
 		e.done[s.ID] = true
 	} else {
-		rep.Outcome = OutcomeFailed
+		rep.State = StepFailed
 		rep.Error = err.Error()
 	}
 	if err == nil || s.undo != nil {
@@ -303,9 +297,9 @@ func (e *engine) runStep(ctx context.Context, s *Step) error {
 	e.mu.Unlock()
 
 	if err != nil {
-		e.emit(Event{Time: time.Now(), Kind: EventFailed, Step: s.ID, Elapsed: time.Since(start), Err: err, Message: err.Error()})
+		e.emit(Event{Time: time.Now(), State: StepFailed, Step: s.ID, Elapsed: time.Since(start), Err: err, Message: err.Error()})
 	} else {
-		e.emit(Event{Time: time.Now(), Kind: EventFinished, Step: s.ID, Elapsed: time.Since(start)})
+		e.emit(Event{Time: time.Now(), State: StepDone, Step: s.ID, Elapsed: time.Since(start)})
 	}
 	if h := e.o.Hooks.After; h != nil {
 		h(ctx, s, err)
@@ -360,9 +354,9 @@ func (e *engine) undo(ctx context.Context, steps []*Step) []error {
 	var errs []error
 	for _, s := range steps {
 		start := time.Now()
-		e.emit(Event{Time: start, Kind: EventUndoStarted, Step: s.ID, Message: s.Undo})
+		e.emit(Event{Time: start, State: StepUndoStarted, Step: s.ID, Message: s.Undo})
 		_ = e.journal(uctx, journal.Record{Kind: journal.Undo, Step: s.ID})
-		err := e.call(uctx, s, true, s.undo, &Progress{step: s.ID, start: start, emit: e.emit})
+		err := e.call(uctx, s, true, s.undo, &Progress{step: s.ID, state: StepUndoStarted, start: start, emit: e.emit})
 		outcome := journal.Record{Kind: journal.Undone, Step: s.ID}
 		if err != nil {
 			outcome = journal.Record{Kind: journal.UndoFailed, Step: s.ID, Error: err.Error()}
@@ -371,18 +365,18 @@ func (e *engine) undo(ctx context.Context, steps []*Step) []error {
 		e.mu.Lock()
 		rep := e.reports[s.ID]
 		if err != nil {
-			rep.Outcome = OutcomeUndoFailed
+			rep.State = StepUndoFailed
 			rep.UndoErr = err.Error()
 		} else {
-			rep.Outcome = OutcomeUndone
+			rep.State = StepUndone
 			rep.UndoErr = ""
 		}
 		e.mu.Unlock()
 		if err != nil {
 			errs = append(errs, &StepError{Step: s.ID, Phase: PhaseUndo, Err: err})
-			e.emit(Event{Time: time.Now(), Kind: EventUndoFailed, Step: s.ID, Elapsed: time.Since(start), Err: err, Message: err.Error()})
+			e.emit(Event{Time: time.Now(), State: StepUndoFailed, Step: s.ID, Elapsed: time.Since(start), Err: err, Message: err.Error()})
 		} else {
-			e.emit(Event{Time: time.Now(), Kind: EventUndone, Step: s.ID, Elapsed: time.Since(start)})
+			e.emit(Event{Time: time.Now(), State: StepUndone, Step: s.ID, Elapsed: time.Since(start)})
 		}
 		if h := e.o.Hooks.OnUndo; h != nil {
 			h(uctx, s, err)
@@ -391,11 +385,11 @@ func (e *engine) undo(ctx context.Context, steps []*Step) []error {
 	return errs
 }
 
-func (e *engine) setOutcome(s *Step, o Outcome, err error) {
+func (e *engine) setState(s *Step, st StepState, err error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	rep := e.reports[s.ID]
-	rep.Outcome = o
+	rep.State = st
 	if err != nil {
 		rep.Error = err.Error()
 	}
@@ -403,7 +397,7 @@ func (e *engine) setOutcome(s *Step, o Outcome, err error) {
 
 func (e *engine) emit(ev Event) {
 	if e.eventLog != nil {
-		attrs := []slog.Attr{slog.String("step", ev.Step), slog.String("event", string(ev.Kind))}
+		attrs := []slog.Attr{slog.String("step", ev.Step), slog.String("state", string(ev.State))}
 		if ev.Server != "" {
 			attrs = append(attrs, slog.String("server", ev.Server))
 		}
@@ -433,7 +427,7 @@ func (e *engine) report(failed, undoFailed bool) *Report {
 	for _, s := range e.p.Steps {
 		r := *e.reports[s.ID]
 		rep.Steps = append(rep.Steps, r)
-		if len(s.Changes) > 0 && (r.Outcome == OutcomeDone || r.Outcome == OutcomeUndone || r.Outcome == OutcomeUndoFailed) {
+		if len(s.Changes) > 0 && (r.State == StepDone || r.State == StepUndone || r.State == StepUndoFailed) {
 			changed = true
 		}
 	}

@@ -58,8 +58,8 @@ func TestApplyRunsInDependencyOrder(t *testing.T) {
 		fake(rec, "b", []string{"a"}, true, nil),
 		fake(rec, "c", []string{"b"}, false, nil),
 	}}
-	var events []EventKind
-	rep, err := p.Apply(context.Background(), ApplyOptions{Hooks: Hooks{Event: func(e Event) { events = append(events, e.Kind) }}})
+	var events []StepState
+	rep, err := p.Apply(context.Background(), ApplyOptions{Hooks: Hooks{Event: func(e Event) { events = append(events, e.State) }}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,11 +70,11 @@ func TestApplyRunsInDependencyOrder(t *testing.T) {
 		t.Errorf("state %s, want applied", rep.State)
 	}
 	for _, s := range rep.Steps {
-		if s.Outcome != OutcomeDone {
-			t.Errorf("%s: %s", s.ID, s.Outcome)
+		if s.State != StepDone {
+			t.Errorf("%s: %s", s.ID, s.State)
 		}
 	}
-	// started, progress, finished for each of the three steps.
+	// started, progress, done for each of the three steps.
 	if len(events) != 9 {
 		t.Errorf("events %v", events)
 	}
@@ -149,9 +149,9 @@ func TestApplyUndoesNewestFirst(t *testing.T) {
 	if rep.State != StateRolledBack {
 		t.Errorf("state %s", rep.State)
 	}
-	wantOutcome := map[string]Outcome{"a": OutcomeUndone, "b": OutcomeUndone, "check": OutcomeDone, "c": OutcomeUndone, "d": OutcomePending}
-	for id, o := range wantOutcome {
-		if got := rep.Step(id).Outcome; got != o {
+	wantState := map[string]StepState{"a": StepUndone, "b": StepUndone, "check": StepDone, "c": StepUndone, "d": StepNotStarted}
+	for id, o := range wantState {
+		if got := rep.Step(id).State; got != o {
 			t.Errorf("%s: %s, want %s", id, got, o)
 		}
 	}
@@ -172,8 +172,8 @@ func TestApplyTriesEveryUndo(t *testing.T) {
 	if got := rec.list(); !slices.Contains(got, "undo:a") {
 		t.Errorf("a was not undone after b's undo failed: %v", got)
 	}
-	if rep.State != StateInconsistent || rep.Step("b").Outcome != OutcomeUndoFailed {
-		t.Errorf("state %s, b %s", rep.State, rep.Step("b").Outcome)
+	if rep.State != StateInconsistent || rep.Step("b").State != StepUndoFailed {
+		t.Errorf("state %s, b %s", rep.State, rep.Step("b").State)
 	}
 }
 
@@ -197,8 +197,8 @@ func TestApplyVeto(t *testing.T) {
 	if got, want := rec.list(), []string{"do:a", "undo:a"}; !slices.Equal(got, want) {
 		t.Errorf("ran %v, want %v", got, want)
 	}
-	if rep.Step("b").Outcome != OutcomeVetoed || rep.State != StateRolledBack {
-		t.Errorf("b %s, state %s", rep.Step("b").Outcome, rep.State)
+	if rep.Step("b").State != StepVetoed || rep.State != StateRolledBack {
+		t.Errorf("b %s, state %s", rep.Step("b").State, rep.State)
 	}
 }
 

@@ -212,12 +212,13 @@ func benchApply(b *testing.B, st failover.Strategy, bc benchCase) applyResult {
 	hooks := failover.Hooks{Event: func(e failover.Event) {
 		mu.Lock()
 		defer mu.Unlock()
-		switch e.Kind {
-		case failover.EventStarted:
+		switch {
+		case e.Progress:
+		case e.State == failover.StepStarted:
 			if s := plan.Step(e.Step); s != nil && len(s.Changes) > 0 && first.IsZero() {
 				first = e.Time
 			}
-		case failover.EventFinished:
+		case e.State == failover.StepDone:
 			last = e.Time
 		}
 	}}

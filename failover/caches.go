@@ -10,10 +10,6 @@ import (
 	"github.com/xmppfed/edgefailover/xmppdns"
 )
 
-// CacheAdviceAbove is the old TTL above which a plan advises lowering TTLs
-// ahead of time or the prioritized SRV policy (CacheBound.Advice).
-const CacheAdviceAbove = 300 * time.Second
-
 // CacheBound is how long remote servers may still act on an RRset that a
 // plan replaces or deletes. A remote server's resolver may answer from its
 // cache until the TTL it received has run out (RFC 1035 section 3.2.1,

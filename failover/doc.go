@@ -27,6 +27,19 @@
 // errors; the Report says per step what happened and in which State the
 // deployment was left.
 //
+// # Vocabulary
+//
+// One word per concept. A step's state is a StepState wherever it shows:
+// in a journal (the state table below), in a StepReport, and in an Event,
+// which says that a step entered a state (or, with Event.Progress, reports
+// from a running step or undo). An apply's state is an ApplyState
+// (applying, rolling-back, ended); an ended apply leaves the deployment in
+// a State (applied, unchanged, rolled-back, inconsistent), which a Report,
+// the journal's end record and a Recovery carry. A journal.Kind names a
+// record: the input of the state table. A Phase says where a StepError
+// happened (the Before hook, the change, its undo); a ChangeKind says what
+// a Change does to a resource.
+//
 // # Preflight
 //
 // Before it returns, New runs the checks of package preflight on the

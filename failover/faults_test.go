@@ -149,7 +149,7 @@ func TestFaultMatrix(t *testing.T) {
 				if fc.stale && !errors.Is(err, failover.ErrStalePlan) {
 					t.Errorf("err = %v, want ErrStalePlan", err)
 				}
-				if s := rep.Step(fc.step); s == nil || s.Outcome == failover.OutcomeDone || s.Outcome == failover.OutcomePending {
+				if s := rep.Step(fc.step); s == nil || s.State == failover.StepDone || s.State == failover.StepNotStarted {
 					t.Logf("the fault hit another step than %s:\n%s", fc.step, rep)
 				}
 			default:

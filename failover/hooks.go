@@ -5,30 +5,22 @@ import (
 	"time"
 )
 
-// EventKind names what happened.
-type EventKind string
-
-// The kinds of events.
-const (
-	EventStarted     EventKind = "started"
-	EventProgress    EventKind = "progress"
-	EventFinished    EventKind = "finished"
-	EventFailed      EventKind = "failed"
-	EventUndoStarted EventKind = "undo-started"
-	EventUndone      EventKind = "undone"
-	EventUndoFailed  EventKind = "undo-failed"
-)
-
 // Event is a unit of progress, for display. Events of steps that run
-// concurrently interleave; each carries its step's ID.
+// concurrently interleave; each carries its step's ID. Each event but a
+// progress report says that the step entered State: started (Message is its
+// title), done, failed, vetoed (Err says why), undo-started (Message says
+// what the undo does), undone or undo-failed. A progress report (Progress
+// true) comes from a running step or undo (State started or undo-started),
+// about one Server or the whole step.
 type Event struct {
-	Time    time.Time     `json:"time"`
-	Kind    EventKind     `json:"kind"`
-	Step    string        `json:"step"`
-	Server  string        `json:"server,omitempty"`
-	Message string        `json:"message,omitempty"`
-	Elapsed time.Duration `json:"elapsed"` // since the step (or its undo) started
-	Err     error         `json:"-"`
+	Time     time.Time     `json:"time"`
+	Step     string        `json:"step"`
+	State    StepState     `json:"state"`
+	Progress bool          `json:"progress,omitempty"`
+	Server   string        `json:"server,omitempty"`
+	Message  string        `json:"message,omitempty"`
+	Elapsed  time.Duration `json:"elapsed"` // since the step (or its undo) started
+	Err      error         `json:"-"`
 }
 
 // Hooks run around steps. Every field is optional. Hooks are called from the
@@ -43,6 +35,6 @@ type Hooks struct {
 	After func(ctx context.Context, s *Step, err error)
 	// OnUndo runs after a step was undone, with the undo's error.
 	OnUndo func(ctx context.Context, s *Step, err error)
-	// Event receives every event (started, progress, finished, undone...).
+	// Event receives every event (each step's states, and progress).
 	Event func(Event)
 }

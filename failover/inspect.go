@@ -19,15 +19,8 @@ type Recovery struct {
 	Cause      string           `json:"cause,omitempty"`      // why it rolls back, when it does or did
 	Incomplete string           `json:"incomplete,omitempty"` // why records are missing, when a journal write failed
 	Next       string           `json:"next"`                 // what to run now, in words
-	Steps      []RecoveredStep  `json:"steps"`
+	Steps      []StepReport     `json:"steps"`                // each step's State and History by the journal
 	Resources  []ResourceStatus `json:"resources"`
-}
-
-// RecoveredStep is one step as the journal tells it.
-type RecoveredStep struct {
-	ID      string         `json:"id"`
-	State   StepState      `json:"state"`
-	History []journal.Kind `json:"history,omitempty"` // its records, oldest first
 }
 
 // ResourceStatus is a resource a plan changes: before and after as planned,
@@ -62,7 +55,7 @@ func Inspect(ctx context.Context, j journal.Journal, cfg Config) (*Recovery, err
 		r.State = js.end
 	}
 	for _, s := range p.Steps {
-		r.Steps = append(r.Steps, RecoveredStep{ID: s.ID, State: js.steps[s.ID], History: js.history[s.ID]})
+		r.Steps = append(r.Steps, StepReport{ID: s.ID, Title: s.Title, State: js.steps[s.ID], History: js.history[s.ID]})
 	}
 	c, l := p.cfg, p.live
 	site, err := c.Management.Sites.Get(ctx, c.Site)

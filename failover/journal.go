@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -13,23 +12,6 @@ import (
 	"github.com/xmppfed/edgefailover/failover/journal"
 	"github.com/xmppfed/edgefailover/lync"
 	"github.com/xmppfed/edgefailover/xmppdns"
-)
-
-// Errors of Resume, Rollback and Inspect about a journal's apply; match
-// them with errors.Is. The journal's own errors (corrupt, empty, in use,
-// incomplete, locked) are in package journal.
-var (
-	// ErrJournalMismatch: the journal was written for another config (its
-	// digest differs) or another plan (its steps differ).
-	ErrJournalMismatch = errors.New("failover: journal does not match the config")
-	// ErrPlanEnded: the journal's apply ended (applied or rolled back);
-	// there is nothing to resume.
-	ErrPlanEnded = errors.New("failover: the journal's apply has ended")
-	// ErrRollingBack: the journal's apply was rolling back (a step failed
-	// or was vetoed, the apply was cancelled, or an operator began a
-	// Rollback) when it stopped. Resume never rolls such an apply forward:
-	// run Rollback to finish the undo.
-	ErrRollingBack = errors.New("failover: the journal's apply was rolling back: run Rollback")
 )
 
 // incompleteMarker is a journal.Journal that can remember, outside its

@@ -28,11 +28,11 @@ func foldJournal(recs []journal.Record) (*journalState, error) {
 		return nil, journal.ErrEmpty
 	}
 	if recs[0].Kind != journal.Plan || len(recs[0].Plan) == 0 {
-		return nil, journal.Corrupt("the first record is %q, not the plan", recs[0].Kind)
+		return nil, corrupt("the first record is %q, not the plan", recs[0].Kind)
 	}
 	var pr planRecord
 	if err := json.Unmarshal(recs[0].Plan, &pr); err != nil {
-		return nil, journal.Corrupt("the plan record: %v", err)
+		return nil, corrupt("the plan record: %v", err)
 	}
 	js := &journalState{
 		plan:    &pr,
@@ -56,18 +56,18 @@ func foldJournal(recs []journal.Record) (*journalState, error) {
 func (js *journalState) apply1(r journal.Record) error {
 	t := transitionOf(r.Kind)
 	if t == nil {
-		return journal.Corrupt("record %d has unknown kind %q", r.Seq, r.Kind)
+		return corrupt("record %d has unknown kind %q", r.Seq, r.Kind)
 	}
 	if !slices.Contains(t.In, js.apply) {
-		return journal.Corrupt("record %d (%s) comes when the apply is %s", r.Seq, r.Kind, js.apply)
+		return corrupt("record %d (%s) comes when the apply is %s", r.Seq, r.Kind, js.apply)
 	}
 	if t.From != nil {
 		cur, ok := js.steps[r.Step]
 		if !ok {
-			return journal.Corrupt("record %d names step %q, which the plan does not have", r.Seq, r.Step)
+			return corrupt("record %d names step %q, which the plan does not have", r.Seq, r.Step)
 		}
 		if !slices.Contains(t.From, cur) {
-			return journal.Corrupt("record %d (%s) comes when step %s is %s", r.Seq, r.Kind, r.Step, cur)
+			return corrupt("record %d (%s) comes when step %s is %s", r.Seq, r.Kind, r.Step, cur)
 		}
 		if t.To != "" {
 			js.steps[r.Step] = t.To
@@ -97,4 +97,10 @@ func recordCause(r journal.Record) string {
 		return "an operator's Rollback"
 	}
 	return r.Error
+}
+
+// corrupt returns an error matching journal.ErrCorrupt that says which
+// record contradicts the state table.
+func corrupt(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{journal.ErrCorrupt}, args...)...)
 }

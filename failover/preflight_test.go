@@ -169,11 +169,11 @@ func TestVerifyXmppIM(t *testing.T) {
 	}
 	var got []string
 	rep, err := p.Apply(context.Background(), failover.ApplyOptions{Hooks: failover.Hooks{Event: func(e failover.Event) {
-		if e.Step == "verify/xmpp-im" && e.Kind == failover.EventProgress {
+		if e.Step == "verify/xmpp-im" && e.Progress {
 			got = append(got, e.Message)
 		}
 	}}})
-	if err != nil || rep.Step("verify/xmpp-im").Outcome != failover.OutcomeDone {
+	if err != nil || rep.Step("verify/xmpp-im").State != failover.StepDone {
 		t.Fatalf("Apply: %v\n%s", err, rep)
 	}
 	if len(got) != 1 || !strings.Contains(got[0], "Result Success") {

@@ -138,7 +138,7 @@ func Resume(ctx context.Context, j journal.Journal, cfg Config, opts ApplyOption
 	for _, s := range e.order {
 		switch resumeOf(js.steps[s.ID]) {
 		case resumeRefuse:
-			return p, nil, journal.Corrupt("step %s is %s in an apply that is applying", s.ID, js.steps[s.ID])
+			return p, nil, corrupt("step %s is %s in an apply that is applying", s.ID, js.steps[s.ID])
 		case resumeRerun:
 			e.needsUndo[s.ID] = true
 		case resumeKeep:
@@ -153,7 +153,7 @@ func Resume(ctx context.Context, j journal.Journal, cfg Config, opts ApplyOption
 			}
 			e.done[s.ID] = true
 			e.needsUndo[s.ID] = true
-			e.reports[s.ID].Outcome = OutcomeDone
+			e.reports[s.ID].State = StepDone
 		}
 	}
 	if err := e.journal(ctx, journal.Record{Kind: journal.Resume}); err != nil {
@@ -192,7 +192,7 @@ func Rollback(ctx context.Context, j journal.Journal, cfg Config, opts ApplyOpti
 	for _, s := range p.Steps {
 		// A step touched before shows as done, undone or undo-failed, so
 		// the report says rolled-back also when an earlier run undid it.
-		e.reports[s.ID].Outcome = outcomeOf(js.steps[s.ID])
+		e.reports[s.ID].State = reportState(js.steps[s.ID])
 	}
 	e.stop(ctx, journal.Record{Kind: journal.Rollback})
 	undoErrs := e.undo(ctx, reverseTopo(e.order, set))
@@ -233,19 +233,17 @@ func rollbackSet(order []*Step, js *journalState) map[string]bool {
 
 func rollbackOf(s StepState) rollbackAction { return rollbackTable[s] }
 
-// outcomeOf is how a report shows a step of an earlier process.
-func outcomeOf(s StepState) Outcome {
+// reportState is how Rollback's report shows a step of an earlier process
+// before it undoes anything: a started step as done (its change may be in
+// place), an interrupted undo as failed (its resources may hold anything).
+func reportState(s StepState) StepState {
 	switch s {
-	case StepDone, StepStarted:
-		return OutcomeDone
-	case StepFailed:
-		return OutcomeFailed
-	case StepUndone:
-		return OutcomeUndone
-	case StepUndoFailed, StepUndoStarted:
-		return OutcomeUndoFailed
+	case StepStarted:
+		return StepDone
+	case StepUndoStarted:
+		return StepUndoFailed
 	}
-	return OutcomePending
+	return s
 }
 
 func applyDefaults(o ApplyOptions) ApplyOptions {

@@ -4,19 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
-)
 
-// Outcome is what became of one step during Apply.
-type Outcome string
-
-// The outcomes of a step.
-const (
-	OutcomePending    Outcome = "pending"     // never started (Apply stopped before it)
-	OutcomeDone       Outcome = "done"        // completed and still in place
-	OutcomeFailed     Outcome = "failed"      // failed, and had nothing to undo
-	OutcomeVetoed     Outcome = "vetoed"      // a Before hook refused it; nothing was changed
-	OutcomeUndone     Outcome = "undone"      // completed (or failed half-way), then undone
-	OutcomeUndoFailed Outcome = "undo-failed" // its undo failed: the resource may not be in its before-state
+	"github.com/xmppfed/edgefailover/failover/journal"
 )
 
 // State is where the deployment stands after Apply, as far as the plan knows.
@@ -30,15 +19,22 @@ const (
 	StateInconsistent State = "inconsistent" // a step failed and an undo failed too: see the steps
 )
 
-// StepReport is the record of one step.
+// StepReport is what became of one step: its State when Apply, Resume or
+// Rollback returned (not-started when the apply stopped before it, done,
+// failed when it had nothing to undo, vetoed, undone when it completed or
+// failed half-way and was undone, undo-failed when its resources may not be
+// in their before-state), when it ran, and its errors. In Inspect's
+// Recovery, State and History are the journal's.
 type StepReport struct {
 	ID       string    `json:"id"`
 	Title    string    `json:"title"`
-	Outcome  Outcome   `json:"outcome"`
+	State    StepState `json:"state"`
 	Started  time.Time `json:"started,omitzero"`
 	Finished time.Time `json:"finished,omitzero"`
 	Error    string    `json:"error,omitempty"`      // of the step's do phase
 	UndoErr  string    `json:"undo_error,omitempty"` // of its undo
+	// History is, in a Recovery, the step's records, oldest first.
+	History []journal.Kind `json:"history,omitempty"`
 }
 
 // Report says what Apply did, step by step, and where the deployment stands.
@@ -65,7 +61,7 @@ func (r *Report) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s in %s\n", r.Plan, r.State, r.Finished.Sub(r.Started).Round(time.Millisecond))
 	for _, s := range r.Steps {
-		fmt.Fprintf(&b, "  %-12s %s", s.Outcome, s.ID)
+		fmt.Fprintf(&b, "  %-12s %s", s.State, s.ID)
 		if s.Error != "" {
 			fmt.Fprintf(&b, ": %s", s.Error)
 		}

@@ -8,7 +8,8 @@ import "github.com/xmppfed/edgefailover/failover/journal"
 // fold (journal_fold.go) and the engine (apply.go, recover.go) only consult
 // them.
 
-// StepState is where one step stands, as the journal tells it.
+// StepState is where one step stands: in a journal (the state table), in a
+// Report, in an Event (the state the step just entered).
 type StepState string
 
 // The states of a step.
@@ -20,6 +21,10 @@ const (
 	StepUndoStarted StepState = "undo-started" // its undo is recorded, the undo's outcome is not
 	StepUndone      StepState = "undone"       // its undo completed: its resources hold their before-state
 	StepUndoFailed  StepState = "undo-failed"  // its undo failed: its resources may hold anything
+	// StepVetoed: a Before hook refused it and nothing was changed. Reports
+	// and events only: a journal's veto record leaves the step's state as
+	// it was (a step Resume meant to re-run stays started).
+	StepVetoed StepState = "vetoed"
 )
 
 // ApplyState is where an apply stands, as the journal tells it.

@@ -49,15 +49,16 @@ type Step struct {
 // progress; it turns calls into Events.
 type Progress struct {
 	step  string
+	state StepState // started, or undo-started while it undoes
 	start time.Time
 	emit  func(Event)
 }
 
-// Report emits a progress event for the step, about one server (or "" for the
-// step as a whole).
+// Report emits a progress event (Event.Progress) for the step or its undo,
+// about one server (or "" for the step as a whole).
 func (p *Progress) Report(server, message string) {
 	if p == nil || p.emit == nil {
 		return
 	}
-	p.emit(Event{Time: time.Now(), Kind: EventProgress, Step: p.step, Server: server, Message: message, Elapsed: time.Since(p.start)})
+	p.emit(Event{Time: time.Now(), State: p.state, Progress: true, Step: p.step, Server: server, Message: message, Elapsed: time.Since(p.start)})
 }

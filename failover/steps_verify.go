@@ -16,10 +16,6 @@ import (
 	"github.com/xmppfed/edgefailover/xmppdns"
 )
 
-// ErrVerify is matched by the errors of verification steps: the change was
-// made but federation does not work as planned.
-var ErrVerify = errors.New("failover: verification failed")
-
 func verifyErr(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{ErrVerify}, args...)...)
 }

@@ -10,9 +10,6 @@ import (
 	"github.com/xmppfed/edgefailover/lync"
 )
 
-// ErrInvalidConfig is matched by every *ConfigError.
-var ErrInvalidConfig = errors.New("failover: invalid config")
-
 // ConfigError reports a Config field refused before anything was read or
 // sent.
 type ConfigError struct {

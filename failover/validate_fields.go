@@ -13,10 +13,6 @@ import (
 	"github.com/xmppfed/edgefailover/xmppdns"
 )
 
-// MaxTTL is the largest TTL a record may have (RFC 2181 §8: 2^31 - 1
-// seconds).
-const MaxTTL = (1<<31 - 1) * time.Second
-
 // checkTTL refuses a TTL that DNS cannot carry: negative, not whole
 // seconds, or over MaxTTL.
 func checkTTL(field string, d time.Duration) error {

@@ -34,15 +34,19 @@ func (r *recorder) event(e failover.Event) {
 		return
 	}
 	at := e.Time.Sub(r.start).Seconds()
-	what := string(e.Kind)
+	what := string(e.State)
+	if e.Progress {
+		what = "progress"
+	}
 	detail := e.Message
 	if e.Server != "" {
 		detail = strings.TrimSpace(e.Server + " " + detail)
 	}
-	switch e.Kind {
-	case failover.EventFinished, failover.EventUndone:
+	switch {
+	case e.Progress:
+	case e.State == failover.StepDone, e.State == failover.StepUndone:
 		detail = strings.TrimSpace(detail + fmt.Sprintf(" (%s)", e.Elapsed.Round(time.Millisecond)))
-	case failover.EventFailed, failover.EventUndoFailed:
+	case e.State == failover.StepFailed, e.State == failover.StepUndoFailed, e.State == failover.StepVetoed:
 		if e.Err != nil {
 			detail = strings.TrimSpace(detail + ": " + e.Err.Error())
 		}
@@ -72,15 +76,16 @@ func (r *recorder) window() (first, last time.Time, ok bool) {
 			continue
 		}
 		switch {
-		case e.Kind == failover.EventStarted && len(s.Changes) > 0:
+		case e.Progress:
+		case e.State == failover.StepStarted && len(s.Changes) > 0:
 			if first.IsZero() || e.Time.Before(first) {
 				first = e.Time
 			}
-		case e.Kind == failover.EventFinished && strings.HasPrefix(e.Step, "verify/remote/"):
+		case e.State == failover.StepDone && strings.HasPrefix(e.Step, "verify/remote/"):
 			if e.Time.After(remote) {
 				remote = e.Time
 			}
-		case e.Kind == failover.EventFinished && strings.HasPrefix(e.Step, "probe/"):
+		case e.State == failover.StepDone && strings.HasPrefix(e.Step, "probe/"):
 			if e.Time.After(probe) {
 				probe = e.Time
 			}

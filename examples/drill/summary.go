@@ -129,7 +129,7 @@ func verified(p *failover.Plan, r *failover.Report) []string {
 		default:
 			continue
 		}
-		if sr := r.Step(s.ID); sr != nil && sr.Outcome == failover.OutcomeDone {
+		if sr := r.Step(s.ID); sr != nil && sr.State == failover.StepDone {
 			out = append(out, what)
 		}
 	}

@@ -83,7 +83,11 @@ func progress(w io.Writer) func(failover.Event) {
 		if e.Err != nil {
 			msg += ": " + e.Err.Error()
 		}
-		fmt.Fprintf(w, "  %8.3fs  %-32s %-12s %s\n", e.Time.Sub(start).Seconds(), e.Step, e.Kind, msg)
+		what := string(e.State)
+		if e.Progress {
+			what = "progress"
+		}
+		fmt.Fprintf(w, "  %8.3fs  %-32s %-12s %s\n", e.Time.Sub(start).Seconds(), e.Step, what, msg)
 	}
 }
 

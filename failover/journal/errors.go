@@ -34,8 +34,7 @@ var (
 	ErrStaleLock = errors.New("journal: lock left by a dead process")
 )
 
-// Corrupt returns an error matching ErrCorrupt that says what is wrong, for
-// the readers of records (this package's parser, failover's state table).
-func Corrupt(format string, args ...any) error {
+// corrupt returns an error matching ErrCorrupt that says what is wrong.
+func corrupt(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{ErrCorrupt}, args...)...)
 }

@@ -230,7 +230,7 @@ func Parse(r io.Reader) ([]Record, int64, error) {
 		}
 		if err != nil && err != io.EOF {
 			if errors.Is(err, errLineTooLong) {
-				return nil, 0, Corrupt("line %d is longer than %d bytes", lineNo, maxRecordLine)
+				return nil, 0, corrupt("line %d is longer than %d bytes", lineNo, maxRecordLine)
 			}
 			return nil, 0, err
 		}
@@ -240,10 +240,10 @@ func Parse(r io.Reader) ([]Record, int64, error) {
 			if _, more := br.Peek(1); more == io.EOF {
 				return recs, off, nil // a torn last line
 			}
-			return nil, 0, Corrupt("line %d: %v", lineNo, perr)
+			return nil, 0, corrupt("line %d: %v", lineNo, perr)
 		}
 		if rec.Seq != len(recs)+1 {
-			return nil, 0, Corrupt("line %d has sequence %d, want %d", lineNo, rec.Seq, len(recs)+1)
+			return nil, 0, corrupt("line %d has sequence %d, want %d", lineNo, rec.Seq, len(recs)+1)
 		}
 		recs = append(recs, rec)
 		off += int64(len(line))
