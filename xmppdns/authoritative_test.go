@@ -37,7 +37,7 @@ func startCluster(t testing.TB, n int, extra string) (*dnstest.Zone, *dnstest.Cl
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := dnstest.StartCluster(dnstest.Config{Zones: []*dnstest.Zone{z}}, n, 0)
+	c, err := dnstest.StartCluster(dnstest.Config{Zones: []*dnstest.Zone{z}}, n)
 	if err != nil {
 		t.Fatal(err)
 	}

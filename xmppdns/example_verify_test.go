@@ -30,7 +30,7 @@ xmpp IN A   192.0.2.20
 	if err != nil {
 		panic(err)
 	}
-	cluster, err := dnstest.StartCluster(dnstest.Config{Zones: []*dnstest.Zone{zone}}, 1, 0)
+	cluster, err := dnstest.StartCluster(dnstest.Config{Zones: []*dnstest.Zone{zone}}, 1)
 	if err != nil {
 		panic(err)
 	}
@@ -135,7 +135,7 @@ xmpp IN A   192.0.2.20
 	if err != nil {
 		panic(err)
 	}
-	cluster, err := dnstest.StartCluster(dnstest.Config{Zones: []*dnstest.Zone{zone}}, 1, 100*time.Millisecond)
+	cluster, err := dnstest.StartCluster(dnstest.Config{Zones: []*dnstest.Zone{zone}, Lag: 100 * time.Millisecond}, 1)
 	if err != nil {
 		panic(err)
 	}

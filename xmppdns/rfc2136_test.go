@@ -58,7 +58,7 @@ func startLab(t testing.TB, extra string) *labEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := dnstest.StartCluster(dnstest.Config{Zones: []*dnstest.Zone{z}, Keys: []dnstest.Key{key}}, 2, 0)
+	c, err := dnstest.StartCluster(dnstest.Config{Zones: []*dnstest.Zone{z}, Keys: []dnstest.Key{key}}, 2)
 	if err != nil {
 		t.Fatal(err)
 	}

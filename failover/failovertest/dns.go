@@ -23,8 +23,8 @@ func (l *Lab) startDNS(specs []poolSpec) error {
 	if err != nil {
 		return fmt.Errorf("failovertest: TSIG key: %w", err)
 	}
-	c, err := dnstest.StartCluster(dnstest.Config{Zones: zones, Keys: []dnstest.Key{key}},
-		l.opts.Nameservers-1, l.opts.SecondaryLag)
+	c, err := dnstest.StartCluster(dnstest.Config{Zones: zones, Keys: []dnstest.Key{key}, Lag: l.opts.SecondaryLag},
+		l.opts.Nameservers-1)
 	if err != nil {
 		return fmt.Errorf("failovertest: name servers: %w", err)
 	}

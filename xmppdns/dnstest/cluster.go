@@ -1,9 +1,6 @@
 package dnstest
 
-import (
-	"errors"
-	"time"
-)
+import "errors"
 
 // Cluster is a primary and its secondaries serving the same zones, each on
 // its own address, as the NS set of a zone would be.
@@ -12,9 +9,9 @@ type Cluster struct {
 	Secondaries []*Server
 }
 
-// StartCluster starts a primary for cfg (cfg.Secondary and cfg.Lag are
-// ignored) and n secondaries that follow it lag behind.
-func StartCluster(cfg Config, n int, lag time.Duration) (*Cluster, error) {
+// StartCluster starts a primary for cfg and n secondaries that follow it
+// cfg.Lag behind (cfg.Secondary is ignored; the primary has no lag).
+func StartCluster(cfg Config, n int) (*Cluster, error) {
 	pcfg := cfg
 	pcfg.Secondary, pcfg.Lag = false, 0
 	p, err := Start(pcfg)
@@ -24,7 +21,7 @@ func StartCluster(cfg Config, n int, lag time.Duration) (*Cluster, error) {
 	c := &Cluster{Primary: p}
 	for range n {
 		scfg := cfg
-		scfg.Secondary, scfg.Lag = true, lag
+		scfg.Secondary = true
 		s, err := Start(scfg)
 		if err != nil {
 			return nil, errors.Join(err, c.Close())

@@ -15,7 +15,7 @@ func TestClusterSecondariesFollowAfterLag(t *testing.T) {
 		t.Fatal(err)
 	}
 	k, _ := dnstest.NewKey("k.", dns.HmacSHA256)
-	c, err := dnstest.StartCluster(dnstest.Config{Zones: []*dnstest.Zone{z}, Keys: []dnstest.Key{k}}, 2, time.Hour)
+	c, err := dnstest.StartCluster(dnstest.Config{Zones: []*dnstest.Zone{z}, Keys: []dnstest.Key{k}, Lag: time.Hour}, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func TestClusterSecondariesFollowAfterLag(t *testing.T) {
 func TestClusterLagElapses(t *testing.T) {
 	t.Parallel()
 	z, _ := dnstest.NewZone("example.test")
-	c, err := dnstest.StartCluster(dnstest.Config{Zones: []*dnstest.Zone{z}}, 1, 50*time.Millisecond)
+	c, err := dnstest.StartCluster(dnstest.Config{Zones: []*dnstest.Zone{z}, Lag: 50 * time.Millisecond}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,7 +48,7 @@ ns1  IN A   192.0.2.1
 // A primary and two secondaries; the secondaries see changes after a lag.
 func ExampleStartCluster() {
 	z, _ := dnstest.NewZone("example.test")
-	c, err := dnstest.StartCluster(dnstest.Config{Zones: []*dnstest.Zone{z}}, 2, time.Hour)
+	c, err := dnstest.StartCluster(dnstest.Config{Zones: []*dnstest.Zone{z}, Lag: time.Hour}, 2)
 	if err != nil {
 		panic(err)
 	}

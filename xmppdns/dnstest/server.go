@@ -23,7 +23,7 @@ type Config struct {
 	// update forwarding.
 	Secondary bool
 	// Lag is how far behind the zone a secondary is; 0 means in step. It is
-	// ignored for a primary.
+	// ignored for a primary; StartCluster gives it to every secondary.
 	Lag time.Duration
 }
 

@@ -136,7 +136,7 @@ func TestReadFaults(t *testing.T) {
 		t.Parallel()
 		z, _ := dnstest.ParseZone("example.test", suiteZoneText)
 		k, _ := dnstest.NewKey("k.", dns.HmacSHA512)
-		c, err := dnstest.StartCluster(dnstest.Config{Zones: []*dnstest.Zone{z}, Keys: []dnstest.Key{k}}, 1, 0)
+		c, err := dnstest.StartCluster(dnstest.Config{Zones: []*dnstest.Zone{z}, Keys: []dnstest.Key{k}}, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
