@@ -271,7 +271,7 @@ func (e *engine) runStep(ctx context.Context, s *Step) error {
 	e.mu.Unlock()
 	e.emit(Event{Time: start, State: StepStarted, Step: s.ID, Message: s.Title})
 
-	err := e.call(ctx, s, false, s.do, &Progress{step: s.ID, state: StepStarted, start: start, emit: e.emit})
+	err := e.call(ctx, s, false, s.do, &progress{step: s.ID, state: StepStarted, start: start, emit: e.emit})
 	if err == nil {
 		if jerr := e.journal(context.WithoutCancel(ctx), journal.Record{Kind: journal.Done, Step: s.ID}); jerr != nil {
 			err = fmt.Errorf("failover: journal: %w", jerr)
@@ -311,7 +311,7 @@ func (e *engine) runStep(ctx context.Context, s *Step) error {
 }
 
 // call runs a step's change or undo (fn may be nil: nothing to do).
-func (e *engine) call(ctx context.Context, s *Step, undo bool, fn func(context.Context, *Progress) error, p *Progress) error {
+func (e *engine) call(ctx context.Context, s *Step, undo bool, fn func(context.Context, *progress) error, p *progress) error {
 	run := func(ctx context.Context) error {
 		if fn == nil {
 			return nil
@@ -356,7 +356,7 @@ func (e *engine) undo(ctx context.Context, steps []*Step) []error {
 		start := time.Now()
 		e.emit(Event{Time: start, State: StepUndoStarted, Step: s.ID, Message: s.Undo})
 		_ = e.journal(uctx, journal.Record{Kind: journal.Undo, Step: s.ID})
-		err := e.call(uctx, s, true, s.undo, &Progress{step: s.ID, state: StepUndoStarted, start: start, emit: e.emit})
+		err := e.call(uctx, s, true, s.undo, &progress{step: s.ID, state: StepUndoStarted, start: start, emit: e.emit})
 		outcome := journal.Record{Kind: journal.Undone, Step: s.ID}
 		if err != nil {
 			outcome = journal.Record{Kind: journal.UndoFailed, Step: s.ID, Error: err.Error()}

@@ -31,7 +31,7 @@ func (r *recorder) list() []string {
 // failing with err when err is non-nil.
 func fake(rec *recorder, id string, deps []string, undoable bool, err error) *Step {
 	s := &Step{ID: id, Title: "fake " + id, DependsOn: deps}
-	s.do = func(ctx context.Context, p *Progress) error {
+	s.do = func(ctx context.Context, p *progress) error {
 		rec.add("do:" + id)
 		p.Report("srv", "working")
 		return err
@@ -39,7 +39,7 @@ func fake(rec *recorder, id string, deps []string, undoable bool, err error) *St
 	if undoable {
 		s.Changes = []Change{{Kind: Modify, Resource: id, Before: "old", After: "new"}}
 		s.Undo = "restore " + id
-		s.undo = func(ctx context.Context, p *Progress) error {
+		s.undo = func(ctx context.Context, p *progress) error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
@@ -91,7 +91,7 @@ func TestApplyBoundsConcurrency(t *testing.T) {
 	var steps []*Step
 	for _, id := range []string{"a", "b", "c", "d", "e"} {
 		s := &Step{ID: id}
-		s.do = func(ctx context.Context, p *Progress) error {
+		s.do = func(ctx context.Context, p *progress) error {
 			n := inflight.Add(1)
 			for {
 				m := maxSeen.Load()
@@ -163,7 +163,7 @@ func TestApplyTriesEveryUndo(t *testing.T) {
 	stuck := errors.New("stuck")
 	a := fake(rec, "a", nil, true, nil)
 	b := fake(rec, "b", []string{"a"}, true, nil)
-	b.undo = func(ctx context.Context, p *Progress) error { return stuck }
+	b.undo = func(ctx context.Context, p *progress) error { return stuck }
 	c := fake(rec, "c", []string{"b"}, false, errors.New("boom"))
 	rep, err := (&Plan{Name: "t", Steps: []*Step{a, b, c}}).Apply(context.Background(), ApplyOptions{})
 	if !errors.Is(err, stuck) {
@@ -208,7 +208,7 @@ func TestApplyUndoesAfterCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	a := fake(rec, "a", nil, true, nil)
 	b := &Step{ID: "b", DependsOn: []string{"a"}}
-	b.do = func(ctx context.Context, p *Progress) error {
+	b.do = func(ctx context.Context, p *progress) error {
 		cancel() // the operator's VPN drops mid-step
 		<-ctx.Done()
 		return ctx.Err()

@@ -134,7 +134,7 @@ func preflightStep(c Config, l *live, target lync.Route) *Step {
 		Title:    fmt.Sprintf("Check that %s is still as planned and its %d servers answer", c.TargetPool, len(l.pool.Servers())),
 		Commands: []string{getSiteCommand(c.Site, l.routeParam)},
 	}
-	s.do = func(ctx context.Context, p *Progress) error {
+	s.do = func(ctx context.Context, p *progress) error {
 		route, err := readRoute(ctx, c, c.Site)
 		if err != nil {
 			return err

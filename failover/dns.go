@@ -130,7 +130,7 @@ func rdata(s xmppdns.RRset) string {
 // anything else was either never written or changed by someone since: it is
 // left as it is, so that undo never overwrites a newer value; that is not a
 // failure of the undo, and is reported as progress.
-func undoDNS(ctx context.Context, z *xmppdns.Zone, ch *xmppdns.Change, p *Progress) error {
+func undoDNS(ctx context.Context, z *xmppdns.Zone, ch *xmppdns.Change, p *progress) error {
 	_, err := z.Undo(ctx, ch)
 	if err == nil {
 		return nil

@@ -38,16 +38,16 @@ type Step struct {
 	Commands  []string `json:"commands,omitempty"`   // exact PowerShell lines and DNS updates, without secrets
 	Undo      string   `json:"undo,omitempty"`       // what undoing does, "" when there is nothing to undo
 
-	do   func(ctx context.Context, p *Progress) error
-	undo func(ctx context.Context, p *Progress) error
+	do   func(ctx context.Context, p *progress) error
+	undo func(ctx context.Context, p *progress) error
 	// inPlace, for steps that change something, reports whether the change
 	// is still in place (Resume checks completed steps with it).
 	inPlace func(ctx context.Context) (bool, error)
 }
 
-// Progress is handed to a running step so that it can report per-server
+// progress is handed to a running step so that it can report per-server
 // progress; it turns calls into Events.
-type Progress struct {
+type progress struct {
 	step  string
 	state StepState // started, or undo-started while it undoes
 	start time.Time
@@ -56,7 +56,7 @@ type Progress struct {
 
 // Report emits a progress event (Event.Progress) for the step or its undo,
 // about one server (or "" for the step as a whole).
-func (p *Progress) Report(server, message string) {
+func (p *progress) Report(server, message string) {
 	if p == nil || p.emit == nil {
 		return
 	}

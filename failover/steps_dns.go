@@ -28,7 +28,7 @@ func dnsStep(c Config, zc zoneChange, deps []string) *Step {
 		Commands:  dnsCommands(zc.change),
 		Undo:      "restore the old records (only those still holding what was written)",
 	}
-	s.do = func(ctx context.Context, p *Progress) error {
+	s.do = func(ctx context.Context, p *progress) error {
 		ctx, cancel := context.WithTimeout(ctx, c.Timeouts.DNS)
 		defer cancel()
 		err := zc.zone.Apply(ctx, zc.change)
@@ -45,7 +45,7 @@ func dnsStep(c Config, zc zoneChange, deps []string) *Step {
 		}
 		return err
 	}
-	s.undo = func(ctx context.Context, p *Progress) error {
+	s.undo = func(ctx context.Context, p *progress) error {
 		ctx, cancel := context.WithTimeout(ctx, c.Timeouts.DNS)
 		defer cancel()
 		return undoDNS(ctx, zc.zone, zc.change, p)

@@ -20,7 +20,7 @@ func verifyIMStep(c Config, deps []string) *Step {
 		DependsOn: deps,
 		Commands:  []string{script},
 	}
-	s.do = func(ctx context.Context, p *Progress) error {
+	s.do = func(ctx context.Context, p *progress) error {
 		ctx, cancel := context.WithTimeout(ctx, c.Timeouts.Command)
 		defer cancel()
 		r, err := c.Management.Federation.TestXmppIM(ctx, v.IMPool, v.IMReceiver, v.IMSender)

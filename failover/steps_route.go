@@ -60,12 +60,12 @@ func routeStep(c Config, id string, seed int, site, param string, before, after 
 	} else if after.IsZero() {
 		s.Changes[0].Kind, s.Changes[0].After = Delete, ""
 	}
-	s.do = func(ctx context.Context, p *Progress) error {
+	s.do = func(ctx context.Context, p *progress) error {
 		ctx, cancel := context.WithTimeout(ctx, c.Timeouts.Command)
 		defer cancel()
 		return setRoute(ctx, c.Management, site, before, after)
 	}
-	s.undo = func(ctx context.Context, p *Progress) error {
+	s.undo = func(ctx context.Context, p *progress) error {
 		ctx, cancel := context.WithTimeout(ctx, c.Timeouts.Command)
 		defer cancel()
 		return setRoute(ctx, c.Management, site, after, before)
@@ -86,7 +86,7 @@ func replicationStep(c Config, fqdn string, deps []string) *Step {
 		DependsOn: deps,
 		Commands:  []string{replicationCommand(fqdn)},
 	}
-	s.do = func(ctx context.Context, p *Progress) error {
+	s.do = func(ctx context.Context, p *progress) error {
 		ctx, cancel := context.WithTimeout(ctx, c.Timeouts.Replication)
 		defer cancel()
 		st, err := c.Management.Replication.WaitUpToDate(ctx, fqdn, c.Timeouts.Poll)

@@ -40,7 +40,7 @@ func describe(svcs []lync.Service) string {
 	return strings.Join(parts, ", ")
 }
 
-func progressState(p *Progress, st *edge.ServerState) {
+func progressState(p *progress, st *edge.ServerState) {
 	if st != nil {
 		p.Report(st.FQDN, describe(st.Services))
 	}
@@ -59,7 +59,7 @@ func stopStep(c Config, srv *edge.Server, before []lync.Service, deps []string) 
 		Commands:  []string{stopCommand(fqdn, c.Graceful), pollCommand(fqdn)},
 		Undo:      undoText(before),
 	}
-	s.do = func(ctx context.Context, p *Progress) error {
+	s.do = func(ctx context.Context, p *progress) error {
 		// Each service as the plan read it, or stopped already (by an
 		// interrupted apply that this one resumes: stop the rest).
 		if err := checkServices(ctx, srv, before, lync.ServiceStopped); err != nil {
@@ -114,7 +114,7 @@ func startStep(c Config, srv *edge.Server, before []lync.Service, deps []string)
 		Commands:  []string{startCommand(fqdn, nil), pollCommand(fqdn)},
 		Undo:      undoText(before),
 	}
-	s.do = func(ctx context.Context, p *Progress) error {
+	s.do = func(ctx context.Context, p *progress) error {
 		st, err := srv.StartServices(ctx, &edge.StartOptions{PollInterval: c.Timeouts.Poll, Timeout: c.Timeouts.Start})
 		progressState(p, st)
 		return err
@@ -136,7 +136,7 @@ func restartStep(c Config, srv *edge.Server, before []lync.Service, deps []strin
 		Commands:  []string{stopCommand(fqdn, c.Graceful), pollCommand(fqdn), startCommand(fqdn, nil), pollCommand(fqdn)},
 		Undo:      undoText(before),
 	}
-	s.do = func(ctx context.Context, p *Progress) error {
+	s.do = func(ctx context.Context, p *progress) error {
 		// An interrupted restart leaves services stopped or started again.
 		if err := checkServices(ctx, srv, before, lync.ServiceStopped, lync.ServiceRunning); err != nil {
 			return err
@@ -211,8 +211,8 @@ func undoText(before []lync.Service) string {
 // Stopped and Running staying Running: it stops, then starts, only the
 // services that differ, so that it is idempotent and changes nothing on a
 // server already as it was.
-func restoreServices(c Config, srv *edge.Server, before []lync.Service) func(context.Context, *Progress) error {
-	return func(ctx context.Context, p *Progress) error {
+func restoreServices(c Config, srv *edge.Server, before []lync.Service) func(context.Context, *progress) error {
+	return func(ctx context.Context, p *progress) error {
 		st, err := srv.Status(ctx)
 		if err != nil {
 			return err

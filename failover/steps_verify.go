@@ -62,7 +62,7 @@ func probeStep(c Config, addrs []netip.Addr, deps []string) *Step {
 			s.Commands = append(s.Commands, fmt.Sprintf("XMPP s2s stream to %s for %s%s", net.JoinHostPort(a.String(), "5269"), d.Name, tlsNote(c)))
 		}
 	}
-	s.do = func(ctx context.Context, p *Progress) error {
+	s.do = func(ctx context.Context, p *progress) error {
 		var errs []error
 		for _, a := range addrs {
 			addr := net.JoinHostPort(a.String(), strconv.Itoa(int(xmppdns.DefaultPort)))
@@ -97,7 +97,7 @@ func verifyRouteStep(c Config, param string, target lync.Route, deps []string) *
 		DependsOn: deps,
 		Commands:  []string{getSiteCommand(c.Site, param)},
 	}
-	s.do = func(ctx context.Context, p *Progress) error {
+	s.do = func(ctx context.Context, p *progress) error {
 		route, err := readRoute(ctx, c, c.Site)
 		if err != nil {
 			return err
@@ -121,7 +121,7 @@ func verifyServicesStep(c Config, pool *edge.Pool, deps []string) *Step {
 	for _, srv := range pool.Servers() {
 		s.Commands = append(s.Commands, pollCommand(srv.FQDN()), replicationCommand(srv.FQDN()))
 	}
-	s.do = func(ctx context.Context, p *Progress) error {
+	s.do = func(ctx context.Context, p *progress) error {
 		sctx, cancel := context.WithTimeout(ctx, c.Timeouts.Command)
 		res, err := pool.Status(sctx)
 		cancel()
@@ -161,7 +161,7 @@ func verifyDNSStep(c Config, zc zoneChange, deps []string) *Step {
 	for _, d := range zc.change.Desired {
 		s.Commands = append(s.Commands, fmt.Sprintf("query every NS of %s (RD=0): %s %s = %s", name, d.Name, d.Type, showData(d)))
 	}
-	s.do = func(ctx context.Context, p *Progress) error {
+	s.do = func(ctx context.Context, p *progress) error {
 		ctx, cancel := context.WithTimeout(ctx, c.Timeouts.Converge)
 		defer cancel()
 		rep, err := c.Verify.Authoritative.WaitConverged(ctx, c.Timeouts.Poll, zc.change.Desired...)
@@ -192,7 +192,7 @@ func verifyRemoteStep(c Config, d Domain, wantHost string, addrs []netip.Addr, d
 		DependsOn: deps,
 		Commands:  []string{fmt.Sprintf("resolve %s and probe the first answering candidate%s", xmppdns.SRVName(d.Name), tlsNote(c))},
 	}
-	s.do = func(ctx context.Context, p *Progress) error {
+	s.do = func(ctx context.Context, p *progress) error {
 		res, err := edge.ProbeDomain(ctx, c.Verify.Resolver, d.Name, c.probeConfig(d.Name))
 		if err != nil {
 			return err
