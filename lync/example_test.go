@@ -10,21 +10,17 @@ import (
 	"github.com/xmppfed/edgefailover/lync/lynctest"
 )
 
-// exampleDeployment starts a fake deployment: Site2 routes XMPP through
-// edgepool1; edgepool2 (edge03) is the disaster-recovery pool.
-func exampleDeployment() *lynctest.Deployment {
-	cfg := topology(lynctest.SfB2015, "")
+func ExampleSite_SetXmppRoute() {
+	// The runbook's two sites (lynctest.TwoSites), Site2 routing XMPP
+	// through edgepool1; edgepool2 (edge03) is the disaster-recovery pool.
+	cfg := lynctest.TwoSites(lynctest.TwoSitesOptions{})
+	cfg.Sites[1].XmppRoute = "EdgeServer:" + lynctest.EdgePool1
 	cfg.Latency = lynctest.Latency{ServiceStop: time.Second, ServiceStart: time.Second, Replication: time.Second, Scale: 0.01}
 	cfg.MaxOperationTimeout = 200 * time.Millisecond
 	d, err := lynctest.New(cfg)
 	if err != nil {
 		log.Fatal(err)
 	}
-	return d
-}
-
-func ExampleSite_SetXmppRoute() {
-	d := exampleDeployment()
 	defer d.Close()
 	user, pass := d.Credentials()
 
@@ -58,7 +54,16 @@ func ExampleSite_SetXmppRoute() {
 }
 
 func ExampleServicesService_Stop() {
-	d := exampleDeployment()
+	// The runbook's two sites (lynctest.TwoSites), Site2 routing XMPP
+	// through edgepool1; edgepool2 (edge03) is the disaster-recovery pool.
+	cfg := lynctest.TwoSites(lynctest.TwoSitesOptions{})
+	cfg.Sites[1].XmppRoute = "EdgeServer:" + lynctest.EdgePool1
+	cfg.Latency = lynctest.Latency{ServiceStop: time.Second, ServiceStart: time.Second, Replication: time.Second, Scale: 0.01}
+	cfg.MaxOperationTimeout = 200 * time.Millisecond
+	d, err := lynctest.New(cfg)
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer d.Close()
 	user, pass := d.Credentials()
 
