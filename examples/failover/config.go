@@ -3,11 +3,11 @@ package main
 import (
 	"fmt"
 	"net/netip"
-	"strings"
 
 	"github.com/xmppfed/edgefailover/examples/internal/setup"
 	"github.com/xmppfed/edgefailover/failover"
 	"github.com/xmppfed/edgefailover/lync"
+	"github.com/xmppfed/edgefailover/xmppdns"
 )
 
 // fileConfig is the JSON config file; README.md in this folder documents
@@ -64,7 +64,7 @@ type preflightConfig struct {
 }
 
 type zoneConfig struct {
-	Zone     string `json:"zone"`     // absolute, e.g. "contoso.com."
+	Zone     string `json:"zone"`     // e.g. "contoso.com", with or without the trailing dot
 	Provider string `json:"provider"` // a key of dns_providers
 }
 
@@ -139,20 +139,22 @@ func (c *fileConfig) check(reg setup.Registry) error {
 	if len(c.Domains) == 0 {
 		return badInput("domains: at least one SIP domain is required")
 	}
-	var zones []zoneConfig
-	for _, d := range c.Domains {
-		zones = append(zones, d.zoneConfig)
+	var zones []*zoneConfig
+	for i := range c.Domains {
+		zones = append(zones, &c.Domains[i].zoneConfig)
 	}
 	if c.FederationZone != nil {
-		zones = append(zones, *c.FederationZone)
+		zones = append(zones, c.FederationZone)
 	}
 	for i, z := range zones {
 		if _, ok := c.DNSProviders[z.Provider]; !ok {
 			return badInput("zone %q (#%d): provider %q is not in dns_providers", z.Zone, i, z.Provider)
 		}
-		if !strings.HasSuffix(z.Zone, ".") {
-			return badInput("zone %q must be absolute (end with a dot)", z.Zone)
+		name, err := xmppdns.ParseHost(z.Zone) // with or without the trailing dot
+		if err != nil {
+			return badInput("zone %q: %v", z.Zone, err)
 		}
+		z.Zone = name
 	}
 	for _, a := range append(append([]string(nil), c.Addresses...), c.ReplacedAddresses...) {
 		if _, err := netip.ParseAddr(a); err != nil {

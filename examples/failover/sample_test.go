@@ -65,3 +65,30 @@ func TestFailbackNeedsReplacedPool(t *testing.T) {
 		t.Errorf("failback without replaced_pool: %v", err)
 	}
 }
+
+// A zone is accepted with or without the trailing dot (and in any case) and
+// held in xmppdns's form; a zone that is not a name is refused.
+func TestZoneWithOrWithoutTheTrailingDot(t *testing.T) {
+	t.Parallel()
+	load := func() fileConfig {
+		var fc fileConfig
+		if err := setup.LoadJSON("config.sample.json", &fc); err != nil {
+			t.Fatal(err)
+		}
+		return fc
+	}
+	fc := load()
+	want := fc.Domains[0].Zone
+	fc.Domains[0].Zone = strings.ToUpper(strings.TrimSuffix(want, "."))
+	if err := fc.check(providers()); err != nil {
+		t.Fatal(err)
+	}
+	if got := fc.Domains[0].Zone; got != strings.ToLower(strings.TrimSuffix(want, "."))+"." {
+		t.Errorf("zone %q held as %q", want, got)
+	}
+	fc = load()
+	fc.Domains[0].Zone = "com"
+	if err := fc.check(providers()); err == nil || !strings.Contains(err.Error(), "two labels") {
+		t.Errorf("single-label zone: %v", err)
+	}
+}
