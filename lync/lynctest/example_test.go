@@ -7,6 +7,7 @@ import (
 	"net"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"github.com/masterzen/winrm"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
@@ -37,6 +38,22 @@ func winrmClient(d *lynctest.Deployment, fqdn string) (*winrm.Client, error) {
 	user, pass := d.Credentials()
 	ep := &winrm.Endpoint{Host: fqdn, Port: lynctest.HTTPSPort, HTTPS: true, CACert: d.CACertPEM(), Timeout: 10 * time.Second}
 	return winrm.NewClientWithParameters(ep, user, pass, &params)
+}
+
+// frameTemplate is docs/wire.md §2, typed again here (not shared with the
+// package) so that the tests check the package against the document; the
+// Examples and the tests of this directory use it.
+const frameTemplate = `& { $ErrorActionPreference = 'Stop'; $m = '<M>'; try { $o = @(& ([ScriptBlock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('<B>'))))); [Console]::Out.WriteLine($m + ':ok:' + [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes((ConvertTo-Json -InputObject $o -Depth 4 -Compress)))) } catch { $e = $_; [Console]::Out.WriteLine($m + ':err:' + [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes((ConvertTo-Json -Compress -InputObject @{ Type = $e.Exception.GetType().FullName; Message = $e.Exception.Message; FullyQualifiedErrorId = [string]$e.FullyQualifiedErrorId; Category = [string]$e.CategoryInfo.Category; Cmdlet = [string]$e.InvocationInfo.MyCommand.Name })))) } }`
+
+// encodedCommand is the powershell.exe command line that runs line, as
+// docs/wire.md §1 gives it: UTF-16LE, base64.
+func encodedCommand(line string) string {
+	u := utf16.Encode([]rune(line))
+	b := make([]byte, 2*len(u))
+	for i, c := range u {
+		b[2*i], b[2*i+1] = byte(c), byte(c>>8)
+	}
+	return "powershell.exe -NoProfile -NonInteractive -EncodedCommand " + base64.StdEncoding.EncodeToString(b)
 }
 
 // runFramed runs one inner script as a docs/wire.md frame line in its own

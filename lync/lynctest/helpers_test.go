@@ -13,7 +13,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-	"unicode/utf16"
 
 	"github.com/masterzen/winrm"
 	"github.com/masterzen/winrm/soap"
@@ -42,22 +41,9 @@ func start(t testing.TB, cfg lynctest.Config) *lynctest.Deployment {
 	return d
 }
 
-// frameTemplate is docs/wire.md §2, typed again here (not shared with the
-// package) so that the test checks the package against the document.
-const frameTemplate = `& { $ErrorActionPreference = 'Stop'; $m = '<M>'; try { $o = @(& ([ScriptBlock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('<B>'))))); [Console]::Out.WriteLine($m + ':ok:' + [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes((ConvertTo-Json -InputObject $o -Depth 4 -Compress)))) } catch { $e = $_; [Console]::Out.WriteLine($m + ':err:' + [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes((ConvertTo-Json -Compress -InputObject @{ Type = $e.Exception.GetType().FullName; Message = $e.Exception.Message; FullyQualifiedErrorId = [string]$e.FullyQualifiedErrorId; Category = [string]$e.CategoryInfo.Category; Cmdlet = [string]$e.InvocationInfo.MyCommand.Name })))) } }`
-
 func frame(marker, script string) string {
 	b := base64.StdEncoding.EncodeToString([]byte(script))
 	return strings.Replace(strings.Replace(frameTemplate, "<M>", marker, 1), "<B>", b, 1)
-}
-
-func encodedCommand(line string) string {
-	u := utf16.Encode([]rune(line))
-	b := make([]byte, 2*len(u))
-	for i, c := range u {
-		b[2*i], b[2*i+1] = byte(c), byte(c>>8)
-	}
-	return "powershell.exe -NoProfile -NonInteractive -EncodedCommand " + base64.StdEncoding.EncodeToString(b)
 }
 
 // client returns a real masterzen/winrm client for host over HTTP (or HTTPS)
