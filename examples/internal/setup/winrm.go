@@ -3,6 +3,7 @@ package setup
 import (
 	"context"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -75,6 +76,9 @@ func (cr Credentials) Resolve(ctx context.Context, c *Console) (lync.Credentials
 // edge take.
 func ParseHost(s string) (string, error) {
 	n, err := xmppdns.ParseHost(s)
+	if ie := (*xmppdns.InputError)(nil); errors.As(err, &ie) {
+		return "", errors.New(ie.Reason) // the reason alone: the caller names the field
+	}
 	return strings.TrimSuffix(n, "."), err
 }
 
