@@ -4,19 +4,18 @@ import (
 	"fmt"
 
 	"github.com/xmppfed/edgefailover/xmppdns"
+	"github.com/xmppfed/edgefailover/xmppdns/memdns"
 	"github.com/xmppfed/edgefailover/xmppdns/rfc2136"
 )
-
-// plainProvider hides every optional interface of the provider it wraps, as
-// a third-party libdns provider (cloudflare, route53...) has none of them.
-type plainProvider struct{ xmppdns.Provider }
 
 // What each zone's writes promise, known before anything is sent: print it
 // in a dry run.
 func ExampleZone_Guarantees() {
 	p := &rfc2136.Provider{Server: "192.0.2.53", KeyName: "xmpp-update.", Secret: "c2VjcmV0"}
 	secure, _ := xmppdns.NewZone("contoso.com.", p, xmppdns.ZoneOptions{})
-	other, _ := xmppdns.NewZone("fabrikam.com.", plainProvider{p}, xmppdns.ZoneOptions{ProviderName: "cloudflare"})
+	// memdns.Provider has none of the optional interfaces, as a third-party
+	// libdns provider (cloudflare, route53...) has none.
+	other, _ := xmppdns.NewZone("fabrikam.com.", memdns.New("fabrikam.com."), xmppdns.ZoneOptions{ProviderName: "cloudflare"})
 	for _, z := range []*xmppdns.Zone{secure, other} {
 		g := z.Guarantees()
 		fmt.Printf("%s conditional=%v atomic=%v\n  %s\n", z.Name(), g.Conditional, g.Atomic, g)
