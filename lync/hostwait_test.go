@@ -12,36 +12,46 @@ import (
 
 // TestWaitRunsOnTheHost: a wait is one script that blocks on the host while
 // the services stop (the host reads them every tick), not one script per
-// poll; the same for a replica.
+// poll; the same for a replica. The change is made (through a second
+// client) only once the wait's first read on the host has happened, so the
+// host loop must see it.
 func TestWaitRunsOnTheHost(t *testing.T) {
 	t.Parallel()
 	cfg := topology(lynctest.SfB2015, "")
 	cfg.Latency = lynctest.Latency{ServiceStop: 150 * time.Millisecond, Replication: 150 * time.Millisecond}
 	d := newDeployment(t, cfg)
-	c := newClient(t, d, false, lync.Options{})
+	c, other := newClient(t, d, false, lync.Options{}), newClient(t, d, false, lync.Options{})
 	ctx := t.Context()
-	if err := c.Prepare(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Services.Stop(ctx, edge01, lync.StopOptions{NoWait: true}); err != nil {
-		t.Fatal(err)
+	for _, cl := range []*lync.Client{c, other} {
+		if err := cl.Prepare(ctx); err != nil {
+			t.Fatal(err)
+		}
 	}
 	d.ResetCounters()
 	// A poll of 10ms would send about 15 scripts; the host loop ticks every
 	// millisecond (poll/20, at least 1ms).
-	got, err := c.Services.WaitState(ctx, edge01, lync.ServiceStopped, 10*time.Millisecond)
+	got, err := during(d, "Get-CsWindowsService", func() ([]lync.Service, error) {
+		return c.Services.WaitState(ctx, edge01, lync.ServiceStopped, 10*time.Millisecond)
+	}, func() error { return other.Services.Stop(ctx, edge01, lync.StopOptions{NoWait: true}) })
 	if err != nil || anyNot(got, lync.ServiceStopped) {
 		t.Fatalf("WaitState = %+v, %v", got, err)
 	}
 	fe := d.Host(feHost).Counters()
-	if fe.Scripts != 1 || fe.Cmdlets["Start-Sleep"] == 0 {
-		t.Errorf("%d scripts, cmdlets %v: want one script that slept on the host", fe.Scripts, fe.Cmdlets)
+	if fe.Scripts != 2 || fe.Cmdlets["Start-Sleep"] == 0 { // the wait and the other client's Stop
+		t.Errorf("%d scripts, cmdlets %v: want one wait script that slept on the host", fe.Scripts, fe.Cmdlets)
+	}
+
+	remove, err := d.Inject(lynctest.Fault{Kind: lynctest.FaultReplicationStuck, Host: edge03})
+	if err != nil {
+		t.Fatal(err)
 	}
 	if err := c.Site(site2).SetXmppRoute(ctx, edgeP2); err != nil {
 		t.Fatal(err)
 	}
 	d.ResetCounters()
-	st, err := c.Replication.WaitUpToDate(ctx, edge03, 10*time.Millisecond)
+	st, err := during(d, "Get-CsManagementStoreReplicationStatus", func() (*lync.ReplicationStatus, error) {
+		return c.Replication.WaitUpToDate(ctx, edge03, 10*time.Millisecond)
+	}, func() error { remove(); return nil })
 	if err != nil || !st.UpToDate {
 		t.Fatalf("WaitUpToDate = %+v, %v", st, err)
 	}
@@ -51,6 +61,34 @@ func TestWaitRunsOnTheHost(t *testing.T) {
 	if err := lync.HostWaitFallback(c); err != nil {
 		t.Errorf("fell back: %v", err)
 	}
+}
+
+// during runs wait and, once the host has run cmdlet for it (the wait's
+// first read), change; it returns what wait returned.
+func during[T any](d *lynctest.Deployment, cmdlet string, wait func() (T, error), change func() error) (T, error) {
+	before := d.Host(feHost).Counters().Cmdlets[cmdlet]
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := wait()
+		done <- result{v, err}
+	}()
+	for d.Host(feHost).Counters().Cmdlets[cmdlet] == before {
+		select {
+		case r := <-done:
+			return r.v, r.err // the wait ended without reading: the caller sees why
+		case <-time.After(time.Millisecond):
+		}
+	}
+	if err := change(); err != nil {
+		var zero T
+		return zero, err
+	}
+	r := <-done
+	return r.v, r.err
 }
 
 // TestWaitNamedServices: with names, the wait ends when those are in the
@@ -79,7 +117,9 @@ func TestWaitNamedServices(t *testing.T) {
 // TestWaitFallsBack: a host that refuses the wait script (here Start-Sleep
 // throws, as on an endpoint without it) or ends it (the process is cut off)
 // is polled instead: the wait still succeeds, the client says why, and later
-// waits poll at once.
+// waits poll at once. The services stop (through a second client) only once
+// the wait's first read on the host has happened, so its loop reaches
+// Start-Sleep.
 func TestWaitFallsBack(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -96,7 +136,7 @@ func TestWaitFallsBack(t *testing.T) {
 			cfg := topology(lynctest.SfB2015, "")
 			cfg.Latency = lynctest.Latency{ServiceStop: 60 * time.Millisecond, ServiceStart: 60 * time.Millisecond}
 			d := newDeployment(t, cfg)
-			c := newClient(t, d, false, lync.Options{})
+			c, other := newClient(t, d, false, lync.Options{}), newClient(t, d, false, lync.Options{})
 			ctx := t.Context()
 			if _, err := d.Inject(tc.fault); err != nil {
 				t.Fatal(err)
@@ -105,13 +145,13 @@ func TestWaitFallsBack(t *testing.T) {
 				if lync.HostWaitFallback(c) != nil {
 					t.Fatalf("wait %d: fell back for good too early", i)
 				}
-				if err := c.Services.Stop(ctx, edge01, lync.StopOptions{NoWait: true}); err != nil {
-					t.Fatal(err)
-				}
-				if got, err := c.Services.WaitState(ctx, edge01, lync.ServiceStopped, 5*time.Millisecond); err != nil || anyNot(got, lync.ServiceStopped) {
+				got, err := during(d, "Get-CsWindowsService", func() ([]lync.Service, error) {
+					return c.Services.WaitState(ctx, edge01, lync.ServiceStopped, 5*time.Millisecond)
+				}, func() error { return other.Services.Stop(ctx, edge01, lync.StopOptions{NoWait: true}) })
+				if err != nil || anyNot(got, lync.ServiceStopped) {
 					t.Fatalf("wait %d: %+v, %v", i, got, err)
 				}
-				if err := c.Services.Start(ctx, edge01); err != nil {
+				if err := other.Services.Start(ctx, edge01); err != nil {
 					t.Fatal(err)
 				}
 			}
