@@ -107,6 +107,7 @@ func (c *Client) wait(ctx context.Context, w hostWait, poll time.Duration) error
 	return pollUntil(ctx, poll, func() (bool, error) {
 		raw, err := c.runner.Run(ctx, w.poll)
 		if err != nil {
+			c.log.Debug("script failed", "op", w.cmdlet, "err", err)
 			return false, err
 		}
 		return w.check(raw)
@@ -133,15 +134,19 @@ func (c *Client) waitOnHost(ctx context.Context, w hostWait, poll, opTimeout tim
 			w.poll)
 		start := time.Now()
 		raw, err := c.runner.Run(ctx, script)
-		if cerr := ctx.Err(); cerr != nil {
-			return false, cerr
-		}
 		if err != nil {
+			c.log.Debug("wait script failed", "op", w.cmdlet, "err", err)
+			if cerr := ctx.Err(); cerr != nil {
+				return false, cerr
+			}
 			return false, c.waits.failed(c, w.cmdlet, err)
 		}
-		done, err := w.check(raw)
-		if done || err != nil {
+		// A result is read even if ctx ended meanwhile: it is the last state.
+		if done, err := w.check(raw); done || err != nil {
 			return true, err
+		}
+		if cerr := ctx.Err(); cerr != nil {
+			return false, cerr
 		}
 		if time.Since(start) >= budget/2 {
 			shorts = 0
