@@ -14,11 +14,13 @@ import (
 // the services stop (the host reads them every tick), not one script per
 // poll; the same for a replica. The change is made (through a second
 // client) only once the wait's first read on the host has happened, so the
-// host loop must see it.
+// host loop must see it. The stop lasts longer than the host holds a
+// Receive (200ms, then w:TimedOut): the script keeps running across the
+// client's next Receives and its result still arrives.
 func TestWaitRunsOnTheHost(t *testing.T) {
 	t.Parallel()
 	cfg := topology(lynctest.SfB2015, "")
-	cfg.Latency = lynctest.Latency{ServiceStop: 150 * time.Millisecond, Replication: 150 * time.Millisecond}
+	cfg.Latency = lynctest.Latency{ServiceStop: 450 * time.Millisecond, Replication: 150 * time.Millisecond}
 	d := newDeployment(t, cfg)
 	c, other := newClient(t, d, false, lync.Options{}), newClient(t, d, false, lync.Options{})
 	ctx := t.Context()
