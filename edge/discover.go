@@ -12,7 +12,7 @@ import (
 )
 
 // OpenFunc returns a client that reaches the management shell of one server
-// of a pool, for DiscoverPool; lync.Dial with the server's Endpoint, usually.
+// of a pool, for DiscoverPool; winrm.Dial with the server's Endpoint, usually.
 type OpenFunc func(ctx context.Context, serverFQDN string) (*lync.Client, error)
 
 // DiscoverOptions chooses what DiscoverPool opens. The zero value opens

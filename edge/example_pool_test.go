@@ -10,6 +10,7 @@ import (
 	"github.com/xmppfed/edgefailover/edge"
 	"github.com/xmppfed/edgefailover/lync"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
+	"github.com/xmppfed/edgefailover/lync/winrm"
 )
 
 func ExampleServer_StopServices() {
@@ -26,8 +27,8 @@ func ExampleServer_StopServices() {
 	// with NTLM, every message encrypted; d dials the lab's loopback ports.
 	user, pass := d.Credentials()
 	dial := func(ctx context.Context, host string) (*lync.Client, error) {
-		return lync.Dial(lync.Endpoint{Host: host, PlainHTTP: true, Auth: lync.AuthNTLM,
-			Credentials: lync.Credentials{Username: user, Password: lync.Password(pass)}, Dial: d.DialContext}, lync.Options{})
+		return winrm.Dial(winrm.Endpoint{Host: host, PlainHTTP: true, Auth: winrm.AuthNTLM,
+			Credentials: winrm.Credentials{Username: user, Password: winrm.Password(pass)}, Dial: d.DialContext}, winrm.Options{})
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -76,8 +77,8 @@ func ExampleDiscoverPool() {
 	// with NTLM, every message encrypted; d dials the lab's loopback ports.
 	user, pass := d.Credentials()
 	dial := func(ctx context.Context, host string) (*lync.Client, error) {
-		return lync.Dial(lync.Endpoint{Host: host, PlainHTTP: true, Auth: lync.AuthNTLM,
-			Credentials: lync.Credentials{Username: user, Password: lync.Password(pass)}, Dial: d.DialContext}, lync.Options{})
+		return winrm.Dial(winrm.Endpoint{Host: host, PlainHTTP: true, Auth: winrm.AuthNTLM,
+			Credentials: winrm.Credentials{Username: user, Password: winrm.Password(pass)}, Dial: d.DialContext}, winrm.Options{})
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -125,8 +126,8 @@ func ExamplePoolError() {
 	// with NTLM, every message encrypted; d dials the lab's loopback ports.
 	user, pass := d.Credentials()
 	dial := func(ctx context.Context, host string) (*lync.Client, error) {
-		return lync.Dial(lync.Endpoint{Host: host, PlainHTTP: true, Auth: lync.AuthNTLM,
-			Credentials: lync.Credentials{Username: user, Password: lync.Password(pass)}, Dial: d.DialContext}, lync.Options{})
+		return winrm.Dial(winrm.Endpoint{Host: host, PlainHTTP: true, Auth: winrm.AuthNTLM,
+			Credentials: winrm.Credentials{Username: user, Password: winrm.Password(pass)}, Dial: d.DialContext}, winrm.Options{})
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

@@ -11,6 +11,7 @@ import (
 	"github.com/xmppfed/edgefailover/internal/lynclab"
 	"github.com/xmppfed/edgefailover/lync"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
+	"github.com/xmppfed/edgefailover/lync/winrm"
 )
 
 // Names of the lab topology: Site1 holds a Front End pool and edgepool1
@@ -59,14 +60,14 @@ func newLab(t testing.TB, n int, edits ...func(*lynctest.Config)) *lynctest.Depl
 }
 
 // labEndpoint reaches host of d (see lynclab.Endpoint).
-func labEndpoint(d *lynctest.Deployment, host string, https bool) lync.Endpoint {
+func labEndpoint(d *lynctest.Deployment, host string, https bool) winrm.Endpoint {
 	return lynclab.Endpoint(d, host, https)
 }
 
 // labClient dials host with the real WinRM client; the test closes it.
 func labClient(t testing.TB, d *lynctest.Deployment, host string, https bool) *lync.Client {
 	t.Helper()
-	c, err := lync.Dial(labEndpoint(d, host, https), lync.Options{})
+	c, err := winrm.Dial(labEndpoint(d, host, https), winrm.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +109,7 @@ func (o *labOpener) open(ctx context.Context, fqdn string) (*lync.Client, error)
 	if fqdn == o.fail {
 		return nil, errOpenRefused
 	}
-	c, err := lync.Dial(labEndpoint(o.d, fqdn, false), lync.Options{})
+	c, err := winrm.Dial(labEndpoint(o.d, fqdn, false), winrm.Options{})
 	if err != nil {
 		return nil, err
 	}

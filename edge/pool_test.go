@@ -14,6 +14,7 @@ import (
 	"github.com/xmppfed/edgefailover/edge"
 	"github.com/xmppfed/edgefailover/lync"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
+	"github.com/xmppfed/edgefailover/lync/winrm"
 )
 
 func TestPoolStopStart(t *testing.T) {
@@ -125,7 +126,7 @@ func TestPoolConcurrencyBound(t *testing.T) {
 	var g gauge
 	var servers []*edge.Server
 	for _, host := range labServers(4) {
-		w, err := lync.NewWinRM(labEndpoint(d, host, false), lync.Options{})
+		w, err := winrm.NewWinRM(labEndpoint(d, host, false), winrm.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -170,7 +171,7 @@ func TestPoolRunsServersAtOnce(t *testing.T) {
 			b := &barrier{n: 4, open: make(chan struct{})}
 			var servers []*edge.Server
 			for _, host := range labServers(4) {
-				w, err := lync.NewWinRM(labEndpoint(d, host, false), lync.Options{})
+				w, err := winrm.NewWinRM(labEndpoint(d, host, false), winrm.Options{})
 				if err != nil {
 					t.Fatal(err)
 				}

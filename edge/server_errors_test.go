@@ -14,6 +14,7 @@ import (
 	"github.com/xmppfed/edgefailover/edge"
 	"github.com/xmppfed/edgefailover/lync"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
+	"github.com/xmppfed/edgefailover/lync/winrm"
 )
 
 func TestNewServerInput(t *testing.T) {
@@ -164,7 +165,7 @@ func TestServerPollTransportErrors(t *testing.T) {
 				t.Fatal(err)
 			}
 			host := labServer(1)
-			w, err := lync.NewWinRM(labEndpoint(d, host, false), lync.Options{})
+			w, err := winrm.NewWinRM(labEndpoint(d, host, false), winrm.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

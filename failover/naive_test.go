@@ -14,6 +14,7 @@ import (
 	"github.com/xmppfed/edgefailover/failover/failovertest"
 	"github.com/xmppfed/edgefailover/lync"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
+	"github.com/xmppfed/edgefailover/lync/winrm"
 	"github.com/xmppfed/edgefailover/xmppdns"
 )
 
@@ -50,7 +51,7 @@ func benchNaive(b *testing.B) time.Duration {
 
 // naiveRunbook is the baseline of issue 6's performance figure: the seed
 // runbook as an administrator's script runs it. Every cmdlet is its own
-// powershell.exe with the module imported (lync.ModePerScript) on the
+// powershell.exe with the module imported (winrm.ModePerScript) on the
 // management host, -ComputerName naming the Edge server; one server after
 // another; fixed sleeps instead of polling; one DNS update per RRset; then the
 // checks Apply makes, one after another. Start-CsWindowsService waits for
@@ -58,11 +59,11 @@ func benchNaive(b *testing.B) time.Duration {
 // script.
 func naiveRunbook(ctx context.Context, lab *failovertest.Lab, lat lynctest.Latency) (time.Duration, error) {
 	user, pass := lab.Deployment().Credentials()
-	mgmt, err := lync.Dial(lync.Endpoint{
-		Host: failovertest.ManagementHost, Port: lynctest.HTTPPort, PlainHTTP: true, Auth: lync.AuthNTLM,
+	mgmt, err := winrm.Dial(winrm.Endpoint{
+		Host: failovertest.ManagementHost, Port: lynctest.HTTPPort, PlainHTTP: true, Auth: winrm.AuthNTLM,
 		Dial:        lab.Deployment().DialContext,
-		Credentials: lync.Credentials{Username: user, Password: lync.Password(pass)},
-	}, lync.Options{Mode: lync.ModePerScript})
+		Credentials: winrm.Credentials{Username: user, Password: winrm.Password(pass)},
+	}, winrm.Options{Mode: winrm.ModePerScript})
 	if err != nil {
 		return 0, err
 	}

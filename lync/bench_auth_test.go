@@ -7,6 +7,7 @@ import (
 
 	"github.com/xmppfed/edgefailover/lync"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
+	"github.com/xmppfed/edgefailover/lync/winrm"
 )
 
 // transports are the ways a default host (plus Basic for a local account,
@@ -18,10 +19,10 @@ var transports = []struct {
 }{{"http-ntlm-sealed", false, false}, {"https-ntlm", true, false}, {"https-basic-local", true, true}}
 
 // transportEndpoint reaches feHost of d the way tr says.
-func transportEndpoint(d *lynctest.Deployment, https, basic bool) lync.Endpoint {
+func transportEndpoint(d *lynctest.Deployment, https, basic bool) winrm.Endpoint {
 	ep := endpoint(d, feHost, https)
 	if basic {
-		ep.Auth, ep.Credentials = lync.AuthBasic, lync.Credentials{Username: "admin", Password: "Local-Passw0rd"}
+		ep.Auth, ep.Credentials = winrm.AuthBasic, winrm.Credentials{Username: "admin", Password: "Local-Passw0rd"}
 	}
 	return ep
 }
@@ -46,7 +47,7 @@ func BenchmarkTwentyCmdletsByTransport(b *testing.B) {
 			ctx := context.Background()
 			d.ResetCounters()
 			for b.Loop() {
-				w, err := lync.NewWinRM(transportEndpoint(d, tr.https, tr.basic), lync.Options{Mode: lync.ModePersistent})
+				w, err := winrm.NewWinRM(transportEndpoint(d, tr.https, tr.basic), winrm.Options{Mode: winrm.ModePersistent})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -68,7 +69,7 @@ func BenchmarkCallByTransport(b *testing.B) {
 	for _, tr := range transports {
 		b.Run(tr.name, func(b *testing.B) {
 			d := transportDeployment(b, lynctest.Latency{})
-			w, err := lync.NewWinRM(transportEndpoint(d, tr.https, tr.basic), lync.Options{Mode: lync.ModePersistent})
+			w, err := winrm.NewWinRM(transportEndpoint(d, tr.https, tr.basic), winrm.Options{Mode: winrm.ModePersistent})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/xmppfed/edgefailover/lync"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
+	"github.com/xmppfed/edgefailover/lync/winrm"
 )
 
 // BenchmarkTwentyCmdlets runs 20 cmdlets on one host under a latency
@@ -19,8 +20,8 @@ import (
 func BenchmarkTwentyCmdlets(b *testing.B) {
 	modes := []struct {
 		name string
-		mode lync.Mode
-	}{{"persistent", lync.ModePersistent}, {"per-script", lync.ModePerScript}}
+		mode winrm.Mode
+	}{{"persistent", winrm.ModePersistent}, {"per-script", winrm.ModePerScript}}
 	for _, m := range modes {
 		b.Run(m.name, func(b *testing.B) {
 			cfg := topology(lynctest.SfB2015, "")
@@ -29,7 +30,7 @@ func BenchmarkTwentyCmdlets(b *testing.B) {
 			ctx := context.Background()
 			d.ResetCounters()
 			for b.Loop() {
-				w, err := lync.NewWinRM(endpoint(d, feHost, false), lync.Options{Mode: m.mode})
+				w, err := winrm.NewWinRM(endpoint(d, feHost, false), winrm.Options{Mode: m.mode})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -74,7 +75,7 @@ func twentyCmdlets(ctx context.Context, c *lync.Client) error {
 
 // BenchmarkCloseHungCall measures Close with a call in flight whose script
 // hangs on the host: cancel the call, terminate the command, delete the
-// shell. Bounded by lync.CloseTimeout.
+// shell. Bounded by winrm.CloseTimeout.
 //
 //	go test -run '^$' -bench BenchmarkCloseHungCall -benchtime 20x ./lync
 func BenchmarkCloseHungCall(b *testing.B) {
@@ -85,7 +86,7 @@ func BenchmarkCloseHungCall(b *testing.B) {
 	h := d.Host(feHost)
 	for b.Loop() {
 		b.StopTimer()
-		w, err := lync.NewWinRM(endpoint(d, feHost, false), lync.Options{})
+		w, err := winrm.NewWinRM(endpoint(d, feHost, false), winrm.Options{})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -115,7 +116,7 @@ func BenchmarkCallAfterIdle(b *testing.B) {
 	cfg := topology(lynctest.SfB2015, "")
 	cfg.MaxOperationTimeout = 60 * time.Millisecond
 	d := newDeployment(b, cfg)
-	c := lync.NewClient(newRunner(b, endpoint(d, feHost, false), lync.Options{}), lync.ClientOptions{})
+	c := lync.NewClient(newRunner(b, endpoint(d, feHost, false), winrm.Options{}), lync.ClientOptions{})
 	ctx := context.Background()
 	if err := c.Prepare(ctx); err != nil {
 		b.Fatal(err)

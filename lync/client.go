@@ -56,16 +56,6 @@ func NewClient(r Runner, opts ClientOptions) *Client {
 	return c
 }
 
-// Dial returns a Client for the host of ep over WinRM (NewWinRM with opts).
-// Nothing is sent until the first call or Prepare; Close releases the session.
-func Dial(ep Endpoint, opts Options) (*Client, error) {
-	w, err := NewWinRM(ep, opts)
-	if err != nil {
-		return nil, err
-	}
-	return NewClient(w, ClientOptions{Logger: opts.Logger}), nil
-}
-
 // Runner returns the runner the client uses.
 func (c *Client) Runner() Runner { return c.runner }
 

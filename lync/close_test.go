@@ -8,6 +8,7 @@ import (
 
 	"github.com/xmppfed/edgefailover/lync"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
+	"github.com/xmppfed/edgefailover/lync/winrm"
 )
 
 // TestDialCloseCycles: 100 Dial/call/Close cycles against one host with
@@ -19,7 +20,7 @@ func TestDialCloseCycles(t *testing.T) {
 	d := newDeployment(t, topology(lynctest.SfB2015, ""))
 	h := d.Host(feHost)
 	for i := range cycles {
-		c, err := lync.Dial(endpoint(d, feHost, false), lync.Options{})
+		c, err := winrm.Dial(endpoint(d, feHost, false), winrm.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -49,23 +50,23 @@ func TestCloseBounded(t *testing.T) {
 		faults []lynctest.Fault
 		call   bool // a call is in flight when Close comes
 		broken bool // the session broke before Close
-		mode   lync.Mode
+		mode   winrm.Mode
 	}{
 		// The script hangs on the host and the long polls that would bring
 		// its result hang too: the call waits on a Receive that never answers.
-		{"hung Receive", []lynctest.Fault{{Kind: lynctest.FaultHang, Cmdlet: "Get-CsPool", Host: feHost}, hangReceive}, true, false, lync.ModeAuto},
+		{"hung Receive", []lynctest.Fault{{Kind: lynctest.FaultHang, Cmdlet: "Get-CsPool", Host: feHost}, hangReceive}, true, false, winrm.ModeAuto},
 		// The host never answers the terminate Signal: the Delete still goes.
 		{"hung Signal", []lynctest.Fault{{Kind: lynctest.FaultHang, Cmdlet: "Get-CsPool", Host: feHost},
-			{Kind: lynctest.FaultHang, Action: lynctest.ActionSignal, Host: feHost}}, true, false, lync.ModeAuto},
-		{"per-script hung Receive", []lynctest.Fault{{Kind: lynctest.FaultHang, Cmdlet: "Get-CsPool", Host: feHost}, hangReceive}, true, false, lync.ModePerScript},
-		{"idle", nil, false, false, lync.ModeAuto},
-		{"broken session", []lynctest.Fault{{Kind: lynctest.FaultSOAP, Action: lynctest.ActionSend, Host: feHost, Nth: 1}}, false, true, lync.ModeAuto},
+			{Kind: lynctest.FaultHang, Action: lynctest.ActionSignal, Host: feHost}}, true, false, winrm.ModeAuto},
+		{"per-script hung Receive", []lynctest.Fault{{Kind: lynctest.FaultHang, Cmdlet: "Get-CsPool", Host: feHost}, hangReceive}, true, false, winrm.ModePerScript},
+		{"idle", nil, false, false, winrm.ModeAuto},
+		{"broken session", []lynctest.Fault{{Kind: lynctest.FaultSOAP, Action: lynctest.ActionSend, Host: feHost, Nth: 1}}, false, true, winrm.ModeAuto},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := newDeployment(t, topology(lynctest.SfB2015, ""))
 			h := d.Host(feHost)
-			w, err := lync.NewWinRM(endpoint(d, feHost, false), lync.Options{Mode: tt.mode})
+			w, err := winrm.NewWinRM(endpoint(d, feHost, false), winrm.Options{Mode: tt.mode})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -100,8 +101,8 @@ func TestCloseBounded(t *testing.T) {
 			if err != nil {
 				t.Errorf("Close: %v", err)
 			}
-			if took > lync.CloseTimeout+time.Second {
-				t.Errorf("Close took %v, bound %v", took, lync.CloseTimeout)
+			if took > winrm.CloseTimeout+time.Second {
+				t.Errorf("Close took %v, bound %v", took, winrm.CloseTimeout)
 			}
 			if tt.call {
 				select {
@@ -133,7 +134,7 @@ func TestCloseBounded(t *testing.T) {
 func TestCloseHostHangs(t *testing.T) {
 	t.Parallel()
 	d := newDeployment(t, topology(lynctest.SfB2015, ""))
-	c := newClient(t, d, false, lync.Options{})
+	c := newClient(t, d, false, winrm.Options{})
 	if err := c.Prepare(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +151,7 @@ func TestCloseHostHangs(t *testing.T) {
 	if !errors.As(err, &te) || te.Op != lynctest.ActionDelete || !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Close: err = %v, want the Delete's *TransportError with DeadlineExceeded", err)
 	}
-	if took > lync.CloseTimeout+time.Second {
-		t.Errorf("Close took %v, bound %v", took, lync.CloseTimeout)
+	if took > winrm.CloseTimeout+time.Second {
+		t.Errorf("Close took %v, bound %v", took, winrm.CloseTimeout)
 	}
 }

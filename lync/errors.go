@@ -198,23 +198,6 @@ func (e *ProtocolError) Is(target error) bool { return target == ErrProtocol }
 // Unwrap returns the cause.
 func (e *ProtocolError) Unwrap() error { return e.Err }
 
-// HostError reports a PowerShell process that ended without writing the
-// result of its script (for instance because the frame line did not parse
-// on the host). Stderr is the decoded error text. It matches ErrNoResult.
-type HostError struct {
-	Host     string
-	ExitCode int
-	Stderr   string // at most a few KB
-}
-
-// Error implements error.
-func (e *HostError) Error() string {
-	return fmt.Sprintf("lync: %s: PowerShell exited with code %d and no result: %s", e.Host, e.ExitCode, e.Stderr)
-}
-
-// Is reports whether target is ErrNoResult.
-func (e *HostError) Is(target error) bool { return target == ErrNoResult }
-
 // NotFoundError reports an object the host's answer did not contain (an
 // empty result where one object was expected). It matches ErrNotFound.
 type NotFoundError struct {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/xmppfed/edgefailover/lync"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
+	"github.com/xmppfed/edgefailover/lync/winrm"
 )
 
 func ExampleSite_SetXmppRoute() {
@@ -26,13 +27,13 @@ func ExampleSite_SetXmppRoute() {
 
 	// What a default Windows host accepts: HTTP on 5985 with NTLM, every
 	// message encrypted with the NTLM session key.
-	client, err := lync.Dial(lync.Endpoint{
+	client, err := winrm.Dial(winrm.Endpoint{
 		Host:        "fe01.contoso.com",
 		PlainHTTP:   true,
-		Auth:        lync.AuthNTLM,
-		Credentials: lync.Credentials{Username: user, Password: lync.Password(pass)}, // CONTOSO\lyncadmin
-		Dial:        d.DialContext,                                                   // FQDNs to loopback listeners
-	}, lync.Options{})
+		Auth:        winrm.AuthNTLM,
+		Credentials: winrm.Credentials{Username: user, Password: winrm.Password(pass)}, // CONTOSO\lyncadmin
+		Dial:        d.DialContext,                                                     // FQDNs to loopback listeners
+	}, winrm.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -67,13 +68,13 @@ func ExampleServicesService_Stop() {
 	defer d.Close()
 	user, pass := d.Credentials()
 
-	client, err := lync.Dial(lync.Endpoint{
+	client, err := winrm.Dial(winrm.Endpoint{
 		Host:        "fe01.contoso.com",
-		Auth:        lync.AuthNTLM, // HTTPS on 5986, verified
-		Credentials: lync.Credentials{Username: user, Password: lync.Password(pass)},
-		TLS:         lync.TLSConfig{RootCAs: d.CertPool()},
+		Auth:        winrm.AuthNTLM, // HTTPS on 5986, verified
+		Credentials: winrm.Credentials{Username: user, Password: winrm.Password(pass)},
+		TLS:         winrm.TLSConfig{RootCAs: d.CertPool()},
 		Dial:        d.DialContext,
-	}, lync.Options{})
+	}, winrm.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/xmppfed/edgefailover/lync"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
+	"github.com/xmppfed/edgefailover/lync/winrm"
 )
 
 // TestFaults injects each lynctest fault kind and checks the typed error,
@@ -41,7 +42,7 @@ func TestFaults(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			d := newDeployment(t, topology(lynctest.SfB2015, ""))
-			c := newClient(t, d, false, lync.Options{})
+			c := newClient(t, d, false, winrm.Options{})
 			if tt.prepared {
 				if err := c.Prepare(t.Context()); err != nil {
 					t.Fatal(err)
@@ -87,7 +88,7 @@ func TestFaults(t *testing.T) {
 
 func isFault(status int) func(error) bool {
 	return func(err error) bool {
-		var f *lync.WSManFault
+		var f *winrm.WSManFault
 		var te *lync.TransportError
 		return errors.As(err, &f) && f.StatusCode == status && errors.As(err, &te)
 	}

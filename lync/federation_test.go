@@ -7,6 +7,7 @@ import (
 
 	"github.com/xmppfed/edgefailover/lync"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
+	"github.com/xmppfed/edgefailover/lync/winrm"
 )
 
 func TestCertificatesOnEdge(t *testing.T) {
@@ -18,7 +19,7 @@ func TestCertificatesOnEdge(t *testing.T) {
 			{Use: "Internal", AlternativeNames: []string{edge03}}},
 	}
 	d := newDeployment(t, cfg)
-	c := lync.NewClient(newRunner(t, endpoint(d, edge03, true), lync.Options{}), lync.ClientOptions{})
+	c := lync.NewClient(newRunner(t, endpoint(d, edge03, true), winrm.Options{}), lync.ClientOptions{})
 	certs, err := c.Certificates.List(t.Context(), lync.UseAccessEdgeExternal)
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +55,7 @@ func TestFederationSettings(t *testing.T) {
 	cfg.Federation.AllowFederatedUsers = true
 	cfg.Federation.Partners = []lynctest.XmppPartner{{Domain: "jabber.example", AdditionalDomains: []string{"chat.example"}, Dialback: true}}
 	d := newDeployment(t, cfg)
-	c := newClient(t, d, true, lync.Options{})
+	c := newClient(t, d, true, winrm.Options{})
 	ctx := t.Context()
 	ae, err := c.Federation.AccessEdge(ctx)
 	if err != nil || !ae.AllowFederatedUsers || ae.Identity != "Global" {
@@ -88,7 +89,7 @@ func TestFederationSettings(t *testing.T) {
 func TestTCPReachability(t *testing.T) {
 	t.Parallel()
 	d := newDeployment(t, topology(lynctest.SfB2015, ""))
-	c := newClient(t, d, true, lync.Options{})
+	c := newClient(t, d, true, winrm.Options{})
 	ctx := t.Context()
 	r, err := c.Network.TestTCP(ctx, edge03, 23456)
 	if err != nil || !r.Reachable {

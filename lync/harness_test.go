@@ -8,6 +8,7 @@ import (
 	"github.com/xmppfed/edgefailover/internal/lynclab"
 	"github.com/xmppfed/edgefailover/lync"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
+	"github.com/xmppfed/edgefailover/lync/winrm"
 )
 
 // Hosts of the test topology.
@@ -75,13 +76,13 @@ func newDeployment(t testing.TB, cfg lynctest.Config) *lynctest.Deployment {
 }
 
 // endpoint reaches host of d (see lynclab.Endpoint).
-func endpoint(d *lynctest.Deployment, host string, https bool) lync.Endpoint {
+func endpoint(d *lynctest.Deployment, host string, https bool) winrm.Endpoint {
 	return lynclab.Endpoint(d, host, https)
 }
 
-func newRunner(t testing.TB, ep lync.Endpoint, opts lync.Options) *lync.WinRM {
+func newRunner(t testing.TB, ep winrm.Endpoint, opts winrm.Options) *winrm.WinRM {
 	t.Helper()
-	w, err := lync.NewWinRM(ep, opts)
+	w, err := winrm.NewWinRM(ep, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +90,7 @@ func newRunner(t testing.TB, ep lync.Endpoint, opts lync.Options) *lync.WinRM {
 	return w
 }
 
-func newClient(t testing.TB, d *lynctest.Deployment, https bool, opts lync.Options) *lync.Client {
+func newClient(t testing.TB, d *lynctest.Deployment, https bool, opts winrm.Options) *lync.Client {
 	t.Helper()
 	return lync.NewClient(newRunner(t, endpoint(d, feHost, https), opts), lync.ClientOptions{})
 }

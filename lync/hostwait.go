@@ -82,10 +82,9 @@ type hostWait struct {
 	check   func(json.RawMessage) (bool, error)
 }
 
-// operationTimeout is what a runner that can hold long scripts reports.
-type operationTimeouter interface{ operationTimeout() time.Duration }
-
-func (w *WinRM) operationTimeout() time.Duration { return w.ep.OperationTimeout }
+// operationTimeouter is a runner that can hold long scripts and says for
+// how long (lync/winrm's *WinRM: its OperationTimeout).
+type operationTimeouter interface{ OperationTimeout() time.Duration }
 
 // hostTick is the host loop's sleep for a poll interval.
 func hostTick(poll time.Duration) time.Duration {
@@ -99,7 +98,7 @@ func (c *Client) wait(ctx context.Context, w hostWait, poll time.Duration) error
 		poll = DefaultPollInterval
 	}
 	if ot, ok := c.runner.(operationTimeouter); ok && c.waits.usable() {
-		done, err := c.waitOnHost(ctx, w, poll, ot.operationTimeout())
+		done, err := c.waitOnHost(ctx, w, poll, ot.OperationTimeout())
 		if done || err != nil {
 			return err
 		}
@@ -182,8 +181,7 @@ func (h *hostWaits) failed(c *Client, cmdlet string, err error) error {
 		h.stop(c, &hostWaitError{Reason: waitRefused, Err: err})
 		return nil
 	}
-	var he *HostError
-	if !errors.As(err, &he) {
+	if !errors.Is(err, ErrNoResult) { // a process ended without a result (*winrm.HostError)
 		return err // the transport failed: a poll would have met it too
 	}
 	h.mu.Lock()

@@ -8,6 +8,7 @@ import (
 
 	"github.com/xmppfed/edgefailover/lync"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
+	"github.com/xmppfed/edgefailover/lync/winrm"
 )
 
 // TestWaitRunsOnTheHost: a wait is one script that blocks on the host while
@@ -22,7 +23,7 @@ func TestWaitRunsOnTheHost(t *testing.T) {
 	cfg := topology(lynctest.SfB2015, "")
 	cfg.Latency = lynctest.Latency{ServiceStop: 450 * time.Millisecond, Replication: 150 * time.Millisecond}
 	d := newDeployment(t, cfg)
-	c, other := newClient(t, d, false, lync.Options{}), newClient(t, d, false, lync.Options{})
+	c, other := newClient(t, d, false, winrm.Options{}), newClient(t, d, false, winrm.Options{})
 	ctx := t.Context()
 	for _, cl := range []*lync.Client{c, other} {
 		if err := cl.Prepare(ctx); err != nil {
@@ -98,7 +99,7 @@ func during[T any](d *lynctest.Deployment, cmdlet string, wait func() (T, error)
 func TestWaitNamedServices(t *testing.T) {
 	t.Parallel()
 	d := newDeployment(t, topology(lynctest.SfB2015, ""))
-	c := newClient(t, d, false, lync.Options{})
+	c := newClient(t, d, false, winrm.Options{})
 	ctx := t.Context()
 	if err := c.Services.Stop(ctx, edge01, lync.StopOptions{Names: []string{"RTCSRV"}, NoWait: true}); err != nil {
 		t.Fatal(err)
@@ -138,7 +139,7 @@ func TestWaitFallsBack(t *testing.T) {
 			cfg := topology(lynctest.SfB2015, "")
 			cfg.Latency = lynctest.Latency{ServiceStop: 60 * time.Millisecond, ServiceStart: 60 * time.Millisecond}
 			d := newDeployment(t, cfg)
-			c, other := newClient(t, d, false, lync.Options{}), newClient(t, d, false, lync.Options{})
+			c, other := newClient(t, d, false, winrm.Options{}), newClient(t, d, false, winrm.Options{})
 			ctx := t.Context()
 			if _, err := d.Inject(tc.fault); err != nil {
 				t.Fatal(err)
@@ -181,7 +182,7 @@ func TestWaitFallsBack(t *testing.T) {
 func TestWaitHonoursContext(t *testing.T) {
 	t.Parallel()
 	d := newDeployment(t, topology(lynctest.SfB2015, ""))
-	c := newClient(t, d, false, lync.Options{})
+	c := newClient(t, d, false, winrm.Options{})
 	if err := c.Prepare(t.Context()); err != nil {
 		t.Fatal(err)
 	}

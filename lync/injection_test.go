@@ -9,6 +9,7 @@ import (
 
 	"github.com/xmppfed/edgefailover/lync"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
+	"github.com/xmppfed/edgefailover/lync/winrm"
 )
 
 // injection holds values that would break or extend a script if they
@@ -28,7 +29,7 @@ var injection = []string{
 func TestInjectionRejected(t *testing.T) {
 	t.Parallel()
 	d := newDeployment(t, topology(lynctest.SfB2015, ""))
-	c := newClient(t, d, false, lync.Options{})
+	c := newClient(t, d, false, winrm.Options{})
 	ctx := t.Context()
 	for _, v := range injection {
 		checks := map[string]error{
@@ -61,11 +62,11 @@ func TestInjectionRejected(t *testing.T) {
 // command.
 func TestInjectionLiteral(t *testing.T) {
 	t.Parallel()
-	for _, mode := range []lync.Mode{lync.ModePersistent, lync.ModePerScript} {
+	for _, mode := range []winrm.Mode{winrm.ModePersistent, winrm.ModePerScript} {
 		t.Run(fmt.Sprint(mode), func(t *testing.T) {
 			t.Parallel()
 			d := newDeployment(t, topology(lynctest.SfB2015, ""))
-			w := newRunner(t, endpoint(d, feHost, true), lync.Options{Mode: mode})
+			w := newRunner(t, endpoint(d, feHost, true), winrm.Options{Mode: mode})
 			ctx := t.Context()
 			for _, v := range append(injection, "Site2 -Force", "Site2\u2014Force") {
 				script, err := pwsh.NewCommand("Get-CsSite").String("Identity", v).Script()

@@ -6,6 +6,7 @@ import (
 
 	"github.com/xmppfed/edgefailover/lync"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
+	"github.com/xmppfed/edgefailover/lync/winrm"
 )
 
 // TestIdlePollPacing: an idle session against a host that answers every
@@ -19,7 +20,7 @@ func TestIdlePollPacing(t *testing.T) {
 	d := newDeployment(t, cfg)
 	h := d.Host(feHost)
 	ep := endpoint(d, feHost, false)
-	c := lync.NewClient(newRunner(t, ep, lync.Options{}), lync.ClientOptions{})
+	c := lync.NewClient(newRunner(t, ep, winrm.Options{}), lync.ClientOptions{})
 	if err := c.Prepare(t.Context()); err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/xmppfed/edgefailover/lync"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
+	"github.com/xmppfed/edgefailover/lync/winrm"
 )
 
 // TestTransientCommandFault: one HTTP 500 on the persistent Command fails
@@ -18,11 +19,11 @@ func TestTransientCommandFault(t *testing.T) {
 	if _, err := d.Inject(lynctest.Fault{Kind: lynctest.FaultSOAP, Action: lynctest.ActionCommand, Host: feHost, Nth: 1}); err != nil {
 		t.Fatal(err)
 	}
-	w := newRunner(t, endpoint(d, feHost, false), lync.Options{})
+	w := newRunner(t, endpoint(d, feHost, false), winrm.Options{})
 	c := lync.NewClient(w, lync.ClientOptions{})
 	ctx := t.Context()
 	_, err := c.Sites.List(ctx)
-	var f *lync.WSManFault
+	var f *winrm.WSManFault
 	if !errors.Is(err, lync.ErrSessionBroken) || !errors.As(err, &f) || f.StatusCode != 500 {
 		t.Fatalf("err = %v, want ErrSessionBroken with the 500 fault", err)
 	}
@@ -47,24 +48,24 @@ func TestTransientCommandFault(t *testing.T) {
 // cannot help), while ModeAuto runs the call as a process of its own.
 func TestPersistentRefused(t *testing.T) {
 	t.Parallel()
-	for _, mode := range []lync.Mode{lync.ModePersistent, lync.ModeAuto} {
+	for _, mode := range []winrm.Mode{winrm.ModePersistent, winrm.ModeAuto} {
 		t.Run(mode.String(), func(t *testing.T) {
 			t.Parallel()
 			d := newDeployment(t, topology(lynctest.SfB2015, ""))
 			if _, err := d.Inject(lynctest.Fault{Kind: lynctest.FaultPersistentExit}); err != nil {
 				t.Fatal(err)
 			}
-			c := newClient(t, d, false, lync.Options{Mode: mode})
+			c := newClient(t, d, false, winrm.Options{Mode: mode})
 			_, err := c.Sites.List(t.Context())
-			if mode == lync.ModeAuto {
+			if mode == winrm.ModeAuto {
 				if err != nil {
 					t.Fatalf("ModeAuto: %v", err)
 				}
 				return
 			}
-			var pe *lync.PersistentError
-			var he *lync.HostError
-			if !errors.As(err, &pe) || pe.Reason != lync.PersistentExited || !errors.As(err, &he) {
+			var pe *winrm.PersistentError
+			var he *winrm.HostError
+			if !errors.As(err, &pe) || pe.Reason != winrm.PersistentExited || !errors.As(err, &he) {
 				t.Fatalf("err = %v, want *PersistentError (exited) with a *HostError", err)
 			}
 			if errors.Is(err, lync.ErrSessionBroken) {
@@ -82,7 +83,7 @@ func TestUnauthorizedNotBroken(t *testing.T) {
 		t.Run(action, func(t *testing.T) {
 			t.Parallel()
 			d := newDeployment(t, topology(lynctest.SfB2015, ""))
-			c := newClient(t, d, false, lync.Options{})
+			c := newClient(t, d, false, winrm.Options{})
 			if action != lynctest.ActionCreate {
 				if err := c.Prepare(t.Context()); err != nil {
 					t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/xmppfed/edgefailover/lync"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
+	"github.com/xmppfed/edgefailover/lync/winrm"
 )
 
 func TestPools(t *testing.T) {
@@ -15,7 +16,7 @@ func TestPools(t *testing.T) {
 		t.Run(p.String(), func(t *testing.T) {
 			t.Parallel()
 			d := newDeployment(t, topology(p, ""))
-			c := newClient(t, d, true, lync.Options{})
+			c := newClient(t, d, true, winrm.Options{})
 			ctx := t.Context()
 
 			pool, err := c.Pools.Get(ctx, edgeP1)

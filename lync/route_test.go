@@ -10,6 +10,7 @@ import (
 
 	"github.com/xmppfed/edgefailover/lync"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
+	"github.com/xmppfed/edgefailover/lync/winrm"
 )
 
 func TestParseRoute(t *testing.T) {
@@ -77,7 +78,7 @@ func TestReplaceXmppRoute(t *testing.T) {
 			t.Parallel()
 			ctx := t.Context()
 			d := newDeployment(t, topology(lynctest.SfB2015, param))
-			r := &counting{Runner: newRunner(t, endpoint(d, feHost, false), lync.Options{})}
+			r := &counting{Runner: newRunner(t, endpoint(d, feHost, false), winrm.Options{})}
 			c := lync.NewClient(r, lync.ClientOptions{})
 			if err := c.Prepare(ctx); err != nil {
 				t.Fatal(err)
@@ -148,7 +149,7 @@ func TestReplaceXmppRoute(t *testing.T) {
 func TestReplaceXmppRouteNotApplied(t *testing.T) {
 	t.Parallel()
 	d := newDeployment(t, topology(lynctest.Lync2013, lynctest.XmppFederationRoute))
-	c := lync.NewClient(dropGuardedSet{newRunner(t, endpoint(d, feHost, false), lync.Options{})}, lync.ClientOptions{})
+	c := lync.NewClient(dropGuardedSet{newRunner(t, endpoint(d, feHost, false), winrm.Options{})}, lync.ClientOptions{})
 	p1, _ := lync.ParseRoute("EdgeServer:" + edgeP1)
 	p2, _ := lync.ParseRoute("EdgeServer:" + edgeP2)
 	err := c.Site(site2).ReplaceXmppRoute(t.Context(), p1, p2)

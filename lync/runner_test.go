@@ -15,6 +15,7 @@ import (
 
 	"github.com/xmppfed/edgefailover/lync"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
+	lyncwinrm "github.com/xmppfed/edgefailover/lync/winrm"
 )
 
 // dropSet is a Runner that pretends Set-CsSite ran: a host where the change
@@ -32,7 +33,7 @@ func (r dropSet) Run(ctx context.Context, script string) (json.RawMessage, error
 func TestRouteNotApplied(t *testing.T) {
 	t.Parallel()
 	d := newDeployment(t, topology(lynctest.Lync2013, lynctest.XmppExternalFederationRoute))
-	c := lync.NewClient(dropSet{newRunner(t, endpoint(d, feHost, false), lync.Options{})}, lync.ClientOptions{})
+	c := lync.NewClient(dropSet{newRunner(t, endpoint(d, feHost, false), lyncwinrm.Options{})}, lync.ClientOptions{})
 	err := c.Site(site2).SetXmppRoute(t.Context(), edgeP2)
 	var re *lync.RouteError
 	if !errors.As(err, &re) || !errors.Is(err, lync.ErrRouteNotApplied) {
@@ -47,7 +48,7 @@ func TestRouteNotApplied(t *testing.T) {
 func TestIdleRebuild(t *testing.T) {
 	t.Parallel()
 	d := newDeployment(t, topology(lynctest.SfB2015, ""))
-	c := newClient(t, d, false, lync.Options{IdleTimeout: time.Nanosecond})
+	c := newClient(t, d, false, lyncwinrm.Options{IdleTimeout: time.Nanosecond})
 	for range 2 {
 		if _, err := c.Sites.RouteParameter(t.Context()); err != nil {
 			t.Fatal(err)
@@ -67,7 +68,7 @@ func TestTLSVerified(t *testing.T) {
 	d := newDeployment(t, topology(lynctest.SfB2015, ""))
 	ep := endpoint(d, feHost, true)
 	ep.TLS.RootCAs = nil // the system roots do not know the test CA
-	c := lync.NewClient(newRunner(t, ep, lync.Options{}), lync.ClientOptions{})
+	c := lync.NewClient(newRunner(t, ep, lyncwinrm.Options{}), lync.ClientOptions{})
 	_, err := c.Sites.List(t.Context())
 	var te *lync.TransportError
 	if !errors.As(err, &te) {
@@ -79,7 +80,7 @@ func TestTLSVerified(t *testing.T) {
 	// Another name than the certificate's fails too.
 	ep = endpoint(d, feHost, true)
 	ep.TLS.ServerName = "other.contoso.com"
-	if _, err := lync.NewClient(newRunner(t, ep, lync.Options{}), lync.ClientOptions{}).Sites.List(t.Context()); err == nil {
+	if _, err := lync.NewClient(newRunner(t, ep, lyncwinrm.Options{}), lync.ClientOptions{}).Sites.List(t.Context()); err == nil {
 		t.Error("wrong server name accepted")
 	}
 }
@@ -89,7 +90,7 @@ func TestWrongPassword(t *testing.T) {
 	d := newDeployment(t, topology(lynctest.SfB2015, ""))
 	ep := endpoint(d, feHost, true)
 	ep.Credentials.Password = "wrong"
-	_, err := lync.NewClient(newRunner(t, ep, lync.Options{}), lync.ClientOptions{}).Sites.List(t.Context())
+	_, err := lync.NewClient(newRunner(t, ep, lyncwinrm.Options{}), lync.ClientOptions{}).Sites.List(t.Context())
 	if !errors.Is(err, lync.ErrUnauthorized) {
 		t.Fatalf("err = %v, want ErrUnauthorized", err)
 	}
@@ -107,7 +108,7 @@ func TestLogsHoldNoSecret(t *testing.T) {
 	var buf lockedBuffer
 	log := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	ep := endpoint(d, feHost, true)
-	c := lync.NewClient(newRunner(t, ep, lync.Options{Logger: log}), lync.ClientOptions{Logger: log})
+	c := lync.NewClient(newRunner(t, ep, lyncwinrm.Options{Logger: log}), lync.ClientOptions{Logger: log})
 	ctx := t.Context()
 	if err := c.Site(site2).SetXmppRoute(ctx, edgeP2); err != nil {
 		t.Fatal(err)
@@ -151,7 +152,7 @@ func (l *lockedBuffer) String() string {
 func TestDefaultDeadline(t *testing.T) {
 	t.Parallel()
 	d := newDeployment(t, topology(lynctest.SfB2015, ""))
-	c := newClient(t, d, false, lync.Options{CallTimeout: 300 * time.Millisecond})
+	c := newClient(t, d, false, lyncwinrm.Options{CallTimeout: 300 * time.Millisecond})
 	if _, err := d.Inject(lynctest.Fault{Kind: lynctest.FaultHang, Cmdlet: "Get-CsPool"}); err != nil {
 		t.Fatal(err)
 	}

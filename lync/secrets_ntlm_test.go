@@ -8,6 +8,7 @@ import (
 
 	"github.com/xmppfed/edgefailover/lync"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
+	"github.com/xmppfed/edgefailover/lync/winrm"
 )
 
 // TestNTLMSecretsStayOut: at debug level, through a whole NTLM session
@@ -20,13 +21,13 @@ func TestNTLMSecretsStayOut(t *testing.T) {
 	log := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	ep := endpoint(d, feHost, false) // NTLM over HTTP, sealed
 	_, pass := d.Credentials()
-	w := newRunner(t, ep, lync.Options{Logger: log})
+	w := newRunner(t, ep, winrm.Options{Logger: log})
 	if _, err := lync.NewClient(w, lync.ClientOptions{}).Sites.List(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	_ = w.Close()
 	ep.Credentials.Password = "Wr0ng-canary-Passw0rd"
-	bad := newRunner(t, ep, lync.Options{Logger: log})
+	bad := newRunner(t, ep, winrm.Options{Logger: log})
 	_, runErr := bad.Run(t.Context(), "Get-CsSite")
 	_ = bad.Close()
 	log.Debug("endpoint", "ep", ep, "creds", ep.Credentials)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/xmppfed/edgefailover/lync"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
+	"github.com/xmppfed/edgefailover/lync/winrm"
 )
 
 func TestServicesStopStart(t *testing.T) {
@@ -18,7 +19,7 @@ func TestServicesStopStart(t *testing.T) {
 			cfg := topology(p, "")
 			cfg.Latency = lynctest.Latency{ServiceStop: time.Second, GracefulStop: 3 * time.Second, ServiceStart: time.Second, Scale: 0.01}
 			d := newDeployment(t, cfg)
-			c := newClient(t, d, false, lync.Options{})
+			c := newClient(t, d, false, winrm.Options{})
 			ctx := t.Context()
 
 			list, err := c.Services.List(ctx, edge01)
@@ -76,7 +77,7 @@ func TestServicesFaults(t *testing.T) {
 	cfg := topology(lynctest.SfB2015, "")
 	cfg.Latency = lynctest.Latency{ServiceStop: time.Second, ServiceStart: time.Second, Scale: 0.01}
 	d := newDeployment(t, cfg)
-	c := newClient(t, d, false, lync.Options{})
+	c := newClient(t, d, false, winrm.Options{})
 	ctx := t.Context()
 	before := d.Counters().Total() // nothing sent yet
 	for _, bad := range []string{"RTC SRV", "RTCSRV'", "rtc*", ""} {
@@ -121,7 +122,7 @@ func TestReplication(t *testing.T) {
 	cfg := topology(lynctest.Lync2013, "")
 	cfg.Latency = lynctest.Latency{Replication: time.Second, Scale: 0.05}
 	d := newDeployment(t, cfg)
-	c := newClient(t, d, true, lync.Options{})
+	c := newClient(t, d, true, winrm.Options{})
 	ctx := t.Context()
 
 	if err := c.Site(site2).SetXmppRoute(ctx, edgeP2); err != nil {

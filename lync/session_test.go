@@ -9,6 +9,7 @@ import (
 
 	"github.com/xmppfed/edgefailover/lync"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
+	"github.com/xmppfed/edgefailover/lync/winrm"
 )
 
 // TestSessionReuse: many calls, concurrent ones included, use one process
@@ -16,7 +17,7 @@ import (
 func TestSessionReuse(t *testing.T) {
 	t.Parallel()
 	d := newDeployment(t, topology(lynctest.Lync2013, ""))
-	c := newClient(t, d, true, lync.Options{})
+	c := newClient(t, d, true, winrm.Options{})
 	ctx := t.Context()
 	var wg sync.WaitGroup
 	errs := make(chan error, 20)
@@ -47,7 +48,7 @@ func TestSessionReuse(t *testing.T) {
 func TestSessionRebuild(t *testing.T) {
 	t.Parallel()
 	d := newDeployment(t, topology(lynctest.SfB2015, ""))
-	c := newClient(t, d, false, lync.Options{})
+	c := newClient(t, d, false, winrm.Options{})
 	ctx := t.Context()
 	if err := c.Prepare(ctx); err != nil {
 		t.Fatal(err)
@@ -79,7 +80,7 @@ func TestFallback(t *testing.T) {
 			if _, err := d.Inject(lynctest.Fault{Kind: lynctest.FaultPersistentExit}); err != nil {
 				t.Fatal(err)
 			}
-			w := newRunner(t, endpoint(d, feHost, true), lync.Options{})
+			w := newRunner(t, endpoint(d, feHost, true), winrm.Options{})
 			c := lync.NewClient(w, lync.ClientOptions{})
 			ctx := t.Context()
 			if err := c.Prepare(ctx); err != nil {
@@ -108,7 +109,7 @@ func TestFallback(t *testing.T) {
 func TestPerScriptMode(t *testing.T) {
 	t.Parallel()
 	d := newDeployment(t, topology(lynctest.SfB2015, ""))
-	c := newClient(t, d, false, lync.Options{Mode: lync.ModePerScript})
+	c := newClient(t, d, false, winrm.Options{Mode: winrm.ModePerScript})
 	if _, err := c.Sites.List(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +122,7 @@ func TestPerScriptMode(t *testing.T) {
 func TestCloseAndCancel(t *testing.T) {
 	t.Parallel()
 	d := newDeployment(t, topology(lynctest.SfB2015, ""))
-	w := newRunner(t, endpoint(d, feHost, false), lync.Options{})
+	w := newRunner(t, endpoint(d, feHost, false), winrm.Options{})
 	c := lync.NewClient(w, lync.ClientOptions{})
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
@@ -144,7 +145,7 @@ func TestConcurrentHosts(t *testing.T) {
 	hosts := []string{feHost, edge01, edge02, edge03}
 	var wg sync.WaitGroup
 	for _, h := range hosts {
-		c := lync.NewClient(newRunner(t, endpoint(d, h, true), lync.Options{}), lync.ClientOptions{})
+		c := lync.NewClient(newRunner(t, endpoint(d, h, true), winrm.Options{}), lync.ClientOptions{})
 		wg.Go(func() {
 			for range 5 {
 				if _, err := c.Services.List(t.Context(), h); err != nil {
@@ -165,7 +166,7 @@ func TestConcurrentHosts(t *testing.T) {
 // whose deadline passed mid-script) and Close, the client's goroutines end.
 func TestNoGoroutineLeak(t *testing.T) {
 	d := newDeployment(t, topology(lynctest.SfB2015, ""))
-	w := newRunner(t, endpoint(d, feHost, false), lync.Options{})
+	w := newRunner(t, endpoint(d, feHost, false), winrm.Options{})
 	c := lync.NewClient(w, lync.ClientOptions{})
 	ctx := t.Context()
 	if err := c.Prepare(ctx); err != nil {

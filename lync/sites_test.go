@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/xmppfed/edgefailover/lync"
+	"github.com/xmppfed/edgefailover/lync/winrm"
 )
 
 // TestSites runs the site calls for both products, both route parameter
@@ -16,7 +17,7 @@ func TestSites(t *testing.T) {
 		t.Run(v.String(), func(t *testing.T) {
 			t.Parallel()
 			d := newDeployment(t, topology(v.product, v.param))
-			c := newClient(t, d, v.https, lync.Options{})
+			c := newClient(t, d, v.https, winrm.Options{})
 			ctx := t.Context()
 
 			param, err := c.Sites.RouteParameter(ctx)

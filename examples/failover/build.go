@@ -15,6 +15,7 @@ import (
 	"github.com/xmppfed/edgefailover/failover"
 	"github.com/xmppfed/edgefailover/failover/preflight"
 	"github.com/xmppfed/edgefailover/lync"
+	"github.com/xmppfed/edgefailover/lync/winrm"
 	"github.com/xmppfed/edgefailover/xmppdns"
 )
 
@@ -38,7 +39,7 @@ func (d *deployment) close() {
 // build turns the file into a failover.Config, or with failback into its
 // failover.Config.Failback: it reads the secrets (from the environment or a
 // prompt) and creates clients, but sends nothing.
-func build(ctx context.Context, fc *fileConfig, con *setup.Console, opts lync.Options, failback bool) (*deployment, error) {
+func build(ctx context.Context, fc *fileConfig, con *setup.Console, opts winrm.Options, failback bool) (*deployment, error) {
 	reg := providers()
 	if err := fc.check(reg); err != nil {
 		return nil, err
@@ -100,7 +101,7 @@ func build(ctx context.Context, fc *fileConfig, con *setup.Console, opts lync.Op
 		return nil, badInput("management: %v", err)
 	}
 	mep.Dial = setup.LogDial(log, mep.Host, fc.Management.Scheme(), mep.Dial)
-	mgmt, err := lync.Dial(mep, opts)
+	mgmt, err := winrm.Dial(mep, opts)
 	if err != nil {
 		return nil, badInput("management: %v", err)
 	}
@@ -112,7 +113,7 @@ func build(ctx context.Context, fc *fileConfig, con *setup.Console, opts lync.Op
 			return nil, err
 		}
 		ep.Dial = setup.LogDial(log, ep.Host, fc.EdgeServers.Scheme(), ep.Dial)
-		cl, err := lync.Dial(ep, opts)
+		cl, err := winrm.Dial(ep, opts)
 		if err != nil {
 			return nil, err
 		}

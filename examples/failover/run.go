@@ -12,7 +12,7 @@ import (
 	"github.com/xmppfed/edgefailover/failover"
 	"github.com/xmppfed/edgefailover/failover/journal"
 	"github.com/xmppfed/edgefailover/failover/preflight"
-	"github.com/xmppfed/edgefailover/lync"
+	"github.com/xmppfed/edgefailover/lync/winrm"
 )
 
 // Exit codes.
@@ -162,7 +162,7 @@ func (a *app) do(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 		}
 	}
 	con := setup.NewConsole(a.stdin, stderr, a.env)
-	lopts := lync.Options{}
+	lopts := winrm.Options{}
 	var logger *slog.Logger
 	if o.verbose {
 		logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))

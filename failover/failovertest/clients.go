@@ -7,6 +7,7 @@ import (
 
 	"github.com/xmppfed/edgefailover/internal/lynclab"
 	"github.com/xmppfed/edgefailover/lync"
+	"github.com/xmppfed/edgefailover/lync/winrm"
 )
 
 // Management returns a lync client for the management shell of the Front
@@ -80,7 +81,7 @@ func (l *Lab) dial(ctx context.Context, fqdn string) (*lync.Client, error) {
 		return nil, ErrClosed
 	}
 	key := h.FQDN()
-	w, err := lync.NewWinRM(lynclab.Endpoint(l.deploy, key, false), lync.Options{})
+	w, err := winrm.NewWinRM(lynclab.Endpoint(l.deploy, key, false), winrm.Options{})
 	if err != nil {
 		return nil, fmt.Errorf("failovertest: client for %s: %w", key, err)
 	}
@@ -96,10 +97,10 @@ func (l *Lab) dial(ctx context.Context, fqdn string) (*lync.Client, error) {
 	return c, nil
 }
 
-// pollingRunner is a *lync.WinRM that lync does not know as one: its
+// pollingRunner is a *winrm.WinRM that lync does not know as one: its
 // client's waits poll (Options.PollWaits). It forwards Run, Prepare and
 // Close only.
-type pollingRunner struct{ w *lync.WinRM }
+type pollingRunner struct{ w *winrm.WinRM }
 
 func (p pollingRunner) Run(ctx context.Context, script string) (json.RawMessage, error) {
 	return p.w.Run(ctx, script)

@@ -48,7 +48,7 @@ type Options struct {
 	// ["contoso.com", "fabrikam.com"]: two domains in two zones.
 	Domains []string
 	// PollWaits makes the lab's clients poll in every wait, as before
-	// server-side waits (issue 17): their runner hides the *lync.WinRM from
+	// server-side waits (issue 17): their runner hides the *winrm.WinRM from
 	// the client, so lync sends one read per poll instead of one script
 	// that blocks on the host. For before/after figures. Default false.
 	PollWaits bool

@@ -17,6 +17,7 @@ import (
 	"github.com/xmppfed/edgefailover/failover"
 	"github.com/xmppfed/edgefailover/internal/lynclab"
 	"github.com/xmppfed/edgefailover/lync"
+	"github.com/xmppfed/edgefailover/lync/winrm"
 	"github.com/xmppfed/edgefailover/xmppdns"
 	"github.com/xmppfed/edgefailover/xmppdns/rfc2136"
 )
@@ -151,7 +152,7 @@ func (r *Remote) open(ctx context.Context, fqdn string) (*lync.Client, error) {
 	if _, ok := r.e.Hosts[host]; !ok {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownHost, fqdn)
 	}
-	c, err := lync.Dial(lynclab.RemoteEndpoint(host, r.e.Hosts, r.e.Username, r.e.Password), lync.Options{})
+	c, err := winrm.Dial(lynclab.RemoteEndpoint(host, r.e.Hosts, r.e.Username, r.e.Password), winrm.Options{})
 	if err != nil {
 		return nil, fmt.Errorf("failovertest: client for %s: %w", host, err)
 	}

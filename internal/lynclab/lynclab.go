@@ -10,21 +10,21 @@ package lynclab
 import (
 	"time"
 
-	"github.com/xmppfed/edgefailover/lync"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
+	"github.com/xmppfed/edgefailover/lync/winrm"
 )
 
 // Endpoint reaches host of d through d's dialer with d's (domain)
 // credentials and NTLM, over HTTPS verified with d's CA, or over plain HTTP
 // with every message encrypted when https is false. The one-second
 // OperationTimeout keeps long polls short (lynctest caps them lower anyway).
-func Endpoint(d *lynctest.Deployment, host string, https bool) lync.Endpoint {
+func Endpoint(d *lynctest.Deployment, host string, https bool) winrm.Endpoint {
 	user, pass := d.Credentials()
-	ep := lync.Endpoint{
+	ep := winrm.Endpoint{
 		Host:             host,
 		PlainHTTP:        !https,
-		Auth:             lync.AuthNTLM,
-		Credentials:      lync.Credentials{Username: user, Password: lync.Password(pass)},
+		Auth:             winrm.AuthNTLM,
+		Credentials:      winrm.Credentials{Username: user, Password: winrm.Password(pass)},
 		Dial:             d.DialContext,
 		OperationTimeout: time.Second,
 	}

@@ -6,20 +6,20 @@ import (
 	"strings"
 	"time"
 
-	"github.com/xmppfed/edgefailover/lync"
+	"github.com/xmppfed/edgefailover/lync/winrm"
 )
 
 // RemoteEndpoint reaches host, one of a lynctest deployment served by
 // another process, over plain HTTP with NTLM message encryption at the
 // loopback address addrs gives for it, with the deployment's credentials:
 // what Endpoint gives in the deployment's own process.
-func RemoteEndpoint(host string, addrs map[string]string, user, pass string) lync.Endpoint {
+func RemoteEndpoint(host string, addrs map[string]string, user, pass string) winrm.Endpoint {
 	var d net.Dialer
-	return lync.Endpoint{
+	return winrm.Endpoint{
 		Host:        host,
 		PlainHTTP:   true,
-		Auth:        lync.AuthNTLM,
-		Credentials: lync.Credentials{Username: user, Password: lync.Password(pass)},
+		Auth:        winrm.AuthNTLM,
+		Credentials: winrm.Credentials{Username: user, Password: winrm.Password(pass)},
 		Dial: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			name, _, err := net.SplitHostPort(addr)
 			if err != nil {

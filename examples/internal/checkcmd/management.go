@@ -8,6 +8,7 @@ import (
 
 	"github.com/xmppfed/edgefailover/examples/internal/setup"
 	"github.com/xmppfed/edgefailover/lync"
+	"github.com/xmppfed/edgefailover/lync/winrm"
 )
 
 // dialManagement creates the management client (nothing is sent yet).
@@ -24,7 +25,7 @@ func (c *checker) dialManagement(ctx context.Context, con *setup.Console) (*lync
 		return nil, err
 	}
 	ep.Dial = setup.LogDial(c.o.log, ep.Host, c.o.mgmt.Scheme(), ep.Dial)
-	return lync.Dial(ep, lync.Options{Logger: c.o.log})
+	return winrm.Dial(ep, winrm.Options{Logger: c.o.log})
 }
 
 // management checks the site's XMPP route and, concurrently, the services

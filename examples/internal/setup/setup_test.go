@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/xmppfed/edgefailover/lync"
+	"github.com/xmppfed/edgefailover/lync/winrm"
 )
 
 func TestFindSecrets(t *testing.T) {
@@ -78,11 +78,11 @@ func TestWinRMEndpoint(t *testing.T) {
 	if err := w.Check(true); err != nil {
 		t.Fatal(err)
 	}
-	ep, err := w.Endpoint("edge2a.contoso.com", true, lync.Credentials{Username: "u", Password: "p"})
+	ep, err := w.Endpoint("edge2a.contoso.com", true, winrm.Credentials{Username: "u", Password: "p"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ep.Host != "edge2a.mgmt.contoso.com" || ep.Auth != lync.AuthNTLM || ep.Dial == nil {
+	if ep.Host != "edge2a.mgmt.contoso.com" || ep.Auth != winrm.AuthNTLM || ep.Dial == nil {
 		t.Errorf("endpoint %+v", ep)
 	}
 	for _, bad := range []WinRM{

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/xmppfed/edgefailover/lync"
+	"github.com/xmppfed/edgefailover/lync/winrm"
 	"github.com/xmppfed/edgefailover/xmppdns"
 )
 
@@ -36,7 +36,7 @@ type WinRM struct {
 }
 
 // WinRMKerberos configures "auth": "kerberos" (a domain account; see
-// lync.Kerberos).
+// winrm.Kerberos).
 type WinRMKerberos struct {
 	Realm      string `json:"realm"`
 	ConfigPath string `json:"config_path"`
@@ -53,22 +53,22 @@ type Credentials struct {
 }
 
 // Resolve reads the credentials through c.
-func (cr Credentials) Resolve(ctx context.Context, c *Console) (lync.Credentials, error) {
+func (cr Credentials) Resolve(ctx context.Context, c *Console) (winrm.Credentials, error) {
 	user := cr.Username
 	if user == "" && cr.UsernameEnv != "" && c.Env != nil {
 		user, _ = c.Env(cr.UsernameEnv)
 	}
 	if user == "" {
-		return lync.Credentials{}, fmt.Errorf("credentials: username (or username_env naming a set variable) is required")
+		return winrm.Credentials{}, fmt.Errorf("credentials: username (or username_env naming a set variable) is required")
 	}
 	if cr.PasswordEnv == "" {
-		return lync.Credentials{}, fmt.Errorf("credentials: password_env is required: the name of the environment variable holding the password")
+		return winrm.Credentials{}, fmt.Errorf("credentials: password_env is required: the name of the environment variable holding the password")
 	}
 	pw, err := c.Secret(ctx, cr.PasswordEnv, "WinRM password for "+user)
 	if err != nil {
-		return lync.Credentials{}, err
+		return winrm.Credentials{}, err
 	}
-	return lync.Credentials{Username: user, Password: lync.Password(pw)}, nil
+	return winrm.Credentials{Username: user, Password: winrm.Password(pw)}, nil
 }
 
 // ParseHost validates a host name (FQDN, with or without the trailing dot)
@@ -104,7 +104,7 @@ func (w WinRM) Check(template bool) error {
 	if w.PlainHTTP && !w.AllowUnencrypted && w.Auth == "" {
 		return fmt.Errorf("plain_http: say how: auth ntlm (every message encrypted, what a default Windows host accepts) or allow_unencrypted (labs only)")
 	}
-	if w.PlainHTTP && !w.AllowUnencrypted && auth != lync.AuthNTLM {
+	if w.PlainHTTP && !w.AllowUnencrypted && auth != winrm.AuthNTLM {
 		return fmt.Errorf("plain_http with auth %s sends scripts (and a Basic password) unencrypted: use auth ntlm, which encrypts, or HTTPS, or set allow_unencrypted (labs only)", auth)
 	}
 	for h, a := range w.Addresses {
@@ -130,24 +130,24 @@ func (w WinRM) LoadFiles() error {
 	return nil
 }
 
-func (w WinRM) auth() (lync.AuthMethod, error) {
+func (w WinRM) auth() (winrm.AuthMethod, error) {
 	switch strings.ToLower(w.Auth) {
 	case "", "ntlm", "negotiate":
-		return lync.AuthNTLM, nil
+		return winrm.AuthNTLM, nil
 	case "basic":
-		return lync.AuthBasic, nil
+		return winrm.AuthBasic, nil
 	case "kerberos":
 		if w.Kerberos == nil || w.Kerberos.Realm == "" {
 			return 0, fmt.Errorf("auth kerberos needs a kerberos member (realm, config_path)")
 		}
-		return lync.AuthKerberos, nil
+		return winrm.AuthKerberos, nil
 	}
 	return 0, fmt.Errorf("auth %q: use ntlm, kerberos or basic", w.Auth)
 }
 
 // Endpoint returns the lync endpoint of host (the FQDN of the management
 // host, or of an Edge server to put in the template).
-func (w WinRM) Endpoint(fqdn string, template bool, cred lync.Credentials) (lync.Endpoint, error) {
+func (w WinRM) Endpoint(fqdn string, template bool, cred winrm.Credentials) (winrm.Endpoint, error) {
 	host := fqdn
 	if template {
 		t := w.Host
@@ -159,26 +159,26 @@ func (w WinRM) Endpoint(fqdn string, template bool, cred lync.Credentials) (lync
 	}
 	host, err := ParseHost(host)
 	if err != nil {
-		return lync.Endpoint{}, fmt.Errorf("host %q: %v", host, err)
+		return winrm.Endpoint{}, fmt.Errorf("host %q: %v", host, err)
 	}
 	auth, err := w.auth()
 	if err != nil {
-		return lync.Endpoint{}, err
+		return winrm.Endpoint{}, err
 	}
-	ep := lync.Endpoint{
+	ep := winrm.Endpoint{
 		Host: host, Port: w.Port, PlainHTTP: w.PlainHTTP, AllowUnencrypted: w.AllowUnencrypted,
 		Auth: auth, Credentials: cred, OperationTimeout: time.Duration(w.OperationTimeout),
-		TLS: lync.TLSConfig{ServerName: w.ServerName},
+		TLS: winrm.TLSConfig{ServerName: w.ServerName},
 	}
 	if w.CAFile != "" {
 		pool, err := LoadCertPool(w.CAFile)
 		if err != nil {
-			return lync.Endpoint{}, err
+			return winrm.Endpoint{}, err
 		}
 		ep.TLS.RootCAs = pool
 	}
 	if k := w.Kerberos; k != nil {
-		ep.Kerberos = &lync.Kerberos{Realm: k.Realm, ConfigPath: k.ConfigPath, CCachePath: k.CCachePath, SPN: k.SPN}
+		ep.Kerberos = &winrm.Kerberos{Realm: k.Realm, ConfigPath: k.ConfigPath, CCachePath: k.CCachePath, SPN: k.SPN}
 	}
 	if addr, ok := lookupFold(w.Addresses, host); ok {
 		var d net.Dialer

@@ -1,4 +1,4 @@
-package lync
+package winrm
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"sync"
 
 	"github.com/xmppfed/edgefailover/internal/pwsh"
+
+	"github.com/xmppfed/edgefailover/lync"
 )
 
 // maxProcessOutput bounds the stdout kept of one per-script process.
@@ -61,16 +63,16 @@ func (w *WinRM) process(ctx context.Context, inner string) (json.RawMessage, err
 	bt := newBoundTransport(ctx, w.p)
 	fail := func(op string, err error) (json.RawMessage, error) {
 		if cerr := ctx.Err(); cerr != nil {
-			return nil, &TransportError{Host: w.ep.Host, Op: op, Err: cerr}
+			return nil, &lync.TransportError{Host: w.ep.Host, Op: op, Err: cerr}
 		}
 		if terr := bt.err(); terr != nil {
 			err = terr
 		}
-		var te *TransportError
+		var te *lync.TransportError
 		if errors.As(err, &te) {
 			op, err = te.Op, te.Err
 		}
-		return nil, &TransportError{Host: w.ep.Host, Op: op, Err: brokenCause(err)}
+		return nil, &lync.TransportError{Host: w.ep.Host, Op: op, Err: brokenCause(err)}
 	}
 	wc, err := w.newClient(bt)
 	if err != nil {
@@ -100,7 +102,7 @@ func (w *WinRM) process(ctx context.Context, inner string) (json.RawMessage, err
 	cmd.Wait()
 	wg.Wait()
 	if ctx.Err() != nil || bt.err() != nil {
-		return fail("Receive", ErrSessionBroken)
+		return fail("Receive", lync.ErrSessionBroken)
 	}
 	exited = true
 	res, err := pwsh.ParseFrame(stdout.Bytes(), marker)
@@ -115,7 +117,7 @@ func (w *WinRM) process(ctx context.Context, inner string) (json.RawMessage, err
 		return nil, &HostError{Host: w.ep.Host, ExitCode: cmd.ExitCode(), Stderr: text}
 	}
 	if err != nil {
-		return nil, &ProtocolError{Op: "read result", Err: err}
+		return nil, &lync.ProtocolError{Op: "read result", Err: err}
 	}
 	return resultOf(res)
 }

@@ -1,9 +1,11 @@
-package lync
+package winrm
 
 import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/xmppfed/edgefailover/lync"
 )
 
 // CloseTimeout bounds (*WinRM).Close, and every clean-up of a shell (the
@@ -15,12 +17,12 @@ const CloseTimeout = 5 * time.Second
 const signalShare = time.Second
 
 // Close ends everything the runner opened, within CloseTimeout: the call in
-// flight, if any, is cancelled and returns ErrClosed; the persistent command
+// flight, if any, is cancelled and returns lync.ErrClosed; the persistent command
 // is terminated (a Signal) and its shell deleted, also when the session is
 // broken; clean-ups still running in the background are waited for; idle
 // connections are closed. It does not close stdin first: the terminate
 // Signal and the Delete end the process on the host. Later calls fail with
-// ErrClosed. Close returns an error when a shell could not be deleted (the
+// lync.ErrClosed. Close returns an error when a shell could not be deleted (the
 // host then ends it after its WinRS IdleTimeout, 2 hours by default) or the
 // call in flight did not end in time. It may be called more than once.
 func (w *WinRM) Close() error {
@@ -32,7 +34,7 @@ func (w *WinRM) close() error {
 	deadline := time.Now().Add(CloseTimeout)
 	timer := time.AfterFunc(CloseTimeout, w.endCleanup)
 	defer timer.Stop()
-	w.endLife(ErrClosed) // the call in flight and every session end now
+	w.endLife(lync.ErrClosed) // the call in flight and every session end now
 	var err error
 	select {
 	case w.sem <- struct{}{}:
@@ -46,7 +48,7 @@ func (w *WinRM) close() error {
 	case <-w.cleanup.Done():
 		// A call did not end although its context did; release hands its
 		// session to a clean-up when it does.
-		err = &TransportError{Host: w.ep.Host, Op: "close", Err: context.DeadlineExceeded}
+		err = &lync.TransportError{Host: w.ep.Host, Op: "close", Err: context.DeadlineExceeded}
 	}
 	w.mu.Lock()
 	w.waiting = true
@@ -92,13 +94,13 @@ func (w *WinRM) cleanupContext() (context.Context, context.CancelFunc) {
 
 // errClosed is the error of a call on a closed runner.
 func (w *WinRM) errClosed(op string) error {
-	return &TransportError{Host: w.ep.Host, Op: op, Err: ErrClosed}
+	return &lync.TransportError{Host: w.ep.Host, Op: op, Err: lync.ErrClosed}
 }
 
 // closedOr turns the transport error of a call that Close ended into
-// ErrClosed; any other error, and a host's answer, stay as they are.
+// lync.ErrClosed; any other error, and a host's answer, stay as they are.
 func (w *WinRM) closedOr(err error) error {
-	var te *TransportError
+	var te *lync.TransportError
 	if err == nil || w.life.Err() == nil || !errors.As(err, &te) {
 		return err
 	}

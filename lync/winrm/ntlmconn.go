@@ -1,4 +1,4 @@
-package lync
+package winrm
 
 import (
 	"bufio"
@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/bodgit/ntlmssp"
+
+	"github.com/xmppfed/edgefailover/lync"
 )
 
 // ntlmIdle is how long an idle connection is kept. Windows (HTTP.sys) drops
@@ -183,11 +185,11 @@ func (p *ntlmPool) login(ctx context.Context, body []byte) (*ntlmConn, *answer, 
 		if a.status == http.StatusUnauthorized {
 			return nil, nil, &SchemeError{Scheme: "Negotiate", Offered: offeredSchemes(a.header.Values("WWW-Authenticate"))}
 		}
-		return nil, nil, &ProtocolError{Op: "NTLM handshake", Err: fmt.Errorf("HTTP %d to a NEGOTIATE message", a.status)}
+		return nil, nil, &lync.ProtocolError{Op: "NTLM handshake", Err: fmt.Errorf("HTTP %d to a NEGOTIATE message", a.status)}
 	}
 	auth, err := nc.Authenticate(challenge, nil)
 	if err != nil {
-		return nil, nil, &ProtocolError{Op: "NTLM handshake", Err: err}
+		return nil, nil, &lync.ProtocolError{Op: "NTLM handshake", Err: err}
 	}
 	first := body
 	if p.seal {
@@ -198,13 +200,13 @@ func (p *ntlmPool) login(ctx context.Context, body []byte) (*ntlmConn, *answer, 
 		return nil, nil, err
 	}
 	if a.status == http.StatusUnauthorized {
-		return nil, nil, ErrUnauthorized // the password or account was refused: no second round
+		return nil, nil, lync.ErrUnauthorized // the password or account was refused: no second round
 	}
 	if c.sess = nc.SecuritySession(); c.sess == nil || !nc.Complete() {
-		return nil, nil, &ProtocolError{Op: "NTLM handshake", Err: errors.New("no security context")}
+		return nil, nil, &lync.ProtocolError{Op: "NTLM handshake", Err: errors.New("no security context")}
 	}
 	if p.seal && a.status != http.StatusOK {
-		return nil, nil, &ProtocolError{Op: "NTLM handshake", Err: fmt.Errorf("HTTP %d to AUTHENTICATE", a.status)}
+		return nil, nil, &lync.ProtocolError{Op: "NTLM handshake", Err: fmt.Errorf("HTTP %d to AUTHENTICATE", a.status)}
 	}
 	ok = true
 	if p.seal {

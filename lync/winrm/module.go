@@ -1,4 +1,4 @@
-package lync
+package winrm
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/xmppfed/edgefailover/internal/pwsh"
+
+	"github.com/xmppfed/edgefailover/lync"
 )
 
 // The management shell modules, in order of preference: SkypeForBusiness
@@ -14,7 +16,7 @@ import (
 var moduleNames = []string{"SkypeForBusiness", "Lync"}
 
 // ModuleError reports a host without the management shell module. It
-// matches ErrModuleNotFound.
+// matches lync.ErrModuleNotFound.
 type ModuleError struct {
 	Host string
 }
@@ -24,8 +26,8 @@ func (e *ModuleError) Error() string {
 	return fmt.Sprintf("lync: %s: neither module %s is installed", e.Host, strings.Join(moduleNames, " nor "))
 }
 
-// Is reports whether target is ErrModuleNotFound.
-func (e *ModuleError) Is(target error) bool { return target == ErrModuleNotFound }
+// Is reports whether target is lync.ErrModuleNotFound.
+func (e *ModuleError) Is(target error) bool { return target == lync.ErrModuleNotFound }
 
 // detectScript lists the installed management shell modules.
 func detectScript() (string, error) {
@@ -43,7 +45,7 @@ func importScript(module string) (string, error) {
 func pickModule(host string, out json.RawMessage) (string, error) {
 	var mods []struct{ Name string }
 	if err := json.Unmarshal(out, &mods); err != nil {
-		return "", &ProtocolError{Op: "Get-Module", Err: err}
+		return "", &lync.ProtocolError{Op: "Get-Module", Err: err}
 	}
 	for _, want := range moduleNames {
 		for _, m := range mods {

@@ -1,4 +1,4 @@
-package lync
+package winrm
 
 import (
 	"fmt"
@@ -32,7 +32,7 @@ func (r PersistentReason) String() string {
 // PersistentError reports that the persistent session cannot work on a
 // host, which is the only reason ModeAuto runs one process per script.
 // ModePersistent returns it to the caller; retrying does not help. It does
-// not match ErrSessionBroken.
+// not match lync.ErrSessionBroken.
 type PersistentError struct {
 	Host   string
 	Reason PersistentReason

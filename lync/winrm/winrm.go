@@ -1,4 +1,4 @@
-package lync
+package winrm
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/xmppfed/edgefailover/internal/pwsh"
+
+	"github.com/xmppfed/edgefailover/lync"
 )
 
 // Mode says how a *WinRM runs scripts.
@@ -53,7 +55,7 @@ type Options struct {
 	Rand         io.Reader // source of frame markers; default crypto/rand
 }
 
-// WinRM is the Runner of one Windows host over WS-Management
+// WinRM is the lync.Runner of one Windows host over WS-Management
 // (github.com/masterzen/winrm): a persistent PowerShell session with the
 // management shell module imported once, or one process per script as a
 // fallback (see the package doc for when). It is safe for concurrent use;
@@ -67,7 +69,7 @@ type WinRM struct {
 	log  *slog.Logger
 	sem  chan struct{} // one script at a time
 
-	life       context.Context // ends with Close, cause ErrClosed; parent of every session
+	life       context.Context // ends with Close, cause lync.ErrClosed; parent of every session
 	endLife    context.CancelCauseFunc
 	cleanup    context.Context // ends at Close's deadline; bounds every clean-up
 	endCleanup context.CancelFunc
@@ -86,7 +88,7 @@ type WinRM struct {
 	closeErr  error
 }
 
-var _ Runner = (*WinRM)(nil)
+var _ lync.Runner = (*WinRM)(nil)
 
 // NewWinRM validates ep and returns a runner for it. Nothing is sent until
 // the first Run or Prepare.
@@ -120,6 +122,11 @@ func NewWinRM(ep Endpoint, o Options) (*WinRM, error) {
 	return w, nil
 }
 
+// OperationTimeout returns the endpoint's WS-Management OperationTimeout:
+// how long one operation may last, so how long a script that blocks on the
+// host may take before its output must come back.
+func (w *WinRM) OperationTimeout() time.Duration { return w.ep.OperationTimeout }
+
 // Host returns the host name of the endpoint.
 func (w *WinRM) Host() string { return w.ep.Host }
 
@@ -131,7 +138,7 @@ func (w *WinRM) acquire(ctx context.Context) (_ context.Context, release func(),
 		return nil, nil, w.errClosed("run")
 	}
 	cctx, cancel := context.WithCancelCause(ctx)
-	stop := context.AfterFunc(w.life, func() { cancel(ErrClosed) })
+	stop := context.AfterFunc(w.life, func() { cancel(lync.ErrClosed) })
 	end := func() { stop(); cancel(nil) }
 	if _, ok := ctx.Deadline(); !ok {
 		var cancelTimeout context.CancelFunc
@@ -142,7 +149,7 @@ func (w *WinRM) acquire(ctx context.Context) (_ context.Context, release func(),
 	case w.sem <- struct{}{}:
 	case <-cctx.Done():
 		end()
-		return nil, nil, w.closedOr(&TransportError{Host: w.ep.Host, Op: "wait for session", Err: cctx.Err()})
+		return nil, nil, w.closedOr(&lync.TransportError{Host: w.ep.Host, Op: "wait for session", Err: cctx.Err()})
 	}
 	if w.life.Err() != nil {
 		<-w.sem
@@ -152,7 +159,7 @@ func (w *WinRM) acquire(ctx context.Context) (_ context.Context, release func(),
 	return cctx, func() { w.release(); end() }, nil
 }
 
-// Run implements Runner.
+// Run implements lync.Runner.
 func (w *WinRM) Run(ctx context.Context, script string) (json.RawMessage, error) {
 	ctx, release, err := w.acquire(ctx)
 	if err != nil {

@@ -1,4 +1,4 @@
-package lync
+package winrm
 
 import (
 	"context"

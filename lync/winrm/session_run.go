@@ -1,4 +1,4 @@
-package lync
+package winrm
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/xmppfed/edgefailover/internal/pwsh"
+
+	"github.com/xmppfed/edgefailover/lync"
 )
 
 // watch ends the session when its command ends (the process exited or the
@@ -48,7 +50,7 @@ func (s *session) pump() {
 }
 
 // run sends one framed script over stdin and reads its result. A failure
-// other than a *CmdletError breaks the session.
+// other than a *lync.CmdletError breaks the session.
 func (s *session) run(ctx context.Context, inner string) (json.RawMessage, error) {
 	stop := context.AfterFunc(ctx, func() { s.cancel(ctx.Err()) })
 	defer stop()
@@ -75,7 +77,7 @@ func (s *session) run(ctx context.Context, inner string) (json.RawMessage, error
 				return nil, err
 			}
 			if _, err := fr.Write(chunk); err != nil {
-				err = &ProtocolError{Op: "read result", Err: err}
+				err = &lync.ProtocolError{Op: "read result", Err: err}
 				s.cancel(err)
 				return nil, err
 			}
@@ -113,12 +115,12 @@ func (s *session) ended() error {
 }
 
 // failure builds the error of a failed operation: the caller's context
-// error if it ended, else the transport's last error, as a *TransportError
-// that also matches ErrSessionBroken unless a new session would fail the
+// error if it ended, else the transport's last error, as a *lync.TransportError
+// that also matches lync.ErrSessionBroken unless a new session would fail the
 // same way (see brokenCause).
 func (s *session) failure(ctx context.Context, op string, err error) error {
 	if cerr := ctx.Err(); cerr != nil {
-		return &TransportError{Host: s.w.ep.Host, Op: op, Err: cerr}
+		return &lync.TransportError{Host: s.w.ep.Host, Op: op, Err: cerr}
 	}
 	if s.broken() {
 		if cause := context.Cause(s.ctx); cause != nil && cause != context.Canceled {
@@ -127,30 +129,30 @@ func (s *session) failure(ctx context.Context, op string, err error) error {
 	} else if terr := s.bt.err(); terr != nil {
 		err = terr
 	}
-	var te *TransportError
+	var te *lync.TransportError
 	if errors.As(err, &te) {
 		err = te.Err
 	}
-	return &TransportError{Host: s.w.ep.Host, Op: op, Err: brokenCause(err)}
+	return &lync.TransportError{Host: s.w.ep.Host, Op: op, Err: brokenCause(err)}
 }
 
 // brokenCause marks err as a broken session, which the next call rebuilds,
-// unless a rebuild cannot help: refused credentials (ErrUnauthorized) or a
-// closed runner (ErrClosed).
+// unless a rebuild cannot help: refused credentials (lync.ErrUnauthorized) or a
+// closed runner (lync.ErrClosed).
 func brokenCause(err error) error {
-	if errors.Is(err, ErrSessionBroken) || errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrClosed) {
+	if errors.Is(err, lync.ErrSessionBroken) || errors.Is(err, lync.ErrUnauthorized) || errors.Is(err, lync.ErrClosed) {
 		return err
 	}
-	return fmt.Errorf("%w: %w", ErrSessionBroken, err)
+	return fmt.Errorf("%w: %w", lync.ErrSessionBroken, err)
 }
 
 // end ends the session once: its requests stop (its context ends, cause
-// ErrClosed unless it broke before), its command is terminated and its shell
+// lync.ErrClosed unless it broke before), its command is terminated and its shell
 // deleted under ctx, and its goroutines are waited for until ctx ends. It
 // returns the error of the Delete.
 func (s *session) end(ctx context.Context) error {
 	s.endOnce.Do(func() {
-		s.cancel(ErrClosed)
+		s.cancel(lync.ErrClosed)
 		s.endErr = s.w.endShell(ctx, s.shellID, s.bt.command())
 		for _, ch := range []<-chan struct{}{s.done, s.pumped} {
 			select {

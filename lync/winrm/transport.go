@@ -1,4 +1,4 @@
-package lync
+package winrm
 
 import (
 	"context"
@@ -16,6 +16,8 @@ import (
 
 	"github.com/masterzen/winrm"
 	"github.com/masterzen/winrm/soap"
+
+	"github.com/xmppfed/edgefailover/lync"
 )
 
 // maxBody bounds what is read of one HTTP answer.
@@ -129,7 +131,7 @@ func (t *boundTransport) received(out string, err error, took time.Duration) (st
 		return out, nil
 	}
 	if perr := t.pace.pause(t.ctx, took); perr != nil {
-		return "", &opaqueError{&TransportError{Host: t.p.ep.Host, Op: "Receive", Err: perr}}
+		return "", &opaqueError{&lync.TransportError{Host: t.p.ep.Host, Op: "Receive", Err: perr}}
 	}
 	if timedOut {
 		return "", &longPollError{f}
@@ -151,11 +153,11 @@ func (t *boundTransport) command() string {
 	return t.commandID
 }
 
-// post sends one request and checks the answer: 401 gives ErrUnauthorized,
-// any other non-200 answer a *WSManFault, all wrapped in *TransportError.
+// post sends one request and checks the answer: 401 gives lync.ErrUnauthorized,
+// any other non-200 answer a *WSManFault, all wrapped in *lync.TransportError.
 func (p *poster) post(ctx context.Context, action, body string) (string, error) {
 	fail := func(err error) (string, error) {
-		return "", &TransportError{Host: p.ep.Host, Op: action, Err: err}
+		return "", &lync.TransportError{Host: p.ep.Host, Op: action, Err: err}
 	}
 	if err := ctx.Err(); err != nil {
 		return fail(err)
@@ -181,7 +183,7 @@ func (p *poster) post(ctx context.Context, action, body string) (string, error) 
 		if s := p.ep.Auth.scheme(); s != "" && !offers(a.header.Values("WWW-Authenticate"), s) && p.ntlm == nil {
 			return fail(&SchemeError{Scheme: s, Offered: offeredSchemes(a.header.Values("WWW-Authenticate"))})
 		}
-		return fail(ErrUnauthorized)
+		return fail(lync.ErrUnauthorized)
 	case a.status != http.StatusOK:
 		f, perr := parseFault(data)
 		if perr != nil {
@@ -191,10 +193,10 @@ func (p *poster) post(ctx context.Context, action, body string) (string, error) 
 		p.log.Debug("wsman fault", "host", p.ep.Host, "action", action, "status", a.status, "subcode", f.Subcode)
 		return fail(f)
 	case !strings.Contains(a.header.Get("Content-Type"), "application/soap+xml"):
-		return fail(&ProtocolError{Op: action, Err: fmt.Errorf("content type %q", a.header.Get("Content-Type"))})
+		return fail(&lync.ProtocolError{Op: action, Err: fmt.Errorf("content type %q", a.header.Get("Content-Type"))})
 	}
 	if err := wellFormed(data); err != nil {
-		return fail(&ProtocolError{Op: action, Err: err})
+		return fail(&lync.ProtocolError{Op: action, Err: err})
 	}
 	return string(data), nil
 }

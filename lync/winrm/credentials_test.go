@@ -1,12 +1,15 @@
-package lync
+package winrm
 
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
+
+	"github.com/xmppfed/edgefailover/lync"
 )
 
 func TestPasswordRedacts(t *testing.T) {
@@ -74,7 +77,7 @@ func TestEndpointDefaults(t *testing.T) {
 			}
 			if err != nil {
 				if !errorsIsInput(err) {
-					t.Errorf("err = %v, want ErrInvalidInput", err)
+					t.Errorf("err = %v, want lync.ErrInvalidInput", err)
 				}
 				return
 			}
@@ -87,3 +90,5 @@ func TestEndpointDefaults(t *testing.T) {
 		t.Errorf("wsmanDuration = %q", got)
 	}
 }
+
+func errorsIsInput(err error) bool { return errors.Is(err, lync.ErrInvalidInput) }

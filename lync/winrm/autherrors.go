@@ -1,9 +1,11 @@
-package lync
+package winrm
 
 import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/xmppfed/edgefailover/lync"
 )
 
 // Errors of authentication and message encryption.
@@ -40,8 +42,8 @@ func (e *SchemeError) Error() string {
 	return fmt.Sprintf("lync: the host does not offer %s authentication (it offers: %s)", e.Scheme, off)
 }
 
-// Is reports whether target is ErrUnauthorized.
-func (e *SchemeError) Is(target error) bool { return target == ErrUnauthorized }
+// Is reports whether target is lync.ErrUnauthorized.
+func (e *SchemeError) Is(target error) bool { return target == lync.ErrUnauthorized }
 
 // EncryptionError reports a message that failed message encryption: Op is
 // "seal" (a request) or "unseal" (an answer). It matches ErrEncryption.

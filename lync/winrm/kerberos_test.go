@@ -1,4 +1,4 @@
-package lync
+package winrm
 
 import (
 	"errors"
@@ -8,6 +8,8 @@ import (
 
 	"github.com/xmppfed/edgefailover/internal/testpeer"
 	"github.com/xmppfed/edgefailover/lync/lynctest"
+
+	"github.com/xmppfed/edgefailover/lync"
 )
 
 // TestKerberosAgainstKDC logs in to lynctest with a ticket from a real MIT
@@ -28,7 +30,7 @@ func TestKerberosAgainstKDC(t *testing.T) {
 			Credentials: Credentials{Username: `CONTOSO\lyncadmin`, Password: "Krb-Passw0rd-1"},
 			Kerberos:    &Kerberos{Realm: "CONTOSO.COM", ConfigPath: kdc.Krb5Conf}}
 		w := testRunner(t, ep)
-		if _, err := NewClient(w, ClientOptions{}).Sites.List(t.Context()); err != nil {
+		if _, err := lync.NewClient(w, lync.ClientOptions{}).Sites.List(t.Context()); err != nil {
 			t.Fatalf("plain HTTP %v: %v", allow, err)
 		}
 		if err := w.Close(); err != nil { // no long poll runs on
@@ -43,7 +45,7 @@ func TestKerberosAgainstKDC(t *testing.T) {
 		}
 		ep.Credentials.Password = "Wr0ng-Krb-Passw0rd"
 		_, err := testRunner(t, ep).Run(t.Context(), "Get-CsSite")
-		var te *TransportError
+		var te *lync.TransportError
 		if !errors.As(err, &te) || strings.Contains(err.Error(), "Wr0ng") {
 			t.Fatalf("wrong password: err = %v", err)
 		}

@@ -1,4 +1,4 @@
-package lync
+package winrm
 
 import (
 	"bytes"
@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/xmppfed/edgefailover/lync/lynctest"
+
+	"github.com/xmppfed/edgefailover/lync"
 )
 
 // ntlmDeployment is a small deployment with Windows' default WinRM service
@@ -52,7 +54,7 @@ func TestNTLMSealedOverHTTP(t *testing.T) {
 	t.Parallel()
 	d := ntlmDeployment(t, lynctest.WinRMService{})
 	w := testRunner(t, ntlmEndpoint(d, "fe01.contoso.com", false))
-	c := NewClient(w, ClientOptions{})
+	c := lync.NewClient(w, lync.ClientOptions{})
 	for range 5 {
 		if _, err := c.Sites.List(t.Context()); err != nil {
 			t.Fatal(err)
@@ -75,7 +77,7 @@ func TestNTLMOverHTTPS(t *testing.T) {
 	t.Parallel()
 	d := ntlmDeployment(t, lynctest.WinRMService{})
 	w := testRunner(t, ntlmEndpoint(d, "fe01.contoso.com", true))
-	if _, err := NewClient(w, ClientOptions{}).Sites.List(t.Context()); err != nil {
+	if _, err := lync.NewClient(w, lync.ClientOptions{}).Sites.List(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	if a := d.Host("fe01.contoso.com").Counters().Auth; a.NTLM < 1 || a.Sealed != 0 {
@@ -83,7 +85,7 @@ func TestNTLMOverHTTPS(t *testing.T) {
 	}
 }
 
-// TestNTLMWrongPassword: one round of the handshake, then ErrUnauthorized;
+// TestNTLMWrongPassword: one round of the handshake, then lync.ErrUnauthorized;
 // the password shows nowhere.
 func TestNTLMWrongPassword(t *testing.T) {
 	t.Parallel()
@@ -92,8 +94,8 @@ func TestNTLMWrongPassword(t *testing.T) {
 	ep.Credentials.Password = "Wr0ng-canary-Passw0rd"
 	w := testRunner(t, ep)
 	_, err := w.Run(t.Context(), "Get-CsSite")
-	if !errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrSessionBroken) {
-		t.Fatalf("err = %v, want ErrUnauthorized", err)
+	if !errors.Is(err, lync.ErrUnauthorized) || errors.Is(err, lync.ErrSessionBroken) {
+		t.Fatalf("err = %v, want lync.ErrUnauthorized", err)
 	}
 	if strings.Contains(err.Error(), "canary") {
 		t.Fatalf("error shows the password: %v", err)
@@ -118,7 +120,7 @@ func TestBasicDomainAccountRefused(t *testing.T) {
 				return d.DialContext(ctx, n, a)
 			}}
 		_, err := NewWinRM(ep, Options{})
-		if !errors.Is(err, ErrBasicDomainAccount) || !errors.Is(err, ErrInvalidInput) || !strings.Contains(err.Error(), "local accounts") {
+		if !errors.Is(err, ErrBasicDomainAccount) || !errors.Is(err, lync.ErrInvalidInput) || !strings.Contains(err.Error(), "local accounts") {
 			t.Fatalf("%s: err = %v, want ErrBasicDomainAccount", user, err)
 		}
 	}
@@ -139,8 +141,8 @@ func TestBasicLocalAccount(t *testing.T) {
 		t.Fatal(err)
 	}
 	ep.Host = "fe01.contoso.com"
-	if _, err := testRunner(t, ep).Run(t.Context(), "Get-CsSite"); !errors.Is(err, ErrUnauthorized) {
-		t.Fatalf("another host: err = %v, want ErrUnauthorized", err)
+	if _, err := testRunner(t, ep).Run(t.Context(), "Get-CsSite"); !errors.Is(err, lync.ErrUnauthorized) {
+		t.Fatalf("another host: err = %v, want lync.ErrUnauthorized", err)
 	}
 	// The same account with NTLM, as HOST\user.
 	ntlm := ntlmEndpoint(d, "edge01.contoso.com", false)
@@ -157,7 +159,7 @@ func TestSchemeNotOffered(t *testing.T) {
 	d := ntlmDeployment(t, lynctest.WinRMService{DisableNegotiate: true, Basic: true})
 	_, err := testRunner(t, ntlmEndpoint(d, "fe01.contoso.com", false)).Run(t.Context(), "Get-CsSite")
 	var se *SchemeError
-	if !errors.As(err, &se) || !errors.Is(err, ErrUnauthorized) || se.Scheme != "Negotiate" ||
+	if !errors.As(err, &se) || !errors.Is(err, lync.ErrUnauthorized) || se.Scheme != "Negotiate" ||
 		strings.Join(se.Offered, ",") != "Basic" || !strings.Contains(err.Error(), "offers: Basic") {
 		t.Fatalf("err = %v, want a *SchemeError offering Basic", err)
 	}
@@ -276,8 +278,8 @@ func TestWorkgroupEdge(t *testing.T) {
 	if _, err := testRunner(t, ntlmEndpoint(d, "fe01.contoso.com", false)).Run(t.Context(), probe); err != nil {
 		t.Fatalf("domain account on the Front End: %v", err)
 	}
-	if _, err := testRunner(t, ntlmEndpoint(d, "edge01.contoso.com", false)).Run(t.Context(), probe); !errors.Is(err, ErrUnauthorized) {
-		t.Fatalf("domain account on a workgroup Edge: err = %v, want ErrUnauthorized", err)
+	if _, err := testRunner(t, ntlmEndpoint(d, "edge01.contoso.com", false)).Run(t.Context(), probe); !errors.Is(err, lync.ErrUnauthorized) {
+		t.Fatalf("domain account on a workgroup Edge: err = %v, want lync.ErrUnauthorized", err)
 	}
 	ep := ntlmEndpoint(d, "edge01.contoso.com", false)
 	ep.Credentials = LocalCredentials(ep.Host, "edgeadmin", "Edge-Passw0rd")
@@ -329,9 +331,9 @@ func TestNTLMAuthenticateRefusedClosesConn(t *testing.T) {
 	}
 	w := testRunner(t, ep)
 	_, err := w.p.post(t.Context(), "Receive", receiveRequest(w))
-	var pe *ProtocolError
+	var pe *lync.ProtocolError
 	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "HTTP 500 to AUTHENTICATE") {
-		t.Fatalf("err = %v, want the handshake's ProtocolError", err)
+		t.Fatalf("err = %v, want the handshake's lync.ProtocolError", err)
 	}
 	if len(conns) != 1 {
 		t.Fatalf("%d connections dialled, want 1", len(conns))

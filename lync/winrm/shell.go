@@ -1,10 +1,12 @@
-package lync
+package winrm
 
 import (
 	"context"
 	"sync"
 
 	"github.com/masterzen/winrm"
+
+	"github.com/xmppfed/edgefailover/lync"
 )
 
 // newClient returns a masterzen/winrm client whose every request goes
@@ -33,7 +35,7 @@ func (w *WinRM) createShell(wc *winrm.Client, bt *boundTransport) (*winrm.Shell,
 		err = errNoShellID
 	}
 	if err != nil {
-		return nil, "", &TransportError{Host: w.ep.Host, Op: "Create", Err: &ProtocolError{Op: "Create", Err: err}}
+		return nil, "", &lync.TransportError{Host: w.ep.Host, Op: "Create", Err: &lync.ProtocolError{Op: "Create", Err: err}}
 	}
 	return wc.NewShell(id), id, nil
 }

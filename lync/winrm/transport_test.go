@@ -1,4 +1,4 @@
-package lync
+package winrm
 
 import (
 	"context"
@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/masterzen/winrm"
+
+	"github.com/xmppfed/edgefailover/lync"
 )
 
 const testFault = `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:w="http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd"><s:Body><s:Fault>` +
@@ -85,8 +87,8 @@ func TestPostStatusMapping(t *testing.T) {
 		check  func(t *testing.T, err error)
 	}{
 		{"401", 200, soapCT, "<x/>", "wrong", func(t *testing.T, err error) {
-			if !errors.Is(err, ErrUnauthorized) {
-				t.Errorf("err = %v, want ErrUnauthorized", err)
+			if !errors.Is(err, lync.ErrUnauthorized) {
+				t.Errorf("err = %v, want lync.ErrUnauthorized", err)
 			}
 		}},
 		{"500 fault", 500, soapCT, strings.ReplaceAll(testFault, "%SUB%", "InternalError"), "s3cret", func(t *testing.T, err error) {
@@ -103,13 +105,13 @@ func TestPostStatusMapping(t *testing.T) {
 			}
 		}},
 		{"200 garbage", 200, soapCT, "<<<not xml", "s3cret", func(t *testing.T, err error) {
-			if !errors.Is(err, ErrProtocol) {
-				t.Errorf("err = %v, want ErrProtocol", err)
+			if !errors.Is(err, lync.ErrProtocol) {
+				t.Errorf("err = %v, want lync.ErrProtocol", err)
 			}
 		}},
 		{"200 wrong type", 200, "text/html", "<html/>", "s3cret", func(t *testing.T, err error) {
-			if !errors.Is(err, ErrProtocol) {
-				t.Errorf("err = %v, want ErrProtocol", err)
+			if !errors.Is(err, lync.ErrProtocol) {
+				t.Errorf("err = %v, want lync.ErrProtocol", err)
 			}
 		}},
 	}
@@ -121,9 +123,9 @@ func TestPostStatusMapping(t *testing.T) {
 			ep.Credentials.Password = tt.creds
 			w := testRunner(t, ep)
 			_, err := w.p.post(t.Context(), "Receive", receiveRequest(w))
-			var te *TransportError
+			var te *lync.TransportError
 			if !errors.As(err, &te) || te.Op != "Receive" {
-				t.Fatalf("err = %v, want *TransportError for Receive", err)
+				t.Fatalf("err = %v, want *lync.TransportError for Receive", err)
 			}
 			var ue *url.Error
 			if errors.As(err, &ue) {

@@ -1,0 +1,66 @@
+// Package winrm is the [lync.Runner] of a real Windows host: WS-Management
+// over HTTP(S) with github.com/masterzen/winrm, the Lync or Skype for
+// Business management shell module imported once per session. [Dial]
+// returns a *lync.Client on it, [NewWinRM] the runner itself. It imports
+// lync (the Runner contract and its errors); lync does not import it.
+//
+// # Transport
+//
+// A [lync.Runner] runs one PowerShell script on one host and returns its output
+// (a JSON array) or a typed error. [WinRM] is the Runner for a real host: it
+// keeps one persistent session per host (one shell, one
+// `powershell.exe -NoProfile -NonInteractive -Command -`, the SkypeForBusiness
+// or Lync module detected and imported once), feeds it one framed line per
+// script over stdin (docs/wire.md), and serializes the scripts of the host.
+// The session is rebuilt on the next call after a transport error, a call
+// whose context ended mid-script, or an idle period (Options.IdleTimeout).
+//
+// The fallback rule: [ModeAuto] runs one `-EncodedCommand` process per
+// script only when the persistent mode itself cannot work on the host, which
+// a [*PersistentError] says with its [PersistentReason]: the `-Command -`
+// process ended before answering its first script ([PersistentExited]), or
+// answered none within Options.StartTimeout ([PersistentSilent]). It then
+// tries a persistent session again after 10 minutes. Nothing else makes it
+// fall back: a fault of the moment (an HTTP 500 or another WSManFault on
+// Create, Command, Send or Receive, a reset, a timeout) fails that call with
+// [lync.ErrSessionBroken], and the next call builds a new persistent session.
+//
+// Every request goes through a transport decorator that turns HTTP 401 into
+// [lync.ErrUnauthorized] (or a [*SchemeError]) and other non-200 answers into a [*WSManFault], and
+// treats the w:TimedOut fault of a Receive as the normal long poll. Long
+// polls are paced by the time they were meant to last: one that comes back
+// without output before half the OperationTimeout makes the next wait, from
+// 50 ms doubling up to 1 s (or a quarter of the OperationTimeout, if longer),
+// and a Send ends the wait, so an idle session costs at most a few requests
+// per OperationTimeout whatever the host does, and a new script's result is
+// not delayed. Every call has a deadline ([Options].CallTimeout when ctx has
+// none) and returns by it.
+//
+// [WinRM.Close] ends everything the runner opened within [CloseTimeout]
+// (5 s): the call in flight returns [lync.ErrClosed], the command is terminated
+// (a Signal) and its shell deleted, also when the session is broken or the
+// host does not answer the Signal. Every per-script process's shell is
+// deleted when its script ends. A Windows host allows 30 shells per user and
+// keeps an undeleted one for 2 hours, so a Client that is not closed can
+// lock its account out of the host: always Close it.
+//
+// # Authentication and message encryption
+//
+// An [Endpoint] names the listener and the authentication; its doc lists
+// the combinations a Windows host accepts. A host enabled the default way
+// (winrm quickconfig) has an HTTP listener on 5985 only, Basic off and
+// AllowUnencrypted off: reach it with [AuthNTLM] over plain HTTP, and every
+// message is sealed and signed with the NTLM session key (NTLMv2, MS-NLMP
+// 3.4) in the multipart/encrypted body of MS-WSMV 2.2.9.1. AuthNTLM runs on
+// connections of its own, each logged in once (NEGOTIATE, CHALLENGE,
+// AUTHENTICATE) and holding its security context; concurrent requests use
+// separate connections; they are dialled with Endpoint.Dial and, over
+// HTTPS, use Endpoint.TLS. An answer that does not unseal fails with
+// [ErrEncryption] and is never retried in clear. [AuthKerberos] needs
+// HTTPS (Kerberos wrap tokens are not built), [AuthBasic] HTTPS and a local
+// account: a Basic credential naming a domain is refused before anything is
+// sent ([ErrBasicDomainAccount]). Edge servers usually sit in a workgroup:
+// give each its own local account ([LocalCredentials]). A 401 that does not
+// offer the scheme tried is a [*SchemeError] that lists what the host
+// offers. See docs/winrm-setup.md for the host side.
+package winrm
