@@ -11,8 +11,10 @@ import (
 	"github.com/xmppfed/edgefailover/failover/journal"
 )
 
-// ApplyOptions tune Apply. The zero value is usable.
+// ApplyOptions tune Apply, Resume and Rollback. The zero value works: no
+// hooks, no logger, no journal, the default concurrency and undo timeout.
 type ApplyOptions struct {
+	// Hooks run around steps (default: none).
 	Hooks Hooks
 	// Concurrency bounds the steps that run at once (default DefaultConcurrency).
 	// 1 runs the plan one step at a time in a topological order.

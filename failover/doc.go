@@ -68,11 +68,11 @@
 // extension, sets the route first, waits for the target replicas, then
 // restarts the target servers one at a time.
 //
-// With ApplyOptions.Journal (package failover/journal stores the records:
-// journal.Open gives a locked, checksummed file),
-// an apply survives its process: Inspect tells what a journal's apply did and
-// where each resource stands now, Resume finishes it, Rollback restores the
-// before-state, each in a new process and each safe to run twice.
+// With ApplyOptions.Journal (package failover/journal stores the records;
+// journal.Open gives a locked, checksummed file), an apply survives its
+// process: Inspect tells what a journal's apply did and where each resource
+// stands now, Resume finishes it, Rollback restores the before-state, each
+// in a new process and each safe to run twice.
 //
 // # Recovery is a state machine
 //

@@ -53,7 +53,7 @@ type Record struct {
 	Kind  Kind      `json:"kind"`
 	Step  string    `json:"step,omitempty"`  // with the records of a step's transitions and a veto
 	Error string    `json:"error,omitempty"` // why: of failed, veto, rolling-back and undo-failed
-	State string    `json:"state,omitempty"` // with End: how the apply ended (a failover.ApplyState)
+	State string    `json:"state,omitempty"` // with End: how the apply left the deployment (a failover.State)
 	// Plan is, with the Plan record, the plan and the state it read, as
 	// failover encodes them: enough to rebuild the same steps with the same
 	// before-states in another process. A Journal stores it as it is.

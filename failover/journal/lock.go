@@ -14,10 +14,12 @@ type LockError struct {
 	Err   error  // ErrLocked or ErrStaleLock
 }
 
+// Error says which lock is held and by whom.
 func (e *LockError) Error() string {
 	return fmt.Sprintf("%v: %s (%s)", e.Err, e.Path, e.Owner)
 }
 
+// Unwrap returns ErrLocked or ErrStaleLock.
 func (e *LockError) Unwrap() error { return e.Err }
 
 func ownerLine() string {
