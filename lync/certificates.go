@@ -10,11 +10,6 @@ import (
 	"github.com/xmppfed/edgefailover/internal/pwsh"
 )
 
-// CertificatesService reads the Lync certificates of the host the client
-// reaches (Get-CsCertificate). The cmdlet reads the local computer only, so
-// the certificates of an Edge server are read with that server's client.
-type CertificatesService service
-
 // Certificate uses (Get-CsCertificate -Type, the CertType enum) this package
 // names. The Lync Server 2010 Get-CsCertificate page lists these among others
 // (AudioVideoAuthentication, DataEdgeExternal, Default, External, Internal,
@@ -55,11 +50,13 @@ type certificateJSON struct {
 	AlternativeNames                                                    []string
 }
 
-// List returns the Lync certificates of the host of the given uses (all when
-// none is given).
+// Certificates returns the Lync certificates of the host the client reaches
+// of the given uses (all when none is given). The cmdlet reads the local
+// computer only, so the certificates of an Edge server are read with that
+// server's client.
 //
 // Runs: Get-CsCertificate [-Type @('<use>', ...)] | Select-Object -Property @{ Name = 'Use'; Expression = { [string]$_.Use } }, ...
-func (s *CertificatesService) List(ctx context.Context, uses ...string) ([]Certificate, error) {
+func (s *FederationService) Certificates(ctx context.Context, uses ...string) ([]Certificate, error) {
 	script, err := Scripts{}.Certificates(uses...)
 	if err != nil {
 		return nil, err
@@ -68,10 +65,10 @@ func (s *CertificatesService) List(ctx context.Context, uses ...string) ([]Certi
 	if err != nil {
 		return nil, err
 	}
-	return ParseCertificates(raw)
+	return parseCertificates(raw)
 }
 
-// Certificates returns what runs for CertificatesService.List.
+// Certificates returns what runs for FederationService.Certificates.
 func (Scripts) Certificates(uses ...string) (string, error) {
 	cmd := pwsh.NewCommand("Get-CsCertificate")
 	for _, u := range uses {
@@ -94,10 +91,10 @@ func (Scripts) Certificates(uses ...string) (string, error) {
 	).Script()
 }
 
-// ParseCertificates reads the JSON array a host writes for
+// parseCertificates reads the JSON array a host writes for
 // CertificatesScript. It is exported for fuzzing and for programs that
 // collect the output themselves; bad input gives a *ProtocolError.
-func ParseCertificates(raw []byte) ([]Certificate, error) {
+func parseCertificates(raw []byte) ([]Certificate, error) {
 	var out []certificateJSON
 	if err := json.Unmarshal(raw, &out); err != nil {
 		return nil, &ProtocolError{Op: "Get-CsCertificate", Err: err}

@@ -20,11 +20,10 @@ type Client struct {
 	Pools       *PoolsService
 	Services    *ServicesService
 	Replication *ReplicationService
-	// Certificates, Federation and Network serve the preflight checks of a
-	// failover (certificates.go, federation.go, network.go).
-	Certificates *CertificatesService
-	Federation   *FederationService
-	Network      *NetworkService
+	// Federation serves the preflight checks of a failover: federation
+	// settings, certificates, reachability (federation.go, certificates.go,
+	// network.go).
+	Federation *FederationService
 
 	mu         sync.Mutex
 	routeParam string // Set-CsSite route parameter, once detected
@@ -50,9 +49,7 @@ func NewClient(r Runner, opts ClientOptions) *Client {
 	c.Pools = &PoolsService{client: c}
 	c.Services = &ServicesService{client: c}
 	c.Replication = &ReplicationService{client: c}
-	c.Certificates = &CertificatesService{client: c}
 	c.Federation = &FederationService{client: c}
-	c.Network = &NetworkService{client: c}
 	return c
 }
 

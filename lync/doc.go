@@ -20,10 +20,9 @@
 // at run time), [PoolsService] (Get-CsPool, Get-CsService -EdgeServer),
 // [ServicesService] (Get/Start/Stop-CsWindowsService),
 // [ReplicationService] (Get-CsManagementStoreReplicationStatus), and for a
-// failover's preflight [CertificatesService] (Get-CsCertificate, read on the
-// host itself, so an Edge server's with that server's client),
-// [FederationService] (Get-CsAccessEdgeConfiguration,
-// Get-CsXmppAllowedPartner, Test-CsXmppIM) and [NetworkService] (a TCP
+// failover's preflight [FederationService] (Get-CsAccessEdgeConfiguration,
+// Get-CsXmppAllowedPartner, Test-CsXmppIM; Get-CsCertificate, read on the
+// host itself, so an Edge server's with that server's client; a TCP
 // connection made by the host with .NET sockets). The design
 // card's Site.SetXmppRoute is client.Site(name).SetXmppRoute(ctx, edgePool).
 //

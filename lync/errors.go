@@ -198,15 +198,15 @@ func (e *ProtocolError) Is(target error) bool { return target == ErrProtocol }
 // Unwrap returns the cause.
 func (e *ProtocolError) Unwrap() error { return e.Err }
 
-// NotFoundError reports an object the host's answer did not contain (an
+// notFoundError reports an object the host's answer did not contain (an
 // empty result where one object was expected). It matches ErrNotFound.
-type NotFoundError struct {
+type notFoundError struct {
 	Kind string // "site", "pool", "replica"
 	Name string
 }
 
 // Error implements error.
-func (e *NotFoundError) Error() string { return fmt.Sprintf("lync: %s %q not found", e.Kind, e.Name) }
+func (e *notFoundError) Error() string { return fmt.Sprintf("lync: %s %q not found", e.Kind, e.Name) }
 
 // Is reports whether target is ErrNotFound.
-func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
+func (e *notFoundError) Is(target error) bool { return target == ErrNotFound }

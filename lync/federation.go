@@ -7,9 +7,12 @@ import (
 	"github.com/xmppfed/edgefailover/internal/pwsh"
 )
 
-// FederationService reads the federation settings of the deployment
-// (Get-CsAccessEdgeConfiguration, Get-CsXmppAllowedPartner) and runs the
-// end-to-end XMPP IM test (Test-CsXmppIM). It runs on the management host.
+// FederationService serves the preflight checks of a failover: it reads the
+// federation settings of the deployment (Get-CsAccessEdgeConfiguration,
+// Get-CsXmppAllowedPartner) and runs the end-to-end XMPP IM test
+// (Test-CsXmppIM) on the management host; it reads the host's own
+// certificates (Get-CsCertificate) and tests what the host can reach (a TCP
+// connection with .NET sockets).
 type FederationService service
 
 // AccessEdgeConfig is the Access Edge configuration as
@@ -47,7 +50,7 @@ func (s *FederationService) AccessEdge(ctx context.Context) (*AccessEdgeConfig, 
 		return nil, err
 	}
 	if len(out) == 0 {
-		return nil, &NotFoundError{Kind: "Access Edge configuration", Name: "Global"}
+		return nil, &notFoundError{Kind: "Access Edge configuration", Name: "Global"}
 	}
 	a := out[0]
 	return &AccessEdgeConfig{Identity: a.Identity, AllowFederatedUsers: a.AllowFederatedUsers,

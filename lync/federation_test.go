@@ -20,7 +20,7 @@ func TestCertificatesOnEdge(t *testing.T) {
 	}
 	d := newDeployment(t, cfg)
 	c := lync.NewClient(newRunner(t, endpoint(d, edge03, true), winrm.Options{}), lync.ClientOptions{})
-	certs, err := c.Certificates.List(t.Context(), lync.UseAccessEdgeExternal)
+	certs, err := c.Federation.Certificates(t.Context(), lync.UseAccessEdgeExternal)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,14 +37,14 @@ func TestCertificatesOnEdge(t *testing.T) {
 			t.Errorf("Covers(%s) = %v, want %v", name, got, want)
 		}
 	}
-	all, err := c.Certificates.List(t.Context())
+	all, err := c.Federation.Certificates(t.Context())
 	if err != nil || len(all) != 2 {
 		t.Errorf("List() = %+v, %v", all, err)
 	}
-	if _, err := c.Certificates.List(t.Context(), "NoSuchType"); !errors.Is(err, lync.ErrInvalidInput) && err == nil {
+	if _, err := c.Federation.Certificates(t.Context(), "NoSuchType"); !errors.Is(err, lync.ErrInvalidInput) && err == nil {
 		t.Errorf("List(NoSuchType) err = %v", err)
 	}
-	if _, err := c.Certificates.List(t.Context(), "Bad'Type"); !errors.Is(err, lync.ErrInvalidInput) {
+	if _, err := c.Federation.Certificates(t.Context(), "Bad'Type"); !errors.Is(err, lync.ErrInvalidInput) {
 		t.Errorf("List(quote) err = %v", err)
 	}
 }
@@ -91,42 +91,19 @@ func TestTCPReachability(t *testing.T) {
 	d := newDeployment(t, topology(lynctest.SfB2015, ""))
 	c := newClient(t, d, true, winrm.Options{})
 	ctx := t.Context()
-	r, err := c.Network.TestTCP(ctx, edge03, 23456)
+	r, err := c.Federation.TestTCP(ctx, edge03, 23456)
 	if err != nil || !r.Reachable {
 		t.Fatalf("TestTCP = %+v, %v", r, err)
 	}
 	d.SetReachable(edge03, 23456, false)
-	r, err = c.Network.TestTCP(ctx, edge03, 23456)
+	r, err = c.Federation.TestTCP(ctx, edge03, 23456)
 	if err != nil || r.Reachable || r.Error == "" {
 		t.Fatalf("TestTCP blocked = %+v, %v", r, err)
 	}
-	if r, err := c.Network.TestTCP(ctx, edge03, 4443); err != nil || r.Reachable {
+	if r, err := c.Federation.TestTCP(ctx, edge03, 4443); err != nil || r.Reachable {
 		t.Errorf("TestTCP closed port = %+v, %v", r, err)
 	}
-	if _, err := c.Network.TestTCP(ctx, edge03, 0); !errors.Is(err, lync.ErrInvalidInput) {
+	if _, err := c.Federation.TestTCP(ctx, edge03, 0); !errors.Is(err, lync.ErrInvalidInput) {
 		t.Errorf("port 0 err = %v", err)
 	}
-}
-
-func FuzzParseCertificates(f *testing.F) {
-	f.Add([]byte(`[{"Use":"AccessEdgeExternal","Subject":"CN=sip.contoso.com","NotAfter":"03/04/2031 05:06:07","AlternativeNames":["DNS Name=sip.contoso.com","*.contoso.com"]}]`))
-	f.Add([]byte(`[{"NotBefore":"1/2/2006 3:04:05 PM","AlternativeNames":null}]`))
-	f.Add([]byte(`{}`))
-	f.Fuzz(func(t *testing.T, raw []byte) {
-		certs, err := lync.ParseCertificates(raw)
-		if err != nil {
-			if !errors.Is(err, lync.ErrProtocol) {
-				t.Fatalf("err %v does not match ErrProtocol", err)
-			}
-			return
-		}
-		for _, c := range certs {
-			for _, n := range c.AlternativeNames {
-				_ = c.Covers(n)
-				if n == "" {
-					t.Fatal("empty alternative name kept")
-				}
-			}
-		}
-	})
 }

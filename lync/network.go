@@ -9,11 +9,6 @@ import (
 	"github.com/xmppfed/edgefailover/internal/pwsh"
 )
 
-// NetworkService tests what the host itself can reach, with .NET sockets
-// (no Test-NetConnection: it is missing from the Windows versions some Lync
-// servers run on).
-type NetworkService service
-
 var errNoOutput = errors.New("no output")
 
 // PortTest is the outcome of one TCP connection attempt made by the host: a
@@ -28,15 +23,16 @@ type PortTest struct {
 	Error string
 }
 
-// TestTCP connects from the host to host:port and reports whether the
-// connection was made. The host's own connect timeout applies (about 21 s
+// TestTCP connects from the host itself to host:port with .NET sockets (no
+// Test-NetConnection: it is missing from the Windows versions some Lync
+// servers run on) and reports whether the connection was made. The host's own connect timeout applies (about 21 s
 // on Windows for a port that drops SYNs); ctx bounds the wait on this side.
 // The TcpClient is left to the host's garbage collector (the script subset
 // of docs/wire.md has no statement to close it; a connection the peer
 // accepted stays open until then).
 //
 // Runs: (New-Object -TypeName 'System.Net.Sockets.TcpClient' -ArgumentList @('<host>', '<port>')).Connected
-func (s *NetworkService) TestTCP(ctx context.Context, host string, port int) (*PortTest, error) {
+func (s *FederationService) TestTCP(ctx context.Context, host string, port int) (*PortTest, error) {
 	script, err := Scripts{}.TestTCP(host, port)
 	if err != nil {
 		return nil, err
@@ -67,7 +63,7 @@ func isConnectFailure(e *CmdletError) bool {
 	return head == "ConstructorInvokedThrowException"
 }
 
-// TestTCP returns what runs for NetworkService.TestTCP.
+// TestTCP returns what runs for FederationService.TestTCP.
 func (Scripts) TestTCP(host string, port int) (string, error) {
 	host, err := parseFQDN("host", host)
 	if err != nil {

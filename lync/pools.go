@@ -38,7 +38,7 @@ func (s *PoolsService) Get(ctx context.Context, fqdn string) (*Pool, error) {
 		return nil, err
 	}
 	if len(list) != 1 {
-		return nil, &NotFoundError{Kind: "pool", Name: fqdn}
+		return nil, &notFoundError{Kind: "pool", Name: fqdn}
 	}
 	return &list[0], nil
 }

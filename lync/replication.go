@@ -63,7 +63,7 @@ func statusScript(replica string) (string, string, error) {
 // replicationStatus is the status of fqdn in a script's output.
 func replicationStatus(fqdn string, out []replicationJSON) (*ReplicationStatus, error) {
 	if len(out) == 0 {
-		return nil, &NotFoundError{Kind: "replica", Name: fqdn}
+		return nil, &notFoundError{Kind: "replica", Name: fqdn}
 	}
 	r := out[0]
 	return &ReplicationStatus{ReplicaFQDN: r.ReplicaFqdn, UpToDate: r.UpToDate,

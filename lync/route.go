@@ -11,20 +11,20 @@ import (
 // XmppExternalFederationRoute).
 var routeParams = []string{"XmppFederationRoute", "XmppExternalFederationRoute"}
 
-// ParameterError reports a cmdlet that has none of the parameters the
+// parameterError reports a cmdlet that has none of the parameters the
 // client can use. It matches ErrParameterNotFound.
-type ParameterError struct {
+type parameterError struct {
 	Cmdlet string
 	Want   []string
 }
 
 // Error implements error.
-func (e *ParameterError) Error() string {
+func (e *parameterError) Error() string {
 	return fmt.Sprintf("lync: %s has none of the parameters %s", e.Cmdlet, strings.Join(e.Want, ", "))
 }
 
 // Is reports whether target is ErrParameterNotFound.
-func (e *ParameterError) Is(target error) bool { return target == ErrParameterNotFound }
+func (e *parameterError) Is(target error) bool { return target == ErrParameterNotFound }
 
 // RouteParameter returns the name of the XMPP route parameter the host's
 // Set-CsSite has, XmppFederationRoute preferred over
@@ -61,7 +61,7 @@ func (c *Client) routeParameter(ctx context.Context) (string, error) {
 			}
 		}
 	}
-	return "", &ParameterError{Cmdlet: "Set-CsSite", Want: routeParams}
+	return "", &parameterError{Cmdlet: "Set-CsSite", Want: routeParams}
 }
 
 // scripts returns the renderer of what the client sends, with the host's

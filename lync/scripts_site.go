@@ -62,7 +62,7 @@ func (sc Scripts) setRoute(site string, route Route, old *Route) (string, error)
 	}
 	param := sc.param()
 	if !slices.Contains(routeParams, param) {
-		return "", &ParameterError{Cmdlet: "Set-CsSite", Want: routeParams}
+		return "", &parameterError{Cmdlet: "Set-CsSite", Want: routeParams}
 	}
 	if !route.IsZero() && route.pool == "" {
 		return "", inputError("route", route.id, `not an "EdgeServer:<pool fqdn>" service identity`, nil)

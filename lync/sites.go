@@ -7,22 +7,13 @@ import (
 // SitesService reads and changes Lync sites (Get-CsSite, Set-CsSite).
 type SitesService service
 
-// SiteKind is the SiteType of a site.
-type SiteKind string
-
-// Site kinds.
-const (
-	CentralSite  SiteKind = "CentralSite"
-	BranchOffice SiteKind = "BranchOffice"
-)
-
 // SiteInfo is a site as Get-CsSite shows it.
 type SiteInfo struct {
 	Identity        string   // e.g. "Site:Redmond"
 	Name            string   // the bare name, e.g. "Redmond"
 	SiteID          int      // SiteId
 	DisplayName     string   //
-	Kind            SiteKind // SiteType
+	Kind            string   // SiteType: "CentralSite" or "BranchOffice"
 	Pools           []string // pool FQDNs of the site
 	FederationRoute string   // SIP federation route (service identity); "" when none
 	// XmppRoute is the XMPP federation route, a service identity such as
@@ -45,7 +36,7 @@ type siteJSON struct {
 func (j siteJSON) info() SiteInfo {
 	return SiteInfo{
 		Identity: j.Identity, Name: bareSite(j.Identity), SiteID: j.SiteID, DisplayName: j.DisplayName,
-		Kind: SiteKind(j.SiteType), Pools: j.Pools, FederationRoute: j.FederationRoute, XmppRoute: hostRoute(j.Route),
+		Kind: j.SiteType, Pools: j.Pools, FederationRoute: j.FederationRoute, XmppRoute: hostRoute(j.Route),
 	}
 }
 
@@ -65,7 +56,7 @@ func (s *SitesService) Get(ctx context.Context, name string) (*SiteInfo, error) 
 		return nil, err
 	}
 	if len(list) != 1 {
-		return nil, &NotFoundError{Kind: "site", Name: name}
+		return nil, &notFoundError{Kind: "site", Name: name}
 	}
 	return &list[0], nil
 }

@@ -39,7 +39,7 @@ func TestSites(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if s2.Identity != "Site:"+site2 || s2.Name != site2 || s2.SiteID != 2 || s2.Kind != lync.CentralSite ||
+			if s2.Identity != "Site:"+site2 || s2.Name != site2 || s2.SiteID != 2 || s2.Kind != "CentralSite" ||
 				s2.XmppRoute.Pool() != edgeP1 || !slices.Contains(s2.Pools, edgeP2) {
 				t.Errorf("Site2 = %+v", s2)
 			}

@@ -8,8 +8,8 @@ import (
 
 // Limits of the values the client accepts.
 const (
-	MaxSiteName    = 64
-	MaxServiceName = 32
+	maxSiteName    = 64
+	maxServiceName = 32
 )
 
 // ParseSiteName checks a Lync site name and returns it without the optional
@@ -23,7 +23,7 @@ func ParseSiteName(s string) (string, error) {
 	if len(name) >= 5 && strings.EqualFold(name[:5], "site:") {
 		name = name[5:]
 	}
-	if name == "" || len(name) > MaxSiteName {
+	if name == "" || len(name) > maxSiteName {
 		return "", inputError("site", s, "length must be 1 to 64 characters", nil)
 	}
 	for i := 0; i < len(name); i++ {
@@ -51,7 +51,7 @@ func ParseSiteName(s string) (string, error) {
 // starting with a letter. Lower-case input is upper-cased.
 func ParseServiceName(s string) (string, error) {
 	name := strings.ToUpper(s)
-	if name == "" || len(name) > MaxServiceName {
+	if name == "" || len(name) > maxServiceName {
 		return "", inputError("service", s, "length must be 1 to 32 characters", nil)
 	}
 	for i := 0; i < len(name); i++ {

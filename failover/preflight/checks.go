@@ -113,7 +113,7 @@ func receiverFinding(ps []lync.XmppPartner, receiver string) Finding {
 // checkCertificates reads the AccessEdgeExternal certificates on one Edge
 // server and checks their names and dates.
 func checkCertificates(ctx context.Context, t Target, srv *edge.Server) []Finding {
-	certs, err := srv.Client().Certificates.List(ctx, lync.UseAccessEdgeExternal)
+	certs, err := srv.Client().Federation.Certificates(ctx, lync.UseAccessEdgeExternal)
 	if err != nil {
 		return readFailed(CheckCertificate, srv.FQDN(), "Get-CsCertificate", err)
 	}
@@ -178,7 +178,7 @@ func checkReach(ctx context.Context, mgmt *lync.Client, server string, port int)
 		port = 23456
 	}
 	subject := server + ":" + strconv.Itoa(port)
-	r, err := mgmt.Network.TestTCP(ctx, server, port)
+	r, err := mgmt.Federation.TestTCP(ctx, server, port)
 	if err != nil {
 		return readFailed(CheckReachability, subject, "a TCP test from the management host", err)
 	}
