@@ -22,7 +22,8 @@
 //     host, over WinRM; lync/lynctest is a fake Windows host for tests.
 //   - xmppdns: the SRV and A/AAAA records of XMPP federation through any libdns
 //     provider, an RFC 2136 provider, and verification on every authoritative
-//     server; xmppdns/dnstest is an in-process authoritative DNS server.
+//     server; xmppdns/dnstest is an in-process authoritative DNS server and
+//     xmppdns/memdns an in-memory libdns provider.
 //   - edge: Edge servers and pools, and the server-to-server probe on port
 //     5269; edge/xmpptest is an XMPP listener double.
 //   - failover: the runbook as a plan that is built from live state, printed
