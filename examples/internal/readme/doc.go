@@ -3,6 +3,8 @@
 // that `go test` compiles and runs (and whose // Output: it checks); each
 // command of docs/admin-guide.md and the READMEs that runs an example
 // program must pass flags and subcommands the program's -h lists; the
-// guide's exit-code table must match every program's -h; and the guide's
-// JSON fragments must use members the failover config declares.
+// guide's exit-code table must match every program's -h; the guide's
+// JSON fragments must use members the failover config declares; and every
+// Example function of the module must be self-contained (playable, as godoc
+// shows it).
 package readme
