@@ -4,34 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"sync"
-
-	"github.com/libdns/libdns"
 
 	"github.com/xmppfed/edgefailover/examples/internal/setup"
 	"github.com/xmppfed/edgefailover/xmppdns"
+	"github.com/xmppfed/edgefailover/xmppdns/memdns"
 )
-
-// memory stands for a third-party libdns provider (cloudflare, route53...):
-// a getter and a setter, no conditional or atomic write.
-type memory struct {
-	token string
-	mu    sync.Mutex
-	recs  []libdns.Record
-}
-
-func (m *memory) GetRecords(context.Context, string) ([]libdns.Record, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return append([]libdns.Record(nil), m.recs...), nil
-}
-
-func (m *memory) SetRecords(_ context.Context, _ string, rs []libdns.Record) ([]libdns.Record, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.recs = append(m.recs, rs...)
-	return rs, nil
-}
 
 // A program accepts another DNS provider type in a few lines: a
 // constructor in its Registry, reading its secret through the Console.
@@ -40,11 +17,13 @@ func (m *memory) SetRecords(_ context.Context, _ string, rs []libdns.Record) ([]
 func ExampleRegistry() {
 	reg := setup.Registry{
 		"memory": func(ctx context.Context, s map[string]any, c *setup.Console) (xmppdns.Provider, error) {
-			tok, err := c.Secret(ctx, setup.String(s, "token_env"), "memory API token")
-			if err != nil {
+			// A real provider would log in with the token; memdns, standing
+			// for a third-party libdns provider (cloudflare, route53...), has
+			// a getter, a setter and a deleter, no conditional or atomic write.
+			if _, err := c.Secret(ctx, setup.String(s, "token_env"), "memory API token"); err != nil {
 				return nil, err
 			}
-			return &memory{token: tok}, nil
+			return memdns.New("contoso.com."), nil
 		},
 	}
 	cfg := setup.DNSProvider{Type: "memory", Name: "memory (account 2)", Settings: map[string]any{"token_env": "MEMORY_TOKEN"}}
