@@ -43,7 +43,7 @@ func ExampleServer_StopServices() {
 		log.Fatal(err)
 	}
 	// Drain the server: refuse new sessions, stop when the current ones end.
-	st, err := s.StopServices(ctx, &edge.StopOptions{Graceful: true, PollInterval: 10 * time.Millisecond, Timeout: 30 * time.Second})
+	st, err := s.StopServices(ctx, edge.StopOptions{Graceful: true, PollInterval: 10 * time.Millisecond, Timeout: 30 * time.Second})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func ExampleDiscoverPool() {
 	if _, err := pool.Prepare(ctx); err != nil {
 		log.Fatal(err)
 	}
-	res, err := pool.StopServices(ctx, &edge.StopOptions{PollInterval: 10 * time.Millisecond})
+	res, err := pool.StopServices(ctx, edge.StopOptions{PollInterval: 10 * time.Millisecond})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -154,7 +154,7 @@ func ExamplePoolError() {
 		log.Fatal(err)
 	}
 
-	res, err := pool.StopServices(ctx, &edge.StopOptions{PollInterval: 10 * time.Millisecond, Timeout: time.Second})
+	res, err := pool.StopServices(ctx, edge.StopOptions{PollInterval: 10 * time.Millisecond, Timeout: time.Second})
 	fmt.Println("stopped:", res.Succeeded())
 	var pe *edge.PoolError
 	if errors.As(err, &pe) {

@@ -55,8 +55,8 @@ func benchPool(b *testing.B, scale float64, n, concurrency int) {
 		b.Fatal(err)
 	}
 	poll := time.Duration(scale * float64(500*time.Millisecond)) // half a lab second
-	stop := &edge.StopOptions{PollInterval: poll}
-	start := &edge.StartOptions{PollInterval: poll}
+	stop := edge.StopOptions{PollInterval: poll}
+	start := edge.StartOptions{PollInterval: poll}
 	for b.Loop() {
 		if _, err := p.StopServices(ctx, stop); err != nil {
 			b.Fatal(err)

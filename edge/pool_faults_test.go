@@ -24,7 +24,7 @@ func TestPoolOneServerFails(t *testing.T) {
 	bad := labServer(3)
 	good := []string{labServer(1), labServer(2), labServer(4)}
 	stopped := func(ctx context.Context, p *edge.Pool) (*edge.PoolResult, error) {
-		return p.StopServices(ctx, &edge.StopOptions{PollInterval: 5 * time.Millisecond, Timeout: faultWait})
+		return p.StopServices(ctx, edge.StopOptions{PollInterval: 5 * time.Millisecond, Timeout: faultWait})
 	}
 	for _, tc := range []struct {
 		name  string
@@ -68,7 +68,7 @@ func TestPoolOneServerFails(t *testing.T) {
 			run: func(ctx context.Context, p *edge.Pool) (*edge.PoolResult, error) {
 				ctx, cancel := context.WithTimeout(ctx, faultWait)
 				defer cancel()
-				return p.StopServices(ctx, &edge.StopOptions{PollInterval: 5 * time.Millisecond})
+				return p.StopServices(ctx, edge.StopOptions{PollInterval: 5 * time.Millisecond})
 			},
 			cause: func(err error) bool { return errors.Is(err, context.DeadlineExceeded) },
 		},
@@ -80,7 +80,7 @@ func TestPoolOneServerFails(t *testing.T) {
 				if res, err := stopped(ctx, p); err != nil {
 					return res, err
 				}
-				return p.StartServices(ctx, &edge.StartOptions{PollInterval: 5 * time.Millisecond, Timeout: faultWait})
+				return p.StartServices(ctx, edge.StartOptions{PollInterval: 5 * time.Millisecond, Timeout: faultWait})
 			},
 			cause: func(err error) bool { return errors.Is(err, lync.ErrServiceOperation) },
 		},

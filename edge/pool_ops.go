@@ -29,7 +29,7 @@ func (p *Pool) Status(ctx context.Context) (*PoolResult, error) {
 // concurrently, and returns each server's outcome. When any server did not
 // reach Stopped the error is a *PoolError naming the servers that did and
 // those that did not, with each cause.
-func (p *Pool) StopServices(ctx context.Context, opts *StopOptions) (*PoolResult, error) {
+func (p *Pool) StopServices(ctx context.Context, opts StopOptions) (*PoolResult, error) {
 	return p.each(ctx, OpStop, lync.ServiceStopped, func(ctx context.Context, s *Server) (*ServerState, error) {
 		return s.StopServices(ctx, opts)
 	})
@@ -37,7 +37,7 @@ func (p *Pool) StopServices(ctx context.Context, opts *StopOptions) (*PoolResult
 
 // StartServices runs Server.StartServices with opts on every server,
 // concurrently; see StopServices for the outcome.
-func (p *Pool) StartServices(ctx context.Context, opts *StartOptions) (*PoolResult, error) {
+func (p *Pool) StartServices(ctx context.Context, opts StartOptions) (*PoolResult, error) {
 	return p.each(ctx, OpStart, lync.ServiceRunning, func(ctx context.Context, s *Server) (*ServerState, error) {
 		return s.StartServices(ctx, opts)
 	})

@@ -32,7 +32,7 @@ func TestPoolStopStart(t *testing.T) {
 				seen = append(seen, r.FQDN)
 			}
 			ctx := t.Context()
-			res, err := p.StopServices(ctx, &edge.StopOptions{Graceful: true, PollInterval: 5 * time.Millisecond})
+			res, err := p.StopServices(ctx, edge.StopOptions{Graceful: true, PollInterval: 5 * time.Millisecond})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -55,7 +55,7 @@ func TestPoolStopStart(t *testing.T) {
 			}
 			mu.Unlock()
 
-			res, err = p.StartServices(ctx, &edge.StartOptions{PollInterval: 5 * time.Millisecond})
+			res, err = p.StartServices(ctx, edge.StartOptions{PollInterval: 5 * time.Millisecond})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -108,7 +108,7 @@ func TestPoolPrepare(t *testing.T) {
 			t.Errorf("%s after Prepare: imports %d, cmdlets %v", host, c.ModuleImports, c.Cmdlets)
 		}
 	}
-	if _, err := p.StopServices(ctx, &edge.StopOptions{PollInterval: 5 * time.Millisecond}); err != nil {
+	if _, err := p.StopServices(ctx, edge.StopOptions{PollInterval: 5 * time.Millisecond}); err != nil {
 		t.Fatal(err)
 	}
 	for _, host := range labServers(4) {
@@ -142,7 +142,7 @@ func TestPoolConcurrencyBound(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.Concurrency = 2
-	if _, err := p.StopServices(t.Context(), &edge.StopOptions{PollInterval: 5 * time.Millisecond}); err != nil {
+	if _, err := p.StopServices(t.Context(), edge.StopOptions{PollInterval: 5 * time.Millisecond}); err != nil {
 		t.Fatal(err)
 	}
 	if g.max < 1 || g.max > 2 {
@@ -189,7 +189,7 @@ func TestPoolRunsServersAtOnce(t *testing.T) {
 			p.Concurrency = tc.concurrency
 			ctx, cancel := context.WithTimeout(t.Context(), tc.wait)
 			defer cancel()
-			res, err := p.StopServices(ctx, &edge.StopOptions{PollInterval: 5 * time.Millisecond})
+			res, err := p.StopServices(ctx, edge.StopOptions{PollInterval: 5 * time.Millisecond})
 			if tc.ok {
 				if err != nil {
 					t.Fatalf("stop with all four held together: %v", err)
@@ -260,7 +260,7 @@ func TestPoolCancelled(t *testing.T) {
 	p := labPool(t, d, 4)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	res, err := p.StopServices(ctx, nil)
+	res, err := p.StopServices(ctx, edge.StopOptions{})
 	var pe *edge.PoolError
 	if !errors.As(err, &pe) || !errors.Is(err, context.Canceled) || len(pe.Succeeded) != 0 {
 		t.Fatalf("err = %v", err)

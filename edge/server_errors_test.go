@@ -49,19 +49,19 @@ func TestServerOptionsRefused(t *testing.T) {
 	ctx := t.Context()
 	for name, call := range map[string]func() (*edge.ServerState, error){
 		"stop name": func() (*edge.ServerState, error) {
-			return s.StopServices(ctx, &edge.StopOptions{Names: []string{"RTC SRV"}})
+			return s.StopServices(ctx, edge.StopOptions{Names: []string{"RTC SRV"}})
 		},
 		"stop quote": func() (*edge.ServerState, error) {
-			return s.StopServices(ctx, &edge.StopOptions{Names: []string{"RTCSRV'"}})
+			return s.StopServices(ctx, edge.StopOptions{Names: []string{"RTCSRV'"}})
 		},
-		"stop poll": func() (*edge.ServerState, error) { return s.StopServices(ctx, &edge.StopOptions{PollInterval: -1}) },
+		"stop poll": func() (*edge.ServerState, error) { return s.StopServices(ctx, edge.StopOptions{PollInterval: -1}) },
 		"stop timeout": func() (*edge.ServerState, error) {
-			return s.StopServices(ctx, &edge.StopOptions{Timeout: -time.Second})
+			return s.StopServices(ctx, edge.StopOptions{Timeout: -time.Second})
 		},
 		"start name": func() (*edge.ServerState, error) {
-			return s.StartServices(ctx, &edge.StartOptions{Names: []string{""}})
+			return s.StartServices(ctx, edge.StartOptions{Names: []string{""}})
 		},
-		"start timeout": func() (*edge.ServerState, error) { return s.StartServices(ctx, &edge.StartOptions{Timeout: -1}) },
+		"start timeout": func() (*edge.ServerState, error) { return s.StartServices(ctx, edge.StartOptions{Timeout: -1}) },
 	} {
 		st, err := call()
 		var se *edge.ServerError
@@ -131,7 +131,7 @@ func TestServerStopFailures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			st, err := s.StopServices(t.Context(), &edge.StopOptions{Names: tc.names, PollInterval: 5 * time.Millisecond, Timeout: time.Second})
+			st, err := s.StopServices(t.Context(), edge.StopOptions{Names: tc.names, PollInterval: 5 * time.Millisecond, Timeout: time.Second})
 			var se *edge.ServerError
 			if !errors.As(err, &se) || se.Op != edge.OpStop || se.FQDN != host || se.State != st || !tc.check(err) {
 				t.Fatalf("err = %#v (%v)", err, err)
@@ -175,7 +175,7 @@ func TestServerPollTransportErrors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			st, err := s.StopServices(t.Context(), &edge.StopOptions{PollInterval: 5 * time.Millisecond, Timeout: 10 * time.Second})
+			st, err := s.StopServices(t.Context(), edge.StopOptions{PollInterval: 5 * time.Millisecond, Timeout: 10 * time.Second})
 			if tc.ok {
 				if err != nil || !st.Reached {
 					t.Fatalf("stop = %+v, %v", st, err)

@@ -8,7 +8,7 @@ import (
 	"github.com/xmppfed/edgefailover/lync"
 )
 
-// StopOptions selects what StopServices does. A nil *StopOptions stops every
+// StopOptions selects what StopServices does. Its zero value stops every
 // Lync service at once and waits for them with the default poll interval,
 // bounded by the context only.
 type StopOptions struct {
@@ -27,7 +27,7 @@ type StopOptions struct {
 	Timeout time.Duration
 }
 
-// StartOptions selects what StartServices does. A nil *StartOptions starts
+// StartOptions selects what StartServices does. Its zero value starts
 // every Lync service with the defaults of the fields.
 type StartOptions struct {
 	// Names are short service names; none: every Lync service.
@@ -51,11 +51,7 @@ type StartOptions struct {
 // Runs: Stop-CsWindowsService -ComputerName <fqdn> [-Name <name>] [-Graceful] -NoWait,
 // then one waiting script on the host (see lync's ServicesService.WaitState),
 // or Get-CsWindowsService -ComputerName <fqdn> every PollInterval.
-func (s *Server) StopServices(ctx context.Context, opts *StopOptions) (*ServerState, error) {
-	var o StopOptions
-	if opts != nil {
-		o = *opts
-	}
+func (s *Server) StopServices(ctx context.Context, o StopOptions) (*ServerState, error) {
 	return s.change(ctx, OpStop, lync.ServiceStopped, o.Names, o.PollInterval, o.Timeout,
 		func(ctx context.Context, names []string) error {
 			return s.client.Services.Stop(ctx, s.fqdn, lync.StopOptions{Names: names, Graceful: o.Graceful, NoWait: true})
@@ -69,11 +65,7 @@ func (s *Server) StopServices(ctx context.Context, opts *StopOptions) (*ServerSt
 //
 // Runs: Start-CsWindowsService -ComputerName <fqdn> [-Name <name>], then
 // a wait for Running as StopServices waits for Stopped.
-func (s *Server) StartServices(ctx context.Context, opts *StartOptions) (*ServerState, error) {
-	var o StartOptions
-	if opts != nil {
-		o = *opts
-	}
+func (s *Server) StartServices(ctx context.Context, o StartOptions) (*ServerState, error) {
 	return s.change(ctx, OpStart, lync.ServiceRunning, o.Names, o.PollInterval, o.Timeout,
 		func(ctx context.Context, names []string) error {
 			return s.client.Services.Start(ctx, s.fqdn, names...)

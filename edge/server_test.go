@@ -36,7 +36,7 @@ func TestServerStopStart(t *testing.T) {
 			}
 			ctx := t.Context()
 
-			st, err := s.StopServices(ctx, &edge.StopOptions{Graceful: tc.graceful, PollInterval: 5 * time.Millisecond})
+			st, err := s.StopServices(ctx, edge.StopOptions{Graceful: tc.graceful, PollInterval: 5 * time.Millisecond})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -58,7 +58,7 @@ func TestServerStopStart(t *testing.T) {
 				t.Errorf("Stop-CsWindowsService params = %v, want %v", stop.Params, want)
 			}
 
-			st, err = s.StartServices(ctx, &edge.StartOptions{PollInterval: 5 * time.Millisecond})
+			st, err = s.StartServices(ctx, edge.StartOptions{PollInterval: 5 * time.Millisecond})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -85,7 +85,7 @@ func TestServerNamedServices(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := t.Context()
-	st, err := s.StopServices(ctx, &edge.StopOptions{Names: []string{"rtcxmpptgwpx"}, PollInterval: 5 * time.Millisecond})
+	st, err := s.StopServices(ctx, edge.StopOptions{Names: []string{"rtcxmpptgwpx"}, PollInterval: 5 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestServerNamedServices(t *testing.T) {
 	if p := lastInvocation(t, d, host, "Stop-CsWindowsService").Params; p["Name"] != "RTCXMPPTGWPX" {
 		t.Errorf("Stop params = %v", p)
 	}
-	if _, err := s.StartServices(ctx, &edge.StartOptions{Names: []string{"RTCXMPPTGWPX"}, PollInterval: 5 * time.Millisecond}); err != nil {
+	if _, err := s.StartServices(ctx, edge.StartOptions{Names: []string{"RTCXMPPTGWPX"}, PollInterval: 5 * time.Millisecond}); err != nil {
 		t.Fatal(err)
 	}
 	if !servicesIn(d, host, lynctest.Running) {

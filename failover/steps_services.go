@@ -65,7 +65,7 @@ func stopStep(c Config, srv *edge.Server, before []lync.Service, deps []string) 
 		if err := checkServices(ctx, srv, before, lync.ServiceStopped); err != nil {
 			return err
 		}
-		st, err := srv.StopServices(ctx, &edge.StopOptions{Graceful: c.Graceful, PollInterval: c.Timeouts.Poll, Timeout: c.Timeouts.Stop})
+		st, err := srv.StopServices(ctx, edge.StopOptions{Graceful: c.Graceful, PollInterval: c.Timeouts.Poll, Timeout: c.Timeouts.Stop})
 		progressState(p, st)
 		return err
 	}
@@ -115,7 +115,7 @@ func startStep(c Config, srv *edge.Server, before []lync.Service, deps []string)
 		Undo:      undoText(before),
 	}
 	s.do = func(ctx context.Context, p *progress) error {
-		st, err := srv.StartServices(ctx, &edge.StartOptions{PollInterval: c.Timeouts.Poll, Timeout: c.Timeouts.Start})
+		st, err := srv.StartServices(ctx, edge.StartOptions{PollInterval: c.Timeouts.Poll, Timeout: c.Timeouts.Start})
 		progressState(p, st)
 		return err
 	}
@@ -141,12 +141,12 @@ func restartStep(c Config, srv *edge.Server, before []lync.Service, deps []strin
 		if err := checkServices(ctx, srv, before, lync.ServiceStopped, lync.ServiceRunning); err != nil {
 			return err
 		}
-		st, err := srv.StopServices(ctx, &edge.StopOptions{Graceful: c.Graceful, PollInterval: c.Timeouts.Poll, Timeout: c.Timeouts.Stop})
+		st, err := srv.StopServices(ctx, edge.StopOptions{Graceful: c.Graceful, PollInterval: c.Timeouts.Poll, Timeout: c.Timeouts.Stop})
 		progressState(p, st)
 		if err != nil {
 			return err
 		}
-		st, err = srv.StartServices(ctx, &edge.StartOptions{PollInterval: c.Timeouts.Poll, Timeout: c.Timeouts.Start})
+		st, err = srv.StartServices(ctx, edge.StartOptions{PollInterval: c.Timeouts.Poll, Timeout: c.Timeouts.Start})
 		progressState(p, st)
 		return err
 	}
@@ -233,14 +233,14 @@ func restoreServices(c Config, srv *edge.Server, before []lync.Service) func(con
 			}
 		}
 		if len(stop) > 0 {
-			st, err := srv.StopServices(ctx, &edge.StopOptions{Names: stop, PollInterval: c.Timeouts.Poll, Timeout: c.Timeouts.Stop})
+			st, err := srv.StopServices(ctx, edge.StopOptions{Names: stop, PollInterval: c.Timeouts.Poll, Timeout: c.Timeouts.Stop})
 			progressState(p, st)
 			if err != nil {
 				return err
 			}
 		}
 		if len(start) > 0 {
-			st, err := srv.StartServices(ctx, &edge.StartOptions{Names: start, PollInterval: c.Timeouts.Poll, Timeout: c.Timeouts.Start})
+			st, err := srv.StartServices(ctx, edge.StartOptions{Names: start, PollInterval: c.Timeouts.Poll, Timeout: c.Timeouts.Start})
 			progressState(p, st)
 			if err != nil {
 				return err
