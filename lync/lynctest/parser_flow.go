@@ -94,17 +94,8 @@ func (p *parser) whileLoop() (*statement, error) {
 		p.next()
 		break
 	}
-	for p.peek().kind == tNewline {
-		p.next()
-	}
-	if _, err := p.expect(tLBrace, "statement block after 'while ( condition )'"); err != nil {
-		return nil, err
-	}
-	body, err := p.block(tRBrace)
+	body, err := p.braced("statement block after 'while ( condition )'")
 	if err != nil {
-		return nil, err
-	}
-	if _, err := p.expect(tRBrace, "closing '}' in statement block or type definition"); err != nil {
 		return nil, err
 	}
 	loop.body = body

@@ -51,7 +51,24 @@ func (p *parser) ifStatement() (*statement, error) {
 	if _, err := p.expect(tRParen, "closing ')' after expression in 'if' statement"); err != nil {
 		return nil, err
 	}
-	if _, err := p.expect(tLBrace, "statement block after if ( condition )"); err != nil {
+	body, err := p.braced("statement block after if ( condition )")
+	if err != nil {
+		return nil, err
+	}
+	if len(body.stmts) == 0 {
+		return nil, p.fail(kw, "An empty if block is outside the supported subset.")
+	}
+	return &statement{cond: &ifStmt{left: left, right: right.text, body: body}}, nil
+}
+
+// braced reads the statement block of a loop or an if, "{ <statements> }",
+// after any newlines (what names the block in the message when '{' is
+// missing).
+func (p *parser) braced(what string) (*script, error) {
+	for p.peek().kind == tNewline {
+		p.next()
+	}
+	if _, err := p.expect(tLBrace, what); err != nil {
 		return nil, err
 	}
 	body, err := p.block(tRBrace)
@@ -61,10 +78,7 @@ func (p *parser) ifStatement() (*statement, error) {
 	if _, err := p.expect(tRBrace, "closing '}' in statement block or type definition"); err != nil {
 		return nil, err
 	}
-	if len(body.stmts) == 0 {
-		return nil, p.fail(kw, "An empty if block is outside the supported subset.")
-	}
-	return &statement{cond: &ifStmt{left: left, right: right.text, body: body}}, nil
+	return body, nil
 }
 
 // isIf reports an "if" keyword (PowerShell keywords ignore case).
