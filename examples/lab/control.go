@@ -89,7 +89,7 @@ func startControl(lab *failovertest.Lab, path string) (*control, error) {
 	handle("status", func(r *http.Request) (string, error) { return status(r.Context(), lab) })
 
 	b, _ := json.Marshal(info)
-	if err := os.WriteFile(path, b, 0o600); err != nil {
+	if err := writeAtomic(path, b); err != nil {
 		ln.Close()
 		return nil, err
 	}
@@ -169,4 +169,27 @@ func command(ctx context.Context, dir string, cmd []string) (string, error) {
 		return "", errors.New(strings.TrimSpace(string(out)))
 	}
 	return string(out), nil
+}
+
+// writeAtomic writes b to path (mode 0600) so that a reader sees either no
+// file or the whole of it: subcommands, and tests, wait for control.json to
+// appear and read it at once, and os.WriteFile creates the file before it
+// writes (a reader could get "unexpected end of JSON input").
+func writeAtomic(path string, b []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(b)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+	}
+	return err
 }
