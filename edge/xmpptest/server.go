@@ -91,7 +91,8 @@ func (s *Server) Start() error {
 	}
 	var ln net.Listener
 	var err error
-	if s.addr == "" {
+	first := s.addr == ""
+	if first {
 		ln, err = listenFirst()
 	} else {
 		ln, err = net.Listen("tcp", s.addr)
@@ -101,6 +102,9 @@ func (s *Server) Start() error {
 	}
 	s.ln = ln
 	s.addr = ln.Addr().String()
+	if first {
+		hold(s.addr)
+	}
 	s.stop = make(chan struct{})
 	s.running.Add(1)
 	go s.accept(ln, s.stop)
@@ -130,6 +134,9 @@ func (s *Server) Stop() {
 func (s *Server) Close() {
 	s.Stop()
 	s.mu.Lock()
+	if !s.closed && s.addr != "" {
+		release(s.addr)
+	}
 	s.closed = true
 	s.mu.Unlock()
 }
