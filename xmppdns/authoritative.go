@@ -81,7 +81,7 @@ func (a *Authoritative) WaitConverged(ctx context.Context, interval time.Duratio
 	}
 }
 
-func (a *Authoritative) prepare(ctx context.Context, expected []RRset) (string, []Server, []RRset, error) {
+func (a *Authoritative) prepare(ctx context.Context, expected []RRset) (string, []Nameserver, []RRset, error) {
 	if len(expected) == 0 {
 		return "", nil, nil, inputErr("expected", "", "at least one RRset is needed")
 	}
@@ -114,13 +114,13 @@ func (a *Authoritative) prepare(ctx context.Context, expected []RRset) (string, 
 
 // poll asks every server for every set, all questions at once (a dead
 // server costs one question's timeout and retries, not one per set).
-func (a *Authoritative) poll(ctx context.Context, zone string, servers []Server, want []RRset) *Report {
+func (a *Authoritative) poll(ctx context.Context, zone string, servers []Nameserver, want []RRset) *Report {
 	q := newQuerier(a.Exchange, a.Timeout, a.Retries)
-	rep := &Report{Zone: zone, Servers: make([]ServerResult, len(servers)), Converged: len(servers) > 0}
+	rep := &Report{Zone: zone, Servers: make([]NameserverResult, len(servers)), Converged: len(servers) > 0}
 	var wg sync.WaitGroup
 	for i, s := range servers {
 		res := &rep.Servers[i]
-		*res = ServerResult{Server: s, Sets: make([]SetResult, len(want))}
+		*res = NameserverResult{Nameserver: s, Sets: make([]SetResult, len(want))}
 		for j, w := range want {
 			if s.Addr == "" {
 				res.Sets[j] = SetResult{Name: w.Name, Type: w.Type, Rcode: -1}

@@ -99,7 +99,7 @@ func TestAuthoritativeCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byHost := map[string]ServerResult{}
+	byHost := map[string]NameserverResult{}
 	for _, s := range rep.Servers {
 		byHost[s.Host] = s
 	}

@@ -6,8 +6,8 @@ import (
 	"strings"
 )
 
-// Server is one address of one name server of a zone.
-type Server struct {
+// Nameserver is one address of one name server of a zone.
+type Nameserver struct {
 	Host string `json:"host"` // the NS target, absolute
 	Addr string `json:"addr"` // ip:port asked; empty when none was found
 }
@@ -23,9 +23,9 @@ type SetResult struct {
 	Err           error    `json:"-"`     // why no answer came, if none did
 }
 
-// ServerResult is what one server answered for every expected RRset.
-type ServerResult struct {
-	Server
+// NameserverResult is what one server answered for every expected RRset.
+type NameserverResult struct {
+	Nameserver
 	Sets  []SetResult `json:"sets"`
 	Match bool        `json:"match"` // every set matched
 	Err   error       `json:"-"`     // why the server could not be asked (no address)
@@ -33,9 +33,9 @@ type ServerResult struct {
 
 // Report is one check of expected RRsets on every authoritative server.
 type Report struct {
-	Zone      string         `json:"zone"`
-	Servers   []ServerResult `json:"servers"`
-	Converged bool           `json:"converged"` // every server matched every set
+	Zone      string             `json:"zone"`
+	Servers   []NameserverResult `json:"servers"`
+	Converged bool               `json:"converged"` // every server matched every set
 }
 
 // MarshalJSON encodes the result with its error as a string ("error").
@@ -48,8 +48,8 @@ func (r SetResult) MarshalJSON() ([]byte, error) {
 }
 
 // MarshalJSON encodes the result with its error as a string ("error").
-func (r ServerResult) MarshalJSON() ([]byte, error) {
-	type plain ServerResult
+func (r NameserverResult) MarshalJSON() ([]byte, error) {
+	type plain NameserverResult
 	return json.Marshal(struct {
 		plain
 		Error string `json:"error,omitempty"`

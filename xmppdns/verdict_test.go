@@ -48,17 +48,17 @@ func TestSetResultFromMsg(t *testing.T) {
 
 func TestReportRendering(t *testing.T) {
 	t.Parallel()
-	rep := &Report{Zone: "example.test.", Servers: []ServerResult{
-		{Server: Server{Host: "ns1.example.test.", Addr: "127.0.0.1:53"}, Match: true, Sets: []SetResult{
+	rep := &Report{Zone: "example.test.", Servers: []NameserverResult{
+		{Nameserver: Nameserver{Host: "ns1.example.test.", Addr: "127.0.0.1:53"}, Match: true, Sets: []SetResult{
 			{Name: "xmpp.example.test.", Type: "A", Rcode: 0, Authoritative: true, Seen: []string{"192.0.2.1"}, Match: true},
 		}},
-		{Server: Server{Host: "ns2.example.test.", Addr: "127.0.0.1:54"}, Sets: []SetResult{
+		{Nameserver: Nameserver{Host: "ns2.example.test.", Addr: "127.0.0.1:54"}, Sets: []SetResult{
 			{Name: "xmpp.example.test.", Type: "A", Rcode: dns.RcodeServerFailure},
 		}},
-		{Server: Server{Host: "ns3.example.test.", Addr: "127.0.0.1:55"}, Sets: []SetResult{
+		{Nameserver: Nameserver{Host: "ns3.example.test.", Addr: "127.0.0.1:55"}, Sets: []SetResult{
 			{Name: "xmpp.example.test.", Type: "A", Rcode: -1, Err: &QueryError{Server: "127.0.0.1:55", Name: "xmpp.example.test.", Type: "A", Rcode: -1, Err: ErrNoAnswer}},
 		}},
-		{Server: Server{Host: "ns4.example.net."}, Err: &QueryError{Server: "ns4.example.net.", Name: "ns4.example.net.", Type: "A/AAAA", Rcode: -1, Err: ErrNoAnswer}},
+		{Nameserver: Nameserver{Host: "ns4.example.net."}, Err: &QueryError{Server: "ns4.example.net.", Name: "ns4.example.net.", Type: "A/AAAA", Rcode: -1, Err: ErrNoAnswer}},
 	}}
 	want := `zone example.test.: NOT converged
 ns1.example.test. 127.0.0.1:53 A xmpp.example.test.: ok

@@ -51,7 +51,7 @@ func apexFromMsg(cand string, m *dns.Msg) string {
 // set as the Resolvers give it, each host mapped through Addrs or looked up
 // (A and AAAA, port 53). A host without an address is listed with an empty
 // Addr, so a check reports it rather than forgetting it.
-func (a *Authoritative) Nameservers(ctx context.Context, zone string) ([]Server, error) {
+func (a *Authoritative) Nameservers(ctx context.Context, zone string) ([]Nameserver, error) {
 	z, err := dnsname.ParseOwner(zone)
 	if err != nil {
 		return nil, &InputError{Field: "zone", Value: zone, Reason: err.Error()}
@@ -71,10 +71,10 @@ func (a *Authoritative) Nameservers(ctx context.Context, zone string) ([]Server,
 	if len(hosts) == 0 {
 		return nil, &QueryError{Server: strings.Join(a.Resolvers, ","), Name: z + ".", Type: "NS", Rcode: -1, Err: ErrNoAnswer}
 	}
-	var out []Server
+	var out []Nameserver
 	for _, h := range hosts {
 		if addr, ok := a.override(h); ok {
-			out = append(out, Server{Host: h, Addr: addr})
+			out = append(out, Nameserver{Host: h, Addr: addr})
 			continue
 		}
 		n := len(out)
@@ -93,14 +93,14 @@ func (a *Authoritative) Nameservers(ctx context.Context, zone string) ([]Server,
 			for _, rr := range m.Answer {
 				switch v := rr.(type) {
 				case *dns.A:
-					out = append(out, Server{Host: h, Addr: hostPort53(v.A.String())})
+					out = append(out, Nameserver{Host: h, Addr: hostPort53(v.A.String())})
 				case *dns.AAAA:
-					out = append(out, Server{Host: h, Addr: hostPort53(v.AAAA.String())})
+					out = append(out, Nameserver{Host: h, Addr: hostPort53(v.AAAA.String())})
 				}
 			}
 		}
 		if len(out) == n {
-			out = append(out, Server{Host: h})
+			out = append(out, Nameserver{Host: h})
 		}
 	}
 	return out, nil

@@ -49,7 +49,7 @@ func TestNameserversLookup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Server{
+	want := []Nameserver{
 		{Host: "ns1.example.test.", Addr: c.Addrs()[0]},
 		{Host: "ns2.example.test.", Addr: c.Addrs()[1]},
 		{Host: "nsx.example.test.", Addr: "192.0.2.77:53"},
