@@ -128,10 +128,7 @@ func Resume(ctx context.Context, j journal.Journal, cfg Config, opts ApplyOption
 			return p, nil, fmt.Errorf("%w (%s): it may lack the decision to roll back: run Rollback", journal.ErrIncomplete, why)
 		}
 	}
-	o := applyDefaults(opts)
-	o.Journal = j
-	p.applied.Store(true)
-	e, err := newEngine(p, o, js.seq)
+	e, err := recoveryEngine(p, j, opts, js)
 	if err != nil {
 		return p, nil, err
 	}
@@ -181,10 +178,7 @@ func Rollback(ctx context.Context, j journal.Journal, cfg Config, opts ApplyOpti
 	if err != nil {
 		return nil, nil, err
 	}
-	o := applyDefaults(opts)
-	o.Journal = j
-	p.applied.Store(true)
-	e, err := newEngine(p, o, js.seq)
+	e, err := recoveryEngine(p, j, opts, js)
 	if err != nil {
 		return p, nil, err
 	}
@@ -254,4 +248,14 @@ func applyDefaults(o ApplyOptions) ApplyOptions {
 		o.UndoTimeout = DefaultUndoTimeout
 	}
 	return o
+}
+
+// recoveryEngine is the engine Resume and Rollback drive: the replanned p,
+// marked applied, writing to the journal j it was replayed from, its
+// records numbered on from the last one read.
+func recoveryEngine(p *Plan, j journal.Journal, opts ApplyOptions, js *journalState) (*engine, error) {
+	o := applyDefaults(opts)
+	o.Journal = j
+	p.applied.Store(true)
+	return newEngine(p, o, js.seq)
 }
