@@ -18,6 +18,9 @@ type Counters struct {
 	// QuotaFaults counts Creates refused with w:QuotaLimit
 	// (Config.MaxShellsPerUser).
 	QuotaFaults int
+	// OwnerFaults counts requests refused with "Access is denied." because
+	// they named a shell another user created.
+	OwnerFaults int
 	// Processes counts powershell.exe (and cmd.exe) processes started.
 	Processes int
 	// ModuleImports counts imports of the Lync module that really loaded it
@@ -69,6 +72,7 @@ func (c *Counters) add(o Counters) {
 	c.ShellsDeleted += o.ShellsDeleted
 	c.ShellsExpired += o.ShellsExpired
 	c.QuotaFaults += o.QuotaFaults
+	c.OwnerFaults += o.OwnerFaults
 	c.Processes += o.Processes
 	c.ModuleImports += o.ModuleImports
 	c.Scripts += o.Scripts

@@ -57,6 +57,21 @@
 // Host.ShellCount), module imports that last only for the process (and,
 // without -Global, only for the script).
 //
+// Rules a real host applies and this one applies the same way, with where
+// each comes from (confirmed: a source says it; assumed: no source was
+// found, and the behaviour is the strict choice):
+//
+//   - A shell belongs to the user who created it (rsp:Owner of the Create
+//     answer). A Command, Send, Receive, Signal or Delete on its ShellId by
+//     another authenticated user is refused with "Access is denied."
+//     (HTTP 500, s:Receiver, w:InternalError, WSManFault Code 2147942405,
+//     E_ACCESSDENIED) and the shell is left as it was (Counters.OwnerFaults).
+//     Confirmed: the fault shape is the one a real host sends for Access
+//     is denied (wazuh/wazuh-ansible#581); that WinRM ties a shell to its
+//     creator is assumed (the WinRS plugin runs per user); that the other
+//     user gets this fault rather than w:InvalidSelectors is assumed.
+//     User names compare case-insensitively, as Windows account names do.
+//
 // Config.OnServiceChange, OnRouteChange and OnReplication let a harness follow
 // the deployment (bring an XMPP listener up or down with the services or the
 // route). They run one at a time, in order, on a goroutine of the deployment

@@ -2,6 +2,7 @@ package lynctest
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -40,19 +41,26 @@ func (h *Host) createShell(user string) (*shell, int) {
 	return sh, d.maxShells
 }
 
-// useShell finds the shell a request names and marks it busy until
+// useShell finds the shell a request of user names and marks it busy until
 // doneWithShell; nil when there is none (never created, deleted, dropped or
-// past its idle timeout).
-func (h *Host) useShell(id string) *shell {
+// past its idle timeout). A shell another user created is not used: other
+// is true, the shell is left as it was (its idle time keeps running) and
+// the request gets faultOtherUser.
+func (h *Host) useShell(id, user string) (sh *shell, other bool) {
 	h.d.mu.Lock()
 	expired := h.expireLocked(time.Now())
-	sh := h.shells[id]
-	if sh != nil {
+	sh = h.shells[id]
+	switch {
+	case sh == nil:
+	case !strings.EqualFold(sh.owner, user):
+		sh, other = nil, true
+		h.counters.OwnerFaults++
+	default:
 		sh.active++
 	}
 	h.d.mu.Unlock()
 	endShells(expired)
-	return sh
+	return sh, other
 }
 
 // doneWithShell ends a request on sh: its idle time starts now.

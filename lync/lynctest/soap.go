@@ -168,6 +168,10 @@ var (
 		"The WinRS client cannot process the request because the command ID %s is not valid. ", 2150858886}
 	faultQuota = soapFault{"s:Receiver", "w:QuotaLimit",
 		"The WS-Management service cannot process the request. This user is allowed a maximum number of %s concurrent shells, which has been exceeded. Close existing shells or raise the quota for this user. ", 2150859174}
+	// faultOtherUser is Windows' "Access is denied." (E_ACCESSDENIED,
+	// 0x80070005) in the shape a real host sends it (HTTP 500, s:Receiver,
+	// w:InternalError; seen in wazuh/wazuh-ansible#581).
+	faultOtherUser = soapFault{"s:Receiver", "w:InternalError", "Access is denied. ", 2147942405}
 	faultTooLong   = soapFault{"s:Receiver", "w:InternalError", "The filename or extension is too long. ", 2147942606}
 	faultBadAction = soapFault{"s:Sender", "a:ActionNotSupported",
 		"The WS-Management service does not support the specified action %s. ", 2150858759}

@@ -46,7 +46,10 @@ func (h *Host) serveAction(ctx context.Context, action string, r *request) reply
 		return okReply(uriTransfer+"CreateResponse", rel, body)
 	}
 	sid := r.shellID()
-	sh := h.useShell(sid)
+	sh, other := h.useShell(sid, r.user)
+	if other {
+		return h.fault(faultOtherUser, rel)
+	}
 	if sh == nil {
 		return h.fault(faultNoShell.with(sid), rel)
 	}

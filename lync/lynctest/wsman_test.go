@@ -43,16 +43,27 @@ type envelope struct {
 		ExitCode string `xml:"ExitCode"`
 	} `xml:"Body>ReceiveResponse>CommandState"`
 	Subcode string `xml:"Body>Fault>Code>Subcode>Value"`
+	Code    string `xml:"Body>Fault>Code>Value"`
+	Fault   struct {
+		Code    string `xml:"Code,attr"`
+		Message string `xml:"Message"`
+	} `xml:"Body>Fault>Detail>WSManFault"`
 }
 
 func post(t *testing.T, d *lynctest.Deployment, h *lynctest.Host, body string) (int, envelope) {
+	t.Helper()
+	return postAs(t, h, wsmanUser, wsmanPassword, body)
+}
+
+// postAs posts body in clear with Basic credentials of a local account.
+func postAs(t *testing.T, h *lynctest.Host, user, password, body string) (int, envelope) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, "http://"+h.Addr()+"/wsman", strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/soap+xml;charset=UTF-8")
-	req.SetBasicAuth(wsmanUser, wsmanPassword) // a local account: Basic takes no other
+	req.SetBasicAuth(user, password) // a local account: Basic takes no other
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
