@@ -76,6 +76,13 @@ func TestJournalOfAnotherConfigIsRefused(t *testing.T) {
 	if _, _, err := failover.Rollback(context.Background(), j, other, failover.ApplyOptions{}); !errors.Is(err, failover.ErrJournalMismatch) {
 		t.Fatalf("Rollback with another config: %v, want ErrJournalMismatch", err)
 	}
+	// Another verification is another config too: the resumed apply would
+	// check something else than the plan the journal announced.
+	other = forward(lab)
+	other.Verify.ProbeFrom = "contoso.com"
+	if _, _, err := failover.Resume(context.Background(), j, other, failover.ApplyOptions{}); !errors.Is(err, failover.ErrJournalMismatch) {
+		t.Fatalf("Resume with another Verify: %v, want ErrJournalMismatch", err)
+	}
 	empty := openJournal(t, filepath.Join(t.TempDir(), "empty"), journal.Options{})
 	if _, _, err := failover.Resume(context.Background(), empty, forward(lab), failover.ApplyOptions{}); !errors.Is(err, journal.ErrEmpty) {
 		t.Fatalf("Resume of an empty journal: %v, want journal.ErrEmpty", err)

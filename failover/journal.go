@@ -74,8 +74,22 @@ func (l *live) record() liveRecord {
 	return r
 }
 
-// digest identifies a normalized config by everything that shapes the plan,
-// clients and secrets excluded.
+// digest identifies a normalized config by every field that changes what
+// Resume or Rollback would do or check: the fields that shape the plan's
+// steps and their changes, and what the verification steps assert (which
+// checks run, the probe's claimed domain and whether it does STARTTLS with
+// a certificate check, the end-to-end IM's pool, receiver and sender).
+//
+// Left out, since they change neither: Management, OpenServer, the zones'
+// providers, Verify.ProbeDial and the contents of Verify.Authoritative,
+// Verify.Resolver and Verify.ProbeTLS (which resolvers, dialer and trust
+// roots the checks go through: clients, and secrets, like the management
+// client; a CertPool has no stable encoding either); Timeouts (how long
+// each wait lasts, not what it waits for); Preflight (its checks run in New
+// only, before the journal's first record: Resume and Rollback run none,
+// and the plan's preflight step does not read it); ReplacedAddresses (the
+// forward plan does not use them: Failback makes them another config's
+// Addresses); and Logger (printing only).
 func (c Config) digest() string {
 	type zone struct{ Domain, Zone string }
 	var doms []zone
@@ -87,6 +101,12 @@ func (c Config) digest() string {
 		hosts = append(hosts, p+"="+h)
 	}
 	slices.Sort(hosts)
+	type verify struct {
+		Authoritative, Remote, StartTLS bool
+		ProbeFrom                       string
+		IMReceiver, IMPool, IMSender    string
+	}
+	v := c.Verify
 	b, _ := json.Marshal(struct {
 		Site, Target, Replaced, ReplacedSite string
 		Servers                              []string
@@ -99,8 +119,10 @@ func (c Config) digest() string {
 		SRVTTL, AddrTTL                      time.Duration
 		Strategy                             Strategy
 		Graceful                             bool
+		Verify                               verify
 	}{c.Site, c.TargetPool, c.ReplacedPool, c.ReplacedSite, c.Servers, c.ClearReplacedRoute, doms,
-		c.FederationHost, c.FederationZone.Name(), c.Addresses, c.SRV, hosts, c.SRVTTL, c.AddrTTL, c.Strategy, c.Graceful})
+		c.FederationHost, c.FederationZone.Name(), c.Addresses, c.SRV, hosts, c.SRVTTL, c.AddrTTL, c.Strategy, c.Graceful,
+		verify{v.Authoritative != nil, v.Resolver != nil, v.ProbeTLS != nil, v.ProbeFrom, v.IMReceiver, v.IMPool, v.IMSender}})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
