@@ -33,7 +33,9 @@ import (
 //     ServiceStart), then one Get-CsWindowsService finds them all Running at
 //     once (RT): ServiceStart + 2 RT. No poll interval: the first read hits.
 //   - restart/<srv> (Rolling): stop then start, as above.
-//   - route/<site>: Get-CsSite, Set-CsSite, Get-CsSite: 3 RT.
+//   - route/<site>: one script (lync's compare-and-set): Get-CsSite, then
+//     Set-CsSite if Get-CsSite still finds the old route, then Get-CsSite:
+//     1 RT.
 //   - replication/<srv>: the replica is up to date Replication after the
 //     later of the route change and REPLICA running. Both happened one read
 //     (RT) before the step's dependency finished; the wait on
@@ -76,15 +78,15 @@ const hostBudget = 750 * time.Millisecond
 // the management host with server-side waits, each wait being one script
 // per hostBudget (a stop's wait may need more): on a server, preflight's read, the stop and its wait, the
 // start and its wait (a Rolling restart is the same four), verify/services'
-// read; on the management host, preflight's Get-CsSite, the route's read,
-// write and read, one replication wait per server, verify/route, and
+// read; on the management host, preflight's Get-CsSite, the route's one
+// compare-and-set script, one replication wait per server, verify/route, and
 // verify/services' replication read per server. The replication waits share
 // the management session one script at a time, so together they may add up
 // to one script per hostBudget of the replication delay: management is a
 // range.
 func (m costModel) scripts() (server, management, managementMax int) {
 	per := func(wait time.Duration) int { return max(1, int((m.scaled(wait)+hostBudget-1)/hostBudget)) }
-	base := 5 + 2*m.servers
+	base := 3 + 2*m.servers
 	return 5 + per(m.lat.ServiceStop), base, base + per(m.lat.Replication) - 1
 }
 
@@ -115,7 +117,7 @@ func (m costModel) check(d *lynctest.Deployment, servers []string) error {
 	}
 	mgmt := failovertest.ManagementHost
 	want(mgmt, "Set-CsSite", 1, false)
-	want(mgmt, "Get-CsSite", 4, false) // preflight, route (2), verify/route
+	want(mgmt, "Get-CsSite", 5, false) // preflight, route (read, condition, read-back), verify/route
 	want(mgmt, "Get-CsManagementStoreReplicationStatus", 2*len(servers), true)
 	scripts(mgmt, mgmtScripts, mgmtMax)
 	if len(errs) > 0 {
@@ -148,7 +150,7 @@ func (m costModel) stepCost(s *failover.Step) (time.Duration, error) {
 	case strings.HasPrefix(id, "restart/"):
 		return stop + start, nil
 	case strings.HasPrefix(id, "route/"):
-		return 3 * rt, nil
+		return rt, nil
 	case strings.HasPrefix(id, "replication/"):
 		return m.scaled(m.lat.Replication) + m.detect(), nil
 	case id == "verify/route":
@@ -189,9 +191,9 @@ func testCostModel(t *testing.T, m costModel) {
 	}{
 		// The stops and the route change run together; then start,
 		// replication, the probe (0) and verify/services.
-		{failover.Runbook, max(stop, 3*rt) + start + repl + verify},
+		{failover.Runbook, max(stop, rt) + start + repl + verify},
 		// The route, replication, then the servers one at a time.
-		{failover.Rolling, 3*rt + repl + benchServers*(stop+start) + verify},
+		{failover.Rolling, rt + repl + benchServers*(stop+start) + verify},
 	} {
 		t.Run(fmt.Sprintf("%s/poll=%v/floor=%v", tc.strategy, m.pollWaits, m.floor), func(t *testing.T) {
 			t.Parallel()
