@@ -69,7 +69,8 @@ type Verify struct {
 	// gateway of IMPool to this XMPP user (user@domain of a partner).
 	IMReceiver string
 	// IMPool is the Front End pool (Test-CsXmppIM -TargetFqdn) whose XMPP
-	// gateway the IM crosses; required with IMReceiver.
+	// gateway the IM crosses; required with IMReceiver. New refuses a pool
+	// that Get-CsPool does not list with a Registrar service.
 	IMPool string
 	// IMSender is the SIP address the IM comes from (-UserSipAddress,
 	// "sip:user@domain"); default: the pool's health monitoring test user.

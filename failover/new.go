@@ -2,6 +2,7 @@ package failover
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -37,7 +38,8 @@ type zoneChange struct {
 // returns, the target pool's servers have open sessions with the Lync module
 // imported, so that the outage starts with the first change, not with slow
 // preparation. Any failed check gives a *preflight.Error (or a *ConfigError
-// for bad input, before anything is sent). The checks of package preflight
+// for bad input: before anything is sent, or once Get-CsPool shows that
+// Verify.IMPool is not a Front End pool). The checks of package preflight
 // (the target pool's certificates, Access Edge configuration, XMPP
 // partners, product version and, with Preflight.CheckReachability, internal
 // port) run concurrently once the sessions are open; their Findings are in
@@ -81,6 +83,11 @@ func read(ctx context.Context, c Config) (l *live, err error) {
 		}
 		l.replacedRoute = rs.XmppRoute
 	}
+	if c.Verify.IMPool != "" {
+		if err := checkIMPool(ctx, c); err != nil {
+			return nil, err
+		}
+	}
 
 	pool, es, err := openPool(ctx, c)
 	if err != nil {
@@ -120,6 +127,27 @@ func read(ctx context.Context, c Config) (l *live, err error) {
 		return nil, err
 	}
 	return l, nil
+}
+
+// checkIMPool refuses a Verify.IMPool that the topology (Get-CsPool) does
+// not list as a Front End pool, a pool with a Registrar service: with an
+// Edge pool there, Test-CsXmppIM would fail only after every change.
+func checkIMPool(ctx context.Context, c Config) error {
+	const field = "Verify.IMPool"
+	p, err := c.Management.Pools.Get(ctx, c.Verify.IMPool)
+	switch {
+	case errors.Is(err, lync.ErrNotFound):
+		return configErr(field, "no pool "+c.Verify.IMPool+" in the topology (Get-CsPool): name the Front End pool whose XMPP gateway the IM crosses", err)
+	case err != nil:
+		return &preflight.Error{Check: field + " " + c.Verify.IMPool, Err: err}
+	}
+	for _, s := range p.Services {
+		if role, _, _ := strings.Cut(s, ":"); strings.EqualFold(role, "Registrar") {
+			return nil
+		}
+	}
+	return configErr(field, fmt.Sprintf("%s is not a Front End pool (Get-CsPool lists its services as %s, no Registrar): name the Front End pool whose XMPP gateway the IM crosses",
+		c.Verify.IMPool, strings.Join(p.Services, ", ")), nil)
 }
 
 func firstErr(res *edge.PoolResult, err error) error {

@@ -218,3 +218,38 @@ func TestPreflightIMReceiverNotPartner(t *testing.T) {
 		t.Errorf("dry run lacks %q:\n%s", want, text)
 	}
 }
+
+// TestPreflightIMPoolNotFrontEnd: an Edge pool (or no pool) as
+// Verify.IMPool would fail Test-CsXmppIM only after every change, with a
+// "Registrar pool not found" of the host; New refuses it first, naming the
+// field. The lab's topology is lynctest.TwoSites: FrontEndPool is its Front
+// End pool, SourcePool and TargetPool its Edge pools.
+func TestPreflightIMPoolNotFrontEnd(t *testing.T) {
+	t.Parallel()
+	lab := failovertest.Start(t, failovertest.Options{})
+	before := snapshot(t, lab)
+	for pool, reason := range map[string]string{
+		failovertest.SourcePool: "is not a Front End pool",
+		failovertest.TargetPool: "is not a Front End pool",
+		"fepool9.contoso.com":   "no pool fepool9.contoso.com in the topology",
+	} {
+		cfg := forward(lab)
+		cfg.Verify.IMReceiver = failovertest.PartnerUser
+		cfg.Verify.IMPool = pool
+		p, err := failover.New(context.Background(), cfg)
+		if err == nil {
+			p.Close()
+			t.Errorf("New accepted %s as Verify.IMPool", pool)
+			continue
+		}
+		var ce *failover.ConfigError
+		if !errors.As(err, &ce) || ce.Field != "Verify.IMPool" || !strings.Contains(ce.Reason, reason) || !errors.Is(err, failover.ErrInvalidConfig) {
+			t.Errorf("IMPool %s: err = %v, want a *ConfigError of Verify.IMPool saying %q", pool, err, reason)
+		}
+	}
+	assertUnchanged(t, lab, before)
+	cfg := forward(lab)
+	cfg.Verify.IMReceiver = failovertest.PartnerUser
+	cfg.Verify.IMPool = strings.ToUpper(failovertest.FrontEndPool) + "."
+	newPlan(t, cfg)
+}

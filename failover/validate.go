@@ -10,8 +10,9 @@ import (
 	"github.com/xmppfed/edgefailover/lync"
 )
 
-// ConfigError reports a Config field refused before anything was read or
-// sent.
+// ConfigError reports a Config field refused: by its form, before anything
+// was read or sent, or by what the topology says of the pool it names
+// (Verify.IMPool must be a Front End pool), before any change.
 type ConfigError struct {
 	Field  string // e.g. "Domains[1].Name"
 	Reason string
