@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/libdns/libdns"
+
 	"github.com/xmppfed/edgefailover/xmppdns"
 )
 
@@ -87,7 +89,7 @@ func cacheBounds(c Config, step string, ch *xmppdns.Change) []CacheBound {
 		}
 		b := CacheBound{RRset: cr.Old.Name + " " + cr.Old.Type, Old: rdata(cr.Old), OldTTL: cr.Old.TTL, Step: step}
 		if cr.Old.Type == "SRV" && cr.New.Exists() {
-			b.Fallback = sharesTarget(cr.Old.Data, cr.New.Data)
+			b.Fallback = sharesTarget(cr.Old, cr.New)
 		}
 		if !b.Fallback && b.OldTTL > CacheAdviceAbove {
 			b.Advice = advice(c, b)
@@ -106,19 +108,27 @@ func advice(c Config, b CacheBound) string {
 	return a
 }
 
-// sharesTarget reports whether an SRV set (canonical rdata "prio weight
-// port target") lists a target of another.
-func sharesTarget(old, new []string) bool {
-	var targets []string
-	for _, d := range new {
-		if f := strings.Fields(d); len(f) == 4 {
-			targets = append(targets, strings.ToLower(f[3]))
-		}
-	}
-	for _, d := range old {
-		if f := strings.Fields(d); len(f) == 4 && slices.Contains(targets, strings.ToLower(f[3])) {
+// sharesTarget reports whether an SRV set lists a target of another.
+// Records that do not parse as SRV (libdns.RR.Parse) list no target.
+func sharesTarget(old, new xmppdns.RRset) bool {
+	targets := srvTargets(new)
+	for _, t := range srvTargets(old) {
+		if slices.Contains(targets, t) {
 			return true
 		}
 	}
 	return false
+}
+
+// srvTargets returns the targets of an SRV set, in lower case.
+func srvTargets(s xmppdns.RRset) []string {
+	var out []string
+	for _, d := range s.Data {
+		if rec, err := (libdns.RR{Name: s.Name, Type: "SRV", Data: d}).Parse(); err == nil {
+			if srv, ok := rec.(libdns.SRV); ok {
+				out = append(out, strings.ToLower(srv.Target))
+			}
+		}
+	}
+	return out
 }
