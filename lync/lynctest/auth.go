@@ -63,6 +63,7 @@ func (hd *handler) authenticate(w http.ResponseWriter, r *http.Request, body []b
 		return authed{}, false
 	}
 	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	var basic principal
 	switch strings.ToLower(scheme) {
 	case "":
 		if ca.who.name == "" {
@@ -80,7 +81,7 @@ func (hd *handler) authenticate(w http.ResponseWriter, r *http.Request, body []b
 			return refuse()
 		}
 		d.count(h, func(c *Counters) { c.Auth.Basic++ })
-		return authed{who: p, body: body}, true
+		basic = p // Basic authenticates this request, not the connection
 	case "negotiate", "kerberos":
 		raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(token))
 		if err != nil || (svc.DisableNegotiate && strings.EqualFold(scheme, "negotiate")) {
@@ -141,11 +142,18 @@ func (hd *handler) authenticate(w http.ResponseWriter, r *http.Request, body []b
 	default:
 		return refuse()
 	}
-	enc, err := isEncrypted(r.Header.Get("Content-Type"))
+	kind := bodyKindOf(r.Header.Get("Content-Type"), len(body))
 	switch {
-	case err != nil:
+	case kind == bodyBadEncrypted:
 		return hd.unsealFailed(w, ca)
-	case !enc && !plainOK:
+	case kind == bodyUnsupported:
+		// Neither SOAP nor MS-WSMV's multipart/encrypted: 415, before
+		// the encryption rule, and the login stays.
+		d.count(h, func(c *Counters) { c.Auth.MediaRefused++ })
+		w.Header().Set("Content-Length", "0")
+		w.WriteHeader(http.StatusUnsupportedMediaType)
+		return authed{}, false
+	case kind == bodyClear && !plainOK:
 		// A request in clear over HTTP without AllowUnencrypted, on an
 		// authenticated connection: 401, and the client must log in
 		// again (masterzen/winrm's Encryption relies on that: it sends
@@ -156,7 +164,9 @@ func (hd *handler) authenticate(w http.ResponseWriter, r *http.Request, body []b
 		ca.pending, ca.sess, ca.who = nil, nil, principal{}
 		hd.challenge(w, "")
 		return authed{}, false
-	case !enc:
+	case kind == bodyClear && basic.name != "":
+		return authed{who: basic, body: body}, true
+	case kind == bodyClear:
 		return authed{who: ca.who, body: body}, true
 	}
 	if ca.sess == nil {

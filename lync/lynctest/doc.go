@@ -71,6 +71,36 @@
 //     creator is assumed (the WinRS plugin runs per user); that the other
 //     user gets this fault rather than w:InvalidSelectors is assumed.
 //     User names compare case-insensitively, as Windows account names do.
+//   - Over HTTP a request body is SOAP in clear (application/soap+xml) or
+//     sealed, and a sealed one is taken only as MS-WSMV 2.2.9.1 lays it
+//     out: Content-Type multipart/encrypted with
+//     protocol="application/HTTP-SPNEGO-session-encrypted" and
+//     boundary="Encrypted Boundary"; a first part whose Content-Type is
+//     that protocol and whose OriginalContent is
+//     type=application/soap+xml;...;Length=<length of the message>; a
+//     second part application/octet-stream holding the signature length,
+//     the signature and the sealed message (confirmed: MS-WSMV 2.2.9.1,
+//     2.2.9.1.1.2.2). Header lines of the parts may be indented or not
+//     (MS-WSMV asks for a tab; that Windows takes requests without one is
+//     reported in ozelis/winrmexec#1). A SOAP body in clear without
+//     AllowUnencrypted gets 401 (confirmed: jborean93 in hashicorp/packer#6205;
+//     pywinrm#129 reports a 500 for Kerberos, not modelled). A body of any
+//     other type, or none, gets 415 Unsupported Media Type (the status is
+//     confirmed by winrm4j#72 for a wrong Content-Type; that it comes before
+//     the encryption rule is assumed). A multipart/encrypted body of another
+//     protocol or boundary, or framed otherwise, gets 400 and drops the
+//     connection's login (assumed). Counters.Auth counts each refusal.
+//   - NTLM's MIC follows MS-NLMP 3.2.5.1.2 as Windows applies it
+//     (confirmed: the section; the June 2019 fix of CVE-2019-1040, "Drop
+//     the MIC", made Windows enforce it): when the NTLMv2 blob's
+//     MsvAvFlags has 0x2 the AUTHENTICATE message must have the MIC field
+//     (its payload starts at offset 88 or later) and the MIC must verify,
+//     else the login gets 401. Without that flag no MIC is needed, although
+//     the CHALLENGE carries MsvAvTimestamp: "the client SHOULD provide a
+//     MIC" (MS-NLMP 3.1.5.1.2) is a client rule, and Windows hosts take
+//     Azure/go-ntlmssp, which never sends one (masterzen/winrm's
+//     ClientNTLM). Stripping the flag with the MIC fails the NTProofStr,
+//     which covers the blob.
 //
 // Config.OnServiceChange, OnRouteChange and OnReplication let a harness follow
 // the deployment (bring an XMPP listener up or down with the services or the

@@ -24,18 +24,37 @@ const (
 
 var errEncrypted = errors.New("lynctest: malformed multipart/encrypted body")
 
-// isEncrypted reports whether a request's Content-Type is MS-WSMV's
-// multipart/encrypted with the SPNEGO protocol; a multipart/encrypted of
-// another protocol or boundary is an error.
-func isEncrypted(contentType string) (bool, error) {
+// bodyKind is what a request's Content-Type makes of its body.
+type bodyKind int
+
+const (
+	bodyClear        bodyKind = iota // application/soap+xml, or no body at all
+	bodySealed                       // MS-WSMV's multipart/encrypted of the SPNEGO protocol
+	bodyBadEncrypted                 // multipart/encrypted of another protocol or boundary: 400
+	bodyUnsupported                  // anything else: 415
+)
+
+// bodyKindOf reads a request's Content-Type. A body is SOAP in clear
+// (application/soap+xml, of any charset) or sealed as MS-WSMV 2.2.9.1.1.1
+// says: multipart/encrypted with protocol
+// "application/HTTP-SPNEGO-session-encrypted" and boundary
+// "Encrypted Boundary". An empty body (the POST that ends an NTLM
+// handshake) may have any Content-Type.
+func bodyKindOf(contentType string, n int) bodyKind {
 	t, params, err := mime.ParseMediaType(contentType)
-	if err != nil || t != "multipart/encrypted" {
-		return false, nil
+	switch {
+	case n == 0:
+		return bodyClear
+	case err != nil:
+		return bodyUnsupported
+	case t == "application/soap+xml":
+		return bodyClear
+	case t != "multipart/encrypted":
+		return bodyUnsupported
+	case !strings.EqualFold(params["protocol"], encProtocol) || params["boundary"] != encBoundary:
+		return bodyBadEncrypted
 	}
-	if !strings.EqualFold(params["protocol"], encProtocol) || params["boundary"] != encBoundary {
-		return true, errEncrypted
-	}
-	return true, nil
+	return bodySealed
 }
 
 // encryptedBody is the content of a multipart/encrypted body.
@@ -89,6 +108,9 @@ func parseEncrypted(body []byte) (*encryptedBody, error) {
 	n, err := strconv.Atoi(v[i+len(";Length="):])
 	if !ok || err != nil || n < 0 || n > maxBodyOctets {
 		return nil, errEncrypted
+	}
+	if mt, _, err := mime.ParseMediaType(t); err != nil || mt != "application/soap+xml" {
+		return nil, errEncrypted // the sealed message is SOAP (MS-WSMV 2.2.9.1.1.2.1)
 	}
 	e.origType, e.length = t, n
 	if rest, ok = bytes.CutPrefix(rest, []byte(dash)); !ok {

@@ -146,13 +146,19 @@ type authMessage struct {
 	nt, user, domain, encKey []byte
 	flags                    uint32
 	raw                      []byte
+	payload                  int // offset of the first payload byte: the fixed part ends there
 }
 
 func parseAuthenticate(m []byte) (*authMessage, error) {
 	if len(m) < 64 || !bytes.Equal(m[:8], ntlmSignature) || binary.LittleEndian.Uint32(m[8:]) != 3 {
 		return nil, errNTLM
 	}
-	a := &authMessage{raw: m, flags: binary.LittleEndian.Uint32(m[60:])}
+	a := &authMessage{raw: m, flags: binary.LittleEndian.Uint32(m[60:]), payload: len(m)}
+	for at := 12; at <= 52; at += 8 {
+		if n, off := binary.LittleEndian.Uint16(m[at:]), int(binary.LittleEndian.Uint32(m[at+4:])); n > 0 && off < a.payload {
+			a.payload = off
+		}
+	}
 	var err error
 	get := func(at int) []byte {
 		var b []byte
@@ -227,10 +233,15 @@ func (c *ntlmChallenge) verify(a *authMessage, password string) (key []byte, ok 
 		}
 		key = rc4Once(base, a.encKey)
 	}
+	// MS-NLMP 3.2.5.1.2: a MIC is verified when MsvAvFlags says it is
+	// there, and then it must be there. A message without MsvAvFlags 0x2
+	// needs none, whether or not the CHALLENGE had MsvAvTimestamp (that
+	// the client SHOULD then send one is a client rule, 3.1.5.1.2); the
+	// flag cannot be stripped, the NTProofStr above covers it.
 	if avFlagsMIC(blob) {
 		const at = 72 // after the Version field, present or not (MS-NLMP 2.2.1.3)
-		if len(a.raw) < at+16 {
-			return nil, false
+		if len(a.raw) < at+16 || a.payload < at+16 {
+			return nil, false // claimed, but the fixed part has no room for it
 		}
 		msg := append([]byte(nil), a.raw...)
 		mic := append([]byte(nil), msg[at:at+16]...)

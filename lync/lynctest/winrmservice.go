@@ -194,6 +194,7 @@ type AuthCounters struct {
 	Sealed       int // requests that came encrypted and unsealed
 	SealFailures int // encrypted requests refused: bad framing, signature or length
 	Unencrypted  int // requests refused for coming in clear over HTTP
+	MediaRefused int // requests refused with 415: a body neither SOAP nor multipart/encrypted
 }
 
 func (c *AuthCounters) add(o AuthCounters) {
@@ -204,4 +205,5 @@ func (c *AuthCounters) add(o AuthCounters) {
 	c.Sealed += o.Sealed
 	c.SealFailures += o.SealFailures
 	c.Unencrypted += o.Unencrypted
+	c.MediaRefused += o.MediaRefused
 }
