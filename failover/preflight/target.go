@@ -2,6 +2,7 @@ package preflight
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 
@@ -31,6 +32,10 @@ type Target struct {
 	// Get-CsCertificate runs (it reads the local computer only). Nil skips
 	// CheckCertificate: it gives no finding.
 	Servers []*edge.Server
+	// Computers are the pool's servers as Get-CsPool lists them, when the
+	// caller read them already (examples/check): without Servers, the
+	// reachability test goes to these. Nil: CheckTarget reads Get-CsPool.
+	Computers []string
 	// IMReceiver, when set, is the XMPP user (user@domain) an end-to-end
 	// check will send an IM to (failover's Verify.IMReceiver): its domain
 	// must be an XMPP allowed partner.
@@ -47,7 +52,8 @@ type Target struct {
 // does not list as an Edge pool (an *edge.NotEdgePoolError).
 //
 // Runs on t.Management, without t.EdgeService: Get-CsService -EdgeServer
-// -PoolFqdn <pool>; with reachability and without t.Servers: Get-CsPool.
+// -PoolFqdn <pool>; with reachability and without t.Servers or
+// t.Computers: Get-CsPool.
 func CheckTarget(ctx context.Context, t Target) ([]Finding, error) {
 	if t.Management == nil {
 		return nil, &InputError{Field: "Management", Reason: "a management client is required"}
@@ -59,6 +65,12 @@ func CheckTarget(ctx context.Context, t Target) ([]Finding, error) {
 	if t.IMReceiver != "" {
 		if err := lync.ParseXmppUser(t.IMReceiver); err != nil {
 			return nil, &InputError{Field: "IMReceiver", Reason: "not an XMPP user (user@domain)", Err: err}
+		}
+	}
+	t.Computers = slices.Clone(t.Computers) // the caller's slice stays as given
+	for i, c := range t.Computers {
+		if t.Computers[i], err = dnsname.ParseFQDN(c); err != nil {
+			return nil, &InputError{Field: fmt.Sprintf("Computers[%d]", i), Reason: "not a valid FQDN", Err: err}
 		}
 	}
 	if t.Options, err = t.Options.normalize(); err != nil {
@@ -81,11 +93,14 @@ func CheckTarget(ctx context.Context, t Target) ([]Finding, error) {
 		hosts[i] = s.FQDN()
 	}
 	if len(t.Servers) == 0 && t.Options.CheckReachability {
-		p, err := t.Management.Pools.Get(ctx, pool)
-		if err != nil {
-			return nil, err
+		hosts = t.Computers
+		if hosts == nil {
+			p, err := t.Management.Pools.Get(ctx, pool)
+			if err != nil {
+				return nil, err
+			}
+			hosts = p.Computers
 		}
-		hosts = p.Computers
 	}
 	t.Pool = pool
 	return checkTarget(ctx, t, *t.EdgeService, hosts), nil

@@ -202,6 +202,36 @@ func TestCheckTargetGivenEdgeService(t *testing.T) {
 	}
 }
 
+// Without the servers' clients but with the pool's computers as the caller
+// read them (examples/check), reachability is tested to those, without
+// reading Get-CsPool again.
+func TestCheckTargetGivenComputers(t *testing.T) {
+	t.Parallel()
+	lab, target := labTarget(t)
+	target.Servers = nil
+	target.Computers = []string{"EDGE2A.contoso.com."}
+	before := lab.Deployment().Counters().Cmdlets["Get-CsPool"]
+	fs, err := preflight.CheckTarget(t.Context(), target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reach []string
+	for _, f := range fs {
+		if f.Check == preflight.CheckReachability {
+			reach = append(reach, f.Subject)
+		}
+	}
+	if len(reach) != 1 || !strings.HasPrefix(reach[0], "edge2a.contoso.com") {
+		t.Errorf("reachability subjects = %q, want edge2a.contoso.com's only", reach)
+	}
+	if n := lab.Deployment().Counters().Cmdlets["Get-CsPool"] - before; n != 0 {
+		t.Errorf("Get-CsPool ran %d times with the computers given", n)
+	}
+	if target.Computers[0] != "EDGE2A.contoso.com." {
+		t.Errorf("CheckTarget changed the caller's Computers: %q", target.Computers)
+	}
+}
+
 // An IM receiver's domain must be an XMPP allowed partner.
 func TestCheckTargetIMReceiver(t *testing.T) {
 	t.Parallel()
@@ -237,6 +267,7 @@ func TestCheckTargetInput(t *testing.T) {
 		"Management":                func(t *preflight.Target) { t.Management = nil },
 		"Pool":                      func(t *preflight.Target) { t.Pool = "edge'pool2.contoso.com" },
 		"IMReceiver":                func(t *preflight.Target) { t.IMReceiver = "alice" },
+		"Computers[0]":              func(t *preflight.Target) { t.Servers, t.Computers = nil, []string{"edge 2a"} },
 		"Options.CertificateWindow": func(t *preflight.Target) { t.Options.CertificateWindow = -1 },
 		"Options.AcceptWarnings[1]": func(t *preflight.Target) {
 			t.Options.AcceptWarnings = []preflight.Check{preflight.CheckPartners, "san"}

@@ -31,7 +31,9 @@ func (c *checker) dialManagement(ctx context.Context, con *setup.Console) (*lync
 // management checks the site's XMPP route and, concurrently, the services
 // and replicas of every server of the expected pool and failover's
 // preflight checks of that pool (preflight.go), through the management
-// host; each call has its own budget.
+// host; each call has its own budget. The pool is read once (Get-CsPool):
+// its computers are the servers checked here and those whose internal
+// port the preflight reachability check tests.
 func (c *checker) management(ctx context.Context) []result {
 	cl := c.mgmtClient.(*lync.Client)
 	var wg sync.WaitGroup
@@ -51,17 +53,19 @@ func (c *checker) management(ctx context.Context) []result {
 			route = failed(name, fmt.Sprintf("XMPP route %q, expected %q", site.XmppRoute, want), nil)
 		}
 	})
-	var pre []result
-	wg.Go(func() { pre = c.preflight(ctx, cl) })
 	bctx, cancel := c.budget(ctx)
 	pool, err := cl.Pools.Get(bctx, c.o.expectPool)
 	cancel()
 	if err != nil {
-		wg.Wait()
 		why := "the pool's servers are unknown: pool/" + c.o.expectPool + " failed"
+		pre := c.preflight(ctx, cl, nil)
+		wg.Wait()
 		return append([]result{route, c.callFailed(ctx, "pool/"+c.o.expectPool, err),
-			notRun("services/"+c.o.expectPool, why), notRun("replica/"+c.o.expectPool, why)}, pre...)
+			notRun("services/"+c.o.expectPool, why), notRun("replica/"+c.o.expectPool, why)},
+			append(pre, notRun("preflight/reachability/"+c.o.expectPool, why))...)
 	}
+	var pre []result
+	wg.Go(func() { pre = c.preflight(ctx, cl, pool.Computers) })
 	per := make([][]result, len(pool.Computers))
 	for i, srv := range pool.Computers {
 		wg.Go(func() { per[i] = c.server(ctx, cl, srv) })

@@ -17,13 +17,15 @@ import (
 // unless accepted). The certificates are read by Get-CsCertificate on each
 // Edge server itself, which the check does not reach: that check is left
 // out here (a "not run" would make every check incomplete); failover's dry
-// run shows it.
-func (c *checker) preflight(ctx context.Context, cl *lync.Client) []result {
+// run shows it. The reachability check tests the pool's computers as
+// management read them (Get-CsPool); with none (the read failed) it is not
+// run.
+func (c *checker) preflight(ctx context.Context, cl *lync.Client, computers []string) []result {
 	pool := c.o.expectPool
 	bctx, cancel := c.budget(ctx)
 	defer cancel()
-	fs, err := preflight.CheckTarget(bctx, preflight.Target{Management: cl, Pool: pool,
-		Options: preflight.Options{CheckReachability: true}})
+	fs, err := preflight.CheckTarget(bctx, preflight.Target{Management: cl, Pool: pool, Computers: computers,
+		Options: preflight.Options{CheckReachability: computers != nil}})
 	if err != nil {
 		return []result{c.callFailed(ctx, "preflight/"+pool, err)}
 	}

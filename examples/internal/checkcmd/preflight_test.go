@@ -32,8 +32,15 @@ func TestPreflightFindings(t *testing.T) {
 	}
 	lab := failovertest.Start(t, failovertest.Options{})
 	args, env := labArgs(t, lab)
+	before := lab.Deployment().Counters().Cmdlets["Get-CsPool"]
 	if _, out, _ := runCheck(env, args...); !strings.Contains(out, "preflight/reachability/edge1a.contoso.com:23456 reachable from the management host") ||
+		!strings.Contains(out, "preflight/reachability/edge1b.contoso.com:23456 reachable from the management host") ||
 		!strings.Contains(out, "preflight/version/edgepool1.contoso.com") {
 		t.Errorf("a healthy lab's check lacks the preflight results:\n%s", out)
+	}
+	// The pool is read once: its computers are both the servers checked
+	// and those the reachability check tests.
+	if n := lab.Deployment().Counters().Cmdlets["Get-CsPool"] - before; n != 1 {
+		t.Errorf("Get-CsPool ran %d times, want 1", n)
 	}
 }
