@@ -51,7 +51,8 @@
 // *preflight.Error listing every finding; so does a warning, unless
 // Preflight.AcceptWarnings names its check. Every Config field is checked
 // before any of this is read. With Verify.IMReceiver the plan ends with
-// Test-CsXmppIM, an IM across the XMPP gateway.
+// Test-CsXmppIM, an IM across the XMPP gateway of Verify.IMPool, which New
+// checks is a Front End pool (Get-CsPool lists a Registrar service for it).
 //
 // # Remote caches
 //
