@@ -2,7 +2,6 @@ package xmppdns
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -100,19 +99,12 @@ func canonicalData(rtype, data string) string {
 	data = strings.Join(strings.Fields(data), " ")
 	switch rtype {
 	case "SRV":
-		f := strings.Fields(data)
-		if len(f) != 4 {
+		srv, err := parseSRVData(data)
+		if err != nil {
 			return data
 		}
-		var n [3]uint64
-		for i := range 3 {
-			v, err := strconv.ParseUint(f[i], 10, 16)
-			if err != nil {
-				return data
-			}
-			n[i] = v
-		}
-		return fmt.Sprintf("%d %d %d %s", n[0], n[1], n[2], canonicalTarget(f[3]))
+		srv.Target = canonicalTarget(srv.Target)
+		return srv.String()
 	case "A", "AAAA":
 		ip, err := netip.ParseAddr(data)
 		if err != nil {
@@ -183,31 +175,18 @@ func (s RRset) toLibdns(zone string) []libdns.Record {
 	return out
 }
 
-// srvRecord builds a libdns.SRV whose RR().Name is rel, splitting the
-// service and transport labels the way libdns.RR.Parse does.
+// srvRecord builds a libdns.SRV whose RR().Name is rel. libdns.RR.Parse
+// reads the data and splits rel into service, transport and name; when
+// that split does not give rel back (rel is not "_service._proto[.name]"),
+// the name is kept whole. Data that does not parse stays a libdns.RR.
 func srvRecord(rel string, ttl time.Duration, data string) libdns.Record {
-	var p, w, port uint64
-	var target string
-	f := strings.Fields(data)
-	ok := len(f) == 4
-	if ok {
-		var e1, e2, e3 error
-		p, e1 = strconv.ParseUint(f[0], 10, 16)
-		w, e2 = strconv.ParseUint(f[1], 10, 16)
-		port, e3 = strconv.ParseUint(f[2], 10, 16)
-		target = f[3]
-		ok = e1 == nil && e2 == nil && e3 == nil
+	rr := libdns.RR{Name: rel, TTL: ttl, Type: "SRV", Data: data}
+	if rec, err := rr.Parse(); err == nil && rec.RR().Name == rel {
+		return rec
 	}
-	if !ok {
-		return libdns.RR{Name: rel, TTL: ttl, Type: "SRV", Data: data}
+	srv, err := parseSRVData(data)
+	if err != nil {
+		return rr
 	}
-	srv := libdns.SRV{Name: rel, TTL: ttl, Priority: uint16(p), Weight: uint16(w), Port: uint16(port), Target: target}
-	parts := strings.SplitN(rel, ".", 3)
-	if len(parts) >= 2 && strings.HasPrefix(parts[0], "_") && strings.HasPrefix(parts[1], "_") {
-		srv.Service, srv.Transport, srv.Name = parts[0][1:], parts[1][1:], "@"
-		if len(parts) == 3 {
-			srv.Name = parts[2]
-		}
-	}
-	return srv
+	return libdns.SRV{Name: rel, TTL: ttl, Priority: srv.Priority, Weight: srv.Weight, Port: srv.Port, Target: srv.Target}
 }

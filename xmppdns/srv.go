@@ -3,9 +3,9 @@ package xmppdns
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/libdns/libdns"
 )
 
 // SRV is one record of the _xmpp-server._tcp SRV set of a domain.
@@ -90,18 +90,18 @@ func (z *Zone) SetSRV(ctx context.Context, domain string, records ...SRV) (*Chan
 	return ch, z.Apply(ctx, ch)
 }
 
+// parseSRVData reads SRV rdata ("priority weight port target") with
+// libdns.RR.Parse, the parser the providers' records go through: four
+// fields, the first three decimal numbers below 2^16. The owner name only
+// satisfies Parse, which wants "_service._proto".
 func parseSRVData(data string) (SRV, error) {
-	f := strings.Fields(data)
-	if len(f) != 4 {
+	rec, err := libdns.RR{Name: "_xmpp-server._tcp", Type: "SRV", Data: data}.Parse()
+	if err != nil {
 		return SRV{}, ErrMalformed
 	}
-	var n [3]uint16
-	for i := range 3 {
-		v, err := strconv.ParseUint(f[i], 10, 16)
-		if err != nil {
-			return SRV{}, ErrMalformed
-		}
-		n[i] = uint16(v)
+	s, ok := rec.(libdns.SRV)
+	if !ok {
+		return SRV{}, ErrMalformed
 	}
-	return SRV{Priority: n[0], Weight: n[1], Port: n[2], Target: f[3]}, nil
+	return SRV{Priority: s.Priority, Weight: s.Weight, Port: s.Port, Target: s.Target}, nil
 }
