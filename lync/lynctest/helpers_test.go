@@ -73,6 +73,7 @@ func clientWithTimeout(t testing.TB, d *lynctest.Deployment, host string, https 
 // takes it: NTLM with message encryption over HTTP (masterzen's own
 // Encryption, which dials the listener's loopback address itself: it
 // ignores Parameters.Dial), NTLM over HTTPS through the deployment's dialer.
+// Both transports are serialized: see serialized.
 func newClient(t testing.TB, d *lynctest.Deployment, host string, https bool, user, pass string, timeout time.Duration) *winrm.Client {
 	t.Helper()
 	params := *winrm.DefaultParameters
@@ -83,7 +84,9 @@ func newClient(t testing.TB, d *lynctest.Deployment, host string, https bool, us
 	var ep *winrm.Endpoint
 	if https {
 		ep = &winrm.Endpoint{Host: host, Port: lynctest.HTTPSPort, HTTPS: true, CACert: d.CACertPEM(), Timeout: timeout}
-		params.TransportDecorator = func() winrm.Transporter { return winrm.NewClientNTLMWithDial(dial) }
+		params.TransportDecorator = func() winrm.Transporter {
+			return &serialized{Transporter: winrm.NewClientNTLMWithDial(dial)}
+		}
 	} else {
 		h := d.Host(host)
 		if h == nil {
@@ -107,9 +110,17 @@ func newClient(t testing.TB, d *lynctest.Deployment, host string, https bool, us
 	return c
 }
 
-// serialized runs one Post at a time: masterzen/winrm's Encryption keeps
-// the NTLM context of the post in flight in the Transporter itself, so a
-// Send during a Receive long poll would sign with the other post's keys.
+// serialized runs one Post at a time. Over HTTP, masterzen/winrm's
+// Encryption keeps the NTLM context of the post in flight in the
+// Transporter itself, so a Send during a Receive long poll would sign with
+// the other post's keys. Over HTTPS, ClientNTLM (Azure/go-ntlmssp's
+// Negotiator on a pooled http.Transport) sends the anonymous try, the
+// NEGOTIATE and the AUTHENTICATE of a login as three round trips, each on
+// whatever pooled connection is free: with a Send and a Receive in flight
+// at once, the AUTHENTICATE can land on a connection that never got its
+// CHALLENGE, and a host (Windows, and lynctest: TestNTLMBoundToConnection)
+// answers 401, which ends the command's output streams ("stdout closed
+// before the result"). One post at a time keeps a login on one connection.
 type serialized struct {
 	mu sync.Mutex
 	winrm.Transporter
