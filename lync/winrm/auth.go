@@ -88,11 +88,35 @@ func (a *authorizer) authorize(_ context.Context, req *http.Request) error {
 		if spn == "" {
 			spn = "HTTP/" + a.e.Host
 		}
-		if err := spnego.SetSPNEGOHeader(kc, req, spn); err != nil {
+		if err := setSPNEGOHeader(kc, req, spn); err != nil {
 			return fmt.Errorf("kerberos: %w", err)
 		}
 	}
 	return nil
+}
+
+// lastAuthenticator is the time, in Unix microseconds, at or after which
+// the last Kerberos authenticator of this process was made.
+var lastAuthenticator struct {
+	sync.Mutex
+	micros int64
+}
+
+// setSPNEGOHeader adds a fresh AP-REQ to req, its authenticator's ctime and
+// cusec distinct from every other this process sent. An acceptor's replay
+// cache (RFC 4120 3.2.3: client, server, time and microsecond) refuses a
+// second authenticator of the same microsecond as a replay
+// (KRB_AP_ERR_REPEAT), so a Send made next to a Receive long poll would
+// otherwise get 401 now and then.
+func setSPNEGOHeader(kc *krbclient.Client, req *http.Request, spn string) error {
+	lastAuthenticator.Lock()
+	defer lastAuthenticator.Unlock()
+	for time.Now().UnixMicro() <= lastAuthenticator.micros {
+		time.Sleep(time.Microsecond)
+	}
+	err := spnego.SetSPNEGOHeader(kc, req, spn)
+	lastAuthenticator.micros = time.Now().UnixMicro()
+	return err
 }
 
 // kerberos logs in once and keeps the client for later requests.
