@@ -38,23 +38,23 @@ type options struct {
 
 const usage = `usage:
   failover -config FILE [-failback] [-json]                  print the plan (dry run)
-  failover -config FILE -apply [-yes] [-failback] [-json]    apply it, keeping a jpath
-  failover resume   -config FILE [-failback] [-yes] [-json]  finish an interrupted apply from its jpath
-  failover rollback -config FILE [-failback] [-yes] [-json]  undo what the jpath says was done
-  failover inspect  -config FILE [-failback] [-json]         what the jpath says, where each resource stands now, what to run
+  failover -config FILE -apply [-yes] [-failback] [-json]    apply it, keeping a journal
+  failover resume   -config FILE [-failback] [-yes] [-json]  finish an interrupted apply from its journal
+  failover rollback -config FILE [-failback] [-yes] [-json]  undo what the journal says was done
+  failover inspect  -config FILE [-failback] [-json]         what the journal says, where each resource stands now, what to run
 
 Fails XMPP federation over to the config's target pool (runbook steps 1-7 with
 preflight, verification and rollback). Secrets come from the environment
 variables the config names (credentials.password_env, dns_providers.*.secret_env,
 dns_providers.*.kerberos.password_env) or a prompt; a config holding a secret in
 clear is refused. The dry run ends with each zone's DNS guarantees. resume and
-rollback take over a jpath lock left by a dead process. See README.md.
+rollback take over a journal lock left by a dead process. See README.md.
 
-Exit codes: 0 done; 1 failed before any change (preflight, or a jpath
+Exit codes: 0 done; 1 failed before any change (preflight, or a journal
 resume refuses); 2 bad input (nothing sent); 3 not confirmed (nothing
 changed); 4 failed and rolled back cleanly (the deployment is as before);
 5 inconsistent: an undo failed or a rollback is unfinished: clear the cause,
-then run "failover rollback". inspect exits 0 when the jpath's apply
+then run "failover rollback". inspect exits 0 when the journal's apply
 ended and nothing is left to do, 5 when it needs resume or rollback.
 
 flags:
