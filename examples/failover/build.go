@@ -144,8 +144,6 @@ func build(ctx context.Context, fc *fileConfig, con *setup.Console, opts winrm.O
 	return d, nil
 }
 
-// verify builds the verification settings. Without resolvers in the file,
-// the system's (/etc/resolv.conf) are used.
 // plain is the part of the failover.Config that needs no secret and no
 // client, swapped by failover.Config.Failback with failback.
 func (fc *fileConfig) plain(failback bool) (failover.Config, error) {
@@ -186,6 +184,8 @@ func (fc *fileConfig) plain(failback bool) (failover.Config, error) {
 	return back, nil
 }
 
+// verify builds the verification settings. Without resolvers in the file,
+// the system's (/etc/resolv.conf) are used.
 func verify(v verifyConfig, log *slog.Logger) (failover.Verify, error) {
 	resolvers := v.Resolvers
 	if len(resolvers) == 0 {
