@@ -52,8 +52,8 @@ func poolSpecs(serversPerPool int) []poolSpec {
 	for i := range specs {
 		n := i + 1
 		s := poolSpec{
-			fqdn:   fmt.Sprintf("edgepool%d.contoso.com", n),
-			site:   fmt.Sprintf("Site%d", n),
+			fqdn:   []string{SourcePool, TargetPool}[i], // lynctest.TwoSites's names
+			site:   []string{SourceSite, TargetSite}[i],
 			access: fmt.Sprintf("access%d.contoso.com", n),
 			ip:     netip.AddrFrom4([4]byte{192, 0, 2, byte(10 * n)}),
 		}
