@@ -104,9 +104,13 @@ func TestWaitNamedServices(t *testing.T) {
 	if err := c.Services.Stop(ctx, edge01, lync.StopOptions{Names: []string{"RTCSRV"}, NoWait: true}); err != nil {
 		t.Fatal(err)
 	}
-	got, err := c.Services.WaitState(ctx, edge01, lync.ServiceStopped, 10*time.Millisecond, "rtcsrv")
+	names := []string{"rtcsrv"}
+	got, err := c.Services.WaitState(ctx, edge01, lync.ServiceStopped, 10*time.Millisecond, names...)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if names[0] != "rtcsrv" {
+		t.Errorf("WaitState rewrote the caller's names to %q", names)
 	}
 	all, _ := c.Services.List(ctx, edge01)
 	if len(got) != len(all) || len(got) < 2 {

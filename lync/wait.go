@@ -84,6 +84,7 @@ func (s *ServicesService) WaitState(ctx context.Context, computer string, state 
 	if err != nil {
 		return nil, err
 	}
+	names = slices.Clone(names) // the caller's slice stays as given
 	for i, n := range names {
 		if names[i], err = ParseServiceName(n); err != nil {
 			return nil, err
