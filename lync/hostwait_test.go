@@ -204,3 +204,36 @@ func TestWaitHonoursContext(t *testing.T) {
 		t.Errorf("%d shells, want the one session", n)
 	}
 }
+
+// TestWaitEndsWithClose: a Close while a wait script blocks on the host ends
+// the wait at once with ErrClosed; it is not taken for a host that cuts
+// scripts off (no fallback to polling, no poll sent after it).
+func TestWaitEndsWithClose(t *testing.T) {
+	t.Parallel()
+	d := newDeployment(t, topology(lynctest.SfB2015, ""))
+	// An OperationTimeout of 20s lets the wait script block for 15s, longer
+	// than Close may take (winrm.CloseTimeout).
+	ep := endpoint(d, feHost, false)
+	ep.OperationTimeout = 20 * time.Second
+	c := lync.NewClient(newRunner(t, ep, winrm.Options{}), lync.ClientOptions{})
+	if err := c.Prepare(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	d.ResetCounters()
+	var closed time.Time
+	_, err := during(d, "Get-CsWindowsService", func() ([]lync.Service, error) {
+		return c.Services.WaitState(t.Context(), edge01, lync.ServiceStopped, 20*time.Millisecond)
+	}, func() error { closed = time.Now(); return c.Close() })
+	if !errors.Is(err, lync.ErrClosed) || !errors.As(err, new(*lync.WaitError)) {
+		t.Fatalf("WaitState after Close = %v, want a *WaitError wrapping ErrClosed", err)
+	}
+	if el := time.Since(closed); el > winrm.CloseTimeout {
+		t.Errorf("the wait ended %v after Close, want it ended by Close", el)
+	}
+	if err := lync.HostWaitFallback(c); err != nil {
+		t.Errorf("Close made the client poll: %v", err)
+	}
+	if n := d.Host(feHost).Counters().Scripts; n != 1 {
+		t.Errorf("%d scripts, want the one wait script", n)
+	}
+}
