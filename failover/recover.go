@@ -1,13 +1,12 @@
 package failover
 
 import (
-	"github.com/xmppfed/edgefailover/failover/preflight"
-
 	"context"
 	"fmt"
 	"slices"
 
 	"github.com/xmppfed/edgefailover/failover/journal"
+	"github.com/xmppfed/edgefailover/failover/preflight"
 )
 
 // replan rebuilds, from a journal and the config, the plan that wrote it:
