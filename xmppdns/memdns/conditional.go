@@ -3,6 +3,7 @@ package memdns
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -61,7 +62,8 @@ func (p Conditional) GetRRset(ctx context.Context, zone, name, rtype string) ([]
 
 // SetRRsetIf atomically makes recs the whole RRset (name, rtype) if it
 // holds exactly the data of expected (TTL ignored; empty expected: the RRset
-// does not exist); empty recs delete the RRset. Otherwise it changes
+// does not exist); empty recs delete the RRset. A record of expected or recs
+// outside the RRset is an error, as the rfc2136 provider makes it. Otherwise it changes
 // nothing and returns a *ConflictError (ErrConditionFailed when Opaque).
 func (p Conditional) SetRRsetIf(ctx context.Context, zone, name, rtype string, expected, recs []libdns.Record) error {
 	p.mu.Lock()
@@ -70,8 +72,13 @@ func (p Conditional) SetRRsetIf(ctx context.Context, zone, name, rtype string, e
 	if err != nil {
 		return err
 	}
-	p.beforeWrite(zone)
 	name = strings.ToLower(name)
+	for _, r := range slices.Concat(expected, recs) {
+		if rr := r.RR(); strings.ToLower(rr.Name) != name || rr.Type != rtype {
+			return fmt.Errorf("memdns: record %s %s does not belong to the RRset %s %s", rr.Name, rr.Type, name, rtype)
+		}
+	}
+	p.beforeWrite(zone)
 	var cur, exp []string
 	for _, rr := range p.zones[zone] {
 		if rr.Name == name && rr.Type == rtype {

@@ -200,3 +200,23 @@ func TestListZones(t *testing.T) {
 		t.Errorf("ListZones = %v, %v", zs, err)
 	}
 }
+
+// TestSetRRsetIfOutsideRRset: a record outside the named RRset is rejected
+// and changes nothing, as the rfc2136 provider rejects it.
+func TestSetRRsetIfOutsideRRset(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	p := memdns.New(zone)
+	p.Put(zone, addr("a", "192.0.2.1"))
+	c := memdns.Conditional{Provider: p}
+	cur := []libdns.Record{addr("a", "192.0.2.1")}
+	if err := c.SetRRsetIf(ctx, zone, "a", "A", cur, []libdns.Record{addr("b", "192.0.2.9")}); err == nil {
+		t.Error("SetRRsetIf wrote a record of another RRset")
+	}
+	if got, _ := c.GetRRset(ctx, zone, "b", "A"); len(got) != 0 {
+		t.Errorf("RRset b A = %v after a rejected write", got)
+	}
+	if got, _ := c.GetRRset(ctx, zone, "a", "A"); len(got) != 1 {
+		t.Errorf("RRset a A = %v after a rejected write", got)
+	}
+}
