@@ -27,12 +27,16 @@ func allStatus(s Snapshot, host string, want ServiceStatus) bool {
 	return len(s.Services[host]) > 0
 }
 
+// stopLatency is long enough that Stop -NoWait returns, on a loaded CI
+// machine, well before the stop settles.
+const stopLatency = time.Second
+
 func TestStopStartAndReplication(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
 	var events []ServiceEvent
 	d := readerDeployment(t, func(c *Config) {
-		c.Latency = Latency{ServiceStop: 20 * time.Millisecond, GracefulStop: time.Hour}
+		c.Latency = Latency{ServiceStop: stopLatency, GracefulStop: time.Hour}
 		c.OnServiceChange = func(e ServiceEvent) {
 			mu.Lock()
 			defer mu.Unlock()
@@ -40,10 +44,19 @@ func TestStopStartAndReplication(t *testing.T) {
 		}
 	})
 	const edge = "edge03.contoso.com"
+	start := time.Now()
 	if _, er := run(t, d, imp, "Stop-CsWindowsService -ComputerName 'edge03.contoso.com' -NoWait"); er != nil {
 		t.Fatal(er)
 	}
-	if s := d.Snapshot(); !allStatus(s, edge, StopPending) {
+	// The stop's timer starts after start, so a snapshot taken less than
+	// stopLatency after start must show StopPending. Past that the snapshot
+	// proves nothing: either -NoWait waited or the machine stalled that long
+	// (the old 20 ms stop flaked under -race on two loaded cores).
+	s := d.Snapshot()
+	if took := time.Since(start); took >= stopLatency {
+		t.Fatalf("Stop -NoWait returned after %v, not before the %v stop settled", took, stopLatency)
+	}
+	if !allStatus(s, edge, StopPending) {
 		t.Fatalf("right after -NoWait: %v", s.Services[edge])
 	}
 	eventually(t, "edge03 stopped", func() bool { return allStatus(d.Snapshot(), edge, Stopped) })
@@ -68,7 +81,7 @@ func TestStopStartAndReplication(t *testing.T) {
 	if _, er := run(t, d, imp, "Set-CsSite -Identity 'Site2' -XmppFederationRoute 'EdgeServer:EDGEPOOL2.contoso.com'"); er != nil {
 		t.Fatal(er)
 	}
-	s := d.Snapshot()
+	s = d.Snapshot()
 	if s.Sites["Site2"].XmppRoute != "EdgeServer:edgepool2.contoso.com" || s.Replicas[edge] || !s.Replicas["edge01.contoso.com"] {
 		t.Fatalf("after Set-CsSite: %+v", s)
 	}
