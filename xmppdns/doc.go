@@ -41,7 +41,8 @@
 // holds.
 //
 // Input is validated before anything is sent, with an [InputError]: names
-// outside the zone, SRV targets that are not fully qualified, port 0, a "." target mixed with
+// outside the zone, a domain too long for its SRV owner name (255 octets),
+// SRV targets that are not fully qualified, port 0, a "." target mixed with
 // others, an SRV set with no target, TTLs out of [MinTTL, MaxTTL].
 //
 // # Checking: Authoritative and Resolver

@@ -58,6 +58,9 @@ func (r *Resolver) Candidates(ctx context.Context, domain string) ([]Candidate, 
 	if err != nil {
 		return nil, &InputError{Field: "domain", Value: domain, Reason: err.Error()}
 	}
+	if err := checkSRVDomain("domain", domain, d); err != nil {
+		return nil, err
+	}
 	if len(r.Servers) == 0 {
 		return nil, inputErr("Resolver.Servers", "", "at least one resolver address is needed")
 	}

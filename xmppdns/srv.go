@@ -28,7 +28,7 @@ func NotAvailable() SRV { return SRV{Target: "."} }
 // SRVName returns the owner name of a domain's XMPP server-to-server SRV
 // set, "_xmpp-server._tcp.<domain>.", without validating domain.
 func SRVName(domain string) string {
-	return "_xmpp-server._tcp." + lowerAbs(domain)
+	return srvPrefix + lowerAbs(domain)
 }
 
 // SRVSet is the desired SRV set of _xmpp-server._tcp.<Domain>. Records must
@@ -46,6 +46,9 @@ func (s SRVSet) rrsets(z *Zone) ([]RRset, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkSRVDomain("SRVSet.Domain", s.Domain, d); err != nil {
+		return nil, err
+	}
 	if err := checkTTL("SRVSet.TTL", s.TTL); err != nil {
 		return nil, err
 	}
@@ -61,6 +64,9 @@ func (s SRVSet) rrsets(z *Zone) ([]RRset, error) {
 func (z *Zone) GetSRV(ctx context.Context, domain string) (SRVSet, error) {
 	d, err := inZone("domain", domain, z.name)
 	if err != nil {
+		return SRVSet{}, err
+	}
+	if err := checkSRVDomain("domain", domain, d); err != nil {
 		return SRVSet{}, err
 	}
 	sets, err := z.read(ctx, []Key{{Name: SRVName(d), Type: "SRV"}})
