@@ -13,9 +13,11 @@ import (
 // its Exchange method has the shape of a DNS client's exchange function
 // (xmppdns.ExchangeFunc), for tests of how a client reads replies. Every
 // reply has AA set. Names are matched case-insensitively; a name with no
-// record of any type is NXDOMAIN, a name with records of other types only
-// NODATA; a CNAME at the name is answered for every type. It is safe for
-// concurrent use.
+// record of any type and none below it is NXDOMAIN, a name with records of
+// other types only, or with records only below it (an empty non-terminal
+// such as _tcp.<domain>), NODATA; a CNAME at the name is answered for every
+// type, ANY with every record of the name; a message with other than one
+// question is FORMERR. It is safe for concurrent use.
 type Table struct {
 	rrs []dns.RR // fixed by NewTable
 
@@ -86,8 +88,8 @@ func (t *Table) Exchange(ctx context.Context, m *dns.Msg, network, addr string) 
 		r.Rcode = rc
 		return r, nil
 	}
-	if len(m.Question) == 0 {
-		r.Rcode = dns.RcodeFormatError
+	if len(m.Question) != 1 {
+		r.Rcode = dns.RcodeFormatError // as BIND and Server: exactly one question
 		return r, nil
 	}
 	q := m.Question[0]
@@ -97,11 +99,15 @@ func (t *Table) Exchange(ctx context.Context, m *dns.Msg, network, addr string) 
 	}
 	exists := false
 	for _, rr := range t.rrs {
-		if !strings.EqualFold(rr.Header().Name, q.Name) {
+		name := rr.Header().Name
+		if !dns.IsSubDomain(q.Name, name) {
 			continue
 		}
-		exists = true
-		if rr.Header().Rrtype == q.Qtype || rr.Header().Rrtype == dns.TypeCNAME {
+		exists = true // the name owns rr, or is an empty non-terminal above it
+		if !strings.EqualFold(name, q.Name) {
+			continue
+		}
+		if rt := rr.Header().Rrtype; rt == q.Qtype || rt == dns.TypeCNAME || q.Qtype == dns.TypeANY {
 			r.Answer = append(r.Answer, dns.Copy(rr))
 		}
 	}

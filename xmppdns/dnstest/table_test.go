@@ -61,3 +61,49 @@ func TestTable(t *testing.T) {
 		t.Error("NewTable accepted a bad record")
 	}
 }
+
+// TestTableAnswersAsAServer: where the Table gives an rcode, it is the one
+// an authoritative server (BIND, and dnstest.Server, which
+// TestSameAnswersAsBIND holds to BIND) gives: an empty non-terminal such as
+// _tcp.<domain> exists (NODATA, not NXDOMAIN), ANY returns every record of
+// the name, and a message with other than one question is FORMERR.
+func TestTableAnswersAsAServer(t *testing.T) {
+	t.Parallel()
+	tb, err := dnstest.NewTable(
+		"_xmpp-server._tcp.contoso.test. 300 IN SRV 10 0 5269 edge.contoso.test.",
+		"edge.contoso.test. 300 IN A 192.0.2.1",
+		"edge.contoso.test. 300 IN AAAA 2001:db8::1",
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name      string
+		questions []dns.Question
+		rcode     int
+		answers   int
+	}{
+		{"empty non-terminal", []dns.Question{{Name: "_tcp.contoso.test.", Qtype: dns.TypeSRV, Qclass: dns.ClassINET}}, dns.RcodeSuccess, 0},
+		{"empty non-terminal, other case", []dns.Question{{Name: "_TCP.Contoso.test.", Qtype: dns.TypeA, Qclass: dns.ClassINET}}, dns.RcodeSuccess, 0},
+		{"label suffix is not a parent", []dns.Question{{Name: "tcp.contoso.test.", Qtype: dns.TypeA, Qclass: dns.ClassINET}}, dns.RcodeNameError, 0},
+		{"ANY", []dns.Question{{Name: "edge.contoso.test.", Qtype: dns.TypeANY, Qclass: dns.ClassINET}}, dns.RcodeSuccess, 2},
+		{"no question", nil, dns.RcodeFormatError, 0},
+		{"two questions", []dns.Question{
+			{Name: "edge.contoso.test.", Qtype: dns.TypeA, Qclass: dns.ClassINET},
+			{Name: "edge.contoso.test.", Qtype: dns.TypeAAAA, Qclass: dns.ClassINET},
+		}, dns.RcodeFormatError, 0},
+	}
+	for _, tt := range tests {
+		m := new(dns.Msg)
+		m.Id = dns.Id()
+		m.Question = tt.questions
+		r, err := tb.Exchange(context.Background(), m, "udp", "a:53")
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if r.Rcode != tt.rcode || len(r.Answer) != tt.answers {
+			t.Errorf("%s: rcode %s with %d answers, want %s with %d", tt.name,
+				dns.RcodeToString[r.Rcode], len(r.Answer), dns.RcodeToString[tt.rcode], tt.answers)
+		}
+	}
+}
