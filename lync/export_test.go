@@ -15,7 +15,9 @@ func HostWaitReason(err error) string { return err.(*hostWaitError).Reason }
 
 // Reasons a client polls.
 const (
-	WaitRefused    = waitRefused
-	WaitCutOff     = waitCutOff
-	WaitEndedEarly = waitEndedEarly
+	WaitRefused = waitRefused
+	WaitCutOff  = waitCutOff
 )
+
+// MaxShortWaits is how many wait scripts may end early before a wait polls.
+const MaxShortWaits = maxShortWaits

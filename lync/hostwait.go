@@ -32,7 +32,13 @@ const (
 )
 
 // maxShortWaits is how many wait scripts in a row may come back well before
-// their deadline with the state still pending before the client polls.
+// their deadline with the state still pending before the wait polls. Only
+// that wait polls: the loop of a well-formed wait holds on every host that
+// runs it (a named service the computer lacks, the one input that emptied
+// the loop's read at once, is an error of the wait's check), so an early
+// return says something about this wait's state, not about the host; the
+// next wait tries the host again, at the cost of at most maxShortWaits
+// scripts if it ends early too.
 const maxShortWaits = 3
 
 // maxCutOffs is how many wait scripts the host may end without a result
@@ -43,7 +49,7 @@ const maxCutOffs = 2
 const (
 	waitRefused    = "the host refused the wait script"             // parse or binding error: an older or restricted PowerShell
 	waitCutOff     = "the host ended the wait script"               // the process or session ended without a result
-	waitEndedEarly = "the wait script returned before its deadline" // a loop that does not hold on this host
+	waitEndedEarly = "the wait script returned before its deadline" // a loop that did not hold for this wait (logged; this wait polls)
 )
 
 // hostWaitError says why a client falls back to polling; it is logged, and
@@ -152,7 +158,7 @@ func (c *Client) waitOnHost(ctx context.Context, w hostWait, poll, opTimeout tim
 			continue
 		}
 		if shorts++; shorts >= maxShortWaits {
-			c.waits.stop(c, &hostWaitError{Reason: waitEndedEarly})
+			c.log.Info("server-side wait failed; this wait polls", "op", w.cmdlet, "err", &hostWaitError{Reason: waitEndedEarly})
 			return false, nil
 		}
 	}

@@ -2,7 +2,10 @@ package lync_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"regexp"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -235,5 +238,114 @@ func TestWaitEndsWithClose(t *testing.T) {
 	}
 	if n := d.Host(feHost).Counters().Scripts; n != 1 {
 		t.Errorf("%d scripts, want the one wait script", n)
+	}
+}
+
+// TestWaitMissingService: a wait that names a service the computer does not
+// have (here a misspelling of RTCSRV) fails at once with an error matching
+// ErrNotFound, as Start- or Stop-CsWindowsService -Name would: the host loop
+// sees nothing pending and returns, and neither the wait nor a poll would
+// ever see the service. The client keeps waiting on the host afterwards.
+func TestWaitMissingService(t *testing.T) {
+	t.Parallel()
+	d := newDeployment(t, topology(lynctest.SfB2015, ""))
+	c := newClient(t, d, false, winrm.Options{})
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second) // bounds a wait that would never end
+	defer cancel()
+	if err := c.Services.Stop(ctx, edge01, lync.StopOptions{Names: []string{"RTCSRV"}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, names := range [][]string{{"RTCSRV", "RTCSVR"}, {"RTCSVR"}} {
+		last, err := c.Services.WaitState(ctx, edge01, lync.ServiceStopped, 10*time.Millisecond, names...)
+		if !errors.Is(err, lync.ErrNotFound) || !errors.As(err, new(*lync.WaitError)) || errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("WaitState(%q) = %v, want a *WaitError matching ErrNotFound", names, err)
+		}
+		if len(last) < 2 {
+			t.Errorf("WaitState(%q) returned %d services, want the list read", names, len(last))
+		}
+		if err := lync.HostWaitFallback(c); err != nil {
+			t.Fatalf("WaitState(%q) made the client poll: %v", names, err)
+		}
+	}
+	// The same on a runner that is polled (no OperationTimeout).
+	p := lync.NewClient(pollOnly{newRunner(t, endpoint(d, feHost, false), winrm.Options{})}, lync.ClientOptions{})
+	if _, err := p.Services.WaitState(ctx, edge01, lync.ServiceStopped, 10*time.Millisecond, "RTCSVR"); !errors.Is(err, lync.ErrNotFound) {
+		t.Fatalf("polled WaitState = %v, want ErrNotFound", err)
+	}
+}
+
+// pollOnly hides the runner's OperationTimeout: the client polls it.
+type pollOnly struct{ r lync.Runner }
+
+func (p pollOnly) Run(ctx context.Context, script string) (json.RawMessage, error) {
+	return p.r.Run(ctx, script)
+}
+
+// loopless is a host on which the wait loop does not hold: every wait
+// script's deadline is already past when it starts, so it returns at once
+// with the state it read, as on a host whose Start-Sleep or clock does not
+// behave. It counts the wait scripts and the other scripts it runs.
+type loopless struct {
+	*winrm.WinRM
+	waits, others *atomic.Int64
+}
+
+var untilRE = regexp.MustCompile(`AddMilliseconds\(\d+\)`)
+
+func (l loopless) Run(ctx context.Context, script string) (json.RawMessage, error) {
+	if untilRE.MatchString(script) {
+		l.waits.Add(1)
+		script = untilRE.ReplaceAllLiteralString(script, "AddMilliseconds(-1)")
+	} else {
+		l.others.Add(1)
+	}
+	return l.WinRM.Run(ctx, script)
+}
+
+// TestWaitEndedEarlyPollsThatWait: wait scripts that come back before their
+// deadline with the state still pending make that wait poll (it still
+// succeeds), not every later wait of the client: the next wait tries the
+// host again. The services stop (through a second client) only once the
+// wait has sent MaxShortWaits scripts or begun to poll, so each wait meets
+// the early returns.
+func TestWaitEndedEarlyPollsThatWait(t *testing.T) {
+	t.Parallel()
+	d := newDeployment(t, topology(lynctest.SfB2015, ""))
+	l := loopless{newRunner(t, endpoint(d, feHost, false), winrm.Options{}), new(atomic.Int64), new(atomic.Int64)}
+	c, other := lync.NewClient(l, lync.ClientOptions{}), newClient(t, d, false, winrm.Options{})
+	ctx := t.Context()
+	for i := range 2 {
+		l.waits.Store(0)
+		l.others.Store(0)
+		done := make(chan error, 1)
+		go func() {
+			got, err := c.Services.WaitState(ctx, edge01, lync.ServiceStopped, 5*time.Millisecond)
+			if err == nil && anyNot(got, lync.ServiceStopped) {
+				err = errors.New("returned services not stopped")
+			}
+			done <- err
+		}()
+		for l.waits.Load() < lync.MaxShortWaits && l.others.Load() == 0 {
+			select {
+			case err := <-done:
+				t.Fatalf("wait %d ended before the services stopped: %v", i, err)
+			case <-time.After(time.Millisecond):
+			}
+		}
+		if err := other.Services.Stop(ctx, edge01, lync.StopOptions{NoWait: true}); err != nil {
+			t.Fatal(err)
+		}
+		if err := <-done; err != nil {
+			t.Fatalf("wait %d: %v", i, err)
+		}
+		if n := l.waits.Load(); n < lync.MaxShortWaits {
+			t.Errorf("wait %d sent %d wait scripts, want %d before it polls", i, n, lync.MaxShortWaits)
+		}
+		if err := lync.HostWaitFallback(c); err != nil {
+			t.Fatalf("wait %d: a wait that ended early made the client poll: %v", i, err)
+		}
+		if err := other.Services.Start(ctx, edge01); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

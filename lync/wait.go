@@ -67,13 +67,18 @@ func pollUntil(ctx context.Context, poll time.Duration, check func() (bool, erro
 // WaitState waits until every Lync service of computer (or, with names,
 // every named one) has state, and returns the services (all of them) as last
 // read. When ctx ends first, or a read fails, it returns the last list read
-// and a *WaitError.
+// and a *WaitError. A name the computer has no service of fails the wait at
+// the first read with a *WaitError matching ErrNotFound, as Start- and
+// Stop-CsWindowsService -Name fail for it: Lync installs its services with
+// the role, so none appears during a wait.
 //
 // Over *WinRM the wait runs on the host: one script loops there, reading the
 // services every poll/20 (1ms to 250ms), until the state is reached or a
 // deadline passes (3/4 of the OperationTimeout, at most half the time ctx
 // has left); a longer wait sends the next script. A host that refuses or ends such scripts is polled
-// from then on (every poll, default 5s), as is any other Runner.
+// from then on (every poll, default 5s), as is any other Runner; a wait
+// whose scripts come back early with the state pending polls, and the next
+// wait tries the host again.
 //
 // Runs: $until = [DateTime]::UtcNow.AddMilliseconds(<ms>); while ([DateTime]::UtcNow -lt $until -and
 // @(Get-CsWindowsService -ComputerName <computer> [| Where-Object -Property Name -In -Value <names>] |
@@ -114,6 +119,9 @@ func (s *ServicesService) WaitState(ctx context.Context, computer string, state 
 				return false, err
 			}
 			last = got
+			if n := missing(got, names); n != "" {
+				return false, &notFoundError{Kind: "service", Name: n}
+			}
 			return allIn(got, state, names), nil
 		},
 	}, poll)
@@ -123,18 +131,22 @@ func (s *ServicesService) WaitState(ctx context.Context, computer string, state 
 	return last, nil
 }
 
-// allIn reports whether every service (or every named one, each present)
-// has state.
+// allIn reports whether every service (or every named one) has state.
 func allIn(list []Service, state ServiceStatus, names []string) bool {
 	for _, svc := range list {
 		if svc.Status != state && (len(names) == 0 || slices.Contains(names, strings.ToUpper(svc.Name))) {
 			return false
 		}
 	}
+	return true
+}
+
+// missing returns the first of names that list lacks, or "".
+func missing(list []Service, names []string) string {
 	for _, n := range names {
 		if !slices.ContainsFunc(list, func(svc Service) bool { return strings.EqualFold(svc.Name, n) }) {
-			return false
+			return n
 		}
 	}
-	return true
+	return ""
 }
