@@ -13,6 +13,7 @@ import (
 
 	"github.com/jcmturner/gokrb5/v8/credentials"
 	"github.com/jcmturner/gokrb5/v8/keytab"
+	"github.com/jcmturner/gokrb5/v8/messages"
 	"github.com/jcmturner/gokrb5/v8/service"
 	"github.com/jcmturner/gokrb5/v8/spnego"
 )
@@ -26,8 +27,16 @@ type connKey struct{}
 type connAuth struct {
 	mu      sync.Mutex
 	pending *ntlmChallenge // after CHALLENGE, until AUTHENTICATE
-	sess    *ntlmSession   // the NTLM context, once authenticated
+	sess    sealer         // the NTLM or Kerberos context, once authenticated
+	proto   string         // the multipart/encrypted protocol of the scheme that logged in
 	who     principal
+}
+
+// sealer seals the answers and unseals the requests of one connection: an
+// *ntlmSession or a *krbSession.
+type sealer interface {
+	unseal(sealed, sig []byte) ([]byte, error)
+	seal(msg []byte) (sealed, sig []byte, err error)
 }
 
 func withConnAuth(ctx context.Context, _ net.Conn) context.Context {
@@ -37,9 +46,10 @@ func withConnAuth(ctx context.Context, _ net.Conn) context.Context {
 // authed is an authenticated request: who sent it, its SOAP body in clear,
 // and the context that seals its answer (nil: the answer goes in clear).
 type authed struct {
-	who  principal
-	body []byte
-	sess *ntlmSession
+	who   principal
+	body  []byte
+	sess  sealer
+	proto string
 }
 
 // authenticate checks r as the host's WinRM service would, given its body.
@@ -117,6 +127,7 @@ func (hd *handler) authenticate(w http.ResponseWriter, r *http.Request, body []b
 					return refuse()
 				}
 				ca.who = p
+				ca.proto = encProtocol
 				if ch.flags&ntlmSeal != 0 && ch.flags&ntlmSign != 0 {
 					ca.sess = newNTLMSession(ch.flags, key)
 				}
@@ -132,12 +143,35 @@ func (hd *handler) authenticate(w http.ResponseWriter, r *http.Request, body []b
 				return refuse()
 			}
 		} else {
-			p, ok := d.kerberos(h, raw)
+			p, req, inSPNEGO, ok := d.kerberos(h, raw)
 			if !ok {
 				return refuse()
 			}
+			ks, rep, err := acceptKerberos(req, inSPNEGO)
+			if err != nil {
+				return refuse()
+			}
 			ca.pending, ca.sess, ca.who = nil, nil, p
+			if ks != nil {
+				ca.sess = ks
+			}
+			// MS-WSMV 2.2.9.1: SPNEGO-session-encrypted under Negotiate
+			// (as pywinrm sends it), Kerberos-session-encrypted under the
+			// Kerberos scheme.
+			ca.proto = encProtocol
+			if strings.EqualFold(scheme, "kerberos") {
+				ca.proto = encProtocolKerberos
+			}
 			d.count(h, func(c *Counters) { c.Auth.Kerberos++ })
+			if rep != nil { // mutual authentication: the AP-REP
+				w.Header().Set("WWW-Authenticate", scheme+" "+base64.StdEncoding.EncodeToString(rep))
+			}
+			if len(body) == 0 {
+				// The empty POST that sets up an encrypted session.
+				w.Header().Set("Content-Length", "0")
+				w.WriteHeader(http.StatusOK)
+				return authed{}, false
+			}
 		}
 	default:
 		return refuse()
@@ -169,10 +203,10 @@ func (hd *handler) authenticate(w http.ResponseWriter, r *http.Request, body []b
 	case kind == bodyClear:
 		return authed{who: ca.who, body: body}, true
 	}
-	if ca.sess == nil {
+	if ca.sess == nil || protocolOf(r.Header.Get("Content-Type")) != ca.proto {
 		return hd.unsealFailed(w, ca)
 	}
-	e, err := parseEncrypted(body)
+	e, err := parseEncryptedAs(body, ca.proto)
 	if err != nil {
 		return hd.unsealFailed(w, ca)
 	}
@@ -181,7 +215,7 @@ func (hd *handler) authenticate(w http.ResponseWriter, r *http.Request, body []b
 		return hd.unsealFailed(w, ca)
 	}
 	d.count(h, func(c *Counters) { c.Auth.Sealed++ })
-	return authed{who: ca.who, body: msg, sess: ca.sess}, true
+	return authed{who: ca.who, body: msg, sess: ca.sess, proto: ca.proto}, true
 }
 
 // unsealFailed answers a body that does not unseal: 400, and the
@@ -224,12 +258,18 @@ func (d *Deployment) offered(h *Host) []string {
 	return out
 }
 
-// sealAnswer writes rp sealed with sess (MS-WSMV 2.2.9.1).
-func sealAnswer(w http.ResponseWriter, sess *ntlmSession, rp reply) {
-	sealed, sig := sess.seal(rp.body)
-	w.Header().Set("Content-Type", encContentType)
+// sealAnswer writes rp sealed with sess (MS-WSMV 2.2.9.1), in the
+// protocol of the request.
+func sealAnswer(w http.ResponseWriter, sess sealer, proto string, rp reply) {
+	sealed, sig, err := sess.seal(rp.body)
+	if err != nil {
+		w.Header().Set("Connection", "close")
+		w.WriteHeader(http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", encContentTypeOf(proto))
 	w.WriteHeader(rp.status)
-	_, _ = w.Write(buildEncrypted(contentType, len(rp.body), sig, sealed))
+	_, _ = w.Write(buildEncryptedAs(proto, contentType, len(rp.body), sig, sealed))
 }
 
 // kerberosAcceptor holds the keytab of Config.WinRM.Kerberos.
@@ -251,33 +291,37 @@ func loadKerberos(k *KerberosService) (*kerberosAcceptor, error) {
 }
 
 // kerberos verifies a SPNEGO (or bare Kerberos) token carrying an AP-REQ for
-// HTTP/<h's fqdn> and maps its client to a domain account.
-func (d *Deployment) kerberos(h *Host, raw []byte) (principal, bool) {
+// HTTP/<h's fqdn> and maps its client to a domain account. It returns the
+// AP-REQ, its ticket and authenticator decrypted, and whether it came
+// inside a SPNEGO NegTokenInit.
+func (d *Deployment) kerberos(h *Host, raw []byte) (principal, *messages.APReq, bool, bool) {
 	ka := d.krb
 	if ka == nil || d.workgroup(h) {
-		return principal{}, false
+		return principal{}, nil, false, false
 	}
 	var st spnego.SPNEGOToken
 	var mech []byte
+	inSPNEGO := false
 	if err := st.Unmarshal(raw); err == nil && st.Init {
-		mech = st.NegTokenInit.MechTokenBytes
+		mech, inSPNEGO = st.NegTokenInit.MechTokenBytes, true
 	} else {
 		mech = raw
 	}
 	var kt spnego.KRB5Token
 	if err := kt.Unmarshal(mech); err != nil || !kt.IsAPReq() {
-		return principal{}, false
+		return principal{}, nil, false, false
 	}
 	sname := kt.APReq.Ticket.SName
 	if len(sname.NameString) != 2 || !strings.EqualFold(sname.NameString[0], "HTTP") ||
 		normFQDN(sname.NameString[1]) != h.fqdn || !strings.EqualFold(kt.APReq.Ticket.Realm, ka.realm) {
-		return principal{}, false
+		return principal{}, nil, false, false
 	}
 	ok, creds, err := service.VerifyAPREQ(&kt.APReq, service.NewSettings(ka.kt, service.DecodePAC(false)))
 	if err != nil || !ok || creds == nil {
-		return principal{}, false
+		return principal{}, nil, false, false
 	}
-	return d.kerberosAccount(h, creds)
+	p, ok := d.kerberosAccount(h, creds)
+	return p, &kt.APReq, inSPNEGO, ok
 }
 
 func (d *Deployment) kerberosAccount(h *Host, creds *credentials.Credentials) (principal, bool) {

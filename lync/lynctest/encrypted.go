@@ -17,10 +17,33 @@ import (
 
 const (
 	encProtocol = "application/HTTP-SPNEGO-session-encrypted"
-	encBoundary = "Encrypted Boundary"
+	// encProtocolKerberos is the protocol under the Kerberos scheme
+	// (MS-WSMV 2.2.9.1.2); under Negotiate, Kerberos too uses encProtocol.
+	encProtocolKerberos = "application/HTTP-Kerberos-session-encrypted"
+	encBoundary         = "Encrypted Boundary"
 	// encContentType is the Content-Type of an encrypted answer.
 	encContentType = `multipart/encrypted;protocol="` + encProtocol + `";boundary="` + encBoundary + `"`
 )
+
+// encContentTypeOf is the Content-Type of an answer encrypted in protocol.
+func encContentTypeOf(protocol string) string {
+	return `multipart/encrypted;protocol="` + protocol + `";boundary="` + encBoundary + `"`
+}
+
+// protocolOf returns the protocol parameter of a multipart/encrypted
+// Content-Type, as one of the two constants, or "".
+func protocolOf(contentType string) string {
+	_, params, err := mime.ParseMediaType(contentType)
+	switch p := params["protocol"]; {
+	case err != nil:
+		return ""
+	case strings.EqualFold(p, encProtocol):
+		return encProtocol
+	case strings.EqualFold(p, encProtocolKerberos):
+		return encProtocolKerberos
+	}
+	return ""
+}
 
 var errEncrypted = errors.New("lynctest: malformed multipart/encrypted body")
 
@@ -29,7 +52,7 @@ type bodyKind int
 
 const (
 	bodyClear        bodyKind = iota // application/soap+xml, or no body at all
-	bodySealed                       // MS-WSMV's multipart/encrypted of the SPNEGO protocol
+	bodySealed                       // MS-WSMV's multipart/encrypted (SPNEGO or Kerberos protocol)
 	bodyBadEncrypted                 // multipart/encrypted of another protocol or boundary: 400
 	bodyUnsupported                  // anything else: 415
 )
@@ -51,7 +74,7 @@ func bodyKindOf(contentType string, n int) bodyKind {
 		return bodyClear
 	case t != "multipart/encrypted":
 		return bodyUnsupported
-	case !strings.EqualFold(params["protocol"], encProtocol) || params["boundary"] != encBoundary:
+	case protocolOf(contentType) == "" || params["boundary"] != encBoundary:
 		return bodyBadEncrypted
 	}
 	return bodySealed
@@ -70,6 +93,12 @@ type encryptedBody struct {
 // message is as long as the original, which finds the end of the part even
 // when the ciphertext happens to hold the boundary.
 func parseEncrypted(body []byte) (*encryptedBody, error) {
+	return parseEncryptedAs(body, encProtocol)
+}
+
+// parseEncryptedAs reads body whose first part must name protocol. With
+// Kerberos (AES, EC 0) too the sealed message is as long as the original.
+func parseEncryptedAs(body []byte, protocol string) (*encryptedBody, error) {
 	const dash = "--" + encBoundary + "\r\n"
 	rest, ok := bytes.CutPrefix(body, []byte(dash))
 	if !ok {
@@ -93,7 +122,7 @@ func parseEncrypted(body []byte) (*encryptedBody, error) {
 		return strings.TrimSpace(v), true
 	}
 	e := &encryptedBody{}
-	if v, ok := header("Content-Type"); !ok || !strings.EqualFold(v, encProtocol) {
+	if v, ok := header("Content-Type"); !ok || !strings.EqualFold(v, protocol) {
 		return nil, errEncrypted
 	}
 	v, ok := header("OriginalContent")
@@ -136,8 +165,13 @@ func parseEncrypted(body []byte) (*encryptedBody, error) {
 
 // buildEncrypted lays out an encrypted answer of a message of length n.
 func buildEncrypted(origType string, n int, sig, sealed []byte) []byte {
+	return buildEncryptedAs(encProtocol, origType, n, sig, sealed)
+}
+
+// buildEncryptedAs lays out an encrypted answer in protocol.
+func buildEncryptedAs(protocol, origType string, n int, sig, sealed []byte) []byte {
 	var b bytes.Buffer
-	b.WriteString("--" + encBoundary + "\r\n\tContent-Type: " + encProtocol + "\r\n")
+	b.WriteString("--" + encBoundary + "\r\n\tContent-Type: " + protocol + "\r\n")
 	b.WriteString("\tOriginalContent: type=" + origType + ";Length=" + strconv.Itoa(n) + "\r\n")
 	b.WriteString("--" + encBoundary + "\r\n\tContent-Type: application/octet-stream\r\n")
 	b.Write(binary.LittleEndian.AppendUint32(nil, uint32(len(sig))))

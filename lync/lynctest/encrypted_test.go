@@ -58,7 +58,7 @@ func TestSealedContentType(t *testing.T) {
 		}
 		want.Handshakes++
 		want.NTLM++
-		sealed, sig := cs.seal([]byte(createEnvelope))
+		sealed, sig, _ := cs.seal([]byte(createEnvelope))
 		body := buildEncrypted(contentType, len(createEnvelope), sig, sealed)
 		if tt.edit != nil {
 			body = tt.edit(body)

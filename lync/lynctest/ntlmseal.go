@@ -63,12 +63,13 @@ func (s *ntlmSession) mac(c *rc4.Cipher, key []byte, seq uint32, msg []byte) []b
 
 // seal encrypts msg for the client and returns the sealed bytes and the
 // signature (GSS_WrapEx, MS-NLMP 3.4.3).
-func (s *ntlmSession) seal(msg []byte) (sealed, sig []byte) {
+// It never fails; the error is that of the sealer interface.
+func (s *ntlmSession) seal(msg []byte) (sealed, sig []byte, err error) {
 	sealed = make([]byte, len(msg))
 	s.out.XORKeyStream(sealed, msg)
 	sig = s.mac(s.out, s.outSign, s.outSeq, msg)
 	s.outSeq++
-	return sealed, sig
+	return sealed, sig, nil
 }
 
 // unseal decrypts a client message and checks its signature

@@ -47,7 +47,7 @@ func (hd *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	write := func(w http.ResponseWriter, rp reply) {
 		if a.sess != nil {
-			sealAnswer(w, a.sess, rp)
+			sealAnswer(w, a.sess, a.proto, rp)
 			return
 		}
 		writeClear(w, rp)

@@ -31,7 +31,7 @@ func dialer(e Endpoint) func(ctx context.Context, network, addr string) (net.Con
 
 // newRoundTripper builds the HTTP transport of an endpoint (Basic,
 // Kerberos, certificate): dialer and TLS. It is shared by all sessions of a
-// runner. AuthNTLM goes through an ntlmPool instead.
+// runner. AuthNTLM goes through an ctxPool instead.
 func newRoundTripper(e Endpoint) http.RoundTripper {
 	t := &http.Transport{
 		Proxy:                 nil, // never from the environment: the library reads no env vars
@@ -84,15 +84,19 @@ func (a *authorizer) authorize(_ context.Context, req *http.Request) error {
 		if err != nil {
 			return err
 		}
-		spn := a.e.Kerberos.SPN
-		if spn == "" {
-			spn = "HTTP/" + a.e.Host
-		}
-		if err := setSPNEGOHeader(kc, req, spn); err != nil {
+		if err := setSPNEGOHeader(kc, req, a.spn()); err != nil {
 			return fmt.Errorf("kerberos: %w", err)
 		}
 	}
 	return nil
+}
+
+// spn is the service principal of the host: Kerberos.SPN, or HTTP/<Host>.
+func (a *authorizer) spn() string {
+	if a.e.Kerberos.SPN != "" {
+		return a.e.Kerberos.SPN
+	}
+	return "HTTP/" + a.e.Host
 }
 
 // lastAuthenticator is the time, in Unix microseconds, at or after which
@@ -109,12 +113,18 @@ var lastAuthenticator struct {
 // (KRB_AP_ERR_REPEAT), so a Send made next to a Receive long poll would
 // otherwise get 401 now and then.
 func setSPNEGOHeader(kc *krbclient.Client, req *http.Request, spn string) error {
+	return freshAuthenticator(func() error { return spnego.SetSPNEGOHeader(kc, req, spn) })
+}
+
+// freshAuthenticator runs make, which makes one authenticator, in a
+// microsecond of its own (see setSPNEGOHeader).
+func freshAuthenticator(make func() error) error {
 	lastAuthenticator.Lock()
 	defer lastAuthenticator.Unlock()
 	for time.Now().UnixMicro() <= lastAuthenticator.micros {
 		time.Sleep(time.Microsecond)
 	}
-	err := spnego.SetSPNEGOHeader(kc, req, spn)
+	err := make()
 	lastAuthenticator.micros = time.Now().UnixMicro()
 	return err
 }

@@ -49,18 +49,32 @@
 // An [Endpoint] names the listener and the authentication; its doc lists
 // the combinations a Windows host accepts. A host enabled the default way
 // (winrm quickconfig) has an HTTP listener on 5985 only, Basic off and
-// AllowUnencrypted off: reach it with [AuthNTLM] over plain HTTP, and every
-// message is sealed and signed with the NTLM session key (NTLMv2, MS-NLMP
-// 3.4) in the multipart/encrypted body of MS-WSMV 2.2.9.1. AuthNTLM runs on
-// connections of its own, each logged in once (NEGOTIATE, CHALLENGE,
-// AUTHENTICATE) and holding its security context; concurrent requests use
-// separate connections; they are dialled with Endpoint.Dial and, over
-// HTTPS, use Endpoint.TLS. An answer that does not unseal fails with
-// [ErrEncryption] and is never retried in clear. [AuthKerberos] needs
-// HTTPS (Kerberos wrap tokens are not built), [AuthBasic] HTTPS and a local
-// account: a Basic credential naming a domain is refused before anything is
-// sent ([ErrBasicDomainAccount]). Edge servers usually sit in a workgroup:
-// give each its own local account ([LocalCredentials]). A 401 that does not
+// AllowUnencrypted off: reach it with [AuthNTLM] or [AuthKerberos] over
+// plain HTTP, and every message is sealed in the multipart/encrypted body
+// of MS-WSMV 2.2.9.1 (protocol application/HTTP-SPNEGO-session-encrypted,
+// as pywinrm sends it under the Negotiate scheme). AuthNTLM seals and signs
+// with the NTLM session key (NTLMv2, MS-NLMP 3.4). AuthKerberos logs in
+// with an AP-REQ that asks for mutual authentication, reads the host's
+// AP-REP from the WWW-Authenticate header of its 200 answer, and seals
+// every message as an RFC 4121 Wrap token with confidentiality under the
+// AP-REP's subkey (MS-KILE 3.1.1.2; the authenticator's subkey if the host
+// sends none): key usages 24 out and 22 in, a sequence number per
+// direction, the trailer rotated into the header (RRC 28, a 60-octet header
+// for aes*-cts-hmac-sha1-96), as MIT krb5's gss_wrap_iov lays it out. Only
+// the AES enctypes (RFC 3962, RFC 8009) seal: an RC4-HMAC or DES3 session
+// key fails with [ErrKerberosEtype] before any message is sent. Both run on
+// connections of their own, each logged in once and holding its security
+// context; concurrent requests use separate connections; they are dialled
+// with Endpoint.Dial and, over HTTPS, use Endpoint.TLS. An answer that does
+// not unseal (framing, checksum, header, flags or sequence number) fails
+// with [ErrEncryption] and is never retried in clear. Over HTTPS,
+// AuthKerberos sends a fresh AP-REQ with every request and TLS protects
+// the messages. [AuthBasic] needs HTTPS and a local account: a Basic
+// credential naming a domain is refused before anything is sent
+// ([ErrBasicDomainAccount]). Edge servers usually sit in a workgroup: give
+// each its own local account ([LocalCredentials]). A 401 that does not
 // offer the scheme tried is a [*SchemeError] that lists what the host
-// offers. See docs/winrm-setup.md for the host side.
+// offers. The Kerberos client (gokrb5) talks to the KDC without the call's
+// context: its own timeouts bound a KDC that does not answer. See
+// docs/winrm-setup.md for the host side.
 package winrm

@@ -33,27 +33,33 @@ const (
 //
 //	listener      Auth             accounts        on the wire
 //	HTTP 5985     AuthNTLM         domain, local   every message sealed with the NTLM session key (MS-WSMV 2.2.9.1)
+//	HTTP 5985     AuthKerberos     domain          every message sealed with the AP-REP's subkey (RFC 4121 Wrap, AES only)
 //	HTTPS 5986    AuthNTLM         domain, local   TLS
 //	HTTPS 5986    AuthKerberos     domain          TLS (domain members only: not workgroup Edge servers)
 //	HTTPS 5986    AuthBasic        local only      TLS (Basic must be enabled on the host)
 //	HTTPS 5986    AuthCertificate  mapped local    TLS
 //
-// Over plain HTTP, AuthNTLM always encrypts; AuthBasic and AuthKerberos
-// would send scripts (and Basic the password) in clear, so they are
-// refused unless AllowUnencrypted is set, which works only against a host
-// whose AllowUnencrypted is true as well: an explicit opt-in for labs. A
-// Basic credential with a domain is refused (ErrBasicDomainAccount).
+// Over plain HTTP, AuthNTLM and AuthKerberos always encrypt (Kerberos
+// needs an AES session key: an RC4-HMAC or DES3 one fails with
+// ErrKerberosEtype); AuthBasic would send the password and scripts in
+// clear, so it is refused unless AllowUnencrypted is set, which works only
+// against a host whose AllowUnencrypted is true as well: an explicit opt-in
+// for labs. A Basic credential with a domain is refused
+// (ErrBasicDomainAccount).
 type Endpoint struct {
 	Host string // FQDN (or IP literal) of the host; required
 	Port int    // default 5986, or 5985 with PlainHTTP
 
 	// PlainHTTP selects http:// (port 5985), the only listener of a
-	// default Windows host. With AuthNTLM every message is encrypted.
+	// default Windows host. With AuthNTLM and AuthKerberos every message
+	// is encrypted.
 	PlainHTTP bool
-	// AllowUnencrypted lets AuthBasic and AuthKerberos run over plain
-	// HTTP, in clear: credentials (Basic), scripts and their output are
-	// readable on the network. Never for production hosts; the host must
-	// have AllowUnencrypted=true too. AuthNTLM ignores it (it encrypts).
+	// AllowUnencrypted lets AuthBasic run over plain HTTP, in clear: the
+	// password, scripts and their output are readable on the network.
+	// Never for production hosts; the host must have
+	// AllowUnencrypted=true too. AuthNTLM and AuthKerberos ignore it
+	// (they encrypt, which a host that allows unencrypted traffic accepts
+	// as well).
 	AllowUnencrypted bool
 
 	TLS TLSConfig // HTTPS settings; ignored with PlainHTTP
@@ -91,7 +97,7 @@ type AuthMethod int
 const (
 	AuthBasic       AuthMethod = iota // HTTP Basic (local accounts only, HTTPS)
 	AuthNTLM                          // NTLM (Negotiate); message encryption over HTTP
-	AuthKerberos                      // Kerberos (SPNEGO), see Kerberos
+	AuthKerberos                      // Kerberos (Negotiate), see Kerberos; message encryption over HTTP
 	AuthCertificate                   // TLS client certificate mapped on the host
 )
 
@@ -185,10 +191,6 @@ func (e Endpoint) withDefaults() (Endpoint, error) {
 	case AuthKerberos:
 		if e.Kerberos == nil || e.Kerberos.ConfigPath == "" || e.Kerberos.Realm == "" {
 			return e, inputError("Kerberos", "", "Realm and ConfigPath required", nil)
-		}
-		if e.PlainHTTP && !e.AllowUnencrypted {
-			return e, inputError("Auth", e.Auth.String(),
-				"Kerberos message encryption is not implemented: use HTTPS, or AuthNTLM over HTTP, or set AllowUnencrypted (labs only)", nil)
 		}
 	case AuthCertificate:
 		if e.PlainHTTP || e.TLS.ClientCertificate == nil {

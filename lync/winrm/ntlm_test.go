@@ -65,7 +65,7 @@ func TestNTLMSealedOverHTTP(t *testing.T) {
 	if cnt.Total() == 0 || a.Sealed != cnt.Total() || a.Unencrypted != 0 || a.SealFailures != 0 || cnt.Unauthorized != 0 {
 		t.Fatalf("requests %d, auth %+v, 401s %d", cnt.Total(), a, cnt.Unauthorized)
 	}
-	if n := w.p.ntlm.handshakes.Load(); a.NTLM != int(n) || n < 1 || n > 4 {
+	if n := w.p.pool.handshakes.Load(); a.NTLM != int(n) || n < 1 || n > 4 {
 		t.Fatalf("%d client handshakes, %d host logins: want one per connection (a long poll and a Send at most)", n, a.NTLM)
 	}
 	t.Logf("%d WS-Man requests for 5 calls (plus module detection and import), %d NTLM logins", cnt.Total(), a.NTLM)
@@ -101,7 +101,7 @@ func TestNTLMWrongPassword(t *testing.T) {
 		t.Fatalf("error shows the password: %v", err)
 	}
 	cnt := d.Host("fe01.contoso.com").Counters()
-	if h := w.p.ntlm.handshakes.Load(); h != 1 || cnt.Unauthorized != 1 || cnt.Auth.Handshakes != 1 || cnt.Total() != 0 {
+	if h := w.p.pool.handshakes.Load(); h != 1 || cnt.Unauthorized != 1 || cnt.Auth.Handshakes != 1 || cnt.Total() != 0 {
 		t.Fatalf("%d handshakes, host: %d 401s, %d CHALLENGEs, %d requests", h, cnt.Unauthorized, cnt.Auth.Handshakes, cnt.Total())
 	}
 }

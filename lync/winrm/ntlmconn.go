@@ -28,42 +28,53 @@ import (
 // next request, so ours are dropped first.
 const ntlmIdle = 60 * time.Second
 
-// ntlmPool sends the requests of an AuthNTLM endpoint over connections of
-// its own, each holding the NTLM security context its handshake set up:
-// NTLM authenticates a connection, not a request, and over plain HTTP every
-// message on the connection is sealed with that context (MS-WSMV 2.2.9.1,
-// MS-NLMP 3.4). A connection carries one request at a time; concurrent
-// requests (a Receive long poll and a Send) use connections of their own.
-// It dials with the Endpoint's Dial and speaks TLS with its TLS settings.
-// Safe for concurrent use.
+// ctxPool sends the requests of an AuthNTLM endpoint, and of an
+// AuthKerberos endpoint over plain HTTP, over connections of its own, each
+// holding the security context its handshake set up: NTLM authenticates a
+// connection, not a request, and over plain HTTP every message on the
+// connection is sealed with that context (MS-WSMV 2.2.9.1, MS-NLMP 3.4;
+// RFC 4121 for Kerberos, krbconn.go). A connection carries one request at a
+// time; concurrent requests (a Receive long poll and a Send) use
+// connections of their own. It dials with the Endpoint's Dial and speaks
+// TLS with its TLS settings. Safe for concurrent use.
 //
 // It replaces masterzen/winrm's Encryption, which runs a new handshake for
 // every message on an http.Client of its own (ignoring Dial, TLS settings
 // and timeouts), keeps the context of the message in flight in shared
 // fields (so concurrent posts sign with each other's keys), and, when its
 // handshake fails, posts the message again with unencrypted ClientNTLM.
-type ntlmPool struct {
+type ctxPool struct {
 	ep   Endpoint
 	seal bool // plain HTTP: seal every message
 	tls  *tls.Config
 	dial func(ctx context.Context, network, addr string) (net.Conn, error)
 
-	handshakes atomic.Int64 // NTLM logins run (one per connection)
+	krb        *authorizer  // AuthKerberos: the client that gets the tickets
+	handshakes atomic.Int64 // logins run (one per connection)
 
 	mu   sync.Mutex
-	idle []*ntlmConn
+	idle []*ctxConn
 }
 
-// ntlmConn is one connection and its security context.
-type ntlmConn struct {
+// secContext seals and unseals the messages of one connection: an NTLM
+// session (github.com/bodgit/ntlmssp) or a Kerberos context (krbwrap.go).
+// Wrap returns the sealed message and its signature (the token header with
+// Kerberos); Unwrap checks and opens them.
+type secContext interface {
+	Wrap(msg []byte) (sealed, sig []byte, err error)
+	Unwrap(sealed, sig []byte) ([]byte, error)
+}
+
+// ctxConn is one connection and its security context.
+type ctxConn struct {
 	c     net.Conn
 	br    *bufio.Reader
-	sess  *ntlmssp.SecuritySession // nil until logged in
-	since time.Time                // idle since
+	sess  secContext // nil until logged in
+	since time.Time  // idle since
 }
 
-func newNTLMPool(e Endpoint, tlsCfg *tls.Config, dial func(ctx context.Context, network, addr string) (net.Conn, error)) *ntlmPool {
-	return &ntlmPool{ep: e, seal: e.PlainHTTP, tls: tlsCfg, dial: dial}
+func newCtxPool(e Endpoint, tlsCfg *tls.Config, dial func(ctx context.Context, network, addr string) (net.Conn, error), krb *authorizer) *ctxPool {
+	return &ctxPool{ep: e, seal: e.PlainHTTP, tls: tlsCfg, dial: dial, krb: krb}
 }
 
 // answer is an HTTP answer read in full.
@@ -77,12 +88,17 @@ type answer struct {
 // deadline: on an idle connection of the pool, or on a new one after a
 // handshake. The answer comes unsealed; a 401 after login closes the
 // connection.
-func (p *ntlmPool) roundTrip(ctx context.Context, body []byte) (*answer, error) {
+func (p *ctxPool) roundTrip(ctx context.Context, body []byte) (*answer, error) {
 	c := p.take()
 	var first *answer
 	if c == nil {
 		var err error
-		if c, first, err = p.login(ctx, body); err != nil {
+		if p.ep.Auth == AuthKerberos {
+			c, err = p.loginKerberos(ctx)
+		} else {
+			c, first, err = p.login(ctx, body)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -116,7 +132,7 @@ func (p *ntlmPool) roundTrip(ctx context.Context, body []byte) (*answer, error) 
 }
 
 // send posts body on the logged-in connection c, sealed when p seals.
-func (p *ntlmPool) send(ctx context.Context, c *ntlmConn, body []byte) (*answer, error) {
+func (p *ctxPool) send(ctx context.Context, c *ctxConn, body []byte) (*answer, error) {
 	ctype := soapType
 	if p.seal {
 		sealed, sig, err := c.sess.Wrap(body)
@@ -130,7 +146,7 @@ func (p *ntlmPool) send(ctx context.Context, c *ntlmConn, body []byte) (*answer,
 
 // unseal opens an answer that must come sealed: anything in clear, even an
 // error page, is refused.
-func (p *ntlmPool) unseal(c *ntlmConn, a *answer) ([]byte, error) {
+func (p *ctxPool) unseal(c *ctxConn, a *answer) ([]byte, error) {
 	if !encryptedType(a.header.Get("Content-Type")) {
 		return nil, &EncryptionError{Op: "unseal", Err: fmt.Errorf("HTTP %d answer not encrypted (Content-Type %q)",
 			a.status, a.header.Get("Content-Type"))}
@@ -154,7 +170,7 @@ func (p *ntlmPool) unseal(c *ntlmConn, a *answer) ([]byte, error) {
 // AUTHENTICATE goes with an empty body (as pywinrm does) and the message
 // follows sealed; over HTTPS it carries the message, whose answer login
 // returns.
-func (p *ntlmPool) login(ctx context.Context, body []byte) (*ntlmConn, *answer, error) {
+func (p *ctxPool) login(ctx context.Context, body []byte) (*ctxConn, *answer, error) {
 	c, err := p.connect(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -202,9 +218,11 @@ func (p *ntlmPool) login(ctx context.Context, body []byte) (*ntlmConn, *answer, 
 	if a.status == http.StatusUnauthorized {
 		return nil, nil, lync.ErrUnauthorized // the password or account was refused: no second round
 	}
-	if c.sess = nc.SecuritySession(); c.sess == nil || !nc.Complete() {
+	sess := nc.SecuritySession()
+	if sess == nil || !nc.Complete() {
 		return nil, nil, &lync.ProtocolError{Op: "NTLM handshake", Err: errors.New("no security context")}
 	}
+	c.sess = sess
 	if p.seal && a.status != http.StatusOK {
 		return nil, nil, &lync.ProtocolError{Op: "NTLM handshake", Err: fmt.Errorf("HTTP %d to AUTHENTICATE", a.status)}
 	}
@@ -228,7 +246,7 @@ func negotiateToken(values []string) ([]byte, bool) {
 }
 
 // connect dials the endpoint, with TLS unless plain HTTP.
-func (p *ntlmPool) connect(ctx context.Context) (*ntlmConn, error) {
+func (p *ctxPool) connect(ctx context.Context) (*ctxConn, error) {
 	addr := net.JoinHostPort(p.ep.Host, strconv.Itoa(p.ep.Port))
 	c, err := p.dial(ctx, "tcp", addr)
 	if err != nil {
@@ -242,13 +260,13 @@ func (p *ntlmPool) connect(ctx context.Context) (*ntlmConn, error) {
 		}
 		c = tc
 	}
-	return &ntlmConn{c: c, br: bufio.NewReader(c)}, nil
+	return &ctxConn{c: c, br: bufio.NewReader(c)}, nil
 }
 
 // exchange writes one POST on c and reads its answer, under ctx. When ctx
 // ends before exchange returns, it fails with ctx's error and c is spoiled
 // (the caller closes it).
-func exchange(ctx context.Context, c *ntlmConn, ep Endpoint, authz, ctype string, body []byte) (*answer, error) {
+func exchange(ctx context.Context, c *ctxConn, ep Endpoint, authz, ctype string, body []byte) (*answer, error) {
 	if dl, ok := ctx.Deadline(); ok {
 		_ = c.c.SetDeadline(dl)
 	}
@@ -301,7 +319,7 @@ func exchange(ctx context.Context, c *ntlmConn, ep Endpoint, authz, ctype string
 }
 
 // take returns an idle connection young enough to use, or nil.
-func (p *ntlmPool) take() *ntlmConn {
+func (p *ctxPool) take() *ctxConn {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for len(p.idle) > 0 {
@@ -316,7 +334,7 @@ func (p *ntlmPool) take() *ntlmConn {
 }
 
 // put keeps c for the next request (at most 4 idle connections).
-func (p *ntlmPool) put(c *ntlmConn) {
+func (p *ctxPool) put(c *ctxConn) {
 	_ = c.c.SetDeadline(time.Time{})
 	c.since = time.Now()
 	p.mu.Lock()
@@ -329,7 +347,7 @@ func (p *ntlmPool) put(c *ntlmConn) {
 }
 
 // closeIdle closes the idle connections.
-func (p *ntlmPool) closeIdle() {
+func (p *ctxPool) closeIdle() {
 	p.mu.Lock()
 	idle := p.idle
 	p.idle = nil

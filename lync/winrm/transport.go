@@ -29,19 +29,19 @@ type poster struct {
 	ep     Endpoint
 	url    string
 	client *http.Client // Basic, Kerberos, certificate
-	ntlm   *ntlmPool    // AuthNTLM: connections with their security contexts
+	pool   *ctxPool     // AuthNTLM, and AuthKerberos over HTTP: connections with their security contexts
 	auth   *authorizer
 	log    *slog.Logger
 }
 
 func newPoster(ep Endpoint, log *slog.Logger) *poster {
 	p := &poster{ep: ep, url: ep.url(), auth: &authorizer{e: ep}, log: log}
-	if ep.Auth == AuthNTLM {
+	if ep.Auth == AuthNTLM || (ep.Auth == AuthKerberos && ep.PlainHTTP) {
 		var cfg *tls.Config
 		if !ep.PlainHTTP {
 			cfg = tlsConfig(ep)
 		}
-		p.ntlm = newNTLMPool(ep, cfg, dialer(ep))
+		p.pool = newCtxPool(ep, cfg, dialer(ep), p.auth)
 	} else {
 		p.client = &http.Client{Transport: newRoundTripper(ep)}
 	}
@@ -166,8 +166,8 @@ func (p *poster) post(ctx context.Context, action, body string) (string, error) 
 	defer cancel()
 	var a *answer
 	var err error
-	if p.ntlm != nil {
-		a, err = p.ntlm.roundTrip(rctx, []byte(body))
+	if p.pool != nil {
+		a, err = p.pool.roundTrip(rctx, []byte(body))
 	} else {
 		a, err = p.do(rctx, body)
 	}
@@ -180,7 +180,7 @@ func (p *poster) post(ctx context.Context, action, body string) (string, error) 
 	data := a.body
 	switch {
 	case a.status == http.StatusUnauthorized:
-		if s := p.ep.Auth.scheme(); s != "" && !offers(a.header.Values("WWW-Authenticate"), s) && p.ntlm == nil {
+		if s := p.ep.Auth.scheme(); s != "" && !offers(a.header.Values("WWW-Authenticate"), s) && p.pool == nil {
 			return fail(&SchemeError{Scheme: s, Offered: offeredSchemes(a.header.Values("WWW-Authenticate"))})
 		}
 		return fail(lync.ErrUnauthorized)
@@ -254,7 +254,7 @@ func (p *poster) closeIdle() {
 	if p.client != nil {
 		p.client.CloseIdleConnections()
 	}
-	if p.ntlm != nil {
-		p.ntlm.closeIdle()
+	if p.pool != nil {
+		p.pool.closeIdle()
 	}
 }
