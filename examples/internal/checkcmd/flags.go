@@ -80,7 +80,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, int) {
 	fs.BoolVar(&o.json, "json", false, "print the results as JSON")
 	fs.StringVar(&o.mgmt.Host, "mgmt", "", "management host `fqdn` (Front End) for the route and services checks")
 	fs.IntVar(&o.mgmt.Port, "mgmt-port", 0, "WinRM port (default 5986, or 5985 with -mgmt-http)")
-	fs.BoolVar(&o.mgmt.PlainHTTP, "mgmt-http", false, "WinRM over plain HTTP (5985): encrypted with ntlm, in clear with basic or kerberos (labs only)")
+	fs.BoolVar(&o.mgmt.PlainHTTP, "mgmt-http", false, "WinRM over plain HTTP (5985): encrypted with ntlm and kerberos, in clear with basic (labs only)")
 	fs.StringVar(&mgmtAddr, "mgmt-address", "", "`ip:port` to connect to instead of resolving -mgmt")
 	fs.StringVar(&o.mgmt.CAFile, "mgmt-ca-file", "", "PEM `file` of roots for the WinRM certificate")
 	fs.StringVar(&o.mgmt.Auth, "mgmt-auth", "ntlm", "WinRM authentication: ntlm (domain or local accounts), kerberos (domain accounts) or basic (local accounts)")

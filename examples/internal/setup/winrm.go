@@ -21,8 +21,9 @@ import (
 type WinRM struct {
 	Host string `json:"host"`
 	Port int    `json:"port,omitempty"` // default 5986 (HTTPS) or 5985 (plain_http)
-	// PlainHTTP selects http:// (5985): credentials then travel unencrypted
-	// and AllowUnencrypted must be set too. Labs only.
+	// PlainHTTP selects http:// (5985): with auth ntlm or kerberos every
+	// message is encrypted; basic travels unencrypted and needs
+	// AllowUnencrypted too (labs only).
 	PlainHTTP        bool           `json:"plain_http,omitempty"`
 	AllowUnencrypted bool           `json:"allow_unencrypted,omitempty"`
 	CAFile           string         `json:"ca_file,omitempty"`     // PEM roots for the host's certificate; default: system roots
@@ -102,10 +103,10 @@ func (w WinRM) Check(template bool) error {
 		return err
 	}
 	if w.PlainHTTP && !w.AllowUnencrypted && w.Auth == "" {
-		return fmt.Errorf("plain_http: say how: auth ntlm (every message encrypted, what a default Windows host accepts) or allow_unencrypted (labs only)")
+		return fmt.Errorf("plain_http: say how: auth ntlm or kerberos (every message encrypted, what a default Windows host accepts) or allow_unencrypted (labs only)")
 	}
-	if w.PlainHTTP && !w.AllowUnencrypted && auth != winrm.AuthNTLM {
-		return fmt.Errorf("plain_http with auth %s sends scripts (and a Basic password) unencrypted: use auth ntlm, which encrypts, or HTTPS, or set allow_unencrypted (labs only)", auth)
+	if w.PlainHTTP && !w.AllowUnencrypted && auth != winrm.AuthNTLM && auth != winrm.AuthKerberos {
+		return fmt.Errorf("plain_http with auth %s sends scripts (and a Basic password) unencrypted: use auth ntlm or kerberos, which encrypt, or HTTPS, or set allow_unencrypted (labs only)", auth)
 	}
 	for h, a := range w.Addresses {
 		if _, err := ParseHost(h); err != nil {
