@@ -117,9 +117,13 @@ func (s *Site) ClearXmppRoute(ctx context.Context) error {
 // is already new is left alone and is no error. A route that is neither
 // gives a *StaleRouteError (ErrStaleRoute) carrying what was found, and
 // nothing is changed; a change that did not take gives a *RouteError.
+// The host's check finds old as Equal does: ignoring case (-eq) and a
+// trailing dot on the pool (one check per spelling, with and without it).
 //
 // Runs: Get-CsSite; if ([string](Get-CsSite -Identity <site>).XmppFederationRoute
-// -eq '<old>') { Set-CsSite ... }; Get-CsSite.
+// -eq 'EdgeServer:<old pool>') { Set-CsSite ... }; the same if for
+// 'EdgeServer:<old pool>.'; Get-CsSite. (One if, -eq '<old>', when old is no
+// route or not an EdgeServer identity.)
 func (s *Site) ReplaceXmppRoute(ctx context.Context, old, new Route) error {
 	return s.setRoute(ctx, &old, new)
 }

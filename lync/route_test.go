@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"regexp"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -168,3 +169,60 @@ func (r dropGuardedSet) Run(ctx context.Context, script string) (json.RawMessage
 }
 
 var guardedSet = regexp.MustCompile(`\{ Set-CsSite [^}]*\}`)
+
+// TestReplaceXmppRouteComparesAsEqual: the host's check of a compare-and-set
+// agrees with Route.Equal: an old route that differs from the host's only in
+// case or a trailing dot on the pool (as a route read back from a journal
+// may) is the host's route, and the change is made; a route Equal says is
+// another one is stale. Before, the host compared the identity text with -eq
+// (ignoring case only), found "EdgeServer:edgepool1.contoso.com." stale,
+// changed nothing, and Go, finding the first read Equal to old, returned a
+// *RouteError.
+func TestReplaceXmppRouteComparesAsEqual(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	d := newDeployment(t, topology(lynctest.SfB2015, lynctest.XmppFederationRoute))
+	c := newClient(t, d, false, winrm.Options{})
+	p2, _ := lync.ParseRoute("EdgeServer:" + edgeP2)
+	site := c.Site(site2)
+	for _, tc := range []struct {
+		old   string // as UnmarshalText reads it (a journal, a host)
+		stale bool
+	}{
+		{"EdgeServer:edgepool1.contoso.com", false},
+		{"EdgeServer:edgepool1.contoso.com.", false},
+		{"EDGESERVER:EdgePool1.Contoso.COM", false},
+		{"edgeserver:EDGEPOOL1.CONTOSO.COM.", false},
+		{"EdgeServer:edgepool3.contoso.com.", true},
+		{"EdgeServer:edgepool1.contoso.com..", true}, // not an FQDN: Equal compares the text
+	} {
+		if err := d.SetXmppRoute(site2, "EdgeServer:"+edgeP1); err != nil {
+			t.Fatal(err)
+		}
+		var old lync.Route
+		_ = old.UnmarshalText([]byte(tc.old))
+		err := site.ReplaceXmppRoute(ctx, old, p2)
+		s, gerr := site.Get(ctx)
+		if gerr != nil {
+			t.Fatal(gerr)
+		}
+		if tc.stale {
+			if !errors.As(err, new(*lync.StaleRouteError)) || s.XmppRoute.Equal(p2) {
+				t.Errorf("old %q: err = %v, route %q; want a *StaleRouteError and no change", tc.old, err, s.XmppRoute)
+			}
+			continue
+		}
+		if err != nil || !s.XmppRoute.Equal(p2) {
+			t.Errorf("old %q: err = %v, route %q; want the route replaced", tc.old, err, s.XmppRoute)
+		}
+	}
+	// A host holding the route with the dot (lynctest refuses to: it
+	// resolves every route to its pool) is found by the second check.
+	p1, _ := lync.ParseRoute("EdgeServer:" + edgeP1)
+	script, err := lync.Scripts{}.ReplaceXmppRoute(site2, p1, p2)
+	for _, v := range []string{"'EdgeServer:edgepool1.contoso.com')", "'EdgeServer:edgepool1.contoso.com.')"} {
+		if err != nil || strings.Count(script, " -eq "+v+" { Set-CsSite") != 1 {
+			t.Errorf("script %q (%v) does not check for %s once", script, err, v)
+		}
+	}
+}

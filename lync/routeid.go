@@ -62,6 +62,18 @@ func (r Route) Equal(o Route) bool {
 	return strings.EqualFold(r.id, o.id)
 }
 
+// spellings returns the texts a host's route may have for Equal to find it
+// r, as -eq (which ignores case) compares them: for an EdgeServer identity
+// "EdgeServer:<pool>" and "EdgeServer:<pool>." (Equal ignores a trailing dot
+// too), otherwise the identity as it is. A compare-and-set sends one check
+// per spelling, so that the host's check and Equal agree.
+func (r Route) spellings() []string {
+	if r.pool == "" {
+		return []string{r.id}
+	}
+	return []string{routePrefix + r.pool, routePrefix + r.pool + "."}
+}
+
 // String returns the identity, "" for no route.
 func (r Route) String() string { return r.id }
 

@@ -84,12 +84,16 @@ func (sc Scripts) setRoute(site string, route Route, old *Route) (string, error)
 	if old == nil {
 		return pwsh.Join(line, read), nil
 	}
-	cond := pwsh.NewCommand("Get-CsSite").String("Identity", name).Members(param)
-	guarded, err := pwsh.IfEqual(cond, old.id, line)
-	if err != nil {
-		return "", err
+	parts := []string{read}
+	for _, v := range old.spellings() {
+		cond := pwsh.NewCommand("Get-CsSite").String("Identity", name).Members(param)
+		guarded, err := pwsh.IfEqual(cond, v, line)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, guarded)
 	}
-	return pwsh.Join(read, guarded, read), nil
+	return pwsh.Join(append(parts, read)...), nil
 }
 
 // siteScript builds Get-CsSite [-Identity <name>] | Select-Object ... with
