@@ -21,7 +21,10 @@
 // request in clear over HTTP gets 401 unless AllowUnencrypted; Basic is off
 // unless enabled, and then takes local accounts only (LocalAccounts, per
 // host); Kerberos tickets are checked against a keytab when configured
-// (gokrb5's service side); with WorkgroupEdge, Edge servers take their local
+// (gokrb5's service side), and over HTTP a login that asks for mutual
+// authentication gets an AP-REP with a new subkey, under which every
+// request is unsealed and every answer sealed as an RFC 4121 Wrap token
+// (krbseal.go); with WorkgroupEdge, Edge servers take their local
 // accounts only. Config.Username (CONTOSO\lyncadmin by default) and
 // Config.Accounts are domain accounts. The acceptor is written from the
 // specifications and shares no code with the client; Counters.Auth counts
@@ -90,6 +93,30 @@
 //     the encryption rule is assumed). A multipart/encrypted body of another
 //     protocol or boundary, or framed otherwise, gets 400 and drops the
 //     connection's login (assumed). Counters.Auth counts each refusal.
+//   - Kerberos over HTTP (confirmed: MS-KILE 3.1.1.2 for the key, RFC 4121
+//     for the token, pywinrm and MIT krb5 for the layout; the tests
+//     cross-check it against MIT's gss_wrap_iov and gss_unwrap): an empty
+//     POST with "Negotiate <AP-REQ>" (a bare KRB5 token, as pywinrm sends
+//     it, or SPNEGO) or "Kerberos <AP-REQ>" gets 200 and, when the AP-REQ
+//     asks for mutual authentication, the AP-REP in WWW-Authenticate (in
+//     the form the AP-REQ came in), holding a new subkey of the
+//     authenticator subkey's enctype and the host's first sequence number.
+//     Messages are then Wrap tokens with confidentiality under that subkey
+//     (without mutual authentication: the authenticator's subkey, else the
+//     ticket's session key), key usage 24 in and 22 out, the trailer
+//     rotated into the header (RRC = 16 + checksum length, EC = 0), the
+//     first 16 + RRC + 16 octets the multipart body's signature. A request
+//     whose token is not TOK_ID 05 04 with flags Sealed (and AcceptorSubkey
+//     when the subkey is the host's) and without SentByAcceptor, whose
+//     checksum, header copy or sequence number (exactly the next one: a
+//     replay or a gap is refused) does not verify, whose login did not ask
+//     for confidentiality, or whose protocol is not the scheme's
+//     (application/HTTP-SPNEGO-session-encrypted under Negotiate,
+//     application/HTTP-Kerberos-session-encrypted under Kerberos, MS-WSMV
+//     2.2.9.1.2; the strict choice, assumed) gets 400 and drops the login,
+//     as a sealed body that does not open does with NTLM (assumed). Only
+//     the AES enctypes seal here: a Windows host would also seal with
+//     RC4-HMAC (RFC 4757), which this double does not model.
 //   - NTLM's MIC follows MS-NLMP 3.2.5.1.2 as Windows applies it
 //     (confirmed: the section; the June 2019 fix of CVE-2019-1040, "Drop
 //     the MIC", made Windows enforce it): when the NTLMv2 blob's

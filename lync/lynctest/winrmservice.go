@@ -24,7 +24,8 @@ type WinRMService struct {
 	// DisableNegotiate turns Negotiate (NTLM, and Kerberos inside SPNEGO) off.
 	DisableNegotiate bool
 	// Kerberos, if set, makes every host accept Kerberos tickets (SPNEGO in
-	// the Negotiate or Kerberos scheme) for HTTP/<host fqdn> in its keytab.
+	// the Negotiate or Kerberos scheme) for HTTP/<host fqdn> in its keytab;
+	// over HTTP, with message encryption under the AP-REP's subkey.
 	Kerberos *KerberosService
 	// LocalAccounts are accounts of one host each (workgroup Edge servers),
 	// next to the domain accounts of Config.Username and Config.Accounts.
@@ -189,7 +190,7 @@ func (d *Deployment) configureService(s WinRMService) error {
 type AuthCounters struct {
 	Handshakes   int // NTLM CHALLENGEs sent: one per connection that logs in
 	NTLM         int // NTLM logins (AUTHENTICATE verified)
-	Kerberos     int // Kerberos tickets accepted
+	Kerberos     int // Kerberos tickets accepted (over HTTP: one login per connection)
 	Basic        int // Basic logins of local accounts
 	Sealed       int // requests that came encrypted and unsealed
 	SealFailures int // encrypted requests refused: bad framing, signature or length
