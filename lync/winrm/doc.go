@@ -75,6 +75,8 @@
 // each its own local account ([LocalCredentials]). A 401 that does not
 // offer the scheme tried is a [*SchemeError] that lists what the host
 // offers. The Kerberos client (gokrb5) talks to the KDC without the call's
-// context: its own timeouts bound a KDC that does not answer. See
+// context: over HTTP the login still returns by the call's deadline (the
+// KDC exchange ends by gokrb5's own timeouts); over HTTPS those timeouts
+// bound a KDC that does not answer. See
 // docs/winrm-setup.md for the host side.
 package winrm

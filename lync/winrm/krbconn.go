@@ -152,10 +152,29 @@ func (p *ctxPool) loginKerberos(ctx context.Context) (*ctxConn, error) {
 	if err != nil {
 		return nil, err
 	}
-	tok, ki, err := newKrbInitiator(kc, p.krb.spn())
-	if err != nil {
-		return nil, err
+	// gokrb5 talks to the KDC without a context: the login returns by
+	// ctx's deadline all the same, and a KDC exchange still running ends
+	// by gokrb5's own timeouts.
+	type initiated struct {
+		tok []byte
+		ki  *krbInitiator
+		err error
 	}
+	done := make(chan initiated, 1)
+	go func() {
+		tok, ki, err := newKrbInitiator(kc, p.krb.spn())
+		done <- initiated{tok, ki, err}
+	}()
+	var in initiated
+	select {
+	case in = <-done:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if in.err != nil {
+		return nil, in.err
+	}
+	tok, ki := in.tok, in.ki
 	c, err := p.connect(ctx)
 	if err != nil {
 		return nil, err

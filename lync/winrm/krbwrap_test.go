@@ -2,14 +2,19 @@ package winrm
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"log/slog"
+	"net"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jcmturner/gokrb5/v8/types"
 )
@@ -113,5 +118,50 @@ func TestKerberosEtypeRefused(t *testing.T) {
 		if _, err := sealingEtype(id); err != nil {
 			t.Errorf("etype %d: %v", id, err)
 		}
+	}
+}
+
+// TestKerberosLoginEndsWithContext: a KDC that accepts the connection and
+// never answers does not hold the login past its context: the round trip
+// fails with the context's error, not gokrb5's later KDC timeout, and no
+// request reached the host.
+func TestKerberosLoginEndsWithContext(t *testing.T) {
+	t.Parallel()
+	kdc, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kdc.Close()
+	go func() {
+		for {
+			c, err := kdc.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // held open, never answered
+		}
+	}()
+	conf := filepath.Join(t.TempDir(), "krb5.conf")
+	text := "[libdefaults]\n default_realm = CONTOSO.COM\n udp_preference_limit = 1\n[realms]\n CONTOSO.COM = {\n  kdc = " + kdc.Addr().String() + "\n }\n"
+	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	host := 0
+	ep, err := Endpoint{Host: "fe01.contoso.com", PlainHTTP: true, Auth: AuthKerberos,
+		Dial: func(context.Context, string, string) (net.Conn, error) {
+			host++
+			return nil, errors.New("no host")
+		},
+		Credentials: Credentials{Username: "lyncadmin", Password: "Krb-Passw0rd-6"},
+		Kerberos:    &Kerberos{Realm: "CONTOSO.COM", ConfigPath: conf}}.withDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newPoster(ep, slog.New(slog.DiscardHandler))
+	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+	defer cancel()
+	_, err = p.pool.roundTrip(ctx, []byte("<s:Envelope/>"))
+	if !errors.Is(err, context.DeadlineExceeded) || host != 0 {
+		t.Fatalf("err = %v, %d dials of the host", err, host)
 	}
 }
