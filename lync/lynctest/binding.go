@@ -173,6 +173,12 @@ func (c *cmdletDef) nextPositional(b bound) *paramDef {
 	return best
 }
 
+// convert coerces an argument to the parameter's type as PowerShell's
+// binder does (ParameterBinderBase.CoerceTypeAsNeeded): a collection of any
+// length bound to a scalar [string] or [int] parameter is refused
+// (NotSupportedException: CannotConvertArgument 'System.Object[]'), never
+// unwrapped nor joined with $OFS as a [string] cast would; a failed scalar
+// conversion is a PSInvalidCastException (CannotConvertArgumentNoMessage).
 func (c *cmdletDef) convert(p *paramDef, v any) (any, *ErrorRecord) {
 	cannot := func() *ErrorRecord {
 		return bindingError(c, "CannotConvertArgument", "InvalidArgument", fmt.Sprintf(
@@ -194,7 +200,8 @@ func (c *cmdletDef) convert(p *paramDef, v any) (any, *ErrorRecord) {
 		case string:
 			n, er := toInt(x)
 			if er != nil {
-				return nil, cannot()
+				return nil, bindingError(c, "CannotConvertArgumentNoMessage", "InvalidArgument", fmt.Sprintf(
+					"Cannot bind parameter '%s'. %s", p.name, er.Message))
 			}
 			return n, nil
 		}
@@ -222,9 +229,6 @@ func (c *cmdletDef) convert(p *paramDef, v any) (any, *ErrorRecord) {
 		return nil, bindingError(c, "ParameterArgumentValidationErrorNullNotAllowed", "InvalidData",
 			fmt.Sprintf("Cannot bind argument to parameter '%s' because it is null.", p.name))
 	case []any:
-		if len(x) == 1 {
-			return c.convert(p, x[0])
-		}
 		return nil, cannot()
 	case string:
 		if x == "" && p.kind == pString {

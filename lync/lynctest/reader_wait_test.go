@@ -51,7 +51,7 @@ func TestReaderWaitScripts(t *testing.T) {
 		{"negative sleep", "Start-Sleep -Milliseconds -1", "", "ParameterArgumentValidationError,Microsoft.PowerShell.Commands.StartSleepCommand"},
 		{"sleep both", "Start-Sleep -Seconds 1 -Milliseconds 1", "", "AmbiguousParameterSet,Microsoft.PowerShell.Commands.StartSleepCommand"},
 		{"sleep neither", "Start-Sleep", "", "MissingMandatoryParameter,Microsoft.PowerShell.Commands.StartSleepCommand"},
-		{"sleep string", "Start-Sleep -Milliseconds 'x'", "", "CannotConvertArgument,Microsoft.PowerShell.Commands.StartSleepCommand"},
+		{"sleep string", "Start-Sleep -Milliseconds 'x'", "", "CannotConvertArgumentNoMessage,Microsoft.PowerShell.Commands.StartSleepCommand"},
 		{"stray brace", "Get-CsSite -Identity 'Site1' }", "", "ParseException"},
 	}
 	for _, tt := range tests {

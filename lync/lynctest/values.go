@@ -119,8 +119,15 @@ func toString(v any) string {
 	case psIdentity:
 		return string(x)
 	case []any:
+		// $OFS (a space) between elements; an element that is a collection
+		// itself is not entered (PSObject.ToStringEnumerable renders it
+		// with its .NET ToString).
 		parts := make([]string, len(x))
 		for i, e := range x {
+			if _, nested := e.([]any); nested {
+				parts[i] = "System.Object[]"
+				continue
+			}
 			parts[i] = toString(e)
 		}
 		return strings.Join(parts, " ")
