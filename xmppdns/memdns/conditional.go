@@ -51,13 +51,15 @@ var (
 // for the apex), rtype upper case. An absent RRset is an empty result and a
 // nil error.
 func (p Conditional) GetRRset(ctx context.Context, zone, name, rtype string) ([]libdns.Record, error) {
-	recs, err := p.GetRecords(ctx, zone)
-	if err != nil {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, err := p.check(ctx, "GetRRset", rtype, zone, nil); err != nil {
 		return nil, err
 	}
-	return slices.DeleteFunc(recs, func(r libdns.Record) bool {
-		return r.RR().Name != strings.ToLower(name) || r.RR().Type != rtype
-	}), nil
+	name = strings.ToLower(name)
+	return parsed(slices.DeleteFunc(slices.Clone(p.zones[zone]), func(rr libdns.RR) bool {
+		return rr.Name != name || rr.Type != rtype
+	})), nil
 }
 
 // SetRRsetIf atomically makes recs the whole RRset (name, rtype) if it

@@ -17,8 +17,11 @@ type Hooks struct {
 	// changes nothing.
 	FailWrites error
 	// FailOn fails a call it returns an error for, before the call changes
-	// anything. method is the method name ("SetRecords"); rtype is the
-	// RRset type for SetRRsetIf and GetRRset, else "".
+	// anything. method is the name of the method called, one of "ListZones",
+	// "GetRecords", "SetRecords", "DeleteRecords", "AppendRecords"
+	// (Appender), "GetRRset" and "SetRRsetIf" (Conditional); each call of a
+	// method fires FailOn once, under its own name only. rtype is the RRset
+	// type for GetRRset and SetRRsetIf, else "".
 	FailOn func(method, rtype string) error
 }
 
@@ -29,8 +32,9 @@ func (p *Provider) SetHooks(h Hooks) {
 	p.hooks = h
 }
 
-// Calls returns how many times method was called ("GetRecords",
-// "SetRecords", ...), counting calls that failed.
+// Calls returns how many times method was called, by the names FailOn
+// sees ("GetRecords", "GetRRset", "SetRecords", ...), counting calls that
+// failed.
 func (p *Provider) Calls(method string) int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
