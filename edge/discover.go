@@ -35,9 +35,10 @@ type DiscoverOptions struct {
 // A pool the topology lacks gives an error matching lync.ErrNotFound; a pool
 // that is not an Edge pool a *NotEdgePoolError; a server of opts.Servers
 // that is not a computer of the pool a *NotMemberError (before any client
-// is opened); a failure of open a *ServerError with Op "open" (the clients
-// already opened are closed then). The returned pool owns the clients:
-// Close it when done.
+// is opened); a failure of open a *ServerError with Op "open" for the first
+// open that failed: it cancels the context of the opens still under way,
+// DiscoverPool waits for them to return, and every client opened is closed.
+// The returned pool owns the clients: Close it when done.
 //
 // Runs on mgmt: Get-CsPool -Identity <pool>, then Get-CsService -EdgeServer -PoolFqdn <pool>.
 func DiscoverPool(ctx context.Context, mgmt *lync.Client, poolFQDN string, open OpenFunc, opts DiscoverOptions) (*Pool, error) {
@@ -123,36 +124,60 @@ func members(pool string, computers, chosen []string) ([]string, error) {
 	return out, nil
 }
 
-// openServers opens a client per computer, concurrently; on any failure it
-// closes those opened and returns the first failure in computer order.
+// openServers opens a client per computer, concurrently. The first open
+// that fails cancels those still under way (their context ends) and keeps
+// later ones from starting; openServers returns once every open has
+// returned, with that failure (not a cancellation it caused), and closes
+// every client opened, one an open returned after the cancellation
+// included. Names that are no FQDN are refused before any open.
 func openServers(ctx context.Context, computers []string, open OpenFunc) ([]*Server, error) {
-	servers := make([]*Server, len(computers))
-	errs := make([]error, len(computers))
-	sem := make(chan struct{}, DefaultConcurrency)
-	var wg sync.WaitGroup
+	fqdns := make([]string, len(computers))
 	for i, name := range computers {
 		fqdn, err := dnsname.ParseFQDN(name)
 		if err != nil {
-			errs[i] = inputError("computer", name, err)
-			continue
+			return nil, &ServerError{FQDN: name, Op: OpOpen, State: &ServerState{FQDN: name}, Err: inputError("computer", name, err)}
 		}
+		fqdns[i] = fqdn
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	servers := make([]*Server, len(computers))
+	var (
+		mu    sync.Mutex
+		first *ServerError // the first failure, in time
+	)
+	fail := func(i int, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if first == nil {
+			first = &ServerError{FQDN: computers[i], Op: OpOpen, State: &ServerState{FQDN: computers[i]}, Err: err}
+			cancel()
+		}
+	}
+	sem := make(chan struct{}, DefaultConcurrency)
+	var wg sync.WaitGroup
+	for i, fqdn := range fqdns {
 		select {
 		case sem <- struct{}{}:
 		case <-ctx.Done():
-			errs[i] = ctx.Err()
-			continue
+		}
+		if ctx.Err() != nil {
+			fail(i, ctx.Err()) // the caller's context ended (a failure already recorded stays first)
+			break
 		}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			servers[i], errs[i] = openServer(ctx, fqdn, open)
+			srv, err := openServer(ctx, fqdn, open)
+			servers[i] = srv
+			if err != nil {
+				fail(i, err)
+			}
 		})
 	}
 	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			closeServers(servers)
-			return nil, &ServerError{FQDN: computers[i], Op: OpOpen, State: &ServerState{FQDN: computers[i]}, Err: err}
-		}
+	if first != nil {
+		closeServers(servers)
+		return nil, first
 	}
 	return servers, nil
 }
@@ -163,12 +188,19 @@ func openServer(ctx context.Context, fqdn string, open OpenFunc) (*Server, error
 	}
 	c, err := open(ctx, fqdn)
 	if err != nil {
+		if c != nil {
+			_ = c.Close()
+		}
 		return nil, err
 	}
 	if c == nil {
 		return nil, inputError("client", fqdn, errors.New("open returned a nil *lync.Client"))
 	}
-	return NewServer(fqdn, c)
+	s, err := NewServer(fqdn, c)
+	if err != nil {
+		_ = c.Close()
+	}
+	return s, err
 }
 
 func closeServers(servers []*Server) {
