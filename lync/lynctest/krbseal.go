@@ -189,8 +189,8 @@ func (s *krbSession) unseal(sealed, sig []byte) ([]byte, error) {
 	ec := int(binary.BigEndian.Uint16(hdr[4:6]))
 	rrc := int(binary.BigEndian.Uint16(hdr[6:8]))
 	body := token[16:]
-	if len(body) == 0 {
-		return nil, errWrap
+	if len(body) < s.e.GetConfounderByteSize()+16+s.e.GetHMACBitLength()/8 {
+		return nil, errWrap // confounder, header copy and checksum at least (gokrb5 panics on less)
 	}
 	// Undo the right rotation of RFC 4121 4.2.5.
 	r := rrc % len(body)

@@ -63,9 +63,9 @@ func newMITKerberos(t *testing.T) *mitKerberos {
 }
 
 // run logs MIT's initiator in to fe01 over HTTP and posts steps sealed.
-func (m *mitKerberos) run(t *testing.T, spnego, mutual bool, steps ...mitStep) []mitResult {
+func (m *mitKerberos) run(t *testing.T, scheme string, spnego, mutual bool, steps ...mitStep) []mitResult {
 	t.Helper()
-	in, _ := json.Marshal(map[string]any{"addr": m.d.Host("fe01.contoso.com").Addr(), "spnego": spnego, "mutual": mutual, "steps": steps})
+	in, _ := json.Marshal(map[string]any{"addr": m.d.Host("fe01.contoso.com").Addr(), "scheme": scheme, "spnego": spnego, "mutual": mutual, "steps": steps})
 	cmd := exec.Command(m.python, "testdata/mit_initiator.py")
 	cmd.Env = append(m.kdc.Env(), "KRB5CCNAME=FILE:"+m.ccache)
 	cmd.Stdin = strings.NewReader(string(in))
@@ -88,28 +88,35 @@ func (m *mitKerberos) run(t *testing.T, spnego, mutual bool, steps ...mitStep) [
 // answers sealed, which MIT unwraps (checksum, header and sequence number
 // checked by MIT). Several requests on one connection advance the sequence
 // numbers both ways; without mutual authentication there is no AP-REP and
-// the initiator's subkey seals. Skips without krb5kdc and python3-gssapi
+// the initiator's subkey seals. Under the Kerberos scheme the messages
+// travel as application/HTTP-Kerberos-session-encrypted. Skips without krb5kdc and python3-gssapi
 // unless EDGEFAILOVER_REQUIRE_PEERS=1.
 func TestKerberosSealedWithMIT(t *testing.T) {
 	t.Parallel()
 	m := newMITKerberos(t)
 	for _, tc := range []struct {
-		name           string
+		name, scheme   string
 		spnego, mutual bool
-	}{{"krb5 token", false, true}, {"spnego", true, true}, {"no mutual authentication", false, false}} {
-		res := m.run(t, tc.spnego, tc.mutual, mitStep{Body: createEnvelope}, mitStep{Body: createEnvelope}, mitStep{Body: createEnvelope})
+		ctype          string
+	}{
+		{"krb5 token", "Negotiate", false, true, encContentType},
+		{"spnego", "Negotiate", true, true, encContentType},
+		{"no mutual authentication", "Negotiate", false, false, encContentType},
+		{"Kerberos scheme", "Kerberos", false, true, encContentTypeOf(encProtocolKerberos)},
+	} {
+		res := m.run(t, tc.scheme, tc.spnego, tc.mutual, mitStep{Body: createEnvelope}, mitStep{Body: createEnvelope}, mitStep{Body: createEnvelope})
 		if len(res) != 3 {
 			t.Fatalf("%s: %d answers: %+v", tc.name, len(res), res)
 		}
 		for i, r := range res {
 			if r.Status != http.StatusOK || r.UnwrapErr != "" || !r.Encrypted || r.HL != 60 ||
-				r.CType != encContentType || !strings.Contains(r.Body, "ResourceCreated") {
+				r.CType != tc.ctype || !strings.Contains(r.Body, "ResourceCreated") {
 				t.Fatalf("%s: answer %d: %+v", tc.name, i+1, r)
 			}
 		}
 	}
 	a := m.d.Host("fe01.contoso.com").Counters().Auth
-	if a.Kerberos != 3 || a.Sealed != 9 || a.SealFailures != 0 || a.Unencrypted != 0 {
+	if a.Kerberos != 4 || a.Sealed != 12 || a.SealFailures != 0 || a.Unencrypted != 0 {
 		t.Fatalf("auth counters %+v", a)
 	}
 }
@@ -120,8 +127,9 @@ func TestKerberosSealedWithMIT(t *testing.T) {
 // sequence number (only the encrypted header copy protects it), a bit of
 // the sealed body, a replayed request, the host's own answer sent back
 // (flag SentByAcceptor; without it, sealed with the acceptor's key usage),
-// a Wrap token without confidentiality (no Sealed flag), and the Kerberos
-// protocol string under the Negotiate scheme. A body in clear after the
+// a Wrap token without confidentiality (no Sealed flag), and the protocol
+// string of the other scheme (Kerberos under Negotiate, SPNEGO under
+// Kerberos). A body in clear after the
 // login gets 401 (AllowUnencrypted off).
 func TestKerberosSealTampered(t *testing.T) {
 	t.Parallel()
@@ -130,18 +138,20 @@ func TestKerberosSealTampered(t *testing.T) {
 	for _, tc := range []struct {
 		tamper string
 		want   int
+		scheme string
 	}{
-		{"header", http.StatusBadRequest},
-		{"body", http.StatusBadRequest},
-		{"replay", http.StatusBadRequest},
-		{"reflect", http.StatusBadRequest},
-		{"reflect-unflagged", http.StatusBadRequest},
-		{"unsealed", http.StatusBadRequest},
-		{"protocol", http.StatusBadRequest},
-		{"clear", http.StatusUnauthorized},
+		{"header", http.StatusBadRequest, "Negotiate"},
+		{"body", http.StatusBadRequest, "Negotiate"},
+		{"replay", http.StatusBadRequest, "Negotiate"},
+		{"reflect", http.StatusBadRequest, "Negotiate"},
+		{"reflect-unflagged", http.StatusBadRequest, "Negotiate"},
+		{"unsealed", http.StatusBadRequest, "Negotiate"},
+		{"protocol", http.StatusBadRequest, "Negotiate"},
+		{"protocol", http.StatusBadRequest, "Kerberos"},
+		{"clear", http.StatusUnauthorized, "Negotiate"},
 	} {
 		before := m.d.Host("fe01.contoso.com").Counters().Auth
-		res := m.run(t, false, true, good, mitStep{Body: createEnvelope, Tamper: tc.tamper}, good)
+		res := m.run(t, tc.scheme, false, true, good, mitStep{Body: createEnvelope, Tamper: tc.tamper}, good)
 		if len(res) < 2 || res[0].Status != http.StatusOK || res[1].Status != tc.want {
 			t.Fatalf("%s: answers %+v, want 200 then %d", tc.tamper, res, tc.want)
 		}

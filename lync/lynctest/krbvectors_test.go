@@ -98,6 +98,9 @@ func TestMITWrapVectors(t *testing.T) {
 		}
 		refused("bit flipped at octet "+strconv.Itoa(i), v.session(t), h, d)
 	}
+	for _, n := range []int{16, 17, 40, 59} { // shorter than confounder, header copy and checksum
+		refused("truncated to "+strconv.Itoa(n), v.session(t), hdr1[:n], nil)
+	}
 	h := bytes.Clone(hdr1)
 	h[7]++ // RRC off by one
 	refused("RRC off by one", v.session(t), h, data1)
@@ -119,6 +122,7 @@ func FuzzKerberosSealedBody(f *testing.F) {
 	f.Add(buildEncryptedAs(encProtocol, contentType, len(msg), unhexT(f, tok.Header), unhexT(f, tok.Data)))
 	f.Add(buildEncryptedAs(encProtocol, contentType, 0, nil, nil))
 	f.Add(buildEncryptedAs(encProtocol, contentType, len(msg), unhexT(f, tok.Header)[:16], unhexT(f, tok.Data)))
+	f.Add(buildEncryptedAs(encProtocol, contentType, 0, unhexT(f, tok.Header)[:17], nil))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		e, err := parseEncryptedAs(body, encProtocol)
 		if err != nil {

@@ -142,8 +142,8 @@ func (k *krbContext) Unwrap(sealed, sig []byte) ([]byte, error) {
 	rrc := int(binary.BigEndian.Uint16(tok[6:]))
 	seq := binary.BigEndian.Uint64(tok[8:])
 	payload := tok[16:]
-	if len(payload) == 0 {
-		return nil, errors.New("empty Wrap token")
+	if len(payload) < k.et.GetConfounderByteSize()+16+k.et.GetHMACBitLength()/8 {
+		return nil, errors.New("Wrap token too short") // gokrb5's DecryptMessage panics on less
 	}
 	rrc %= len(payload)
 	payload = append(payload[rrc:len(payload):len(payload)], payload[:rrc]...) // undo the rotation

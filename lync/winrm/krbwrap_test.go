@@ -98,6 +98,9 @@ func TestKerberosWrapMITVectors(t *testing.T) {
 		}
 		refused("bit flipped at octet "+strconv.Itoa(i), h, d)
 	}
+	for _, n := range []int{16, 17, 40, 59} { // shorter than confounder, header copy and checksum
+		refused("truncated to "+strconv.Itoa(n), hdr[:n], nil)
+	}
 	sealed, sig, err := fresh().Wrap([]byte(v.Tokens[0].Message))
 	mit := unhexW(t, v.Tokens[0].Header)
 	if err != nil || len(sig) != len(mit) || len(sealed) != len(v.Tokens[0].Message) || !bytes.Equal(sig[:16], mit[:16]) {
@@ -164,4 +167,36 @@ func TestKerberosLoginEndsWithContext(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) || host != 0 {
 		t.Fatalf("err = %v, %d dials of the host", err, host)
 	}
+}
+
+// FuzzKerberosUnwrap feeds an answer's token header and sealed part to the
+// client's Unwrap: nothing panics, and what opens is the message MIT
+// sealed (no forgery opens).
+func FuzzKerberosUnwrap(f *testing.F) {
+	b, err := os.ReadFile("testdata/mit_wrap_vectors.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	v := new(mitVectors)
+	if err := json.Unmarshal(b, v); err != nil {
+		f.Fatal(err)
+	}
+	key, _ := hex.DecodeString(v.Key)
+	hdr, _ := hex.DecodeString(v.Tokens[1].Header)
+	data, _ := hex.DecodeString(v.Tokens[1].Data)
+	f.Add(hdr, data)
+	f.Add(hdr[:16], data)
+	f.Add([]byte{}, []byte{})
+	et, err := sealingEtype(v.Etype)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, sig, sealed []byte) {
+		k := &krbContext{key: types.EncryptionKey{KeyType: v.Etype, KeyValue: key}, et: et, acceptorSubkey: true,
+			recvSeq: binary.BigEndian.Uint64(hdr[8:16])}
+		msg, err := k.Unwrap(sealed, sig)
+		if err == nil && string(msg) != v.Tokens[1].Message {
+			t.Fatalf("forged token opened as %q", msg)
+		}
+	})
 }

@@ -4,8 +4,10 @@ and PADDING buffers; gss_unwrap of header + data), for the lynctest tests:
 it checks the double's acceptor with MIT's own code.
 
 Reads one JSON object from stdin: {"addr": "127.0.0.1:port", "spnego":
-bool, "mutual": bool, "steps": [{"body": "...", "tamper": "..."}]}. Logs
-in with an empty POST ("Authorization: Negotiate <token>"), completes the
+bool, "mutual": bool, "scheme": "Negotiate" or "Kerberos", "steps":
+[{"body": "...", "tamper": "..."}]}. Logs in with an empty POST
+("Authorization: <scheme> <token>"; under Kerberos the messages use the
+protocol application/HTTP-Kerberos-session-encrypted), completes the
 context with the AP-REP of the 200 answer, then posts every step's body
 sealed on the same connection, tampered as asked, and prints one JSON list:
 per step the HTTP status, the answer's Content-Type and, for a sealed
@@ -49,7 +51,9 @@ mech = gssapi.OID.from_int_seq("1.3.6.1.5.5.2") if cfg.get("spnego") else gssapi
 name = gssapi.Name("HTTP/fe01.contoso.com@CONTOSO.COM", gssapi.NameType.kerberos_principal)
 ctx = gssapi.SecurityContext(name=name, usage="initiate", flags=flags, mech=mech)
 conn = http.client.HTTPConnection(cfg["addr"], timeout=20)
-conn.request("POST", "/wsman", b"", {"Authorization": "Negotiate " + base64.b64encode(ctx.step()).decode(),
+scheme = cfg.get("scheme") or "Negotiate"
+own_proto, other_proto = (KRB_PROTO, SPNEGO_PROTO) if scheme == "Kerberos" else (SPNEGO_PROTO, KRB_PROTO)
+conn.request("POST", "/wsman", b"", {"Authorization": scheme + " " + base64.b64encode(ctx.step()).decode(),
                                      "Content-Type": "application/soap+xml;charset=UTF-8"})
 r = conn.getresponse()
 r.read()
@@ -66,7 +70,7 @@ out = []
 last_req, last_ans = None, None
 for st in cfg["steps"]:
     msg, tamper = st["body"].encode(), st.get("tamper", "")
-    proto = KRB_PROTO if tamper == "protocol" else SPNEGO_PROTO
+    proto = other_proto if tamper == "protocol" else own_proto
     ctype = 'multipart/encrypted;protocol="%s";boundary="Encrypted Boundary"' % proto
     if tamper == "clear":
         body, ctype = msg, "application/soap+xml;charset=UTF-8"
