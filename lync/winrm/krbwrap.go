@@ -22,7 +22,11 @@ import (
 // (RRC = 16 + checksum length, EC = 0: AES is a stream-like CTS mode and
 // needs no padding). The first 16 + RRC + 16 octets (60 for
 // aes*-cts-hmac-sha1-96) are the "signature" of the multipart body; the
-// rest, exactly as long as the message, is its sealed part.
+// rest, exactly as long as the message, is its sealed part. The same
+// layout (EC 0, RRC 28, a 60-octet header, protocol
+// application/HTTP-SPNEGO-session-encrypted under Negotiate) is what
+// masterzen/winrm's open PR #191 reports working against real Windows
+// hosts; the tests check ours against MIT's gss_unwrap and gss_wrap_iov.
 //
 // gokrb5's gssapi.WrapToken has no confidentiality, so the token is built
 // here on gokrb5's enctypes (RFC 3962, RFC 8009), which provide the
