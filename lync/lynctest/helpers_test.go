@@ -126,7 +126,6 @@ type serialized struct {
 	winrm.Transporter
 }
 
-//
 // Over HTTP a Post is itself two requests: Encryption logs in with an empty
 // POST, then sends the sealed one, and relies on net/http to send both on
 // one connection. The Transport puts a connection back in its idle pool
