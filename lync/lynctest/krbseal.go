@@ -88,9 +88,9 @@ func acceptKerberos(req *messages.APReq, inSPNEGO bool) (sess *krbSession, rep [
 		if len(auth.SubKey.KeyValue) > 0 {
 			kt = auth.SubKey.KeyType
 		}
-		e, ok := aesEtype(kt)
-		if !ok {
-			return nil, nil, errWrap
+		e, err := crypto.GetEtype(kt) // an RC4 subkey too: the login works, sealing does not (below)
+		if err != nil {
+			return nil, nil, err
 		}
 		kv := make([]byte, e.GetKeyByteSize())
 		if _, err := rand.Read(kv); err != nil {
@@ -100,7 +100,7 @@ func acceptKerberos(req *messages.APReq, inSPNEGO bool) (sess *krbSession, rep [
 		if err != nil {
 			return nil, nil, err
 		}
-		s.key, s.e, s.acceptorKey, s.ownSeq = types.EncryptionKey{KeyType: kt, KeyValue: kv}, e, true, seq.Uint64()
+		s.key, s.acceptorKey, s.ownSeq = types.EncryptionKey{KeyType: kt, KeyValue: kv}, true, seq.Uint64()
 		if rep, err = apRep(auth, ticketKey, s.key, s.ownSeq, inSPNEGO); err != nil {
 			return nil, nil, err
 		}
@@ -109,13 +109,11 @@ func acceptKerberos(req *messages.APReq, inSPNEGO bool) (sess *krbSession, rep [
 	default:
 		s.key, s.ownSeq = ticketKey, s.peerSeq
 	}
-	if s.e == nil {
-		e, ok := aesEtype(s.key.KeyType)
-		if !ok {
-			return nil, rep, nil
-		}
-		s.e = e
+	e, ok := aesEtype(s.key.KeyType)
+	if !ok {
+		return nil, rep, nil // no sealing: a sealed request gets 400
 	}
+	s.e = e
 	return s, rep, nil
 }
 
