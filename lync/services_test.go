@@ -103,8 +103,10 @@ func TestServicesFaults(t *testing.T) {
 	remove()
 
 	// A wait that cannot succeed ends with the context, a *WaitError
-	// wrapping the deadline, and the last states read.
-	wctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	// wrapping the deadline, and the last states read. The deadline leaves
+	// room for a read to come back on a loaded machine (300 ms did not:
+	// "last 0" once under -race at load 12).
+	wctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	last, err := c.Services.WaitState(wctx, edge03, lync.ServiceStopped, 20*time.Millisecond)
 	var we *lync.WaitError
