@@ -89,6 +89,23 @@ func TestSameAnswersAsBIND(t *testing.T) {
 		{"query NXDOMAIN", qry("nope.example.test.", dns.TypeA), nil},
 		{"query other zone", qry("example.org.", dns.TypeA), nil},
 		{"query CNAME owner", qry("c.example.test.", dns.TypeA), nil},
+		{"second CNAME replaces the first", upd(func(m *dns.Msg) { m.Insert([]dns.RR{x("c.example.test. 60 IN CNAME ns1.example.test.")}) }), &key},
+		{"query replaced CNAME", qry("c.example.test.", dns.TypeCNAME), nil},
+		{"two CNAMEs in one update", upd(func(m *dns.Msg) {
+			m.Insert([]dns.RR{x("c2.example.test. 60 IN CNAME ns1.example.test."), x("c2.example.test. 60 IN CNAME ns2.example.test.")})
+		}), &key},
+		{"query CNAME of two inserted", qry("c2.example.test.", dns.TypeCNAME), nil},
+		{"underscore in an A owner", upd(func(m *dns.Msg) { m.Insert([]dns.RR{x("a_b.example.test. 60 IN A 192.0.2.1")}) }), &key},
+		{"underscore in an SRV target", upd(func(m *dns.Msg) {
+			m.Insert([]dns.RR{x("_xmpp-server._tcp.example.test. 60 IN SRV 10 0 5269 a_b.example.org.")})
+		}), &key},
+		{"underscore in a TXT owner", upd(func(m *dns.Msg) { m.Insert([]dns.RR{x("_t.example.test. 60 IN TXT \"x\"")}) }), &key},
+		{"TTL above 2^31-1", upd(func(m *dns.Msg) { m.Insert([]dns.RR{x("big.example.test. 4294967295 IN A 192.0.2.1")}) }), &key},
+		{"query TTL above 2^31-1", qry("big.example.test.", dns.TypeA), nil},
+		{"insert without data", upd(func(m *dns.Msg) {
+			m.Ns = append(m.Ns, &dns.RR_Header{Name: "empty.example.test.", Rrtype: dns.TypeA, Class: dns.ClassINET, Ttl: 60})
+		}), &key},
+		{"query inserted without data", qry("empty.example.test.", dns.TypeA), nil},
 		{"dangling CNAME", upd(func(m *dns.Msg) { m.Insert([]dns.RR{x("d.example.test. 60 IN CNAME gone.example.test.")}) }), &key},
 		{"query dangling CNAME", qry("d.example.test.", dns.TypeA), nil},
 		{"CNAME to a name without the type", upd(func(m *dns.Msg) { m.Insert([]dns.RR{x("e.example.test. 60 IN CNAME ns1.example.test.")}) }), &key},

@@ -12,7 +12,10 @@
 // (HMAC-SHA256/384/512) atomically, with prerequisites, and increments the
 // zone's SOA serial on every change. Unsigned updates are REFUSED and bad keys
 // or signatures get NOTAUTH with the TSIG error BADKEY/BADSIG, as BIND does.
-// Signed AXFR over TCP is answered too.
+// Signed AXFR over TCP is answered too. Zones and updates are held to what
+// BIND, as primary, loads and accepts (check-names fail, one CNAME at a name
+// and nothing beside it, the SOA at the apex); TestSameAnswersAsBIND and
+// TestParseZoneAsBIND compare the two.
 //
 // Several servers can serve one Zone: a primary and secondaries that see the
 // zone as it was some time ago (Config.Lag, Server.SetLag) and refuse updates

@@ -33,6 +33,23 @@ func addRR(sets map[rrKey][]dns.RR, rr dns.RR) map[rrKey][]dns.RR {
 	return sets
 }
 
+// maxTTL is the largest TTL (RFC 2181 §8: 2^31-1 seconds).
+const maxTTL = 1<<31 - 1
+
+// loadRR adds rr to sets as BIND loads a zone file: a TTL above maxTTL
+// becomes 0, and a record joining an RRset takes the RRset's TTL ("TTL set
+// to prior TTL"), where an update (addRR) gives its TTL to the whole RRset.
+func loadRR(sets map[rrKey][]dns.RR, rr dns.RR) map[rrKey][]dns.RR {
+	c := dns.Copy(rr)
+	if c.Header().Ttl > maxTTL {
+		c.Header().Ttl = 0
+	}
+	if old := sets[rrKey{dns.CanonicalName(c.Header().Name), c.Header().Rrtype}]; len(old) > 0 {
+		c.Header().Ttl = old[0].Header().Ttl
+	}
+	return addRR(sets, c)
+}
+
 // removeRR deletes the record with the data of rr from its RRset.
 func removeRR(sets map[rrKey][]dns.RR, rr dns.RR) {
 	c := dns.Copy(rr)

@@ -41,6 +41,11 @@ func (s *Server) update(r *dns.Msg, key *Key) int {
 	if rc := prescan(r.Ns); rc != dns.RcodeSuccess {
 		return rc
 	}
+	for _, rr := range r.Ns {
+		if rr.Header().Class == dns.ClassINET && checkNames(rr) != nil {
+			return dns.RcodeRefused // BIND: check-names failure, the whole update refused
+		}
+	}
 	sets := cur.clone()
 	changed := false
 	for _, rr := range r.Ns {
@@ -113,8 +118,8 @@ func prescan(updates []dns.RR) int {
 			case dns.TypeANY, dns.TypeAXFR, dns.TypeIXFR, dns.TypeMAILA, dns.TypeMAILB, dns.TypeOPT, dns.TypeTSIG:
 				return dns.RcodeFormatError
 			}
-			if _, isRaw := rr.(*dns.ANY); isRaw {
-				return dns.RcodeFormatError
+			if noData(rr) {
+				return dns.RcodeFormatError // a record to add needs data, as BIND says
 			}
 		case dns.ClassANY:
 			if h.Ttl != 0 || h.Rdlength != 0 {
@@ -144,6 +149,9 @@ func applyUpdate(sets map[rrKey][]dns.RR, origin string, rr dns.RR) bool {
 		}
 		if cnameConflict(sets, name, h.Rrtype) {
 			return false // RFC 2136 §3.4.2.2: CNAME and other data never mix
+		}
+		if h.Rrtype == dns.TypeCNAME || h.Rrtype == dns.TypeDNAME {
+			delete(sets, rrKey{name, h.Rrtype}) // §3.4.2.2: a singleton is replaced, not joined
 		}
 		addRR(sets, rr)
 	case dns.ClassANY:

@@ -39,11 +39,16 @@ type rrKey struct {
 }
 
 // NewZone returns a zone for origin holding rrs. Every record must lie in the
-// zone and be of class IN. When rrs hold no SOA, a SOA at the apex is added
-// (primary ns1.<origin>, serial 1, minimum TTL 60); when they hold no NS at the
-// apex, "ns1.<origin>" is added as the only NS, with the address 127.0.0.1
-// unless it has one. As BIND does, a zone whose apex NS names a host inside
-// the zone that has no A or AAAA record is refused.
+// zone and be of class IN. The records are checked as BIND checks a zone
+// file it loads as primary: host names in A, AAAA and MX owners and in MX,
+// NS, SRV and SOA data (check-names fail), at most one CNAME at a name and
+// then nothing else, the SOA at the apex; the records of an RRset take the
+// TTL of its first record, and a TTL above 2^31-1 becomes 0 (RFC 2181 §8).
+// When rrs hold no SOA, a SOA at the apex is added (primary ns1.<origin>,
+// serial 1, minimum TTL 60); when they hold no NS at the apex,
+// "ns1.<origin>" is added as the only NS, with the address 127.0.0.1 unless
+// it has one. As BIND does, a zone whose apex NS names a host inside the
+// zone that has no A or AAAA record is refused.
 func NewZone(origin string, rrs ...dns.RR) (*Zone, error) {
 	if _, ok := dns.IsDomainName(origin); !ok || origin == "" || origin == "." {
 		return nil, fmt.Errorf("dnstest: bad zone origin %q", origin)
@@ -58,7 +63,16 @@ func NewZone(origin string, rrs ...dns.RR) (*Zone, error) {
 		if !dns.IsSubDomain(o, dns.CanonicalName(h.Name)) {
 			return nil, fmt.Errorf("dnstest: record %q lies outside zone %s", rr.String(), o)
 		}
-		sets = addRR(sets, rr)
+		if noData(rr) {
+			return nil, fmt.Errorf("dnstest: record %q has no data, as BIND refuses", rr.String())
+		}
+		if err := checkNames(rr); err != nil {
+			return nil, err
+		}
+		sets = loadRR(sets, rr)
+	}
+	if err := checkSingletons(o, sets); err != nil {
+		return nil, err
 	}
 	if len(sets[rrKey{o, dns.TypeSOA}]) > 1 {
 		return nil, fmt.Errorf("dnstest: zone %s has more than one SOA", o)
