@@ -38,6 +38,8 @@ type BIND struct {
 	options     string   // more named.conf options
 	zoneOptions string   // more zone clause statements
 	env         []string // named's environment; nil: this process's
+	id          string   // named's server-id: what id.server CH TXT answers, to tell it from another named
+	firstPort   int      // the port of the first try instead of a free one (tests of a port race)
 }
 
 // StartBIND starts named (Debian package bind9) with zoneText as the zone
@@ -77,6 +79,7 @@ func newBIND(t testing.TB, zone string) *BIND {
 	return &BIND{
 		Zone: dns.Fqdn(strings.ToLower(zone)), KeyName: BINDKeyName, Algorithm: dns.HmacSHA256,
 		Secret: base64.StdEncoding.EncodeToString(secret), Dir: t.TempDir(),
+		id: fmt.Sprintf("testpeer-%x", secret[:8]),
 	}
 }
 
@@ -84,10 +87,13 @@ func newBIND(t testing.TB, zone string) *BIND {
 func (b *BIND) start(t testing.TB, named, zoneText string) *BIND {
 	t.Helper()
 	var lastErr error
-	for range 3 { // a port found free may be taken before named binds it
+	for try := range 3 { // a port found free may be taken before named binds it
 		port, err := freePort()
 		if err != nil {
 			t.Fatal(err)
+		}
+		if try == 0 && b.firstPort != 0 {
+			port = b.firstPort
 		}
 		b.Addr = net.JoinHostPort("127.0.0.1", fmt.Sprint(port))
 		if err := b.writeFiles(port, zoneText); err != nil {
@@ -119,6 +125,7 @@ options {
 	listen-on-v6 { none; };
 	pid-file none;
 	session-keyfile none;
+	server-id %[7]q;
 	recursion no;
 	dnssec-validation no;
 %[5]s};
@@ -129,7 +136,7 @@ zone "%[3]s" {
 	%[4]s
 	%[6]s
 };
-`, b.Dir, port, zoneName, access, b.options, b.zoneOptions)
+`, b.Dir, port, zoneName, access, b.options, b.zoneOptions, b.id)
 	files := map[string]string{"tsig.key": key, "named.conf": conf, zoneName + ".zone": zoneText}
 	for name, text := range files {
 		if err := os.WriteFile(filepath.Join(b.Dir, name), []byte(text), 0o600); err != nil {
@@ -155,16 +162,47 @@ func (b *BIND) String() string {
 func (b *BIND) run(named string) (stop func(), err error) {
 	cmd := exec.Command(named, "-g", "-c", filepath.Join(b.Dir, "named.conf"))
 	cmd.Env = b.env
-	return startDaemon(cmd, bindStartTimeout, b.answersSOA, "did not answer the SOA query")
+	return startDaemon(cmd, bindStartTimeout, b.ready, "did not answer the SOA query")
 }
 
-func (b *BIND) answersSOA() bool {
+// ready reports whether this named answers the zone's SOA over TCP and its
+// own server-id over TCP and UDP. Another named can share the port (named
+// sets SO_REUSEADDR on UDP; the first keeps the TCP listener) and answer the
+// SOA of the same zone: an id.server answer that is not b.id is an error,
+// so that start moves to another port instead of returning a server whose
+// queries reach someone else.
+func (b *BIND) ready() (bool, error) {
 	m := new(dns.Msg)
 	m.SetQuestion(b.Zone, dns.TypeSOA)
 	c := &dns.Client{Net: "tcp", Timeout: 200 * time.Millisecond}
 	r, _, err := c.Exchange(m, b.Addr)
-	return err == nil && r.Rcode == dns.RcodeSuccess && len(r.Answer) == 1
+	if err != nil || r.Rcode != dns.RcodeSuccess || len(r.Answer) != 1 {
+		return false, nil
+	}
+	for _, network := range []string{"tcp", "udp"} {
+		q := new(dns.Msg)
+		q.SetQuestion("id.server.", dns.TypeTXT)
+		q.Question[0].Qclass = dns.ClassCHAOS
+		r, _, err := (&dns.Client{Net: network, Timeout: 200 * time.Millisecond}).Exchange(q, b.Addr)
+		if err != nil {
+			return false, nil // not up yet (or a lost datagram): ask again
+		}
+		id := ""
+		if len(r.Answer) == 1 {
+			if txt, ok := r.Answer[0].(*dns.TXT); ok && len(txt.Txt) == 1 {
+				id = txt.Txt[0]
+			}
+		}
+		if id != b.id {
+			return false, fmt.Errorf("%w: %s over %s is another server (id.server %q)", errPortShared, b.Addr, network, id)
+		}
+	}
+	return true, nil
 }
+
+// errPortShared reports that another server answers on the port named was
+// given.
+var errPortShared = errors.New("port taken by another server")
 
 // Serial returns the zone's SOA serial: BIND adds one per UPDATE that
 // changes the zone, so tests count UPDATEs with it.

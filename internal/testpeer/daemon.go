@@ -11,9 +11,10 @@ import (
 
 // startDaemon starts cmd in the foreground, its output collected, and polls
 // ready every 20 ms until it holds (then stop kills and reaps the process),
-// the process exits, or timeout passes. notReady says what did not happen
-// in time.
-func startDaemon(cmd *exec.Cmd, timeout time.Duration, ready func() bool, notReady string) (stop func(), err error) {
+// ready fails (the daemon will never be ready, e.g. another one answers on
+// its port), the process exits, or timeout passes. notReady says what did
+// not happen in time. On every error the process is killed and reaped.
+func startDaemon(cmd *exec.Cmd, timeout time.Duration, ready func() (bool, error), notReady string) (stop func(), err error) {
 	name := filepath.Base(cmd.Path)
 	log := &syncWriter{w: new(bytes.Buffer)}
 	cmd.Stdout, cmd.Stderr = log, log
@@ -34,7 +35,12 @@ func startDaemon(cmd *exec.Cmd, timeout time.Duration, ready func() bool, notRea
 			return nil, fmt.Errorf("%s exited (%v): %s", name, err, log.String())
 		default:
 		}
-		if ready() {
+		ok, err := ready()
+		if err != nil {
+			stop()
+			return nil, fmt.Errorf("%s: %w: %s", name, err, log.String())
+		}
+		if ok {
 			return stop, nil
 		}
 		time.Sleep(20 * time.Millisecond)

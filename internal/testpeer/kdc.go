@@ -118,12 +118,12 @@ func (k *KDC) command(name string, args ...string) *exec.Cmd {
 
 // run starts krb5kdc -n and waits until it accepts TCP connections.
 func (k *KDC) run(kdc string) (stop func(), err error) {
-	listening := func() bool {
+	listening := func() (bool, error) {
 		c, err := net.DialTimeout("tcp", k.Addr, 200*time.Millisecond)
 		if err == nil {
 			c.Close()
 		}
-		return err == nil
+		return err == nil, nil
 	}
 	return startDaemon(k.command(kdc, "-n", "-r", k.Realm), kdcStartTimeout, listening, "did not listen")
 }
