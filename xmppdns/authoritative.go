@@ -89,7 +89,7 @@ func (a *Authoritative) prepare(ctx context.Context, expected []RRset) (string, 
 	for i, e := range expected {
 		n, err := dnsname.ParseOwner(e.Name)
 		if err != nil {
-			return "", nil, nil, &InputError{Field: fmt.Sprintf("expected[%d].Name", i), Value: e.Name, Reason: err.Error()}
+			return "", nil, nil, &InputError{Field: fmt.Sprintf("expected[%d].Name", i), Value: e.Name, Reason: nameReason(err)}
 		}
 		if _, ok := dns.StringToType[e.Type]; !ok || e.Type == "" {
 			return "", nil, nil, inputErr(fmt.Sprintf("expected[%d].Type", i), e.Type, "unknown RR type")

@@ -48,7 +48,7 @@ xmpp IN A   192.0.2.20
 	// Output:
 	// ± MODIFY _xmpp-server._tcp.contoso.test. SRV (10 0 5269 edgepool2.contoso.test., 20 0 5269 edgepool1.contoso.test. ttl=300) -> (10 0 5269 edgepool2.contoso.test. ttl=300)
 	// now: [10 0 5269 edgepool2.contoso.test.]
-	// xmppdns: invalid SRVSet.Records[0].Target "edgepool2": invalid DNS name "edgepool2": a fully qualified name needs at least two labels
+	// xmppdns: invalid SRVSet.Records[0].Target "edgepool2": a fully qualified name needs at least two labels
 	// UPDATE messages sent: 1
 }
 

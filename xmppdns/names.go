@@ -1,6 +1,7 @@
 package xmppdns
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/xmppfed/edgefailover/internal/dnsname"
@@ -13,7 +14,7 @@ import (
 func ParseHost(name string) (string, error) {
 	n, err := dnsname.ParseFQDN(name)
 	if err != nil {
-		return "", &InputError{Field: "host", Value: name, Reason: err.Error()}
+		return "", &InputError{Field: "host", Value: name, Reason: nameReason(err)}
 	}
 	return n + ".", nil
 }
@@ -40,4 +41,15 @@ func checkSRVDomain(field, given, d string) error {
 			len(strings.TrimSuffix(d, ".")), srvPrefix, dnsname.MaxLength-len(srvPrefix))
 	}
 	return nil
+}
+
+// nameReason is why the name rules refused a name, without the name: the
+// *InputError shows it once, as its Value (an excerpt), so that an error
+// about a hostile name stays short.
+func nameReason(err error) string {
+	var de *dnsname.Error
+	if errors.As(err, &de) {
+		return de.Reason
+	}
+	return err.Error()
 }

@@ -70,3 +70,28 @@ func TestSRVOwnerTooLong(t *testing.T) {
 		t.Errorf("Candidates sent %d queries for a refused domain", n)
 	}
 }
+
+// TestNameErrorsShowTheNameOnce: an invalid name is in the error once (the
+// InputError's Value, an excerpt), not a second time inside its Reason, so
+// that a long hostile name cannot double an error or a log line.
+func TestNameErrorsShowTheNameOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	bad := "bad_label.contoso.com"
+	z := newTestZone(t, seeded())
+	r := &Resolver{Servers: []string{"192.0.2.53:53"}}
+	_, prioErr := Prioritized(bad)
+	_, hostErr := ParseHost(bad)
+	_, zoneErr := NewZone(bad, seeded(), ZoneOptions{})
+	_, srvErr := z.Plan(ctx, SRVSet{Domain: "contoso.com", Records: []SRV{srv(bad, 10)}})
+	_, domErr := r.Candidates(ctx, bad)
+	for name, err := range map[string]error{"ParseHost": hostErr, "NewZone": zoneErr, "Prioritized": prioErr, "SRV target": srvErr, "Candidates": domErr} {
+		if !errors.Is(err, ErrInvalidInput) {
+			t.Errorf("%s: %v, want ErrInvalidInput", name, err)
+			continue
+		}
+		if n := strings.Count(err.Error(), bad); n != 1 {
+			t.Errorf("%s: the name appears %d times in %q", name, n, err)
+		}
+	}
+}

@@ -33,7 +33,7 @@ func Prioritized(pools ...string) ([]SRV, error) {
 		field := fmt.Sprintf("pools[%d]", i)
 		n, err := dnsname.ParseFQDN(p)
 		if err != nil {
-			return nil, &InputError{Field: field, Value: p, Reason: err.Error()}
+			return nil, &InputError{Field: field, Value: p, Reason: nameReason(err)}
 		}
 		if seen[n] {
 			return nil, inputErr(field, p, "pool named twice")

@@ -56,7 +56,7 @@ type Resolver struct {
 func (r *Resolver) Candidates(ctx context.Context, domain string) ([]Candidate, error) {
 	d, err := dnsname.ParseFQDN(domain)
 	if err != nil {
-		return nil, &InputError{Field: "domain", Value: domain, Reason: err.Error()}
+		return nil, &InputError{Field: "domain", Value: domain, Reason: nameReason(err)}
 	}
 	if err := checkSRVDomain("domain", domain, d); err != nil {
 		return nil, err

@@ -26,7 +26,7 @@ const DefaultPort uint16 = 5269
 func parseZone(zone string) (string, error) {
 	name, err := dnsname.ParseFQDN(zone)
 	if err != nil {
-		return "", &InputError{Field: "zone", Value: zone, Reason: err.Error()}
+		return "", &InputError{Field: "zone", Value: zone, Reason: nameReason(err)}
 	}
 	return name + ".", nil
 }
@@ -37,7 +37,7 @@ func parseZone(zone string) (string, error) {
 func inZone(field, name, zone string) (string, error) {
 	n, err := dnsname.ParseFQDN(name)
 	if err != nil {
-		return "", &InputError{Field: field, Value: name, Reason: err.Error()}
+		return "", &InputError{Field: field, Value: name, Reason: nameReason(err)}
 	}
 	if !dnsname.IsSubdomain(n, zone) {
 		return "", inputErr(field, name, "outside the zone %s", zone)
@@ -50,7 +50,7 @@ func inZone(field, name, zone string) (string, error) {
 func ownerInZone(field, name, zone string) (string, error) {
 	n, err := dnsname.ParseOwner(name)
 	if err != nil {
-		return "", &InputError{Field: field, Value: name, Reason: err.Error()}
+		return "", &InputError{Field: field, Value: name, Reason: nameReason(err)}
 	}
 	if !dnsname.IsSubdomain(n, zone) {
 		return "", inputErr(field, name, "outside the zone %s", zone)
@@ -96,7 +96,7 @@ func checkSRVs(field string, srvs []SRV) ([]string, error) {
 		}
 		t, err := dnsname.ParseFQDN(s.Target)
 		if err != nil {
-			return nil, &InputError{Field: f + ".Target", Value: s.Target, Reason: err.Error()}
+			return nil, &InputError{Field: f + ".Target", Value: s.Target, Reason: nameReason(err)}
 		}
 		if s.Port == 0 {
 			return nil, inputErr(f+".Port", "0", "port 0 is not a service port (XMPP s2s uses %d)", DefaultPort)

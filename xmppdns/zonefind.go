@@ -16,7 +16,7 @@ import (
 func (a *Authoritative) FindZone(ctx context.Context, name string) (string, error) {
 	n, err := dnsname.ParseOwner(name)
 	if err != nil {
-		return "", &InputError{Field: "name", Value: name, Reason: err.Error()}
+		return "", &InputError{Field: "name", Value: name, Reason: nameReason(err)}
 	}
 	for cand := n + "."; cand != "."; cand = parent(cand) {
 		m, err := a.recurse(ctx, cand, dns.TypeSOA)
@@ -54,7 +54,7 @@ func apexFromMsg(cand string, m *dns.Msg) string {
 func (a *Authoritative) Nameservers(ctx context.Context, zone string) ([]Nameserver, error) {
 	z, err := dnsname.ParseOwner(zone)
 	if err != nil {
-		return nil, &InputError{Field: "zone", Value: zone, Reason: err.Error()}
+		return nil, &InputError{Field: "zone", Value: zone, Reason: nameReason(err)}
 	}
 	m, err := a.recurse(ctx, z+".", dns.TypeNS)
 	if err != nil {
