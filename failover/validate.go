@@ -179,7 +179,9 @@ func (c Config) normalize() (Config, error) {
 	}
 	if err := c.Preflight.Validate(); err != nil {
 		var ie *preflight.InputError
-		errors.As(err, &ie) // Validate returns only *preflight.InputError
+		if !errors.As(err, &ie) { // Validate documents an *InputError; anything else names no field
+			return c, configErr("Preflight", "refused by preflight", err)
+		}
 		return c, configErr("Preflight."+ie.Field, ie.Reason, ie.Err)
 	}
 	if err := c.Timeouts.check(); err != nil {

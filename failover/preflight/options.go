@@ -29,21 +29,23 @@ type Options struct {
 // AcceptWarnings with an *InputError whose Field is relative to Options
 // (e.g. "AcceptWarnings[0]").
 func (o Options) Validate() error {
-	_, err := o.normalize()
+	_, err := o.normalize("")
 	return err
 }
 
-// normalize checks o and returns it with defaults.
-func (o Options) normalize() (Options, error) {
+// normalize checks o and returns it with defaults; an *InputError's Field
+// starts with prefix (CheckTarget's "Options."), so that no caller has to
+// take the error apart to name the field.
+func (o Options) normalize(prefix string) (Options, error) {
 	switch {
 	case o.CertificateWindow < 0:
-		return o, &InputError{Field: "CertificateWindow", Reason: "negative"}
+		return o, &InputError{Field: prefix + "CertificateWindow", Reason: "negative"}
 	case o.CertificateWindow == 0:
 		o.CertificateWindow = DefaultCertificateWindow
 	}
 	for i, c := range o.AcceptWarnings {
 		if !slices.Contains(allChecks, c) {
-			return o, &InputError{Field: fmt.Sprintf("AcceptWarnings[%d]", i), Reason: fmt.Sprintf("unknown check %q", c)}
+			return o, &InputError{Field: fmt.Sprintf("%sAcceptWarnings[%d]", prefix, i), Reason: fmt.Sprintf("unknown check %q", c)}
 		}
 	}
 	o.AcceptWarnings = slices.Clone(o.AcceptWarnings)

@@ -34,7 +34,8 @@ type Target struct {
 	Servers []*edge.Server
 	// Computers are the pool's servers as Get-CsPool lists them, when the
 	// caller read them already (examples/check): without Servers, the
-	// reachability test goes to these. Nil: CheckTarget reads Get-CsPool.
+	// reachability test goes to these (an empty, non-nil slice: the pool
+	// has none, an error finding). Nil: CheckTarget reads Get-CsPool.
 	Computers []string
 	// IMReceiver, when set, is the XMPP user (user@domain) an end-to-end
 	// check will send an IM to (failover's Verify.IMReceiver): its domain
@@ -50,6 +51,9 @@ type Target struct {
 // check whose cmdlet fails gives an error finding; the error is for a bad
 // Target (an *InputError, before anything is read) or a pool the topology
 // does not list as an Edge pool (an *edge.NotEdgePoolError).
+//
+// With reachability, a pool without servers (no t.Servers, and t.Computers
+// or Get-CsPool lists none) gives an error finding of the pool.
 //
 // Runs on t.Management, without t.EdgeService: Get-CsService -EdgeServer
 // -PoolFqdn <pool>; with reachability and without t.Servers or
@@ -73,10 +77,8 @@ func CheckTarget(ctx context.Context, t Target) ([]Finding, error) {
 			return nil, &InputError{Field: fmt.Sprintf("Computers[%d]", i), Reason: "not a valid FQDN", Err: err}
 		}
 	}
-	if t.Options, err = t.Options.normalize(); err != nil {
-		ie := err.(*InputError)
-		ie.Field = "Options." + ie.Field
-		return nil, ie
+	if t.Options, err = t.Options.normalize("Options."); err != nil {
+		return nil, err
 	}
 	if t.EdgeService == nil {
 		es, err := t.Management.Pools.EdgeServices(ctx, pool)
@@ -122,6 +124,11 @@ func checkTarget(ctx context.Context, t Target, es lync.EdgeService, hosts []str
 		}
 	}
 	wg.Wait()
+	if t.Options.CheckReachability && len(hosts) == 0 {
+		groups = append(groups, []Finding{{Check: CheckReachability, Subject: t.Pool, Severity: SeverityError,
+			Message: "the pool has no servers (Get-CsPool lists no computers): nothing serves federation, nothing to test",
+			Fix:     "add the pool's Edge servers to the topology and publish it, or choose a pool that has servers"}})
+	}
 	var out []Finding
 	for _, g := range groups {
 		out = append(out, g...)

@@ -288,3 +288,30 @@ func TestCheckTargetInput(t *testing.T) {
 		t.Errorf("zero Options: %v", err)
 	}
 }
+
+// A pool whose computers the caller read as none (examples/check with a
+// Get-CsPool that lists none) has nothing the reachability check could
+// test: that is an error finding of the pool, not a check left out without
+// a word.
+func TestCheckTargetNoComputers(t *testing.T) {
+	t.Parallel()
+	_, target := labTarget(t)
+	target.Servers, target.Computers = nil, []string{}
+	fs, err := preflight.CheckTarget(t.Context(), target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reach []preflight.Finding
+	for _, f := range fs {
+		if f.Check == preflight.CheckReachability {
+			reach = append(reach, f)
+		}
+	}
+	if len(reach) != 1 || reach[0].Subject != failovertest.TargetPool || reach[0].Severity != preflight.SeverityError ||
+		reach[0].Fix == "" || !reach[0].Blocks() {
+		t.Fatalf("reachability findings %v, want one error of the pool with a fix", reach)
+	}
+	if err := preflight.Verdict(fs); !errors.Is(err, preflight.ErrFindings) {
+		t.Errorf("Verdict = %v, want the pool refused", err)
+	}
+}

@@ -33,7 +33,9 @@ func (c *checker) dialManagement(ctx context.Context, con *setup.Console) (*lync
 // preflight checks of that pool (preflight.go), through the management
 // host; each call has its own budget. The pool is read once (Get-CsPool):
 // its computers are the servers checked here and those whose internal
-// port the preflight reachability check tests.
+// port the preflight reachability check tests. A pool without computers
+// fails (pool/<pool>), its services and replicas are not run, and the
+// reachability check reports that it has nothing to test.
 func (c *checker) management(ctx context.Context) []result {
 	cl := c.mgmtClient.(*lync.Client)
 	var wg sync.WaitGroup
@@ -63,6 +65,15 @@ func (c *checker) management(ctx context.Context) []result {
 		return append([]result{route, c.callFailed(ctx, "pool/"+c.o.expectPool, err),
 			notRun("services/"+c.o.expectPool, why), notRun("replica/"+c.o.expectPool, why)},
 			append(pre, notRun("preflight/reachability/"+c.o.expectPool, why))...)
+	}
+	if len(pool.Computers) == 0 {
+		// Nothing serves federation; preflight's reachability check, given
+		// no computers (not nil: "read, none"), says so as well.
+		why := "Get-CsPool lists no computers in pool " + c.o.expectPool
+		pre := c.preflight(ctx, cl, []string{})
+		wg.Wait()
+		return append([]result{route, failed("pool/"+c.o.expectPool, why+": no server serves XMPP federation", nil),
+			notRun("services/"+c.o.expectPool, why), notRun("replica/"+c.o.expectPool, why)}, pre...)
 	}
 	var pre []result
 	wg.Go(func() { pre = c.preflight(ctx, cl, pool.Computers) })

@@ -18,8 +18,8 @@ import (
 // Edge server itself, which the check does not reach: that check is left
 // out here (a "not run" would make every check incomplete); failover's dry
 // run shows it. The reachability check tests the pool's computers as
-// management read them (Get-CsPool); with none (the read failed) it is not
-// run.
+// management read them (Get-CsPool); with nil (the read failed) it is not
+// run, with an empty list (the pool has none) it is an error finding.
 func (c *checker) preflight(ctx context.Context, cl *lync.Client, computers []string) []result {
 	pool := c.o.expectPool
 	bctx, cancel := c.budget(ctx)
