@@ -82,8 +82,7 @@ func (w *WinRM) openSession(ctx context.Context) (*session, error) {
 	s := &session{w: w, ctx: sctx, cancel: cancel, marker: marker, stderr: &tailBuffer{max: 4096},
 		stdout: make(chan []byte, 16), pumped: make(chan struct{}), done: make(chan struct{}), lastUsed: time.Now()}
 	s.bt = newBoundTransport(sctx, w.p)
-	stop := context.AfterFunc(ctx, func() { cancel(ctx.Err()) })
-	defer stop()
+	defer s.breakWhen(ctx)()
 	fail := func(op string, err error) (*session, error) {
 		err = s.failure(ctx, op, err)
 		cancel(err)

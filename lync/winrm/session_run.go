@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/xmppfed/edgefailover/internal/pwsh"
@@ -52,8 +53,7 @@ func (s *session) pump() {
 // run sends one framed script over stdin and reads its result. A failure
 // other than a *lync.CmdletError breaks the session.
 func (s *session) run(ctx context.Context, inner string) (json.RawMessage, error) {
-	stop := context.AfterFunc(ctx, func() { s.cancel(ctx.Err()) })
-	defer stop()
+	defer s.breakWhen(ctx)()
 	s.lastUsed = time.Now()
 	marker := s.marker.Next()
 	line := []byte(pwsh.FrameLine(marker, inner) + "\r\n")
@@ -88,6 +88,33 @@ func (s *session) run(ctx context.Context, inner string) (json.RawMessage, error
 		case <-s.ctx.Done():
 			return nil, s.failure(ctx, "Receive", context.Cause(s.ctx))
 		}
+	}
+}
+
+// breakWhen breaks s if ctx ends before the returned release is called.
+// Unlike the stop of a bare context.AfterFunc, release makes the outcome
+// final: once it returns, s is either broken already or ctx can no longer
+// break it. A call whose context ended just as its result arrived would
+// otherwise return with the break still in flight, and the next call, on
+// the session it saw as healthy, failed with "session broken: context
+// deadline exceeded", the previous call's context.
+func (s *session) breakWhen(ctx context.Context) (release func()) {
+	var mu sync.Mutex
+	released := false
+	stop := context.AfterFunc(ctx, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if !released {
+			s.cancel(ctx.Err())
+		}
+	})
+	return func() {
+		if stop() {
+			return // the break never started
+		}
+		mu.Lock()
+		released = true
+		mu.Unlock()
 	}
 }
 
