@@ -134,7 +134,11 @@ func TestStartPeersRefusesBadOptions(t *testing.T) {
 // target pool (p50, max; the plan is built within it), federation restored
 // (the first peer, from the start of Apply) and its ratio to the strategy's
 // floor (stop + start + replication for Runbook; replication + one restart
-// for Rolling), Apply, and the WinRM scripts Apply ran. With a single SRV
+// for Rolling), Apply, the WinRM scripts Apply ran, how long the plan took
+// to build (from the pool's death to Apply), and how much later than the
+// first peer the last one federated again (with the prioritized set: at
+// most one connect timeout, 5 s, plus one reconnect interval, 10 s, for a
+// peer whose attempt failed just before the target pool served). With a single SRV
 // the A record's old TTL dominates; with the prioritized set a peer falls
 // over on its next attempt once the target pool serves.
 //
@@ -156,7 +160,7 @@ func BenchmarkRemoteOutage(b *testing.B) {
 				}
 				name += map[bool]string{false: "/waits=host", true: "/waits=poll"}[pollWaits]
 				b.Run(string(st)+"/"+name, func(b *testing.B) {
-					var p50, mx, apply, restored time.Duration
+					var p50, mx, apply, restored, built, excess time.Duration
 					scripts := 0
 					for b.Loop() {
 						r := outage(b, prio, scale, lat, st, pollWaits)
@@ -166,6 +170,8 @@ func BenchmarkRemoteOutage(b *testing.B) {
 							first = min(first, o.Outage)
 						}
 						p50, mx, apply, restored = p50+a, mx+m, apply+r.applied, restored+first-r.built
+						built += r.built
+						excess += m - first // the last peer after the first, both from the pool's death
 						scripts += r.scripts
 					}
 					n := float64(b.N)
@@ -175,6 +181,8 @@ func BenchmarkRemoteOutage(b *testing.B) {
 					b.ReportMetric(field(apply), "field-s-apply")
 					b.ReportMetric(field(restored), "field-s-restored")
 					b.ReportMetric(field(restored)/floor[st].Seconds(), "restored/floor")
+					b.ReportMetric(field(built), "field-s-built")
+					b.ReportMetric(field(excess), "field-s-last-after-first")
 					b.ReportMetric(float64(scripts)/n, "scripts/apply")
 				})
 			}
