@@ -28,8 +28,10 @@ import (
 // (IsNotFound); name servers that all fail (injected faults) give a
 // *net.DNSError with IsTemporary. Anything else, a pool whose listener is down,
 // and another port are refused like a closed port: the error matches
-// syscall.ECONNREFUSED. The listeners are reconciled with the deployment
-// first. The connection's RemoteAddr is the pool's external address
+// syscall.ECONNREFUSED. An address made unreachable by SetUnreachable
+// answers nothing: Dial blocks until ctx ends, as a connect to a site that
+// lost its power or uplink does. The listeners are reconciled with the
+// deployment first. The connection's RemoteAddr is the pool's external address
 // (192.0.2.20:5269), as a remote server would see it; LocalAddr is the real
 // loopback address.
 func (l *Lab) Dial(ctx context.Context, network, addr string) (net.Conn, error) {
@@ -44,9 +46,10 @@ func (l *Lab) Dial(ctx context.Context, network, addr string) (net.Conn, error) 
 // in another process.
 type dialer struct {
 	pools     []poolAddr
-	servers   []string // name servers, primary first
-	origins   []string // the lab's zones, absolute
-	reconcile func()   // before each dial; nil where the listeners are not ours
+	servers   []string              // name servers, primary first
+	origins   []string              // the lab's zones, absolute
+	reconcile func()                // before each dial; nil where the listeners are not ours
+	silent    func(netip.Addr) bool // an address that drops every packet (SetUnreachable); nil: none
 	dnsc      *dns.Client
 }
 
@@ -60,7 +63,7 @@ type poolAddr struct {
 }
 
 func (l *Lab) dialer() *dialer {
-	d := &dialer{servers: l.cluster.Addrs(), origins: l.zp.origins, reconcile: l.reconcile, dnsc: l.dnsc}
+	d := &dialer{servers: l.cluster.Addrs(), origins: l.zp.origins, reconcile: l.reconcile, dnsc: l.dnsc, silent: l.isSilent}
 	for _, p := range l.pools {
 		d.pools = append(d.pools, poolAddr{FQDN: p.FQDN, AccessEdge: p.AccessEdgeExternalFQDN, ExternalIP: p.ExternalIP,
 			Listener: p.Listener.Addr(), running: p.Listener.Running})
@@ -91,6 +94,9 @@ func (d *dialer) dial(ctx context.Context, network, addr string) (net.Conn, erro
 		d.reconcile()
 	}
 	for _, ip := range ips {
+		if d.silent != nil && d.silent(ip.Unmap()) {
+			return nil, silence(ctx, network, addr)
+		}
 		for _, p := range d.pools {
 			if p.ExternalIP != ip.Unmap() || (p.running != nil && !p.running()) {
 				continue

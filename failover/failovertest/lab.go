@@ -2,6 +2,7 @@ package failovertest
 
 import (
 	"fmt"
+	"net/netip"
 	"sync"
 	"testing"
 
@@ -42,6 +43,7 @@ type Lab struct {
 	listenErr error                   // last failure to start a listener
 	routed    map[string]bool         // by pool FQDN: some site routed to it at the last reconcile
 	loaded    map[string]bool         // by Edge server FQDN: its replica has its pool's current routing
+	silent    map[netip.Addr]bool     // external addresses that drop every packet (SetUnreachable)
 	closeOnce sync.Once
 }
 
@@ -55,7 +57,7 @@ func New(opts Options) (*Lab, error) {
 	}
 	specs := poolSpecs(o.ServersPerPool)
 	l := &Lab{opts: o, clients: make(map[string]*lync.Client), dnsc: new(dns.Client),
-		routed: make(map[string]bool), loaded: make(map[string]bool)}
+		routed: make(map[string]bool), loaded: make(map[string]bool), silent: make(map[netip.Addr]bool)}
 	if err := l.startListeners(specs); err != nil {
 		return nil, err
 	}

@@ -45,8 +45,19 @@ type run struct {
 	scripts int           // WinRM scripts run during Apply, every host
 }
 
-func outage(t testing.TB, prioritized bool, scale float64, lat lynctest.Latency, strategy failover.Strategy, pollWaits bool) run {
+// outageCase is one drill of outage.
+type outageCase struct {
+	prioritized bool // SRV set with one target per pool, written ahead
+	silent      bool // the dead pool drops packets (SetUnreachable) instead of refusing
+	pollWaits   bool // the clients poll (before issue 17)
+	strategy    failover.Strategy
+	scale       float64
+	lat         lynctest.Latency
+}
+
+func outage(t testing.TB, oc outageCase) run {
 	t.Helper()
+	prioritized, scale, lat, strategy, pollWaits := oc.prioritized, oc.scale, oc.lat, oc.strategy, oc.pollWaits
 	lab := failovertest.Start(t, failovertest.Options{Latency: lat, PollWaits: pollWaits})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // hang guard
 	defer cancel()
@@ -59,6 +70,12 @@ func outage(t testing.TB, prioritized bool, scale float64, lat lynctest.Latency,
 	}
 	cfg.Strategy = strategy
 	cfg.Timeouts.Poll = time.Duration(float64(5*time.Second) * scale) // production's 5 s poll, scaled
+	if oc.silent {
+		// verify/remote meets the silent old pool first in a prioritized
+		// set: production's 30 s probe timeout, scaled (at least 300 ms,
+		// for a STARTTLS handshake under -race), not the lab's 5 s.
+		cfg.Timeouts.Probe = max(time.Duration(float64(30*time.Second)*scale), 300*time.Millisecond)
+	}
 	peers, err := lab.StartPeers(ctx, failovertest.PeerOptions{Scale: scale})
 	if err != nil {
 		t.Fatal(err)
@@ -68,6 +85,11 @@ func outage(t testing.TB, prioritized bool, scale float64, lat lynctest.Latency,
 	marked := time.Now()
 	if err := lab.FailPool(failovertest.SourcePool); err != nil {
 		t.Fatal(err)
+	}
+	if oc.silent {
+		if err := lab.SetUnreachable(failovertest.SourcePool, true); err != nil {
+			t.Fatal(err)
+		}
 	}
 	p, err := failover.New(ctx, cfg)
 	if err != nil {
@@ -90,10 +112,16 @@ func outage(t testing.TB, prioritized bool, scale float64, lat lynctest.Latency,
 
 func TestPeersFederateAgainAfterFailover(t *testing.T) {
 	t.Parallel()
-	for name, prio := range map[string]bool{"single": false, "prioritized": true} {
+	for name, oc := range map[string]outageCase{
+		"single":             {},
+		"prioritized":        {prioritized: true},
+		"single/silent":      {silent: true},
+		"prioritized/silent": {prioritized: true, silent: true},
+	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			out := outage(t, prio, 0.0005, lynctest.Latency{}, failover.Runbook, false).outages
+			oc.scale, oc.strategy = 0.0005, failover.Runbook
+			out := outage(t, oc).outages
 			if _, _, n := failovertest.Summary(out); n != 5 {
 				t.Fatalf("%d of 5 peers restored: %v", n, out)
 			}
@@ -140,7 +168,9 @@ func TestStartPeersRefusesBadOptions(t *testing.T) {
 // most one connect timeout, 5 s, plus one reconnect interval, 10 s, for a
 // peer whose attempt failed just before the target pool served). With a single SRV
 // the A record's old TTL dominates; with the prioritized set a peer falls
-// over on its next attempt once the target pool serves.
+// over on its next attempt once the target pool serves. dead=silent makes
+// the dead pool drop packets (SetUnreachable) instead of refusing, so every
+// attempt at it costs a peer its connect timeout before the next target.
 //
 //	go test -run '^$' -bench BenchmarkRemoteOutage -benchtime 3x ./failover/failovertest
 func BenchmarkRemoteOutage(b *testing.B) {
@@ -151,41 +181,52 @@ func BenchmarkRemoteOutage(b *testing.B) {
 		failover.Runbook: lat.ServiceStop + lat.ServiceStart + lat.Replication,
 		failover.Rolling: lat.Replication + lat.ServiceStop + lat.ServiceStart,
 	}
+	var cases []outageCase
 	for _, st := range []failover.Strategy{failover.Runbook, failover.Rolling} {
 		for _, prio := range []bool{false, true} {
 			for _, pollWaits := range []bool{false, true} {
-				name := "srv=single"
-				if prio {
-					name = "srv=prioritized"
-				}
-				name += map[bool]string{false: "/waits=host", true: "/waits=poll"}[pollWaits]
-				b.Run(string(st)+"/"+name, func(b *testing.B) {
-					var p50, mx, apply, restored, built, excess time.Duration
-					scripts := 0
-					for b.Loop() {
-						r := outage(b, prio, scale, lat, st, pollWaits)
-						a, m, _ := failovertest.Summary(r.outages)
-						first := m
-						for _, o := range r.outages {
-							first = min(first, o.Outage)
-						}
-						p50, mx, apply, restored = p50+a, mx+m, apply+r.applied, restored+first-r.built
-						built += r.built
-						excess += m - first // the last peer after the first, both from the pool's death
-						scripts += r.scripts
-					}
-					n := float64(b.N)
-					field := func(d time.Duration) float64 { return d.Seconds() / scale / n }
-					b.ReportMetric(field(p50), "field-s-p50")
-					b.ReportMetric(field(mx), "field-s-max")
-					b.ReportMetric(field(apply), "field-s-apply")
-					b.ReportMetric(field(restored), "field-s-restored")
-					b.ReportMetric(field(restored)/floor[st].Seconds(), "restored/floor")
-					b.ReportMetric(field(built), "field-s-built")
-					b.ReportMetric(field(excess), "field-s-last-after-first")
-					b.ReportMetric(float64(scripts)/n, "scripts/apply")
-				})
+				cases = append(cases, outageCase{prioritized: prio, pollWaits: pollWaits, strategy: st})
 			}
 		}
+		// A dead pool that drops packets: each attempt at it costs a connect
+		// timeout before the next SRV target (host waits only).
+		cases = append(cases, outageCase{prioritized: true, silent: true, strategy: st})
+	}
+	for _, oc := range cases {
+		oc.scale, oc.lat = scale, lat
+		name := "srv=single"
+		if oc.prioritized {
+			name = "srv=prioritized"
+		}
+		if oc.silent {
+			name += "/dead=silent"
+		}
+		name += map[bool]string{false: "/waits=host", true: "/waits=poll"}[oc.pollWaits]
+		b.Run(string(oc.strategy)+"/"+name, func(b *testing.B) {
+			var p50, mx, apply, restored, built, excess time.Duration
+			scripts := 0
+			for b.Loop() {
+				r := outage(b, oc)
+				a, m, _ := failovertest.Summary(r.outages)
+				first := m
+				for _, o := range r.outages {
+					first = min(first, o.Outage)
+				}
+				p50, mx, apply, restored = p50+a, mx+m, apply+r.applied, restored+first-r.built
+				built += r.built
+				excess += m - first // the last peer after the first, both from the pool's death
+				scripts += r.scripts
+			}
+			n := float64(b.N)
+			field := func(d time.Duration) float64 { return d.Seconds() / scale / n }
+			b.ReportMetric(field(p50), "field-s-p50")
+			b.ReportMetric(field(mx), "field-s-max")
+			b.ReportMetric(field(apply), "field-s-apply")
+			b.ReportMetric(field(restored), "field-s-restored")
+			b.ReportMetric(field(restored)/floor[oc.strategy].Seconds(), "restored/floor")
+			b.ReportMetric(field(built), "field-s-built")
+			b.ReportMetric(field(excess), "field-s-last-after-first")
+			b.ReportMetric(float64(scripts)/n, "scripts/apply")
+		})
 	}
 }
