@@ -131,10 +131,11 @@ func (s *ServicesService) WaitState(ctx context.Context, computer string, state 
 	return last, nil
 }
 
-// allIn reports whether every service (or every named one) has state.
+// allIn reports whether every service (or every named one) has state; a
+// name names the services missing finds by it (strings.EqualFold).
 func allIn(list []Service, state ServiceStatus, names []string) bool {
 	for _, svc := range list {
-		if svc.Status != state && (len(names) == 0 || slices.Contains(names, strings.ToUpper(svc.Name))) {
+		if svc.Status != state && (len(names) == 0 || slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(svc.Name, n) })) {
 			return false
 		}
 	}
