@@ -19,7 +19,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if o == nil {
 		return code
 	}
-	d := &drill{o: o, out: stdout, sum: &summary{Strategy: o.strategy, SRV: o.srv, Servers: o.servers, Latency: o.latency, Fault: o.fault}}
+	d := &drill{o: o, out: stdout, sum: &summary{Strategy: o.strategy, SRV: o.srv, Servers: o.servers, Latency: o.latency, Fault: o.fault, Dead: o.dead}}
 	if o.json || o.quiet {
 		d.out = io.Discard
 	}
@@ -85,8 +85,17 @@ func (d *drill) run(ctx context.Context) error {
 	if err := lab.FailPool(failovertest.SourcePool); err != nil {
 		return fmt.Errorf("killing the source pool: %w", err)
 	}
+	if d.o.dead == "silent" {
+		if err := lab.SetUnreachable(failovertest.SourcePool, true); err != nil {
+			return fmt.Errorf("silencing the source pool: %w", err)
+		}
+	}
 	killed := time.Now()
-	d.printf("\noutage: every Lync service of %s stopped behind the SDK's back\n", failovertest.SourcePool)
+	d.printf("\noutage: every Lync service of %s stopped behind the SDK's back", failovertest.SourcePool)
+	if d.o.dead == "silent" {
+		d.printf("; its external address drops every packet")
+	}
+	d.printf("\n")
 	d.remoteView(ctx)
 
 	plan, rec, err := d.forward(ctx)
@@ -190,6 +199,9 @@ func (d *drill) forward(ctx context.Context) (*failover.Plan, *recorder, error) 
 
 // back recovers the source pool, then builds and applies the failback plan.
 func (d *drill) back(ctx context.Context) error {
+	if err := d.lab.SetUnreachable(failovertest.SourcePool, false); err != nil {
+		return fmt.Errorf("recovering the source pool: %w", err)
+	}
 	if err := d.lab.RecoverPool(failovertest.SourcePool); err != nil {
 		return fmt.Errorf("recovering the source pool: %w", err)
 	}

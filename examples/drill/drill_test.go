@@ -112,22 +112,22 @@ func TestUsage(t *testing.T) {
 	if code != exitOK || !strings.Contains(errs, "Exit codes") || !strings.Contains(errs, "listener-silent") {
 		t.Errorf("-h: exit %d\n%s", code, errs)
 	}
-	for _, args := range [][]string{{"-fault", "nope"}, {"-strategy", "yolo"}, {"-servers", "0"}, {"-latency", "slow"}, {"-srv", "weighted"}, {"-scale", "0"}, {"extra"}, {"-nope"}} {
+	for _, args := range [][]string{{"-fault", "nope"}, {"-strategy", "yolo"}, {"-servers", "0"}, {"-latency", "slow"}, {"-srv", "weighted"}, {"-dead", "asleep"}, {"-scale", "0"}, {"extra"}, {"-nope"}} {
 		if code, _, _ := runDrill(t, args...); code != exitUsage {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
 	}
 }
 
-// Both SRV policies, with the remote peers: every peer federates again and
-// the summary says how long they waited.
+// Both SRV policies and both kinds of dead pool, with the remote peers:
+// every peer federates again and the summary says how long they waited.
 func TestRemoteOutageBySRVPolicy(t *testing.T) {
 	t.Parallel()
-	for _, srv := range []string{"single", "prioritized"} {
-		t.Run(srv, func(t *testing.T) {
+	for _, tc := range []struct{ srv, dead string }{{"single", "refused"}, {"prioritized", "refused"}, {"single", "silent"}, {"prioritized", "silent"}} {
+		t.Run(tc.srv+"/"+tc.dead, func(t *testing.T) {
 			t.Parallel()
-			code, out, errs := runDrill(t, "-q", "-srv", srv)
-			if code != exitOK || !strings.Contains(out, "srv "+srv) || !strings.Contains(out, "5 of 5 peers federate again") ||
+			code, out, errs := runDrill(t, "-q", "-srv", tc.srv, "-dead", tc.dead)
+			if code != exitOK || !strings.Contains(out, "srv "+tc.srv+", dead pool "+tc.dead) || !strings.Contains(out, "5 of 5 peers federate again") ||
 				!strings.Contains(out, "over peers") || !strings.Contains(out, "drill PASSED") {
 				t.Errorf("exit %d\n%s\n%s", code, out, errs)
 			}

@@ -34,6 +34,7 @@ type options struct {
 	json     bool
 	quiet    bool
 	srv      failover.SRVPolicy
+	dead     string // how the dead pool answers: "refused" or "silent"
 }
 
 // parseFlags parses args; a nil options with exitOK means -h was asked for.
@@ -45,6 +46,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, int) {
 	fs.StringVar(&o.fault, "fault", "", "inject the named `fault` after the plan is printed, to see a rollback; a preflight fault before the plan is built, to see it refused (list below)")
 	fs.StringVar(&strategy, "strategy", string(failover.Runbook), "`runbook` (Microsoft's order: stop all, change, start all) or rolling (route first, restart one server at a time)")
 	fs.StringVar(&srv, "srv", string(failover.SRVSingle), "SRV `policy`: single (one target, the federation host, whose A record moves) or prioritized (one target per pool, written ahead as prepare-dr does)")
+	fs.StringVar(&o.dead, "dead", "refused", "how the dead pool answers remote servers: `refused` (connections refused at once: services stopped, hosts up) or silent (packets dropped: a site without power or uplink, each attempt lasts a connect timeout)")
 	fs.IntVar(&o.servers, "servers", 2, fmt.Sprintf("Edge servers per pool, 1 to %d", failovertest.MaxServersPerPool))
 	fs.StringVar(&o.latency, "latency", "none", "latency `profile`: none, or realistic (process start 1s, module import 3s, service stop 5s, start 8s, replication 10s, times -scale)")
 	fs.Float64Var(&o.scale, "scale", defaultScale, "multiplier of the realistic profile's durations (1 = real time)")
@@ -90,6 +92,8 @@ flags:
 		return bad("-servers must be 1 to %d", failovertest.MaxServersPerPool)
 	case srv != string(failover.SRVSingle) && srv != string(failover.SRVPrioritized):
 		return bad("-srv must be single or prioritized, not %q", srv)
+	case o.dead != "refused" && o.dead != "silent":
+		return bad("-dead must be refused or silent, not %q", o.dead)
 	case o.latency != "none" && o.latency != "realistic":
 		return bad("-latency must be none or realistic, not %q", o.latency)
 	case !(o.scale > 0 && o.scale <= 10):

@@ -44,11 +44,18 @@ func (d *drill) settle(ctx context.Context) error {
 }
 
 // remoteView probes the first SIP domain as a remote XMPP server would and
-// prints what answered.
+// prints what answered. It runs right after the kill, when nothing can
+// answer: against a silent pool (-dead silent) each candidate lasts the
+// probe's timeout, so it is short there, a remote server's 5 s connect
+// timeout on the peers' scale but at least 100 ms.
 func (d *drill) remoteView(ctx context.Context) {
 	dom := d.lab.Domains()[0]
+	timeout := 2 * time.Second
+	if d.o.dead == "silent" {
+		timeout = max(time.Duration(float64(5*time.Second)*peerScale), 100*time.Millisecond)
+	}
 	res, err := edge.ProbeDomain(ctx, d.lab.Resolver(), dom, edge.ProbeConfig{
-		From: "drill.invalid", StartTLS: true, TLSConfig: d.lab.TLSConfig(), Dial: d.lab.Dial, Timeout: 2 * time.Second,
+		From: "drill.invalid", StartTLS: true, TLSConfig: d.lab.TLSConfig(), Dial: d.lab.Dial, Timeout: timeout,
 	})
 	switch {
 	case err != nil:

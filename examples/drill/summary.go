@@ -17,6 +17,7 @@ type summary struct {
 	Fault                string             `json:"fault,omitempty"`
 	Strategy             failover.Strategy  `json:"strategy"`
 	SRV                  failover.SRVPolicy `json:"srv"`
+	Dead                 string             `json:"dead_pool"` // refused or silent (-dead)
 	Servers              int                `json:"servers_per_pool"`
 	Latency              string             `json:"latency"`
 	DryRunChangedNothing bool               `json:"dry_run_changed_nothing"`
@@ -66,7 +67,7 @@ func (d *drill) writeJSON(w io.Writer) error {
 // write prints the summary as text.
 func (s *summary) write(w io.Writer) {
 	fmt.Fprintf(w, "\n== summary ==\n")
-	fmt.Fprintf(w, "strategy %s, %d servers per pool, latency %s, srv %s", s.Strategy, s.Servers, s.Latency, s.SRV)
+	fmt.Fprintf(w, "strategy %s, %d servers per pool, latency %s, srv %s, dead pool %s", s.Strategy, s.Servers, s.Latency, s.SRV, s.Dead)
 	if s.Fault != "" {
 		fmt.Fprintf(w, ", fault %s", s.Fault)
 	}
@@ -80,8 +81,8 @@ func (s *summary) write(w io.Writer) {
 		fmt.Fprintf(w, "XMPP outage window (first change -> remote view verified): %.3fs; since the pool died (plan built and printed too): %.3fs\n", s.OutageSeconds, s.SinceKillSeconds)
 	}
 	if s.RemotePeers > 0 {
-		fmt.Fprintf(w, "remote outage (since the pool died, %d of %d peers federate again, warm caches, srv %s, peer times x%g): p50 %.3fs / max %.3fs over peers\n",
-			s.RemoteRestored, s.RemotePeers, s.SRV, peerScale, s.RemoteP50Seconds, s.RemoteMaxSeconds)
+		fmt.Fprintf(w, "remote outage (since the pool died, %d of %d peers federate again, warm caches, srv %s, dead pool %s, peer times x%g): p50 %.3fs / max %.3fs over peers\n",
+			s.RemoteRestored, s.RemotePeers, s.SRV, s.Dead, peerScale, s.RemoteP50Seconds, s.RemoteMaxSeconds)
 	}
 	if len(s.Verified) > 0 {
 		fmt.Fprintf(w, "verified: %s\n", strings.Join(s.Verified, "; "))
