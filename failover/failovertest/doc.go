@@ -74,7 +74,10 @@
 // RemoteAddr, as a remote server would see it.
 //
 // FailPool starts a drill: it stops every service of an Edge pool behind
-// the SDK's back, as an outage would; RecoverPool brings them back.
+// the SDK's back, as an outage would; RecoverPool brings them back. The
+// dead pool then refuses connections at once; SetUnreachable makes its
+// external address drop every packet instead, as a site without power or
+// uplink does, so a remote server's attempt lasts its connect timeout.
 // FailoverConfig and FailbackConfig return a failover.Config wired to the
 // lab.
 //
