@@ -21,6 +21,9 @@ type journalState struct {
 	seq     int
 }
 
+// endStates are the states an end record may give (Report.State).
+var endStates = []State{StateApplied, StateUnchanged, StateRolledBack, StateInconsistent}
+
 // foldJournal replays recs through the state table. A record the table
 // does not allow in the state it finds is journal.ErrCorrupt.
 func foldJournal(recs []journal.Record) (*journalState, error) {
@@ -60,6 +63,9 @@ func (js *journalState) apply1(r journal.Record) error {
 	}
 	if !slices.Contains(t.In, js.apply) {
 		return corrupt("record %d (%s) comes when the apply is %s", r.Seq, r.Kind, js.apply)
+	}
+	if r.Kind == journal.End && !slices.Contains(endStates, State(r.State)) {
+		return corrupt("record %d ends the apply in state %q, which is no State", r.Seq, r.State)
 	}
 	if t.From != nil {
 		cur, ok := js.steps[r.Step]
