@@ -158,10 +158,11 @@ func (w WinRM) Endpoint(fqdn string, template bool, cred winrm.Credentials) (win
 		name, _, _ := strings.Cut(fqdn, ".")
 		host = strings.NewReplacer("{fqdn}", fqdn, "{name}", name).Replace(t)
 	}
-	host, err := ParseHost(host)
+	name, err := ParseHost(host)
 	if err != nil {
 		return winrm.Endpoint{}, fmt.Errorf("host %q: %v", host, err)
 	}
+	host = name
 	auth, err := w.auth()
 	if err != nil {
 		return winrm.Endpoint{}, err
