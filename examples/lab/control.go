@@ -12,6 +12,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -141,9 +142,9 @@ func command(ctx context.Context, dir string, cmd []string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var info controlInfo
-	if err := json.Unmarshal(b, &info); err != nil {
-		return "", fmt.Errorf("%s: %w", controlFile, err)
+	info, err := readControl(b)
+	if err != nil {
+		return "", err
 	}
 	ctx, cancel := context.WithTimeout(ctx, commandTimeout)
 	defer cancel()
@@ -169,6 +170,29 @@ func command(ctx context.Context, dir string, cmd []string) (string, error) {
 		return "", errors.New(strings.TrimSpace(string(out)))
 	}
 	return string(out), nil
+}
+
+// tokenLen is the length of the token startControl makes (16 octets in hex).
+const tokenLen = 32
+
+// readControl reads control.json as startControl writes it. The subcommand
+// sends the token to the address the file names, so only a loopback
+// address and port in canonical form (nothing else that could end up in
+// the URL) and a token of the lab's form are taken; no error shows the
+// token.
+func readControl(b []byte) (controlInfo, error) {
+	var info controlInfo
+	if err := json.Unmarshal(b, &info); err != nil {
+		return controlInfo{}, fmt.Errorf("%s: %w", controlFile, err)
+	}
+	ap, err := netip.ParseAddrPort(info.Addr)
+	if err != nil || !ap.Addr().IsLoopback() || ap.Port() == 0 || ap.String() != info.Addr {
+		return controlInfo{}, fmt.Errorf("%s: addr %q is not a loopback address and port", controlFile, info.Addr)
+	}
+	if len(info.Token) != tokenLen || strings.Trim(info.Token, "0123456789abcdef") != "" {
+		return controlInfo{}, fmt.Errorf("%s: the token is not %d hex digits", controlFile, tokenLen)
+	}
+	return info, nil
 }
 
 // writeAtomic writes b to path (mode 0600) so that a reader sees either no
