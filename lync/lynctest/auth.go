@@ -276,6 +276,44 @@ func sealAnswer(w http.ResponseWriter, sess sealer, proto string, rp reply) {
 type kerberosAcceptor struct {
 	kt    *keytab.Keytab
 	realm string
+
+	mu   sync.Mutex
+	seen map[krbAuthenticator]time.Time // the authenticators that logged in, and when
+}
+
+// krbAuthenticator identifies an authenticator for the replay check: the
+// host it logged in to, its client and its time (RFC 4120 3.2.3).
+type krbAuthenticator struct {
+	host, client string
+	ctime        time.Time
+	cusec        int
+}
+
+// fresh reports whether the authenticator of req has not logged in to h
+// before, and records it. gokrb5's replay cache compares the ticket's
+// service name as spelled, which is in clear: with a keytab that holds the
+// key under two spellings (HTTP/ and http/, as Windows matches SPNs) a
+// replay with the other spelling logged in again. Entries older than the
+// clock skew go: VerifyAPREQ refuses their authenticators anyway.
+func (ka *kerberosAcceptor) fresh(h *Host, req *messages.APReq, skew time.Duration) bool {
+	a := req.Authenticator
+	k := krbAuthenticator{host: h.fqdn, client: a.CName.PrincipalNameString() + "@" + strings.ToUpper(a.CRealm), ctime: a.CTime.UTC(), cusec: a.Cusec}
+	now := time.Now()
+	ka.mu.Lock()
+	defer ka.mu.Unlock()
+	for e, at := range ka.seen {
+		if now.Sub(at) > 2*skew {
+			delete(ka.seen, e)
+		}
+	}
+	if _, ok := ka.seen[k]; ok {
+		return false
+	}
+	if ka.seen == nil {
+		ka.seen = make(map[krbAuthenticator]time.Time)
+	}
+	ka.seen[k] = now
+	return true
 }
 
 func loadKerberos(k *KerberosService) (*kerberosAcceptor, error) {
@@ -316,8 +354,9 @@ func (d *Deployment) kerberos(h *Host, raw []byte) (principal, *messages.APReq, 
 		normFQDN(sname.NameString[1]) != h.fqdn || !strings.EqualFold(kt.APReq.Ticket.Realm, ka.realm) {
 		return principal{}, nil, false, false
 	}
-	ok, creds, err := service.VerifyAPREQ(&kt.APReq, service.NewSettings(ka.kt, service.DecodePAC(false)))
-	if err != nil || !ok || creds == nil {
+	settings := service.NewSettings(ka.kt, service.DecodePAC(false))
+	ok, creds, err := service.VerifyAPREQ(&kt.APReq, settings)
+	if err != nil || !ok || creds == nil || !ka.fresh(h, &kt.APReq, settings.MaxClockSkew()) {
 		return principal{}, nil, false, false
 	}
 	p, ok := d.kerberosAccount(h, creds)

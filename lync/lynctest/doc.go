@@ -101,7 +101,10 @@
 //     asks for mutual authentication, the AP-REP in WWW-Authenticate (in
 //     the form the AP-REQ came in), holding a new subkey of the
 //     authenticator subkey's enctype and the host's first sequence number.
-//     Messages are then Wrap tokens with confidentiality under that subkey
+//     An authenticator that logged in to the host before (same client and
+//     time: the replay cache of RFC 4120 3.2.3) gets 401, however the
+//     ticket spells the service name (assumed: Windows matches SPNs in any
+//     case). Messages are then Wrap tokens with confidentiality under that subkey
 //     (without mutual authentication: the authenticator's subkey, else the
 //     ticket's session key), key usage 24 in and 22 out, the trailer
 //     rotated into the header (RRC = 16 + checksum length, EC = 0), the
