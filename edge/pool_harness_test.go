@@ -100,13 +100,30 @@ type labOpener struct {
 	mu      sync.Mutex
 	opened  []string
 	clients []*lync.Client
-	fail    string // FQDN whose open fails
+	// fail is the FQDN whose open fails, once another server's open has
+	// returned a client (or ctx ended): the failure then always lands on
+	// an open under way, whose client DiscoverPool must close. Failing at
+	// once made the test depend on the scheduler: the other open had not
+	// always begun when the failure cancelled it, and nothing was opened.
+	fail      string
+	firstOnce sync.Once
+	first     chan struct{} // closed when an open returned a client
 }
 
 var errOpenRefused = fmt.Errorf("open refused by the test")
 
+func (o *labOpener) firstOpened() chan struct{} {
+	o.firstOnce.Do(func() { o.first = make(chan struct{}) })
+	return o.first
+}
+
 func (o *labOpener) open(ctx context.Context, fqdn string) (*lync.Client, error) {
+	first := o.firstOpened()
 	if fqdn == o.fail {
+		select {
+		case <-first:
+		case <-ctx.Done():
+		}
 		return nil, errOpenRefused
 	}
 	c, err := winrm.Dial(labEndpoint(o.d, fqdn, false), winrm.Options{})
@@ -117,6 +134,9 @@ func (o *labOpener) open(ctx context.Context, fqdn string) (*lync.Client, error)
 	defer o.mu.Unlock()
 	o.opened = append(o.opened, fqdn)
 	o.clients = append(o.clients, c)
+	if len(o.clients) == 1 {
+		close(first)
+	}
 	return c, nil
 }
 
