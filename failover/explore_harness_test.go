@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -469,10 +470,27 @@ func (x *explorer) lab(t *testing.T) (*failovertest.Lab, failover.Config) {
 		x.v.Setup(lab)
 	}
 	cfg := forward(lab)
+	cfg.Timeouts = exploreTimeouts()
 	if x.v.Cfg != nil {
 		cfg = x.v.Cfg(cfg)
 	}
 	return lab, cfg
+}
+
+// exploreTimeouts are the lab's timeouts with every wait 6 times longer.
+// The exploration injects no hang and no stuck wait: a wait that times out
+// is the machine's slowness, and it breaks invariants that hold only when
+// nothing but the schedule fails ((d): a Resume of an apply that only
+// crashed finishes it; inconsistent only after an undo fault). With the
+// lab's 10 s, a loaded 2-core machine under -race timed out a fault-free
+// verify/dns in a Resume, which rolled back (honestly) instead of
+// finishing. The waits still end, so that a real hang fails the schedule.
+func exploreTimeouts() failover.Timeouts {
+	t := failovertest.LabTimeouts()
+	for _, d := range []*time.Duration{&t.Command, &t.Stop, &t.Start, &t.Replication, &t.DNS, &t.Converge, &t.Probe} {
+		*d *= 6
+	}
+	return t
 }
 
 // reference computes the before- and after-state of the variant with a
