@@ -446,7 +446,8 @@ func isServiceStep(id string) bool {
 type outcome struct {
 	trace      []site
 	violations []string
-	fired      int // events that fired
+	fired      int      // events that fired
+	log        []string // what each process returned, in order: printed with a violation
 }
 
 func (o *outcome) violate(format string, args ...any) {
@@ -544,8 +545,10 @@ func (x *explorer) run(t *testing.T, s schedule) *outcome {
 	check := func(name string, proc int, r result, prev failovertest.State) failovertest.State {
 		now := snapshot(t, lab)
 		if r.crashed {
+			out.log = append(out.log, name+": crashed")
 			return now
 		}
+		out.log = append(out.log, name+": "+errOrState(r))
 		if r.rep == nil {
 			// Refused or failed before any change: nothing changed, and the
 			// error is typed.

@@ -160,6 +160,9 @@ func explore(t *testing.T, v variant, level1Max, samples int, whole2 bool) {
 					for _, msg := range o.violations {
 						t.Error(msg)
 					}
+					if len(o.violations) > 0 {
+						t.Logf("the processes returned:\n%s", strings.Join(o.log, "\n"))
+					}
 					ty.add(level, s, o)
 					mu.Lock()
 					ran = append(ran, node{s, o})
