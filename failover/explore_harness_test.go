@@ -625,7 +625,12 @@ func (x *explorer) run(t *testing.T, s schedule) *outcome {
 		case last.crashed && proc == 1 && s.Then == recResume:
 			op, name = resume, "resume"
 		case last.crashed, last.rep != nil && last.rep.State == failover.StateInconsistent,
-			last.rep == nil && lastOp == "resume" && !errors.Is(last.err, failover.ErrPlanEnded) && !errors.Is(last.err, journal.ErrEmpty):
+			last.rep == nil && lastOp == "resume" && !errors.Is(last.err, failover.ErrPlanEnded) && !errors.Is(last.err, journal.ErrEmpty),
+			last.rep == nil && lastOp == "resume" && errors.Is(last.err, failover.ErrRollingBack):
+			// The last case is an operator whose Resume was refused because
+			// the apply had ended inconsistent (it wrote its end record and
+			// died): the error matches ErrPlanEnded and ErrRollingBack, and
+			// says to run Rollback, as Inspect does.
 			op, name = rollback, "rollback"
 		}
 		if op == nil {
