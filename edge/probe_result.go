@@ -2,6 +2,7 @@ package edge
 
 import (
 	"encoding/xml"
+	"fmt"
 	"time"
 )
 
@@ -50,14 +51,44 @@ func (r *ProbeResult) Answered() bool {
 // answered with features and, when STARTTLS was asked, completed the
 // handshake with a certificate that covers the domain and verifies, and sent
 // features over TLS.
-func (r *ProbeResult) OK() bool {
-	if !r.Answered() || r.Features == nil || r.Failure != nil {
-		return false
+func (r *ProbeResult) OK() bool { return r.Problem() == "" }
+
+// Problem says, for people, why the probe found no working federation
+// endpoint (the first thing to look at: the connection, the stream, its
+// features, STARTTLS, the certificate chain, its names), or "" when OK.
+func (r *ProbeResult) Problem() string {
+	switch {
+	case r == nil:
+		return "no result"
+	case !r.Connected && r.Stream == nil:
+		return fmt.Sprintf("not connected: %v", r.DialError)
+	case r.StreamError != nil:
+		return "stream error " + r.StreamError.Condition
+	case r.Failure != nil:
+		return fmt.Sprintf("failed: %v", r.Failure)
+	case r.Stream == nil:
+		return "no stream header"
+	case r.Features == nil:
+		return "no stream features (a pre-1.0 peer?)"
 	}
-	if r.TLS == nil {
-		return true
+	t := r.TLS
+	switch {
+	case t == nil:
+		return ""
+	case !t.ChainVerified && !t.Proceeded:
+		return "STARTTLS not accepted"
+	case !t.ChainVerified && !t.HandshakeComplete:
+		return "TLS handshake not completed"
+	case !t.ChainVerified:
+		return fmt.Sprintf("certificate chain not verified: %v", t.VerifyError)
+	case !t.NamesCoverDomain:
+		return fmt.Sprintf("certificate names do not cover %s: %v", r.To, t.NameError)
+	case t.StreamError != nil:
+		return "stream error " + t.StreamError.Condition + " after TLS"
+	case t.Features == nil:
+		return "no stream features after TLS"
 	}
-	return r.TLS.NamesCoverDomain && r.TLS.ChainVerified && r.TLS.Features != nil && r.TLS.StreamError == nil
+	return ""
 }
 
 // RoundTrip holds durations measured from the start of the probe. A step not

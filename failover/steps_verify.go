@@ -32,46 +32,10 @@ func (c Config) probeConfig(domain string) edge.ProbeConfig {
 }
 
 func probeSummary(r *edge.ProbeResult) string {
-	switch {
-	case r == nil:
-		return "no result"
-	case !r.Connected:
-		return fmt.Sprintf("not connected: %v", r.DialError)
-	case r.StreamError != nil:
-		return fmt.Sprintf("stream error %s", r.StreamError.Condition)
-	case r.Failure != nil:
-		return fmt.Sprintf("failed: %v", r.Failure)
-	case !r.OK():
-		return "answered without a usable federation endpoint: " + probeShortfall(r)
+	if p := r.Problem(); p != "" {
+		return p
 	}
 	return "XMPP features offered"
-}
-
-// probeShortfall says what a probe that ran to its end (no Failure) lacked,
-// so that an admin reading a failed verification knows which of features,
-// TLS or the certificate to look at.
-func probeShortfall(r *edge.ProbeResult) string {
-	switch t := r.TLS; {
-	case r.Stream == nil:
-		return "no stream header"
-	case r.Features == nil:
-		return "no stream features (a pre-1.0 peer?)"
-	case t == nil:
-		return "unknown"
-	case !t.Proceeded:
-		return "STARTTLS not accepted"
-	case !t.HandshakeComplete:
-		return "TLS handshake not completed"
-	case !t.ChainVerified:
-		return fmt.Sprintf("certificate chain not verified: %v", t.VerifyError)
-	case !t.NamesCoverDomain:
-		return fmt.Sprintf("certificate names do not cover %s: %v", r.To, t.NameError)
-	case t.StreamError != nil:
-		return fmt.Sprintf("stream error %s after TLS", t.StreamError.Condition)
-	case t.Features == nil:
-		return "no stream features after TLS"
-	}
-	return "unknown"
 }
 
 // probeStep checks that port 5269 of the target pool's external addresses
