@@ -35,8 +35,6 @@ func prioritize(t testing.TB, lab *failovertest.Lab, cfg failover.Config) failov
 	return cfg
 }
 
-// outage kills the source pool under warm peers, fails over, and returns
-// what the peers saw.
 // run is what outage measured.
 type run struct {
 	outages []failovertest.PeerOutage
@@ -55,25 +53,23 @@ type outageCase struct {
 	lat         lynctest.Latency
 }
 
+// outage kills the source pool under warm peers, fails over, and returns
+// what the peers saw.
 func outage(t testing.TB, oc outageCase) run {
 	t.Helper()
-	prioritized, scale, lat, strategy, pollWaits := oc.prioritized, oc.scale, oc.lat, oc.strategy, oc.pollWaits
-	lab := failovertest.Start(t, failovertest.Options{Latency: lat, PollWaits: pollWaits})
+	lab := failovertest.Start(t, failovertest.Options{Latency: oc.lat, PollWaits: oc.pollWaits})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // hang guard
 	defer cancel()
 	cfg, err := lab.FailoverConfig(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if prioritized {
+	if oc.prioritized {
 		cfg = prioritize(t, lab, cfg)
 	}
-	cfg.Strategy = strategy
-	cfg.Timeouts.Poll = time.Duration(float64(5*time.Second) * scale) // production's 5 s poll, scaled
-	// The lab's probe timeout (5 s) stays: the plan's own checks never meet
-	// a silent dead pool (the A record moved, or the prioritized set lists
-	// the target first), and a shorter one fails STARTTLS under -race.
-	peers, err := lab.StartPeers(ctx, failovertest.PeerOptions{Scale: scale})
+	cfg.Strategy = oc.strategy
+	cfg.Timeouts.Poll = time.Duration(float64(5*time.Second) * oc.scale) // production's 5 s poll, scaled
+	peers, err := lab.StartPeers(ctx, failovertest.PeerOptions{Scale: oc.scale})
 	if err != nil {
 		t.Fatal(err)
 	}

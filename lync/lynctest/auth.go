@@ -293,8 +293,9 @@ type krbAuthenticator struct {
 // before, and records it. gokrb5's replay cache compares the ticket's
 // service name as spelled, which is in clear: with a keytab that holds the
 // key under two spellings (HTTP/ and http/, as Windows matches SPNs) a
-// replay with the other spelling logged in again. Entries older than the
-// clock skew go: VerifyAPREQ refuses their authenticators anyway.
+// replay with the other spelling logged in again. Entries go after twice
+// the clock skew (an authenticator's time may be up to one skew ahead):
+// VerifyAPREQ refuses their authenticators anyway.
 func (ka *kerberosAcceptor) fresh(h *Host, req *messages.APReq, skew time.Duration) bool {
 	a := req.Authenticator
 	k := krbAuthenticator{host: h.fqdn, client: a.CName.PrincipalNameString() + "@" + strings.ToUpper(a.CRealm), ctime: a.CTime.UTC(), cusec: a.Cusec}
