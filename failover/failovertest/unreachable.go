@@ -15,7 +15,9 @@ import (
 // it lasts until its connect timeout before it tries the next SRV target.
 // While the address is unreachable, Dial to it (by address, pool FQDN,
 // Access Edge FQDN or a name resolving to it) blocks until its context ends
-// and fails with the context's error. It applies to this process's Dial; a
+// and fails with the context's error (a name with other addresses too gets
+// no further: each lab name resolves to one pool). It applies to this
+// process's Dial; a
 // Remote's does not see it. The Lync hosts of the pool still answer WinRM:
 // inject lynctest faults for them too if a drill needs that.
 func (l *Lab) SetUnreachable(fqdn string, unreachable bool) error {
